@@ -1,0 +1,105 @@
+// Layering rule: which folder may import what. It makes the architecture's dependency directions
+// mechanical (a violation fails `npm test`), instead of leaving them to review.
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const NODE_BUILTINS = new Set(builtinModules);
+const LAYERS = ['src-shared', 'src-main', 'src-renderer', 'src-core'];
+
+/**
+ * Per layer: the other layers it may import, whether Node built-ins are allowed, and which npm packages
+ * are allowed (`'*'` = any except the denied ones).
+ */
+export const LAYER_RULES = {
+  'src-shared': { layers: ['src-shared'], node: false, packages: ['zod'], deny: [] },
+  'src-renderer': {
+    layers: ['src-renderer', 'src-shared'],
+    node: false,
+    packages: '*',
+    deny: ['electron', 'serialport', 'better-sqlite3', 'pg', 'fastify', '@electric-sql/pglite'],
+  },
+  'src-core': {
+    layers: ['src-core', 'src-shared'],
+    node: true,
+    packages: '*',
+    deny: ['electron', 'react', 'react-dom', 'zustand', 'serialport', 'better-sqlite3'],
+  },
+  'src-main': {
+    layers: ['src-main', 'src-shared'],
+    node: true,
+    packages: '*',
+    deny: ['react', 'react-dom', 'zustand'],
+  },
+};
+
+function layerOf(absPath) {
+  const rel = path.relative(ROOT, absPath);
+  const top = rel.split(path.sep)[0];
+  return LAYERS.includes(top) ? top : null;
+}
+
+function packageName(spec) {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Returns a message if `spec` imported from `file` breaks the layering, otherwise null. */
+export function layeringViolation(file, spec) {
+  const from = layerOf(path.resolve(file));
+  if (!from) return null;
+  const rule = LAYER_RULES[from];
+  if (spec.startsWith('.') || spec.startsWith('/')) {
+    const target = layerOf(path.resolve(path.dirname(path.resolve(file)), spec));
+    if (target === null) {
+      return `${from} must not import '${spec}': it leaves the layer folders (allowed: ${rule.layers.join(', ')}).`;
+    }
+    if (!rule.layers.includes(target)) {
+      return `${from} must not import ${target} ('${spec}'); allowed layers: ${rule.layers.join(', ')}.`;
+    }
+    return null;
+  }
+  if (spec.startsWith('node:') || NODE_BUILTINS.has(packageName(spec))) {
+    return rule.node
+      ? null
+      : `${from} must not import the Node built-in '${spec}': it has to run without Node.`;
+  }
+  const name = packageName(spec);
+  if (LAYERS.includes(name)) {
+    return rule.layers.includes(name) ? null : `${from} must not import ${name}.`;
+  }
+  if (rule.deny.includes(name)) return `${from} must not import '${name}'.`;
+  if (rule.packages !== '*' && !rule.packages.includes(name)) {
+    return `${from} may only import ${rule.packages.join(', ')} from npm, not '${name}'.`;
+  }
+  return null;
+}
+
+const rule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Keep imports pointing in the directions the architecture allows.' },
+    schema: [],
+  },
+  create(context) {
+    const file = context.filename;
+    function check(node, source) {
+      if (!source || typeof source.value !== 'string') return;
+      const message = layeringViolation(file, source.value);
+      if (message) context.report({ node, message });
+    }
+    return {
+      ImportDeclaration: (node) => check(node, node.source),
+      ExportNamedDeclaration: (node) => check(node, node.source),
+      ExportAllDeclaration: (node) => check(node, node.source),
+      ImportExpression: (node) => check(node, node.source),
+      TSImportType: (node) => check(node, node.argument?.literal ?? node.argument),
+      CallExpression(node) {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require')
+          check(node, node.arguments[0]);
+      },
+    };
+  },
+};
+
+export default { rules: { layering: rule } };

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// `npm test`: lint, format check, type-check and every test suite, then one line `N passed, N failed`
+// with the totals over all of them. Exit code is non-zero on any failure.
+//
+// Static checks count as one test each. Extra arguments are passed to vitest as file filters
+// (`npm test -- test/unit/money`), the static checks still run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const filters = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const failures = [];
+
+function run(label, cmd, args, env = {}) {
+  const started = Date.now();
+  process.stdout.write(
+    `\n=== ${label}: ${cmd === process.execPath ? 'node' : path.basename(cmd)} ${args.join(' ')}\n`,
+  );
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`=== ${label}: exit ${r.status ?? r.signal} in ${seconds}s\n`);
+  return r.status === 0;
+}
+
+function check(label, cmd, args) {
+  if (run(label, cmd, args)) passed += 1;
+  else {
+    failed += 1;
+    failures.push(label);
+  }
+}
+
+function hasSources(dir) {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true }).some((f) => /\.(ts|tsx)$/.test(String(f)));
+}
+
+check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+check('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+check('typecheck src-shared (no Node, no DOM)', bin('tsc'), ['-p', 'tsconfig.shared.json']);
+check('typecheck node side', bin('tsc'), ['-p', 'tsconfig.json']);
+if (hasSources(path.join(root, 'src-renderer')) && existsSync(path.join(root, 'tsconfig.renderer.json'))) {
+  check('typecheck src-renderer', bin('tsc'), ['-p', 'tsconfig.renderer.json']);
+}
+
+// Unit and integration suites (vitest).
+const outDir = path.join(root, '.counter', 'test-results');
+mkdirSync(outDir, { recursive: true });
+const vitestJson = path.join(outDir, 'vitest.json');
+rmSync(vitestJson, { force: true });
+run('vitest', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+  ...filters,
+]);
+if (existsSync(vitestJson)) {
+  const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+  // A file that fails to load has no tests to count; it still has to fail the run.
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  );
+  failed += brokenFiles.length;
+  for (const f of report.testResults) {
+    for (const a of f.assertionResults) {
+      if (a.status === 'failed') failures.push(`${path.relative(root, f.name)} › ${a.fullName}`);
+    }
+  }
+  for (const f of brokenFiles) failures.push(`${path.relative(root, f.name)} (failed to load: ${f.message})`);
+} else {
+  failed += 1;
+  failures.push('vitest produced no report');
+}
+
+// Browser end-to-end suites (Playwright), when there are any.
+if (hasSources(path.join(root, 'test', 'e2e')) && existsSync(path.join(root, 'playwright.config.ts'))) {
+  const pwJson = path.join(outDir, 'playwright.json');
+  rmSync(pwJson, { force: true });
+  run('playwright', bin('playwright'), ['test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+  });
+  if (existsSync(pwJson)) {
+    const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats;
+    passed += s.expected + s.flaky;
+    failed += s.unexpected;
+    skipped += s.skipped;
+    if (s.unexpected > 0) failures.push(`playwright: ${s.unexpected} failed`);
+  } else {
+    failed += 1;
+    failures.push('playwright produced no report');
+  }
+}
+
+if (failures.length > 0) {
+  process.stdout.write(`\nFailed:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+}
+if (skipped > 0) process.stdout.write(`\n${skipped} skipped (each states its reason in the output above)\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(failed > 0 ? 1 : 0);

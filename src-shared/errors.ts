@@ -1,0 +1,347 @@
+/**
+ * The one catalog of error codes (style.md "Errors"). Every expected failure anywhere in Counter carries one
+ * of these codes as data; a code never means two things, and codes are never renamed once shipped (scripts,
+ * the terminal app and merchants' integrations match on them).
+ *
+ * `errorCode` and `category` are what the Worldline-compatible online API puts in `errors[].errorCode` and
+ * `errors[].category`; the code itself goes into `errors[].id` (e.g. `REFUND_ORDER_LOCKED`). `1409` is the
+ * one number fixed by the official SDKs: a 409 whose only error has errorCode "1409" is an idempotence
+ * conflict to them (reference §5). All other numbers are ours: six digits, HTTP status first.
+ *
+ * Message templates name what was wrong and what to do; `{name}` placeholders are filled from params.
+ */
+
+export type ErrorCategory = 'DIRECT_PLATFORM_ERROR' | 'PAYMENT_PLATFORM_ERROR' | 'IO_ERROR';
+
+export interface CatalogEntry {
+  readonly httpStatus: number;
+  /** True when the same request may succeed later (resend with a new idempotence key). */
+  readonly retryable: boolean;
+  readonly errorCode: string;
+  readonly category: ErrorCategory;
+  readonly message: string;
+}
+
+const entry = (
+  httpStatus: number,
+  errorCode: string,
+  message: string,
+  opts: { retryable?: boolean; category?: ErrorCategory } = {},
+): CatalogEntry => ({
+  httpStatus,
+  errorCode,
+  message,
+  retryable: opts.retryable ?? false,
+  category: opts.category ?? 'DIRECT_PLATFORM_ERROR',
+});
+
+export const ERROR_CATALOG = {
+  // ── Money and input ──────────────────────────────────────────────────────────────────────────────
+  UNKNOWN_CURRENCY: entry(
+    400,
+    '400101',
+    "Unknown currency '{currency}'. Use an ISO 4217 code with minor units, such as EUR, USD, JPY or KWD.",
+  ),
+  AMOUNT_NOT_SAFE_INTEGER: entry(
+    400,
+    '400102',
+    'Amount {amount} is not a whole number of minor units between -9007199254740991 and 9007199254740991. ' +
+      'Send amounts in minor units: 1250 means 12.50 EUR.',
+  ),
+  AMOUNT_NOT_POSITIVE: entry(400, '400103', 'Amount must be greater than zero; got {amount}.'),
+  CURRENCY_MISMATCH: entry(
+    400,
+    '400104',
+    'Currency {actual} does not match {expected}. An order and its payments use one currency; convert first.',
+  ),
+  MONEY_INPUT_INVALID: entry(400, '400105', "'{input}' is not an amount: {reason}."),
+  MONEY_TOO_MANY_DECIMALS: entry(
+    400,
+    '400106',
+    "'{input}' has {decimals} decimal places, but {currency} has {exponent}. Round to {exponent} places.",
+  ),
+  AMOUNT_OUT_OF_RANGE: entry(
+    400,
+    '400107',
+    "'{input}' is too large: amounts in {currency} are limited to {max}. Check for a mistyped amount.",
+  ),
+
+  // ── Identifiers ──────────────────────────────────────────────────────────────────────────────────
+  PAYMENT_ID_INVALID: entry(
+    400,
+    '400201',
+    "'{id}' is not a payment id: {reason}. A payment id is the 19-digit number on the receipt or in the API answer.",
+  ),
+  PAYMENT_ID_ISSUER_INVALID: entry(
+    400,
+    '400202',
+    'Issuer number {issuer} is outside 1..{max}. Issuer numbers are assigned when a terminal is enrolled.',
+  ),
+  PAYMENT_ID_SEQUENCE_EXHAUSTED: entry(
+    500,
+    '500203',
+    'Issuer {issuer} has used all of its payment ids. Enroll the terminal again to get a new issuer number.',
+  ),
+  UUID_INVALID: entry(400, '400204', "'{id}' is not a UUID: {reason}."),
+
+  // ── Ledger: orders and payments ──────────────────────────────────────────────────────────────────
+  ORDER_NOT_FOUND: entry(404, '404301', 'Order {orderId} does not exist for this merchant.'),
+  PAYMENT_NOT_FOUND: entry(
+    404,
+    '404302',
+    'Payment {paymentId} does not exist for this merchant. Check the 19-digit id on the receipt.',
+  ),
+  OPERATION_NOT_FOUND: entry(404, '404303', 'Operation {operationId} does not exist for this merchant.'),
+  PAYMENT_ALREADY_EXISTS: entry(
+    409,
+    '409304',
+    'Payment {paymentId} already exists; payment ids are never reused.',
+  ),
+  ORDER_AMOUNT_EXCEEDED: entry(
+    400,
+    '400307',
+    'Cannot charge {amount}: the order total is {total} and {balanceDue} is still due.',
+  ),
+  PAYMENT_NOT_SUCCESSFUL: entry(
+    409,
+    '409308',
+    'Payment {paymentId} was declined, so nothing can be captured, refunded or cancelled on it.',
+  ),
+  PAYMENT_CANCELLED: entry(
+    409,
+    '409309',
+    'Payment {paymentId} was cancelled; no further operation is possible on it.',
+  ),
+  NOT_AN_AUTHORISATION: entry(
+    409,
+    '409310',
+    'Payment {paymentId} was a sale and is captured already; captures and reversals apply to authorisations only.',
+  ),
+  AUTHORISATION_CLOSED: entry(
+    409,
+    '409311',
+    'The authorisation of payment {paymentId} is closed (final capture done or nothing left); start a new payment.',
+  ),
+  CAPTURE_EXCEEDS_AUTHORISED: entry(
+    400,
+    '400312',
+    'Cannot capture {amount} on payment {paymentId}: only {remaining} of the authorisation is left.',
+  ),
+  REVERSAL_EXCEEDS_REMAINING: entry(
+    400,
+    '400313',
+    'Cannot reverse {amount} on payment {paymentId}: only {remaining} of the authorisation is left.',
+  ),
+  NOTHING_CAPTURED: entry(
+    409,
+    '409315',
+    'Payment {paymentId} has nothing captured yet; cancel or reverse the authorisation instead of refunding.',
+  ),
+  REFUND_EXCEEDS_REFUNDABLE: entry(
+    400,
+    '400316',
+    'Cannot refund {amount} on payment {paymentId}: {refundable} is refundable. For more, use a payout on the order.',
+  ),
+  PAYOUT_EXCEEDS_COLLECTED: entry(
+    400,
+    '400317',
+    'Cannot pay out {amount}: of what order {orderId} collected, {available} has not been paid back yet.',
+  ),
+  REFUND_ORDER_LOCKED: entry(
+    409,
+    '409318',
+    'Another refund or payout on this order is being processed. Wait for it to finish, then check the refundable amount.',
+    { retryable: true },
+  ),
+  CANCEL_NOT_POSSIBLE: entry(
+    409,
+    '409319',
+    'Payment {paymentId} cannot be cancelled: it already has {what}. Refund it instead.',
+  ),
+  CHARGEBACK_EXCEEDS_AVAILABLE: entry(
+    400,
+    '400320',
+    'Cannot charge back {amount} on payment {paymentId}: only {available} was collected and not yet returned.',
+  ),
+  CHARGEBACK_REVERSAL_EXCEEDS_CHARGEBACK: entry(
+    400,
+    '400321',
+    'Cannot reverse {amount} of chargebacks on payment {paymentId}: {available} is charged back.',
+  ),
+  REBILL_NOT_POSSIBLE: entry(
+    409,
+    '409322',
+    'Payment {paymentId} has nothing captured, so it cannot be rebilled; make a new payment instead.',
+  ),
+  TOKEN_NOT_FOUND: entry(404, '404323', 'Token {tokenId} does not exist for this merchant.'),
+  TOKEN_DELETED: entry(
+    410,
+    '410324',
+    'Token {tokenId} was deleted or deactivated and cannot be charged; ask the customer for the card again.',
+  ),
+  TOKEN_ALREADY_EXISTS: entry(409, '409325', 'Token {tokenId} already exists on this order.'),
+
+  // ── Online API: requests, authentication, idempotence ───────────────────────────────────────────
+  REQUEST_INVALID: entry(400, '400401', 'The request is invalid at {propertyName}: {reason}.'),
+  REQUEST_BODY_NOT_JSON: entry(400, '400402', 'The request body is not valid JSON: {reason}.'),
+  AUTHORIZATION_MISSING: entry(
+    401,
+    '401403',
+    "The Authorization header is missing or malformed; expected 'GCS v1HMAC:<apiKeyId>:<signature>'.",
+  ),
+  AUTHORIZATION_INVALID: entry(
+    401,
+    '401404',
+    'The request signature does not match. Check the API key id and secret, and sign exactly what is sent.',
+  ),
+  DATE_OUT_OF_WINDOW: entry(
+    401,
+    '401405',
+    "The Date header '{date}' is missing, unreadable or more than {windowMinutes} minutes from the server's clock; sync the clock.",
+  ),
+  MERCHANT_FORBIDDEN: entry(403, '403406', 'This API key may not act for merchant {merchantId}.'),
+  MERCHANT_NOT_FOUND: entry(404, '404407', 'Merchant {merchantId} does not exist.'),
+  ROUTE_NOT_FOUND: entry(
+    404,
+    '404408',
+    'There is no {method} {path}; check the path against the API reference.',
+  ),
+  IDEMPOTENCE_REQUEST_IN_PROGRESS: entry(
+    409,
+    '1409',
+    'A request with idempotence key {key} is still being processed; wait for its answer.',
+    { retryable: true },
+  ),
+  IDEMPOTENCE_KEY_REUSED: entry(
+    422,
+    '422410',
+    'Idempotence key {key} was first used for a different request; use a new key for a new request.',
+  ),
+  INTERNAL_ERROR: entry(
+    500,
+    '500411',
+    'Something went wrong on our side (reference {reference}); it is safe to retry.',
+    {
+      retryable: true,
+      category: 'IO_ERROR',
+    },
+  ),
+  SERVICE_UNAVAILABLE: entry(503, '503412', 'The service is shutting down or overloaded; retry shortly.', {
+    retryable: true,
+    category: 'IO_ERROR',
+  }),
+
+  // ── Acquirer outcomes (declines are values, reported with the payment) ──────────────────────────
+  CARD_DECLINED: entry(
+    402,
+    '402501',
+    'The card was declined by the issuer; ask for another means of payment.',
+    {
+      category: 'PAYMENT_PLATFORM_ERROR',
+    },
+  ),
+  INSUFFICIENT_FUNDS: entry(402, '402502', 'The card was declined for insufficient funds.', {
+    category: 'PAYMENT_PLATFORM_ERROR',
+  }),
+  CARD_EXPIRED: entry(402, '402503', 'The card has expired; ask for another card.', {
+    category: 'PAYMENT_PLATFORM_ERROR',
+  }),
+  CARD_STOLEN: entry(402, '402504', 'The card was declined (reported lost or stolen). Do not retry it.', {
+    category: 'PAYMENT_PLATFORM_ERROR',
+  }),
+  CARD_INVALID: entry(400, '400505', 'The card data is invalid: {reason}.', {
+    category: 'PAYMENT_PLATFORM_ERROR',
+  }),
+  ACQUIRER_TIMEOUT: entry(
+    504,
+    '504506',
+    'The acquirer did not answer in time; the outcome is unknown. Check the payment before charging again.',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
+
+  // ── Terminal sync ────────────────────────────────────────────────────────────────────────────────
+  SYNC_MESSAGE_INVALID: entry(400, '400601', 'Sync message {messageId} is invalid: {reason}.'),
+  TERMINAL_NOT_ENROLLED: entry(403, '403602', 'Terminal {terminalId} is not enrolled or was revoked.'),
+  REFUND_RESERVATION_NOT_FOUND: entry(
+    404,
+    '404603',
+    'Refund reservation {reservationId} does not exist, or it expired and was released.',
+  ),
+  // ── Card terminal (ZVT) ──────────────────────────────────────────────────────────────────────────
+  TERMINAL_UNREACHABLE: entry(
+    503,
+    '503701',
+    'The card terminal does not answer on {port}. Check the cable and power, the port name and the line settings ({settings}).',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
+  TERMINAL_OUTCOME_UNKNOWN: entry(
+    504,
+    '504702',
+    'The card terminal stopped answering during the payment, so whether it went through is unknown. ' +
+      'Recover it (repeat receipt / status) before charging the card again.',
+    { category: 'IO_ERROR' },
+  ),
+  TERMINAL_DECLINED: entry(
+    402,
+    '402703',
+    'The card terminal declined the payment: {reason} (ZVT result {resultCode}).',
+    {
+      category: 'PAYMENT_PLATFORM_ERROR',
+    },
+  ),
+  TERMINAL_COMMAND_REFUSED: entry(
+    409,
+    '409704',
+    'The card terminal refused {command}: {reason} (ZVT code {resultCode}).',
+  ),
+  TERMINAL_PROTOCOL_ERROR: entry(
+    502,
+    '502705',
+    'The card terminal sent something that is not valid ZVT: {reason}.',
+    { category: 'IO_ERROR' },
+  ),
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export type ErrorParams = Readonly<Record<string, string | number>>;
+
+export interface DomainError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly params: ErrorParams;
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOG, value);
+}
+
+export function catalogEntry(code: ErrorCode): CatalogEntry {
+  return ERROR_CATALOG[code];
+}
+
+/** Fills a template; a placeholder without a value stays visible as `{name}` so a missing param is noticed. */
+export function formatErrorMessage(code: ErrorCode, params: ErrorParams = {}): string {
+  return ERROR_CATALOG[code].message.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  );
+}
+
+export function domainError(code: ErrorCode, params: ErrorParams = {}): DomainError {
+  return { code, message: formatErrorMessage(code, params), params };
+}
+
+/**
+ * For the rare places where a failure is a bug in the caller (mixing currencies in arithmetic, an id built
+ * from a negative sequence): thrown, but still carrying a catalog code.
+ */
+export class DomainException extends Error {
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+  constructor(error: DomainError) {
+    super(error.message);
+    this.name = 'DomainException';
+    this.code = error.code;
+    this.params = error.params;
+  }
+}
