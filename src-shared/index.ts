@@ -5,3 +5,5 @@ export * from './ledger';
 export * from './money';
 export * from './result';
 export * from './schemas';
+export * from './cards';
+export * from './test-cards';
