@@ -368,7 +368,10 @@ const show = (m: Money) => `${toDecimalString(m)} ${m.currency}`;
  */
 export function applyOperation(order: OrderState, op: Operation): Result<OrderState, DomainError> {
   try {
-    return applyChecked(order, op);
+    const r = applyChecked(order, op);
+    // Deriving the new balances proves no sum left the safe-integer range (that throws, caught below).
+    if (r.ok) orderBalances(r.value);
+    return r;
   } catch (e) {
     // Only a sum beyond the safe-integer range gets here (each amount was checked on its own).
     if (e instanceof DomainException) return err(domainError(e.code, e.params));

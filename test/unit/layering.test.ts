@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const eslint = new ESLint({ cwd: root });
+
+async function layeringErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'counter/layering').map((m) => m.message);
+}
+
+describe('layering lint (a violation fails npm test)', () => {
+  it('keeps src-shared free of Node, the DOM side, Electron, React and other layers', async () => {
+    expect(
+      await layeringErrors(
+        'src-shared/x.ts',
+        "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n",
+      ),
+    ).toEqual(["src-shared must not import the Node built-in 'node:fs': it has to run without Node."]);
+    expect(
+      await layeringErrors('src-shared/x.ts', "import crypto from 'crypto';\nexport const a = crypto;\n"),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors('src-shared/x.ts', "import { app } from 'electron';\nexport const a = app;\n"),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors('src-shared/x.ts', "import React from 'react';\nexport const a = React;\n"),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors('src-shared/x.ts', "import { a } from '../src-core/y';\nexport const b = a;\n"),
+    ).toEqual(["src-shared must not import src-core ('../src-core/y'); allowed layers: src-shared."]);
+    expect(
+      await layeringErrors('src-shared/x.ts', "export const m = import('../src-main/y');\n"),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors(
+        'src-shared/x.ts',
+        "import { z } from 'zod';\nimport { ok } from './result';\nexport const a = [z, ok];\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps src-renderer away from src-main, src-core, Node and Electron', async () => {
+    expect(
+      await layeringErrors(
+        'src-renderer/App.tsx',
+        "import { x } from '../src-main/host/api';\nexport const a = x;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors(
+        'src-renderer/App.tsx',
+        "import { x } from '../src-core/main';\nexport const a = x;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors('src-renderer/App.tsx', "import fs from 'fs';\nexport const a = fs;\n"),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors(
+        'src-renderer/App.tsx',
+        "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors(
+        'src-renderer/App.tsx',
+        "import { money } from '../src-shared/money';\nexport const a = money;\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it('lets src-core import only src-shared among the layers', async () => {
+    expect(
+      await layeringErrors(
+        'src-core/a.ts',
+        "import { x } from '../src-main/zvt/codec';\nexport const a = x;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors(
+        'src-core/a.ts',
+        "import { x } from '../src-renderer/App';\nexport const a = x;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors(
+        'src-core/a.ts',
+        "import { createServer } from 'node:http';\nimport { money } from '../src-shared';\nexport const a = [createServer, money];\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps src-main off src-core and src-renderer', async () => {
+    expect(
+      await layeringErrors(
+        'src-main/host/a.ts',
+        "import { x } from '../../src-core/main';\nexport const a = x;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await layeringErrors(
+        'src-main/host/a.ts',
+        "import { x } from '../../src-renderer/App';\nexport const a = x;\n",
+      ),
+    ).toHaveLength(1);
+  });
+});
