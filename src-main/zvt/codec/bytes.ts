@@ -8,7 +8,7 @@ export const hexByte = (b: number): string => b.toString(16).padStart(2, '0').to
 
 /** Parses "06 01 07", "060107", "06-01-07" or "0x06,0x01"; null when it is not whole bytes of hex. */
 export function fromHex(text: string): Uint8Array | null {
-  const clean = text.replace(/0x/gi, '').replace(/[\s,:\-]/g, '');
+  const clean = text.replace(/0x/gi, '').replace(/[\s,:-]/g, '');
   if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) return null;
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
