@@ -131,6 +131,8 @@ function readable(spec: BmpSpec, raw: Uint8Array, at: number): Decoded<BmpValue>
       return ok(raw.length === 1 ? (raw[0] ?? 0) : toHex(raw, ''));
     case 'bcd': {
       if (spec.id === 0x3a) return ok('[redacted]');
+      // 87 FF FF = "no receipt" in the 06 23 enquiry and its 06 1E B8 answer (P15 §2.10).
+      if (spec.id === 0x87 && raw[0] === 0xff && raw[1] === 0xff) return ok('FFFF');
       const digits = decodeBcd(raw);
       if (digits === null)
         return decodeError(at, `BMP ${hexByte(spec.id)} (${spec.name}) is not BCD: ${toHex(raw)}`);

@@ -67,7 +67,16 @@ function layoutOf(a: Apdu, ctx: ParseContext): PrefixItem[] | 'print-line' {
         : [];
     case '06D1':
       return 'print-line';
+    case '0840':
+      return [{ name: 'baudRateCode', kind: 'bin1' }];
     default:
+      // Negative answers are positional (84 1E 01 6F [CC], P15 §2.1), except 84 9D which carries BMP 04.
+      if (a.cls === 0x84 && a.ins !== 0x9d) {
+        return [
+          { name: 'detailCode', kind: 'bin1-optional' },
+          { name: 'currency', kind: 'bcd2-optional' },
+        ];
+      }
       return [];
   }
 }
