@@ -47,7 +47,7 @@ export class ApduStreamLink implements ApduChannel {
     return this.inbox.take(timeoutMs);
   }
 
-  discardPending(): number {
+  discardPending(): Uint8Array[] {
     return this.inbox.discard();
   }
 

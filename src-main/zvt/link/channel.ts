@@ -16,8 +16,8 @@ export interface ApduChannel {
   send(apdu: Uint8Array): Promise<Result<void, LinkFailure>>;
   /** The next APDU from the peer, in order; `timeoutMs` may be Infinity. */
   receive(timeoutMs: number): Promise<Result<Uint8Array, LinkFailure>>;
-  /** Drops APDUs that arrived but were not taken (stale answers before a new command). */
-  discardPending(): number;
+  /** Drops and returns APDUs that arrived but were not taken (stale messages before a new command). */
+  discardPending(): Uint8Array[];
   close(): Promise<void>;
   readonly isOpen: boolean;
   /** For error messages: port and settings or host:port. */
@@ -59,10 +59,8 @@ export class ApduInbox {
     return this.closedReason !== null;
   }
 
-  discard(): number {
-    const n = this.queue.length;
-    this.queue.length = 0;
-    return n;
+  discard(): Uint8Array[] {
+    return this.queue.splice(0, this.queue.length);
   }
 
   take(timeoutMs: number): Promise<Result<Uint8Array, LinkFailure>> {

@@ -3,9 +3,9 @@
  * repeats after NAK or when no answer comes within T2, at most twice; a receiver NAKs a frame whose
  * bytes are more than T1 apart. Bytes outside frames are dropped until the next DLE STX (resync).
  *
- * [inference] A complete, valid frame from the peer while we wait for its ACK counts as the ACK: the
- * peer answers only what it received, and the alternative (repeating a frame the peer already acted on)
- * would duplicate a command.
+ * Only an explicit ACK byte confirms a frame. (Treating the peer's next frame as an implicit ACK looks
+ * convenient, but a repeated answer from the peer would then be taken as the answer to a frame it never
+ * received: the virtual terminal would book a payment whose 04 0F the ECR never saw.)
  */
 import { err, ok, type Result } from '../../../src-shared';
 import { FrameReceiver, encodeFrame, ACK, NAK } from '../codec/framing';
@@ -40,7 +40,7 @@ export interface SerialLinkStats {
   badFrames: number;
 }
 
-type AckWait = (answer: 'ack' | 'nak' | 'implicit' | 'closed') => void;
+type AckWait = (answer: 'ack' | 'nak' | 'closed') => void;
 
 export class SerialLink implements ApduChannel {
   readonly kind = 'serial' as const;
@@ -81,7 +81,7 @@ export class SerialLink implements ApduChannel {
     return this.closedReason === null && this.stream.isOpen;
   }
 
-  private answerAckWait(answer: 'ack' | 'nak' | 'implicit' | 'closed'): void {
+  private answerAckWait(answer: 'ack' | 'nak' | 'closed'): void {
     const w = this.ackWait;
     if (w) {
       this.ackWait = null;
@@ -100,7 +100,6 @@ export class SerialLink implements ApduChannel {
           if (this.faults.ignoreIncoming?.(ev.apdu)) break;
           // P16 §3.2: acknowledge before processing the content.
           this.writeControl(ACK);
-          this.answerAckWait('implicit');
           this.inbox.push(ev.apdu);
           break;
         case 'bad-frame':
@@ -152,7 +151,7 @@ export class SerialLink implements ApduChannel {
       }
       if (attempt > 1) this.stats.repeats += 1;
       this.stats.framesSent += 1;
-      const answer = new Promise<'ack' | 'nak' | 'implicit' | 'closed' | 'timeout'>((resolve) => {
+      const answer = new Promise<'ack' | 'nak' | 'closed' | 'timeout'>((resolve) => {
         this.ackWait = resolve;
       });
       await this.stream.write(bytes);
@@ -164,7 +163,7 @@ export class SerialLink implements ApduChannel {
       const result = await Promise.race([answer, timeout]);
       clearTimeout(timer);
       this.ackWait = null;
-      if (result === 'ack' || result === 'implicit') return ok(undefined);
+      if (result === 'ack') return ok(undefined);
       if (result === 'closed') return err({ kind: 'closed', reason: this.closedReason ?? 'the port closed' });
       lastProblem =
         result === 'nak' ? 'the terminal answered NAK' : `no ACK within T2 (${this.timers.t2Ms} ms)`;
@@ -176,7 +175,7 @@ export class SerialLink implements ApduChannel {
     return this.inbox.take(timeoutMs);
   }
 
-  discardPending(): number {
+  discardPending(): Uint8Array[] {
     return this.inbox.discard();
   }
 

@@ -37,6 +37,8 @@ export interface ExchangeResult {
   /** True when the command frame reached the PT (serial: ACKed; TCP: written). */
   readonly commandDelivered: boolean;
   readonly abortRequested: boolean;
+  /** Messages that were waiting, unread, before the command went out (recovery inspects them). */
+  readonly discarded: readonly ParsedMessage[];
 }
 
 export interface ExchangeOptions {
@@ -89,9 +91,14 @@ export async function runExchange(o: ExchangeOptions): Promise<ExchangeResult> {
     receipts: receipts.receipts(),
     commandDelivered: delivered,
     abortRequested: o.abortState?.requested ?? false,
+    discarded,
   });
 
-  o.channel.discardPending();
+  const discarded: ParsedMessage[] = [];
+  for (const stale of o.channel.discardPending()) {
+    const m = parseMessage(stale, layout);
+    if (m.ok) discarded.push(m.value);
+  }
   const sent = await o.channel.send(o.command);
   if (!sent.ok) return result({ kind: 'link-failure', stage: 'sending-command', failure: sent.error });
   delivered = true;

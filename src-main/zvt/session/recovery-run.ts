@@ -30,6 +30,8 @@ export async function recoverAfterFailure(
   input: Omit<RecoveryInput, 'last'>,
 ): Promise<RecoveryReport> {
   let lastProblem = 'the terminal did not answer';
+  let seenApproval = input.seenApproval;
+  let approvalAcknowledged = input.approvalAcknowledged;
   const attempts = Math.max(1, deps.timers.recoveryAttempts);
   for (let attempt = 1; attempt <= attempts; attempt++) {
     await sleep(deps.timers.recoveryDelayMs);
@@ -44,6 +46,20 @@ export async function recoverAfterFailure(
       commands.statusEnquiry(deps.password),
       'status-enquiry',
     );
+    if (status.ok) {
+      // The interrupted transaction may still deliver its approval now: a 04 0F that was waiting unread or
+      // that arrives during the enquiry belongs to it, and the PT may book it, so it counts as seen.
+      const late = [...status.value.discarded, ...status.value.statusInfos].filter(
+        (m) => m.cls === 0x04 && m.ins === 0x0f,
+      );
+      const approval = late
+        .map((m) => detailsFromFields(m.fields, deps.cardTokenTag))
+        .find((d) => (d.resultCode ?? 0) === 0 && d.receiptNumber !== undefined);
+      if (approval && !seenApproval) {
+        seenApproval = approval;
+        approvalAcknowledged = true;
+      }
+    }
     if (!status.ok || status.value.end.kind === 'link-failure') {
       lastProblem = 'the terminal did not answer the Status Enquiry';
       continue;
@@ -78,7 +94,7 @@ export async function recoverAfterFailure(
         receipts: repeat.value.receipts,
       };
     }
-    const decision = decideRecovery({ ...input, last });
+    const decision = decideRecovery({ ...input, seenApproval, approvalAcknowledged, last });
     return {
       ...decision,
       attempts: attempt,
