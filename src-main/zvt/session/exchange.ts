@@ -162,8 +162,9 @@ export async function runExchange(o: ExchangeOptions): Promise<ExchangeResult> {
         if (!repeated) statusInfos.push(msg);
         const rc = findBmp(msg.fields, 0x27)?.value ?? 0;
         let answer: GoodsIssueAnswer = { kind: 'issued' };
-        if (rc === 0 && o.answerStatusInformation && !repeated) answer = await o.answerStatusInformation(msg);
-        if (rc === 0 && answer.kind !== 'failed') approvedAcked = true;
+        // A repeated 04 0F (goods-issue loop, P15 §2.2.6) is asked again: the goods may be ready now.
+        if (rc === 0 && o.answerStatusInformation) answer = await o.answerStatusInformation(msg);
+        if (rc === 0 && (answer.kind === 'issued' || answer.kind === 'partial')) approvedAcked = true;
         const failed = await ack(answerBytes(answer), 'acknowledging-result');
         if (failed) return result(failed);
         stage = 'receiving-receipt';

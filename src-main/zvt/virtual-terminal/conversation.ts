@@ -57,9 +57,9 @@ export class Conversation {
     }
   }
 
-  /** Sends without waiting for an answer (used where the flow ends anyway). */
-  async post(apdu: Uint8Array): Promise<void> {
-    await this.channel.send(apdu);
+  /** Sends without waiting for an answer; false when the link failed (P16 §3.5: abort the transaction). */
+  async post(apdu: Uint8Array): Promise<boolean> {
+    return (await this.channel.send(apdu)).ok;
   }
 
   /** Waits `ms` for the customer; 'aborted' if the ECR sent 06 B0, 'lost' if it moved on or the link closed. */

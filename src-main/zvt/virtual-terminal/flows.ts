@@ -227,9 +227,9 @@ export async function payment(
   kind: JournalKind,
 ): Promise<void> {
   const amount = amountOf(vt, m);
-  if (amount === 'wrong-currency') return conv.post(refuse(0x6f));
-  if (amount === null || amount.amountMinor <= 0) return conv.post(refuse(0x9a)); // BMP 04 is mandatory in practice
-  await conv.post(ACCEPT);
+  if (amount === 'wrong-currency') return void (await conv.post(refuse(0x6f)));
+  if (amount === null || amount.amountMinor <= 0) return void (await conv.post(refuse(0x9a))); // BMP 04 is mandatory in practice
+  if (!(await conv.post(ACCEPT))) return;
   const card = vt.presentedCard;
   const d = cardDecision(card, amount);
   for (const code of d.statuses) {
@@ -251,8 +251,8 @@ export async function payment(
 
 export async function reversal(vt: VirtualTerminal, conv: Conversation, m: ParsedMessage): Promise<void> {
   const receipt = str(m, 0x87);
-  if (receipt === undefined) return conv.post(refuse(0x9a));
-  await conv.post(ACCEPT);
+  if (receipt === undefined) return void (await conv.post(refuse(0x9a)));
+  if (!(await conv.post(ACCEPT))) return;
   const original = vt.journal.find(
     (e) => e.receipt === Number(receipt) && (e.kind === 'payment' || e.kind === 'book-total'),
   );
@@ -275,8 +275,8 @@ export async function preAuthOperation(
   m: ParsedMessage,
 ): Promise<void> {
   const raw = findBmp(m.fields, 0x87)?.raw;
-  if (!raw) return conv.post(refuse(0x9a));
-  await conv.post(ACCEPT);
+  if (!raw) return void (await conv.post(refuse(0x9a)));
+  if (!(await conv.post(ACCEPT))) return;
   const open = vt.journal.filter((e) => e.kind === 'pre-authorisation' && e.status === 'open');
   if (m.ins === 0x23 && raw[0] === 0xff && raw[1] === 0xff) {
     return void (await conv.send(openPreAuthAnswer(open[0]?.receipt ?? null)));
@@ -301,7 +301,7 @@ export async function preAuthOperation(
 const SCHEME_INDEX: Record<string, number> = { GIROCARD: 0, JCB: 1, MASTERCARD: 2, AMEX: 3, VISA: 4 };
 
 export async function endOfDay(vt: VirtualTerminal, conv: Conversation): Promise<void> {
-  await conv.post(ACCEPT);
+  if (!(await conv.post(ACCEPT))) return;
   const sales = vt.journal.filter(
     (e) => e.batch === vt.batch && e.status === 'booked' && (e.kind === 'payment' || e.kind === 'book-total'),
   );
@@ -353,7 +353,7 @@ export async function repeatReceipt(
   conv: Conversation,
   m: ParsedMessage,
 ): Promise<void> {
-  await conv.post(ACCEPT);
+  if (!(await conv.post(ACCEPT))) return;
   const last = vt.lastBooked();
   if (!last) return void (await conv.send(abortMessage(0x83)));
   const svc = findBmp(m.fields, 0x03)?.value;
