@@ -122,6 +122,8 @@ export class Cable {
   bytes = 0;
   private cutOffset = Infinity;
   cut = false;
+  /** Called once when the cut takes effect (e.g. to schedule restore()). */
+  onCut: (() => void) | undefined;
   constructor(readonly mode: 'drop' | 'close') {}
 
   cutAt(offset: number): void {
@@ -139,8 +141,11 @@ export class Cable {
     const start = this.bytes;
     this.bytes += chunk.length;
     if (this.bytes <= this.cutOffset) return { through: chunk, tripped: false };
+    const keep = Math.max(0, this.cutOffset - start);
     this.cut = true;
-    return { through: chunk.slice(0, Math.max(0, this.cutOffset - start)), tripped: true };
+    this.cutOffset = Infinity;
+    queueMicrotask(() => this.onCut?.());
+    return { through: chunk.slice(0, keep), tripped: true };
   }
 
   wrap(inner: ByteStream): ByteStream {
