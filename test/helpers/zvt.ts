@@ -19,14 +19,14 @@ import {
 } from '../../src-main/zvt/virtual-terminal/terminal';
 
 /** Short timers so fault tests run fast; normal flows never wait on them. */
-export const FAST_LINK: SerialLinkTimers = { t1Ms: 200, t2Ms: 150, maxRepeats: 2 };
+export const FAST_LINK: SerialLinkTimers = { t1Ms: 200, t2Ms: 400, maxRepeats: 2 };
 export const FAST_SESSION: Partial<SessionTimers> = {
-  t3Ms: 800,
-  t4Ms: 1_500,
+  t3Ms: 1_000,
+  t4Ms: 2_000,
   recoveryAttempts: 4,
   recoveryDelayMs: 100,
 };
-export const FAST_VT: Partial<VirtualTerminalTimers> = { answerTimeoutMs: 800, goodsRetryDelayMs: 50 };
+export const FAST_VT: Partial<VirtualTerminalTimers> = { answerTimeoutMs: 1_000, goodsRetryDelayMs: 50 };
 
 export type Transport = 'in-process-serial' | 'in-process-tcp' | 'tcp' | 'pty';
 

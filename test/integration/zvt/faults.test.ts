@@ -92,7 +92,7 @@ describe.each(['in-process-serial', 'tcp', 'pty'] as Transport[])('terminal faul
 
   test('an 80 00 later than T3 gives an unknown outcome that recovery resolves as not charged', async () => {
     rig = await createRig(transport);
-    rig.vt.injectFault({ kind: 'late-acceptance', delayMs: 1_200 });
+    rig.vt.injectFault({ kind: 'late-acceptance', delayMs: 1_600 });
     const out = await rig.session.authorize(eur(800));
     expect(out.kind === 'failed' || out.kind === 'approved').toBe(true);
     // Whatever recovery says must match the terminal's books.
@@ -131,7 +131,7 @@ describe.each(['in-process-serial', 'tcp', 'pty'] as Transport[])('terminal faul
 
   test('recovery that cannot reach the terminal reports the outcome as unknown with the approval it saw', async () => {
     rig = await createRig(transport, {
-      session: { timers: { t3Ms: 800, t4Ms: 1_000, recoveryAttempts: 2, recoveryDelayMs: 50 } },
+      session: { timers: { t3Ms: 1_000, t4Ms: 1_200, recoveryAttempts: 2, recoveryDelayMs: 50 } },
     });
     await rig.session.register();
     rig.vt.injectFault({ kind: 'silence-after-approval' });
