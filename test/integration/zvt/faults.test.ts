@@ -180,3 +180,23 @@ describe.each(['in-process-serial', 'tcp', 'pty'] as Transport[])('terminal faul
     expect(rig.vt.bookedTransactions().map((e) => e.amountMinor)).toEqual([100]);
   });
 });
+
+describe('application timers', () => {
+  let rig: Rig;
+  afterEach(async () => rig?.close());
+
+  test('T4 restarts with every intermediate status: a payment longer than T4 in total still completes', async () => {
+    // Three statuses 450 ms apart (girocard: insert card, PIN pad, host) = 1.35 s > T4 of 1 s.
+    rig = await createRig('in-process-serial', {
+      session: { timers: { t3Ms: 1_000, t4Ms: 1_000, recoveryAttempts: 1, recoveryDelayMs: 10 } },
+      vt: {
+        cardId: 'girocard-pin',
+        timers: { customerDelayMs: 450, hostDelayMs: 450, answerTimeoutMs: 2_000 },
+      },
+    });
+    await rig.session.register();
+    const out = await rig.session.authorize(eur(1999));
+    expect(out.kind).toBe('approved');
+    expect(out.kind === 'approved' && out.recovered).toBeUndefined();
+  });
+});
