@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { money } from '../../../src-shared';
 import type { ByteStream } from '../../../src-main/zvt/transport/byte-stream';
-import { createRig, type Rig, type Transport } from '../../helpers/zvt';
+import { createRig, type Rig, type Transport } from './rig';
 
 const eur = (minor: number) => money(minor, 'EUR');
 

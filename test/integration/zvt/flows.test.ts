@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { money, TEST_CARDS } from '../../../src-shared';
-import { createRig, type Rig, type Transport } from '../../helpers/zvt';
+import { createRig, type Rig, type Transport } from './rig';
 
 const eur = (minor: number) => money(minor, 'EUR');
 const TRANSPORTS: Transport[] = ['in-process-serial', 'in-process-tcp', 'tcp', 'pty'];

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { money } from '../../../src-shared';
 import type { TransactionOutcome } from '../../../src-main/zvt/session/types';
-import { Cable, createRig, type Transport } from '../../helpers/zvt';
+import { Cable, createRig, type Transport } from './rig';
 
 const LINK = { t1Ms: 200, t2Ms: 250, maxRepeats: 2 };
 const SESSION = { t3Ms: 800, t4Ms: 1_500, recoveryAttempts: 5, recoveryDelayMs: 150 };

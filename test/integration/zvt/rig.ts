@@ -2,21 +2,21 @@
  * Test rigs for the ZVT area: an ECR session wired to a virtual terminal over the in-process line
  * (serial framing or bare APDUs), TCP on 127.0.0.1 port 0, or a real socat pty pair through serialport.
  */
-import { domainError, err, ok } from '../../src-shared';
-import type { ByteStream } from '../../src-main/zvt/transport/byte-stream';
-import { EcrSession, type EcrSessionOptions } from '../../src-main/zvt/session/ecr-session';
-import type { SessionTimers } from '../../src-main/zvt/session/types';
-import type { SerialLinkTimers } from '../../src-main/zvt/link/serial-link';
-import { createInProcessPair, type LineControl } from '../../src-main/zvt/transport/in-process';
-import { streamConnector } from '../../src-main/zvt/transport/connect';
-import { connectTcp, listenTcp, type TcpListener } from '../../src-main/zvt/transport/tcp';
-import { openSerialStream } from '../../src-main/zvt/transport/serial';
-import { startPtyPair, type PtyPair } from '../../src-main/zvt/virtual-terminal/pty';
+import { domainError, err, ok } from '../../../src-shared';
+import type { ByteStream } from '../../../src-main/zvt/transport/byte-stream';
+import { EcrSession, type EcrSessionOptions } from '../../../src-main/zvt/session/ecr-session';
+import type { SessionTimers } from '../../../src-main/zvt/session/types';
+import type { SerialLinkTimers } from '../../../src-main/zvt/link/serial-link';
+import { createInProcessPair, type LineControl } from '../../../src-main/zvt/transport/in-process';
+import { streamConnector } from '../../../src-main/zvt/transport/connect';
+import { connectTcp, listenTcp, type TcpListener } from '../../../src-main/zvt/transport/tcp';
+import { openSerialStream } from '../../../src-main/zvt/transport/serial';
+import { startPtyPair, type PtyPair } from '../../../src-main/zvt/virtual-terminal/pty';
 import {
   VirtualTerminal,
   type VirtualTerminalOptions,
   type VirtualTerminalTimers,
-} from '../../src-main/zvt/virtual-terminal/terminal';
+} from '../../../src-main/zvt/virtual-terminal/terminal';
 
 /** Short timers so fault tests run fast; normal flows never wait on them. */
 export const FAST_LINK: SerialLinkTimers = { t1Ms: 200, t2Ms: 400, maxRepeats: 2 };
