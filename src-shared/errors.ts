@@ -300,6 +300,48 @@ export const ERROR_CATALOG = {
     'The card terminal sent something that is not valid ZVT: {reason}.',
     { category: 'IO_ERROR' },
   ),
+  TERMINAL_SERIAL_PORT_FAILED: entry(
+    503,
+    '503706',
+    'Cannot open the serial port {port}: {reason}. Check the port name, that no other program holds it, ' +
+      'and that this user may open it (e.g. the dialout group).',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
+  TERMINAL_TRANSMISSION_FAILED: entry(
+    503,
+    '503707',
+    'The card terminal on {port} did not acknowledge {attempts} transmissions. Check the cable and the line ' +
+      'settings ({settings}): baud rate, stop bits and parity must match the terminal.',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
+  TERMINAL_BUSY: entry(
+    409,
+    '409708',
+    'The card terminal is busy with {operation}; wait for it to finish or abort it first.',
+    { retryable: true },
+  ),
+  TERMINAL_ABORTED: entry(
+    409,
+    '409709',
+    'The card terminal aborted {command}: {reason} (ZVT result {resultCode}).',
+    {
+      category: 'PAYMENT_PLATFORM_ERROR',
+    },
+  ),
+  TERMINAL_NOT_CHARGED: entry(
+    502,
+    '502710',
+    'The line to the card terminal failed during {command}, and the terminal confirms it did not go through: ' +
+      'nothing was charged. Try again.',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
+  TERMINAL_COMMAND_TIMEOUT: entry(
+    504,
+    '504711',
+    'The card terminal did not answer {command} within {seconds} s. Check that it is on and idle, the cable, ' +
+      'and the line settings ({settings}).',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,0 +1,66 @@
+/** Argument parsing for `npm run terminal -- <command> [args] [--flags]` (no dependency needed). */
+
+export interface CliArgs {
+  readonly command: string | undefined;
+  readonly positional: readonly string[];
+  readonly flags: ReadonlyMap<string, string | true>;
+}
+
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'verbose']);
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a.startsWith('--')) {
+      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      if (inline !== undefined) flags.set(name, inline);
+      else if (BOOLEAN_FLAGS.has(name) || i + 1 >= argv.length || (argv[i + 1] ?? '').startsWith('--'))
+        flags.set(name, true);
+      else flags.set(name, argv[++i] ?? '');
+    } else positional.push(a);
+  }
+  return { command: positional[0], positional: positional.slice(1), flags };
+}
+
+export function flag(args: CliArgs, name: string): string | undefined {
+  const v = args.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export const USAGE = `Counter card terminal (ZVT) technician tool
+
+usage: npm run terminal -- <command> [arguments] (--port <serial path> | --host <ip[:port]>) [options]
+
+commands:
+  status                 Status Enquiry: is the terminal ready, which software
+  pay <amount>           Authorization, e.g. pay 12.50 (registers first)
+  refund <amount>        Refund to the card presented
+  reverse <receipt>      Reversal of the payment with that receipt number
+  end-of-day             End-of-Day: settle and print the totals
+  repeat-receipt         Repeat the last receipt (and its result)
+  diagnosis              Run the terminal's diagnosis
+  register               Registration only (Counter's config byte BE)
+  decode <hex>           A captured frame (10 02 … 10 03 crc crc) or APDU → named fields
+  simulate               Start a virtual terminal on a pseudo-terminal and print its path
+
+connection:
+  --port <path>          serial port, e.g. /dev/ttyUSB0 (default 9600 8N2)
+  --baud <n>             9600 (default) or 115200 …
+  --stop-bits <1|2>      default 2;  --parity none|even|odd;  --data-bits 8
+  --host <ip[:port]>     ZVT over TCP, port 20007 by default
+  --password <6 digits>  terminal password, default 000000
+  --currency <ISO>       default EUR
+
+simulate:
+  --card <id>            the test card the customer presents (default visa-approve); type another id
+                         on stdin while it runs to change it, or "fault <name>" to inject a fault
+  --fault <name>         bad-crc | missing-ack | late-acceptance | silence-after-approval |
+                         silence-before-answer | goods-issue-loop
+  --tcp <port>           also serve ZVT over TCP on 127.0.0.1:<port> (0 = any free port)
+  --delay <ms>           how long the simulated customer takes per step (default 800)
+
+output:
+  --json                 JSON instead of text
+`;

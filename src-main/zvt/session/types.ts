@@ -1,0 +1,162 @@
+/**
+ * The session's public types, designed for the POS host's checkout (issue 4): every call resolves to a
+ * value. Declines, aborts and unknown outcomes are values, never exceptions.
+ */
+import type { DomainError, Money } from '../../../src-shared';
+import type { Texts } from '../codec/tables/texts';
+
+export interface SessionTimers {
+  /** Command → 80 00 / 84 xx (P16 §5.2.5: 5 s). */
+  readonly t3Ms: number;
+  /** PT's 80 00 → Completion/Abort, restarted by every 04 FF and 04 0F (P16 §5.2.6: 180 s). */
+  readonly t4Ms: number;
+  /** How many times recovery retries (reconnect + Status Enquiry + Repeat Receipt) before giving up. */
+  readonly recoveryAttempts: number;
+  /** Pause before each recovery attempt (lets a terminal finish its own timeouts / auto-reversal). */
+  readonly recoveryDelayMs: number;
+}
+
+export const SPEC_SESSION_TIMERS: SessionTimers = {
+  t3Ms: 5_000,
+  t4Ms: 180_000,
+  recoveryAttempts: 3,
+  recoveryDelayMs: 2_000,
+};
+
+export interface CardType {
+  readonly id: number;
+  readonly name: string;
+}
+
+/** What a 04 0F carried (P15 §3.1), in domain terms; only the masked PAN is ever kept. */
+export interface TransactionDetails {
+  readonly resultCode?: number;
+  readonly amount?: Money;
+  readonly trace?: string;
+  readonly originalTrace?: string;
+  readonly receiptNumber?: string;
+  readonly turnoverNumber?: string;
+  readonly terminalId?: string;
+  readonly vuNumber?: string;
+  readonly maskedPan?: string;
+  readonly cardName?: string;
+  readonly cardType?: CardType;
+  /** BMP 3B: what ZVT calls the AID, the authorisation id of the host (e.g. "750071"). */
+  readonly aid?: string;
+  /** TLV 43: the EMV application id of the chip (hex). */
+  readonly emvAid?: string;
+  /** MMDD from BMP 0D, or YYYY-MM-DD when BMP AA gives the year. */
+  readonly date?: string;
+  /** HH:MM:SS from BMP 0C. */
+  readonly time?: string;
+  readonly expiry?: string;
+  readonly paymentType?: number;
+  /** The card token the PT sends in TLV (tag configurable, default DF7C; docs/zvt.md). */
+  readonly cardToken?: string;
+  readonly cardholderAuthentication?: 'none' | 'signature' | 'online-pin' | 'offline-pin' | 'other';
+  readonly cardTechnology?: 'magnetic-stripe' | 'chip' | 'contactless' | 'unknown';
+  readonly additionalText?: string;
+  readonly totals?: EndOfDayTotals;
+}
+
+export interface SchemeTotal {
+  readonly scheme: string;
+  readonly count: number;
+  readonly totalMinor: number;
+}
+
+export interface EndOfDayTotals {
+  readonly receiptFrom?: string;
+  readonly receiptTo?: string;
+  readonly schemes: readonly SchemeTotal[];
+}
+
+export type ReceiptType = 'customer' | 'merchant' | 'administration' | 'unspecified';
+
+export interface Receipt {
+  readonly type: ReceiptType;
+  readonly lines: readonly string[];
+}
+
+/** Intermediate status, as it happens (04 FF). `lines` are the PT's own display texts (TLV 24/07). */
+export interface StatusEvent {
+  readonly code: number;
+  readonly text: Texts;
+  readonly lines: readonly string[];
+}
+
+export type RecoveryVerdict = 'went-through' | 'did-not-go-through' | 'undetermined';
+
+export interface RecoveryReport {
+  readonly verdict: RecoveryVerdict;
+  /** Why, in words a manager can act on. */
+  readonly basis: string;
+  readonly attempts: number;
+  /** The last transaction the terminal has on record (Repeat Receipt), if it answered. */
+  readonly lastTransaction?: TransactionDetails;
+  readonly receipts: readonly Receipt[];
+}
+
+/** Where in the exchange the line failed (for the unknown outcome's explanation). */
+export type FailureStage =
+  | 'sending-command'
+  | 'awaiting-acceptance'
+  | 'awaiting-result'
+  | 'acknowledging-result'
+  | 'receiving-receipt'
+  | 'awaiting-completion';
+
+export type TransactionOutcome =
+  | {
+      readonly kind: 'approved';
+      readonly details: TransactionDetails;
+      readonly receipts: readonly Receipt[];
+      /** Present when the line failed and recovery proved the transaction went through. */
+      readonly recovered?: RecoveryReport;
+    }
+  | {
+      readonly kind: 'declined';
+      readonly resultCode: number;
+      readonly reason: Texts;
+      readonly error: DomainError;
+      readonly details?: TransactionDetails;
+      readonly receipts: readonly Receipt[];
+    }
+  | {
+      readonly kind: 'aborted';
+      readonly resultCode: number;
+      readonly reason: Texts;
+      readonly error: DomainError;
+      /** Who asked for the abort when we know: the ECR (abort()), otherwise the customer or a PT timeout. */
+      readonly by: 'ecr' | 'customer-or-terminal';
+      readonly receipts: readonly Receipt[];
+    }
+  | {
+      /** Definitely nothing charged: never started, refused (84 xx), or recovery proved it did not go through. */
+      readonly kind: 'failed';
+      readonly error: DomainError;
+      readonly resultCode?: number;
+      readonly recovery?: RecoveryReport;
+    }
+  | {
+      readonly kind: 'unknown';
+      readonly error: DomainError;
+      readonly stage: FailureStage;
+      /** What the terminal said before the line failed (e.g. an approved 04 0F whose completion is missing). */
+      readonly details?: TransactionDetails;
+      readonly recovery: RecoveryReport;
+    };
+
+export type GoodsIssueAnswer =
+  | { readonly kind: 'issued' }
+  /** 84 9C 00: ask again in 2 s (vending, P15 §2.2.6). */
+  | { readonly kind: 'retry-later' }
+  | { readonly kind: 'partial'; readonly amount: Money }
+  | { readonly kind: 'failed'; readonly code: number };
+
+export interface TerminalStatus {
+  readonly code: number;
+  readonly text: Texts;
+  readonly softwareVersion?: string;
+  readonly terminalId?: string;
+}
