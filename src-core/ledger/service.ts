@@ -371,7 +371,7 @@ export async function appendOperationInTx(
   } as Operation;
   if (paymentSeq === 0) {
     // The payment exists but its outcome is unknown: nothing can be done on it until it is resolved.
-    return err(domainError('PAYMENT_NOT_SUCCESSFUL', { paymentId: input.paymentId }));
+    return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
   }
   return appendChecked(tx, ctx, loaded, payment, input, operation, paymentSeq);
 }
@@ -384,6 +384,9 @@ export async function checkOperation(
 ): Promise<Result<{ order: LoadedOrder; payment: PaymentRecord }, DomainError>> {
   const payment = await selectPayment(q, input.merchantId, input.paymentId);
   if (!payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
+  if (payment.outcome === 'UNKNOWN') {
+    return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
+  }
   const loaded = await loadOrderInTx(q, input.merchantId, payment.orderId);
   if (!loaded) throw new Error(`payment ${input.paymentId} without its order`);
   const r = applyOperation(loaded.state, {
