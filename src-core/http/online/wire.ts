@@ -60,8 +60,11 @@ export function moneyFromWire(w: { amount: number; currencyCode: string }, path:
   return { amountMinor: w.amount, currency: w.currencyCode };
 }
 
+/** A bare integer amount (capture, reference §8.4) in the order's currency; `path` names the field itself. */
 export function amountFromWire(amount: number, currency: Money['currency'], path: string): Money {
-  return moneyFromWire({ amount, currencyCode: currency }, path);
+  if (!Number.isSafeInteger(amount)) throw fail('AMOUNT_NOT_SAFE_INTEGER', { amount }, path);
+  if (amount <= 0) throw fail('AMOUNT_NOT_POSITIVE', { amount }, path);
+  return { amountMinor: amount, currency };
 }
 
 const maskedCardNumber = (last4: string) => `************${last4}`;
