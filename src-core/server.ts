@@ -22,6 +22,8 @@ export interface CoreDeps {
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
   dateSkewMs?: number;
   version?: string;
+  /** false → no per-request log lines (benchmarks, busy tests); startup and errors are still logged. */
+  logRequests?: boolean;
 }
 
 declare module 'fastify' {
@@ -69,6 +71,12 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
   });
   let closing = false;
 
+  if (deps.logRequests === false) {
+    // Route loggers at 'warn' drop Fastify's per-request info lines but keep errors.
+    app.addHook('onRoute', (route) => {
+      route.logLevel = 'warn';
+    });
+  }
   app.decorateRequest('rawBody', '');
   app.decorateRequest('credentials', null);
 
