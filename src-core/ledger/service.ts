@@ -36,11 +36,10 @@ import {
   mintCorePaymentId,
   orderStateFrom,
   selectOperation,
-  selectOperationsOfOrder,
   selectOrder,
   selectOrderOfPayment,
   selectPayment,
-  selectPaymentsOfOrder,
+  selectPaymentsAndOperations,
 } from './store';
 
 export interface NewOrder {
@@ -167,9 +166,7 @@ export async function loadOrderOfPaymentInTx(
 
 async function loadRestOfOrder(q: Queryable, order: OrderRecord): Promise<LoadedOrder> {
   const orderId = order.orderId;
-  // Sequential: one connection runs one statement at a time anyway.
-  const payments = await selectPaymentsOfOrder(q, orderId);
-  const operations = await selectOperationsOfOrder(q, orderId);
+  const { payments, operations } = await selectPaymentsAndOperations(q, orderId);
   return { order, payments, operations, state: orderStateFrom(order, operations) };
 }
 

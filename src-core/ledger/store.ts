@@ -153,6 +153,32 @@ export async function selectOperationBySeq(
 }
 
 /**
+ * Payments and operations of an order in one statement (one round trip instead of two: the refund path is
+ * dominated by round trips). Run it *after* taking the order lock, as its own statement: under READ COMMITTED
+ * a new statement sees everything committed before the lock was granted.
+ */
+export async function selectPaymentsAndOperations(
+  q: Queryable,
+  orderId: string,
+): Promise<{ payments: PaymentRecord[]; operations: StoredOperation[] }> {
+  const rows = await q.query<{ payments: unknown; operations: unknown }>(
+    `SELECT
+       (SELECT coalesce(json_agg(p ORDER BY p.recorded_at, p.id), '[]'::json)
+          FROM (SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1) p) AS payments,
+       (SELECT coalesce(json_agg(x ORDER BY x.order_seq), '[]'::json)
+          FROM (SELECT ${OPERATION_COLUMNS} FROM operations WHERE order_id = $1) x) AS operations`,
+    [orderId],
+  );
+  const parse = (v: unknown): unknown[] =>
+    typeof v === 'string' ? (JSON.parse(v) as unknown[]) : (v as unknown[]);
+  const row = rows[0];
+  return {
+    payments: parse(row?.payments ?? []).map((r) => rowToPayment(r as PaymentRow)),
+    operations: parse(row?.operations ?? []).map((r) => rowToStoredOperation(r as OperationRow)),
+  };
+}
+
+/**
  * The order's ledger state from its stored operations, grouped by payment in `order_seq` order. Every stored
  * operation passed `applyOperation` when it was appended (under the order lock), so loading does not replay
  * the rules again: replaying costs O(n²) in the number of operations, and the hot path (a refund on a busy

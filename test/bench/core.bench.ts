@@ -16,6 +16,7 @@ import { spawnCore } from '../helpers/core-process';
 import { rawClient, type RawClient } from '../helpers/core-server';
 
 const CLIENTS = 32;
+const ORDERS_PER_CLIENT = 8;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8_000);
 
 interface Run {
@@ -107,16 +108,26 @@ export default async (): Promise<BenchFigure[]> => {
       if (r.status !== 201) throw new Error(`sale failed: ${r.text}`);
       return (r.body as { payment: { id: string } }).payment.id;
     };
-    // One order per client, so the figure is throughput, not refusals of the per-order refund lock.
-    const payments = await Promise.all(Array.from({ length: CLIENTS }, sale));
+    // Each client works on its own orders, so the figure is throughput, not refusals of the per-order refund
+    // lock; it rotates over several, so orders stay the size real ones have (a handful of operations each).
+    const payments: string[][] = [];
+    for (let client = 0; client < CLIENTS; client++) {
+      payments.push(await Promise.all(Array.from({ length: ORDERS_PER_CLIENT }, sale)));
+    }
+    const next = Array.from({ length: CLIENTS }, () => 0);
+    const paymentFor = (client: number) => {
+      const n = next[client] ?? 0;
+      next[client] = n + 1;
+      return payments[client]![n % ORDERS_PER_CLIENT]!;
+    };
     const refunds = await load(async (client) => {
-      const r = await api('POST', `${base}/payments/${payments[client]}/refund`, {
+      const r = await api('POST', `${base}/payments/${paymentFor(client)}/refund`, {
         body: { amountOfMoney: { amount: 1, currencyCode: 'EUR' } },
       });
       return r.status === 201;
     });
     const subsequent = await load(async (client) => {
-      const r = await api('POST', `${base}/payments/${payments[client]}/subsequent`, {
+      const r = await api('POST', `${base}/payments/${paymentFor(client)}/subsequent`, {
         body: { order: { amountOfMoney: { amount: 100, currencyCode: 'EUR' } } },
       });
       return r.status === 201;
