@@ -89,7 +89,10 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     try {
       done(null, JSON.parse(text));
     } catch (e) {
-      done(fail('REQUEST_BODY_NOT_JSON', { reason: (e as Error).message }), undefined);
+      // V8's message quotes the body, which may hold a card number: keep only where parsing stopped.
+      const position = /position (\d+)/.exec((e as Error).message)?.[1];
+      const reason = position ? `parsing stopped at character ${position}` : 'it is cut short or malformed';
+      done(fail('REQUEST_BODY_NOT_JSON', { reason }), undefined);
     }
   });
 

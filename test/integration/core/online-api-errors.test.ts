@@ -247,6 +247,10 @@ for (const { kind, skip } of DATABASE_KINDS) {
         400,
         'REQUEST_BODY_NOT_JSON',
       );
+      // The error never echoes the body back (it may hold a card number).
+      const cut = await core.raw('POST', `${base}/payments`, { body: `{"card":{"cardNumber":"${visa.pan}"` });
+      expectError(cut, 400, 'REQUEST_BODY_NOT_JSON');
+      expect(cut.text).not.toContain(visa.pan);
       expectError(await core.raw('GET', `${base}/nothing-here`), 404, 'ROUTE_NOT_FOUND');
     });
 
