@@ -180,6 +180,12 @@ export const ERROR_CATALOG = {
     'Token {tokenId} was deleted or deactivated and cannot be charged; ask the customer for the card again.',
   ),
   TOKEN_ALREADY_EXISTS: entry(409, '409325', 'Token {tokenId} already exists on this order.'),
+  PAYMENT_OUTCOME_UNKNOWN: entry(
+    409,
+    '409326',
+    'The acquirer has not confirmed payment {paymentId} yet, so nothing can be done on it; get the payment to check its status.',
+    { retryable: true },
+  ),
 
   // ── Online API: requests, authentication, idempotence ───────────────────────────────────────────
   REQUEST_INVALID: entry(400, '400401', 'The request is invalid at {propertyName}: {reason}.'),
@@ -230,6 +236,13 @@ export const ERROR_CATALOG = {
     retryable: true,
     category: 'IO_ERROR',
   }),
+  CARD_NOT_ON_FILE: entry(
+    409,
+    '409413',
+    'Payment {paymentId} did not store its card for later charges. Charge a stored card: an initial online payment ' +
+      'with unscheduledCardOnFileRequestor=cardholderInitiated and unscheduledCardOnFileSequenceIndicator=first, ' +
+      'a tokenised card, or a card payment in store.',
+  ),
 
   // ── Acquirer outcomes (declines are values, reported with the payment) ──────────────────────────
   CARD_DECLINED: entry(

@@ -1,0 +1,74 @@
+/**
+ * One database interface over PostgreSQL (`pg`) and embedded PGlite, so the same migrations and the same SQL
+ * run on both (issue 3 "Runtime and storage"). Query functions take a `Queryable` and never open their own
+ * transaction; domain services own the boundary with `db.transaction` (style.md "Data").
+ */
+
+export type SqlValue = string | number | boolean | null | Date | Uint8Array;
+
+export interface Queryable {
+  /** Runs one statement with `$1…$n` parameters and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+}
+
+export type Tx = Queryable;
+
+export interface Db extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /**
+   * Runs `fn` in one transaction (READ COMMITTED), committing when it resolves and rolling back when it
+   * throws. On PostgreSQL a serialization failure or deadlock is retried with a fresh transaction, so `fn`
+   * must not have side effects outside the database (call acquirers before or after, never inside).
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** SQLSTATE of a database error, when it is one. */
+export function sqlState(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e) {
+    const code = (e as { code: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** The constraint a unique/check violation names, when the driver reports it. */
+export function violatedConstraint(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'constraint' in e) {
+    const c = (e as { constraint: unknown }).constraint;
+    return typeof c === 'string' ? c : undefined;
+  }
+  return undefined;
+}
+
+export const isUniqueViolation = (e: unknown): boolean => sqlState(e) === '23505';
+/** 40001 serialization_failure, 40P01 deadlock_detected: the transaction can be retried as a whole. */
+export const isRetryableTxError = (e: unknown): boolean => {
+  const s = sqlState(e);
+  return s === '40001' || s === '40P01';
+};
+
+/**
+ * BIGINT columns come back as strings from `pg` and as numbers from PGlite; money must be a safe integer
+ * either way (style.md "PostgreSQL: convert node-postgres strings with a safe-integer check").
+ */
+export function toSafeInteger(value: unknown, column: string): number {
+  const n = typeof value === 'bigint' ? Number(value) : typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
+    throw new Error(`column ${column}: ${String(value)} is not a safe integer`);
+  }
+  return n;
+}
+
+export function toNullableSafeInteger(value: unknown, column: string): number | null {
+  return value === null || value === undefined ? null : toSafeInteger(value, column);
+}
+
+export function toIso(value: unknown, column: string): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return new Date(value).toISOString();
+  throw new Error(`column ${column}: ${String(value)} is not a timestamp`);
+}

@@ -1,0 +1,59 @@
+/**
+ * The online API's error shape (reference §6.1): `{ errorId, errors: APIError[] }`, plus `paymentResult` /
+ * `refundResult` / `payoutResult` where the reference puts them. Every error code comes from the one catalog.
+ */
+import {
+  catalogEntry,
+  domainError,
+  type DomainError,
+  type ErrorCode,
+  type ErrorParams,
+} from '../../src-shared';
+
+export interface ApiErrorItem {
+  id: string;
+  errorCode: string;
+  /** Deprecated duplicate of errorCode that older SDK versions read. */
+  code: string;
+  category: string;
+  httpStatusCode: number;
+  message: string;
+  propertyName?: string;
+  retriable: boolean;
+}
+
+export function apiErrorItem(error: DomainError, propertyName?: string): ApiErrorItem {
+  const e = catalogEntry(error.code);
+  const property =
+    propertyName ?? (typeof error.params.propertyName === 'string' ? error.params.propertyName : undefined);
+  return {
+    id: error.code,
+    errorCode: e.errorCode,
+    code: e.errorCode,
+    category: e.category,
+    httpStatusCode: e.httpStatus,
+    message: error.message,
+    ...(property ? { propertyName: property } : {}),
+    retriable: e.retryable,
+  };
+}
+
+/** An expected failure on its way out as an HTTP answer; `extra` adds e.g. `paymentResult` to the body. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly error: DomainError,
+    readonly propertyName?: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly status: number = catalogEntry(error.code).httpStatus,
+  ) {
+    super(error.message);
+    this.name = 'ApiFailure';
+  }
+}
+
+export const fail = (code: ErrorCode, params: ErrorParams = {}, propertyName?: string): ApiFailure =>
+  new ApiFailure(domainError(code, params), propertyName);
+
+export function errorBody(errorId: string, failure: ApiFailure): Record<string, unknown> {
+  return { errorId, errors: [apiErrorItem(failure.error, failure.propertyName)], ...failure.extra };
+}

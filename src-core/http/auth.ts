@@ -1,0 +1,65 @@
+/**
+ * Request authentication for every signed API of the core: the online API (merchant API keys) and the
+ * terminal sync API (terminal keys), same v1HMAC scheme (architecture.md "Sync"). Failures are the clear
+ * 401/403 errors of the catalog in the API's error shape.
+ */
+import type { FastifyRequest } from 'fastify';
+import { findCredentials, type KeyCredentials } from '../admin/accounts';
+import type { Db } from '../db/adapter';
+import type { Clock } from '../ledger/context';
+import type { Keyring } from '../security/keyring';
+import { fail } from './api-error';
+import { parseAuthorization, parseHttpDate, signatureMatches } from './v1hmac';
+
+export interface AuthenticatorOptions {
+  db: Db;
+  keyring: Keyring;
+  clock: Clock;
+  /** How far the Date header may be from the server clock (reference §3.2 suggests ±15 minutes). */
+  dateSkewMs?: number;
+  /** Credentials are cached this long per process (revocation takes effect within it). */
+  cacheMs?: number;
+}
+
+export const DEFAULT_DATE_SKEW_MS = 15 * 60 * 1000;
+
+export type Authenticate = (req: FastifyRequest, expected: 'api' | 'terminal') => Promise<KeyCredentials>;
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
+  const skew = options.dateSkewMs ?? DEFAULT_DATE_SKEW_MS;
+  const cacheMs = options.cacheMs ?? 5_000;
+  const cache = new Map<string, { at: number; creds: KeyCredentials | null }>();
+
+  async function lookup(keyId: string): Promise<KeyCredentials | null> {
+    const now = Date.now();
+    const hit = cache.get(keyId);
+    if (hit && now - hit.at < cacheMs) return hit.creds;
+    const creds = await findCredentials(options.db, options.keyring, keyId);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(keyId, { at: now, creds });
+    return creds;
+  }
+
+  return async (req, expected) => {
+    const auth = parseAuthorization(req.headers.authorization);
+    if (!auth) throw fail('AUTHORIZATION_MISSING');
+    const creds = await lookup(auth.keyId);
+    const date = req.headers.date;
+    const signed = {
+      method: req.method,
+      contentType: req.headers['content-type'],
+      date: date ?? '',
+      headers: req.headers,
+      pathAndQuery: req.raw.url ?? req.url,
+    };
+    // An unknown key and a wrong signature look the same to the caller: nothing to learn about key ids.
+    if (!creds || creds.kind !== expected || !signatureMatches(creds.secret, signed, auth.signature)) {
+      throw fail('AUTHORIZATION_INVALID');
+    }
+    const sent = parseHttpDate(date);
+    if (!sent || Math.abs(sent.getTime() - options.clock.now().getTime()) > skew) {
+      throw fail('DATE_OUT_OF_WINDOW', { date: date ?? '', windowMinutes: Math.round(skew / 60_000) });
+    }
+    return creds;
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Idempotent POSTs (`X-GCS-Idempotence-Key`, reference §5). The key is claimed by a conditional insert, so
+ * two core processes agree on who runs the request:
+ * - the first request runs and its answer is stored (answers ≥ 500 are not: the key is freed for a retry);
+ * - a retry after it finished gets the stored answer again, with `X-GCS-Idempotence-Request-Timestamp` =
+ *   the first request's time in epoch milliseconds;
+ * - a retry while the first is still running gets 409 with errorCode 1409 (IdempotenceException in the
+ *   Java/.NET/PHP SDKs);
+ * - the same key with a different method, path or body gets 422 IDEMPOTENCE_KEY_REUSED (the issue asks for a
+ *   documented error here, where Worldline's docs would replay).
+ * Keys are scoped per merchant and kept 31 days (`IDEMPOTENCE_RETENTION_MS`), longer than the longest
+ * offline period; expired keys are purged and may be claimed again, and so may a key whose first request
+ * never answered (`IDEMPOTENCE_ABANDONED_AFTER_MS`).
+ */
+import { createHash } from 'node:crypto';
+import { toIso, toSafeInteger, type Db } from '../db/adapter';
+import { fail } from './api-error';
+
+export const IDEMPOTENCE_RETENTION_MS = 31 * 24 * 60 * 60 * 1000;
+
+/**
+ * A request that claimed a key and never answered (its process crashed) holds the key this long; after
+ * that a retry runs again instead of getting 409 for 31 days. It is far above the longest a request can
+ * take (acquirer time-out, refund-lock TTL of 60 s), so a request still running is never taken over.
+ */
+export const IDEMPOTENCE_ABANDONED_AFTER_MS = 10 * 60 * 1000;
+
+export interface ApiAnswer {
+  status: number;
+  /** JSON body; null → empty body. */
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export function requestHash(method: string, pathAndQuery: string, rawBody: string): string {
+  return createHash('sha256').update(`${method}\n${pathAndQuery}\n${rawBody}`).digest('hex');
+}
+
+const VALID_KEY = /^[\x21-\x7e]{1,40}$/;
+
+export async function runIdempotent(
+  db: Db,
+  input: { merchantId: string; key: string; hash: string; now: Date },
+  run: () => Promise<ApiAnswer>,
+): Promise<ApiAnswer> {
+  if (!VALID_KEY.test(input.key)) {
+    throw fail(
+      'REQUEST_INVALID',
+      { propertyName: 'X-GCS-Idempotence-Key', reason: 'use 1 to 40 printable ASCII characters' },
+      'X-GCS-Idempotence-Key',
+    );
+  }
+  const expiresAt = new Date(input.now.getTime() + IDEMPOTENCE_RETENTION_MS);
+  const claimed = await db.query(
+    `INSERT INTO idempotence_keys AS k (merchant_id, key, request_hash, state, first_request_at, expires_at)
+     VALUES ($1, $2, $3, 'IN_PROGRESS', $4, $5)
+     ON CONFLICT (merchant_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = 'IN_PROGRESS',
+       status_code = NULL, response_body = NULL, first_request_at = EXCLUDED.first_request_at,
+       completed_at = NULL, expires_at = EXCLUDED.expires_at
+     WHERE k.expires_at <= $4 OR (k.state = 'IN_PROGRESS' AND k.first_request_at <= $6)
+     RETURNING key`,
+    [
+      input.merchantId,
+      input.key,
+      input.hash,
+      input.now,
+      expiresAt,
+      new Date(input.now.getTime() - IDEMPOTENCE_ABANDONED_AFTER_MS),
+    ],
+  );
+  if (claimed.length === 0) return answerForExisting(db, input);
+  let answer: ApiAnswer;
+  try {
+    answer = await run();
+  } catch (e) {
+    // `run` turns expected failures into answers; what reaches here is a bug or a lost database, which is
+    // no answer to replay: free the key so a retry runs again.
+    await forget(db, input);
+    throw e;
+  }
+  if (answer.status >= 500) await forget(db, input);
+  else await remember(db, input, answer);
+  return answer;
+}
+
+async function forget(db: Db, input: { merchantId: string; key: string }) {
+  await db.query(
+    `DELETE FROM idempotence_keys WHERE merchant_id = $1 AND key = $2 AND state = 'IN_PROGRESS'`,
+    [input.merchantId, input.key],
+  );
+}
+
+/** Stores a final answer for replay. */
+export async function remember(
+  db: Db,
+  input: { merchantId: string; key: string; now: Date },
+  answer: ApiAnswer,
+): Promise<void> {
+  await db.query(
+    `UPDATE idempotence_keys SET state = 'DONE', status_code = $3, response_body = $4, completed_at = $5
+     WHERE merchant_id = $1 AND key = $2 AND state = 'IN_PROGRESS'`,
+    [
+      input.merchantId,
+      input.key,
+      answer.status,
+      answer.body === null ? null : JSON.stringify(answer.body),
+      input.now,
+    ],
+  );
+}
+
+interface KeyRow {
+  request_hash: string;
+  state: string;
+  status_code: number | string | null;
+  response_body: string | null;
+  first_request_at: Date | string;
+}
+
+async function answerForExisting(
+  db: Db,
+  input: { merchantId: string; key: string; hash: string },
+): Promise<ApiAnswer> {
+  const rows = await db.query<KeyRow>(
+    `SELECT request_hash, state, status_code, response_body, first_request_at FROM idempotence_keys
+     WHERE merchant_id = $1 AND key = $2`,
+    [input.merchantId, input.key],
+  );
+  const row = rows[0];
+  // Deleted between our insert attempt and this read (a 5xx freed it): the client may simply retry.
+  if (!row) throw fail('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: input.key });
+  if (row.request_hash !== input.hash) throw fail('IDEMPOTENCE_KEY_REUSED', { key: input.key });
+  if (row.state !== 'DONE') throw fail('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: input.key });
+  const firstAt = new Date(toIso(row.first_request_at, 'first_request_at')).getTime();
+  return {
+    status: toSafeInteger(row.status_code, 'status_code'),
+    body: row.response_body === null ? null : JSON.parse(row.response_body),
+    headers: { 'X-GCS-Idempotence-Request-Timestamp': String(firstAt) },
+  };
+}
+
+/** Deletes keys past their retention; run periodically. */
+export async function purgeExpiredIdempotenceKeys(db: Db, now: Date): Promise<number> {
+  const rows = await db.query('DELETE FROM idempotence_keys WHERE expires_at <= $1 RETURNING key', [now]);
+  return rows.length;
+}

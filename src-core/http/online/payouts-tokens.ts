@@ -1,0 +1,184 @@
+/**
+ * Payouts (omnichannel: money back beyond one payment, capped by what the order collected), tokens
+ * (create/get/delete, recorded as token operations) and `services/testconnection`.
+ */
+import { randomUUID } from 'node:crypto';
+import { domainError, maskPan } from '../../../src-shared';
+import { CreatePayoutRequestSchema, CreateTokenRequestSchema } from '../../../src-shared/online-api';
+import { sendMoneyBack } from '../../ledger/money-back';
+import { appendOperationInTx, Refused } from '../../ledger/service';
+import { selectOperationBySeq } from '../../ledger/store';
+import {
+  endToken,
+  insertToken,
+  insertTokenEvent,
+  paymentThatCreatedToken,
+  selectToken,
+  type TokenRecord,
+} from '../../ledger/tokens';
+import { ApiFailure, fail } from '../api-error';
+import { cardFacts, paymentIdFromPath } from './common';
+import type { OnlineDeps, OnlineHandler } from './routes';
+import { moneyFromWire, parseBody, parseOperationWireId, payoutResponse } from './wire';
+
+export function payoutHandlers(deps: OnlineDeps) {
+  const create: OnlineHandler = async ({ merchantId, body, credentials }) => {
+    const req = parseBody(CreatePayoutRequestSchema, body);
+    const amount = moneyFromWire(req.amountOfMoney, 'amountOfMoney');
+    const paymentId = paymentIdFromPath(
+      req.omnichannelPayoutSpecificInput.paymentId,
+      'omnichannelPayoutSpecificInput.paymentId',
+    );
+    const r = await sendMoneyBack(
+      deps.ledger,
+      {
+        merchantId,
+        paymentId,
+        kind: 'PAYOUT',
+        amount,
+        holder: `online:${credentials.keyId}`,
+        channel: 'ONLINE',
+        merchantReference: req.references?.merchantReference ?? null,
+        operatorId: req.omnichannelPayoutSpecificInput.operatorId ?? null,
+      },
+      async ({ payment }) =>
+        deps.acquirer.payout({ cardRef: payment.card?.cardRef ?? null, amount, paymentId }),
+    );
+    if (!r.ok) {
+      const property =
+        r.error.code === 'PAYMENT_NOT_FOUND'
+          ? 'omnichannelPayoutSpecificInput.paymentId'
+          : 'amountOfMoney.amount';
+      throw new ApiFailure(r.error, property);
+    }
+    return { status: 201, body: payoutResponse(r.value.stored) };
+  };
+
+  const get: OnlineHandler = async ({ merchantId, params }) => {
+    const payoutId = params.payoutId ?? '';
+    const parsed = parseOperationWireId(payoutId);
+    const stored = parsed
+      ? await selectOperationBySeq(deps.db, merchantId, parsed.paymentId, parsed.paymentSeq)
+      : null;
+    if (!stored || stored.operation.kind !== 'PAYOUT')
+      throw fail('OPERATION_NOT_FOUND', { operationId: payoutId });
+    return { status: 200, body: payoutResponse(stored) };
+  };
+
+  return { create, get };
+}
+
+function tokenResponse(t: TokenRecord) {
+  const masked = `************${t.last4}`;
+  return {
+    id: t.tokenId,
+    paymentProductId: t.paymentProductId ?? undefined,
+    isTemporary: false,
+    card: {
+      alias: masked,
+      data: {
+        cardWithoutCvv: {
+          cardNumber: masked,
+          cardholderName: t.cardholderName ?? undefined,
+          expiryDate: t.expiry,
+        },
+        cardBinDetails: t.bin ? { bin: t.bin } : undefined,
+      },
+    },
+  };
+}
+
+export function tokenHandlers(deps: OnlineDeps) {
+  const { ctx } = deps.ledger;
+
+  const create: OnlineHandler = async ({ merchantId, body, now }) => {
+    const req = parseBody(CreateTokenRequestSchema, body);
+    const c = req.card.data.card;
+    const pan = c.cardNumber.replace(/[\s-]/g, '');
+    const tokenized = await deps.acquirer.tokenize(
+      { kind: 'pan', pan, expiry: c.expiryDate, cvv: c.cvv, cardholderName: c.cardholderName },
+      now,
+    );
+    if (!tokenized.ok) throw new ApiFailure(tokenized.error, 'card.data.card');
+    const facts = cardFacts(tokenized.card, null, req.paymentProductId);
+    const tokenId = randomUUID();
+    const token = await deps.db.transaction(async (tx) => {
+      const t = await insertToken(tx, ctx, {
+        merchantId,
+        tokenId,
+        customerRef: req.card.customer?.merchantCustomerId ?? null,
+        cardRef: tokenized.card.cardRef,
+        brand: facts.brand,
+        bin: facts.bin,
+        last4: facts.last4,
+        expiry: c.expiryDate,
+        cardholderName: c.cardholderName ?? null,
+        paymentProductId: facts.paymentProductId,
+        channel: 'ONLINE',
+      });
+      await insertTokenEvent(tx, ctx, {
+        merchantId,
+        tokenId,
+        kind: 'TOKEN_CREATE',
+        channel: 'ONLINE',
+        paymentId: null,
+      });
+      return t;
+    });
+    return {
+      status: 201,
+      body: {
+        token: token.tokenId,
+        tokenStatus: 'CREATED',
+        isNewToken: true,
+        card: {
+          cardNumber: maskPan(pan).replace(/^\d{6}/, '******'),
+          cardholderName: c.cardholderName,
+          expiryDate: c.expiryDate,
+        },
+      },
+    };
+  };
+
+  const get: OnlineHandler = async ({ merchantId, params }) => {
+    const tokenId = params.tokenId ?? '';
+    const token = await selectToken(deps.db, merchantId, tokenId);
+    if (!token) throw fail('TOKEN_NOT_FOUND', { tokenId });
+    if (token.status === 'DELETED') throw fail('TOKEN_DELETED', { tokenId });
+    return { status: 200, body: tokenResponse(token) };
+  };
+
+  /** Deleting a token is a token operation: an event, and a TOKEN_DELETE on the payment that created it. */
+  const remove: OnlineHandler = async ({ merchantId, params }) => {
+    const tokenId = params.tokenId ?? '';
+    const existing = await selectToken(deps.db, merchantId, tokenId);
+    if (!existing) throw fail('TOKEN_NOT_FOUND', { tokenId });
+    await deps.db
+      .transaction(async (tx) => {
+        const ended = await endToken(tx, ctx, { merchantId, tokenId, to: 'DELETED', channel: 'ONLINE' });
+        if (!ended) throw new Refused(domainError('TOKEN_DELETED', { tokenId }));
+        const paymentId = await paymentThatCreatedToken(tx, merchantId, tokenId);
+        if (paymentId) {
+          const r = await appendOperationInTx(tx, ctx, {
+            merchantId,
+            paymentId,
+            channel: 'ONLINE',
+            body: { kind: 'TOKEN_DELETE', tokenId },
+          });
+          if (!r.ok) throw new Refused(r.error);
+        }
+      })
+      .catch((e: unknown) => {
+        if (e instanceof Refused) throw new ApiFailure(e.error);
+        throw e;
+      });
+    return { status: 204, body: null };
+  };
+
+  return { create, get, remove };
+}
+
+export function serviceHandlers() {
+  const testConnection: OnlineHandler = async () => ({ status: 200, body: { result: 'OK' } });
+  return { testConnection };
+}

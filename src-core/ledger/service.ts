@@ -1,0 +1,529 @@
+/**
+ * The ledger service every channel calls (online API now; terminal sync and back office later). Each write
+ * runs in one database transaction: lock the order row, load its operations, apply the new one with the
+ * shared `applyOperation` (src-shared/ledger.ts, the one source of the rules), append it. The database
+ * decides concurrency: the order row lock serialises writers of one order, and the unique
+ * `(order_id, order_seq)` refuses a second writer even if a caller forgot the lock.
+ *
+ * Functions named `…InTx` take a transaction the caller opened (the sync API applies a whole message in one);
+ * the `LedgerService` methods open one each.
+ */
+import {
+  applyOperation,
+  domainError,
+  err,
+  ok,
+  parsePaymentId,
+  toMoney,
+  type Channel,
+  type CurrencyCode,
+  type DomainError,
+  type Money,
+  type OperationBody,
+  type OrderState,
+  type PaymentId,
+  type Result,
+  type Uuid,
+  type Operation,
+} from '../../src-shared';
+import { isUniqueViolation, violatedConstraint, type Db, type Queryable } from '../db/adapter';
+import type { LedgerContext } from './context';
+import type { CardFacts, OrderRecord, PaymentRecord, StoredOperation } from './rows';
+import {
+  insertOperation,
+  insertOrder,
+  insertPayment,
+  mintCorePaymentId,
+  orderStateFrom,
+  selectOperation,
+  selectOrder,
+  selectOrderOfPayment,
+  selectPayment,
+  selectPaymentsAndOperations,
+} from './store';
+
+export interface NewOrder {
+  merchantId: string;
+  /** A UUID minted where the order was created (a terminal's); minted here when absent. */
+  orderId?: Uuid;
+  currency: CurrencyCode;
+  /** What the order is worth; null for an open order that grows with each payment (online API orders). */
+  total: Money | null;
+  channel: Channel;
+  storeId?: Uuid | null;
+  terminalId?: Uuid | null;
+  customerRef?: string | null;
+  merchantReference?: string | null;
+  /** Where it happened (a terminal's clock); now when absent. */
+  occurredAt?: Date;
+}
+
+/** Who/where an operation came from; the same for every kind. */
+export interface OperationSource {
+  channel: Channel;
+  terminalId?: Uuid | null;
+  /** A UUID minted where the operation happened (a terminal's), making a retry idempotent; minted when absent. */
+  operationId?: Uuid;
+  occurredAt?: Date;
+  merchantReference?: string | null;
+  operatorId?: string | null;
+}
+
+export type OpeningBody = Extract<OperationBody, { kind: 'SALE' | 'AUTHORISATION' | 'DECLINE' }>;
+
+export interface OpenPayment extends OperationSource {
+  merchantId: string;
+  orderId: Uuid;
+  /** A 19-digit id a terminal minted; when absent the core mints one (issuer 1). */
+  paymentId?: PaymentId;
+  opening: OpeningBody;
+  card?: CardFacts | null;
+  cardOnFile?: 'first' | 'subsequent' | null;
+  cofRequestor?: 'cardholderInitiated' | 'merchantInitiated' | null;
+  authorisationCode?: string | null;
+  acquirerReference?: string | null;
+  /** For a subsequent payment: the payment id the caller named. */
+  initiatedByPaymentId?: PaymentId | null;
+}
+
+export interface AppendOperation extends OperationSource {
+  merchantId: string;
+  paymentId: PaymentId;
+  body: Exclude<OperationBody, OpeningBody>;
+}
+
+export interface Appended {
+  readonly stored: StoredOperation;
+  readonly payment: PaymentRecord;
+  readonly order: OrderRecord;
+  /** The order's ledger state after the operation. */
+  readonly state: OrderState;
+  /** True when an operation with this id was recorded before: nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+export interface LoadedOrder {
+  readonly order: OrderRecord;
+  readonly payments: readonly PaymentRecord[];
+  readonly operations: readonly StoredOperation[];
+  readonly state: OrderState;
+}
+
+// ── In a caller's transaction ────────────────────────────────────────────────────────────────────
+
+export async function createOrderInTx(
+  tx: Queryable,
+  ctx: LedgerContext,
+  input: NewOrder,
+): Promise<Result<OrderRecord, DomainError>> {
+  if (input.total) {
+    const t = toMoney(input.total.amountMinor, input.total.currency);
+    if (!t.ok) return t;
+    if (t.value.amountMinor <= 0)
+      return err(domainError('AMOUNT_NOT_POSITIVE', { amount: t.value.amountMinor }));
+    if (t.value.currency !== input.currency) {
+      return err(domainError('CURRENCY_MISMATCH', { expected: input.currency, actual: t.value.currency }));
+    }
+  }
+  const now = ctx.clock.now();
+  const order = await insertOrder(tx, {
+    orderId: input.orderId ?? ctx.newId(),
+    merchantId: input.merchantId,
+    storeId: input.storeId ?? null,
+    terminalId: input.terminalId ?? null,
+    customerRef: input.customerRef ?? null,
+    channel: input.channel,
+    currency: input.currency,
+    totalMinor: input.total?.amountMinor ?? null,
+    merchantReference: input.merchantReference ?? null,
+    occurredAt: input.occurredAt ?? now,
+    recordedAt: now,
+  });
+  return ok(order);
+}
+
+/** Loads an order with its payments, operations and derived state; `forUpdate` takes the order row lock. */
+export async function loadOrderInTx(
+  q: Queryable,
+  merchantId: string,
+  orderId: string,
+  forUpdate = false,
+): Promise<LoadedOrder | null> {
+  const order = await selectOrder(q, merchantId, orderId, forUpdate);
+  return order ? loadRestOfOrder(q, order) : null;
+}
+
+/** The whole order of a payment (two statements fewer than finding the payment first). */
+export async function loadOrderOfPaymentInTx(
+  q: Queryable,
+  merchantId: string,
+  paymentId: string,
+  forUpdate = false,
+): Promise<LoadedOrder | null> {
+  const order = await selectOrderOfPayment(q, merchantId, paymentId, forUpdate);
+  return order ? loadRestOfOrder(q, order) : null;
+}
+
+async function loadRestOfOrder(q: Queryable, order: OrderRecord): Promise<LoadedOrder> {
+  const orderId = order.orderId;
+  const { payments, operations } = await selectPaymentsAndOperations(q, orderId);
+  return { order, payments, operations, state: orderStateFrom(order, operations) };
+}
+
+async function appendChecked(
+  tx: Queryable,
+  ctx: LedgerContext,
+  loaded: LoadedOrder,
+  payment: PaymentRecord,
+  source: OperationSource & { merchantId: string },
+  operation: Operation,
+  paymentSeq: number,
+): Promise<Result<Appended, DomainError>> {
+  const applied = applyOperation(loaded.state, operation);
+  if (!applied.ok) return applied;
+  const now = ctx.clock.now();
+  const stored = await insertOperation(tx, {
+    operation,
+    orderId: loaded.order.orderId,
+    merchantId: source.merchantId,
+    orderSeq: loaded.order.operationCount + 1,
+    paymentSeq,
+    currency: loaded.order.currency,
+    terminalId: source.terminalId ?? null,
+    storeId: loaded.order.storeId,
+    merchantReference: source.merchantReference ?? null,
+    operatorId: source.operatorId ?? null,
+    recordedAt: now,
+  });
+  return ok({
+    stored,
+    payment,
+    order: { ...loaded.order, operationCount: stored.orderSeq, updatedAt: now.toISOString() },
+    state: applied.value,
+    duplicate: false,
+  });
+}
+
+/** An operation id seen before is answered with what was recorded then (retries from terminals). */
+async function findDuplicate(
+  tx: Queryable,
+  merchantId: string,
+  operationId: Uuid | undefined,
+): Promise<Appended | null> {
+  if (!operationId) return null;
+  const stored = await selectOperation(tx, merchantId, operationId);
+  if (!stored) return null;
+  const loaded = await loadOrderInTx(tx, merchantId, stored.orderId);
+  const payment = loaded?.payments.find((p) => p.paymentId === stored.operation.paymentId);
+  if (!loaded || !payment) throw new Error(`operation ${operationId} without its order or payment`);
+  return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true };
+}
+
+/**
+ * Opens a payment on an order: its first operation is SALE, AUTHORISATION or DECLINE. The payment id is the
+ * terminal's (a retry with the same id and operation id is a duplicate) or minted from the core's sequence.
+ */
+export async function openPaymentInTx(
+  tx: Queryable,
+  ctx: LedgerContext,
+  input: OpenPayment,
+): Promise<Result<Appended, DomainError>> {
+  const duplicate = await findDuplicate(tx, input.merchantId, input.operationId);
+  if (duplicate) return ok(duplicate);
+  const loaded = await loadOrderInTx(tx, input.merchantId, input.orderId, true);
+  if (!loaded) return err(domainError('ORDER_NOT_FOUND', { orderId: input.orderId }));
+  if (input.paymentId) {
+    const id = parsePaymentId(input.paymentId);
+    if (!id.ok) return id;
+    const existing = await tx.query('SELECT 1 FROM payments WHERE id = $1', [input.paymentId]);
+    if (existing.length > 0)
+      return err(domainError('PAYMENT_ALREADY_EXISTS', { paymentId: input.paymentId }));
+  }
+  const paymentId = input.paymentId ?? (await mintCorePaymentId(tx));
+  const now = ctx.clock.now();
+  const occurredAt = input.occurredAt ?? now;
+  const operation = {
+    ...input.opening,
+    id: input.operationId ?? ctx.newId(),
+    paymentId,
+    channel: input.channel,
+    occurredAt: occurredAt.toISOString(),
+  } as Operation;
+  // Check the rules before inserting the payment row, so a refused opening leaves nothing behind.
+  const check = applyOperation(loaded.state, operation);
+  if (!check.ok) return check;
+  const payment = await insertPayment(tx, {
+    paymentId,
+    orderId: loaded.order.orderId,
+    merchantId: input.merchantId,
+    channel: input.channel,
+    terminalId: input.terminalId ?? null,
+    outcome: 'RECORDED',
+    requestedMode: input.opening.kind === 'AUTHORISATION' ? input.opening.mode : 'SALE',
+    requestedAmountMinor: input.opening.amount.amountMinor,
+    currency: loaded.order.currency,
+    card: input.card ?? null,
+    cardOnFile: input.cardOnFile ?? null,
+    cofRequestor: input.cofRequestor ?? null,
+    authorisationCode: input.authorisationCode ?? null,
+    acquirerReference: input.acquirerReference ?? null,
+    merchantReference: input.merchantReference ?? null,
+    initiatedByPaymentId: input.initiatedByPaymentId ?? null,
+    occurredAt,
+    recordedAt: now,
+  });
+  return appendChecked(tx, ctx, loaded, payment, input, operation, 0);
+}
+
+export interface UnknownPayment extends Omit<OpenPayment, 'opening' | 'operationId'> {
+  requestedMode: 'SALE' | 'PRE_AUTHORIZATION' | 'FINAL_AUTHORIZATION';
+  amount: Money;
+}
+
+/**
+ * Records a payment whose acquirer call timed out: the row exists (the merchant can look it up by id) but no
+ * operation does, because nothing is known to have happened. `resolveUnknownPaymentInTx` records the
+ * outcome once the acquirer tells it. Never a silent decline (issue 3 "Sandbox acquirer").
+ */
+export async function recordUnknownPaymentInTx(
+  tx: Queryable,
+  ctx: LedgerContext,
+  input: UnknownPayment,
+): Promise<Result<PaymentRecord, DomainError>> {
+  const loaded = await loadOrderInTx(tx, input.merchantId, input.orderId, true);
+  if (!loaded) return err(domainError('ORDER_NOT_FOUND', { orderId: input.orderId }));
+  if (input.amount.currency !== loaded.order.currency) {
+    return err(
+      domainError('CURRENCY_MISMATCH', { expected: loaded.order.currency, actual: input.amount.currency }),
+    );
+  }
+  const now = ctx.clock.now();
+  const payment = await insertPayment(tx, {
+    paymentId: input.paymentId ?? (await mintCorePaymentId(tx)),
+    orderId: input.orderId,
+    merchantId: input.merchantId,
+    channel: input.channel,
+    terminalId: input.terminalId ?? null,
+    outcome: 'UNKNOWN',
+    requestedMode: input.requestedMode,
+    requestedAmountMinor: input.amount.amountMinor,
+    currency: loaded.order.currency,
+    card: input.card ?? null,
+    cardOnFile: input.cardOnFile ?? null,
+    cofRequestor: input.cofRequestor ?? null,
+    authorisationCode: null,
+    acquirerReference: input.acquirerReference ?? null,
+    merchantReference: input.merchantReference ?? null,
+    initiatedByPaymentId: input.initiatedByPaymentId ?? null,
+    occurredAt: input.occurredAt ?? now,
+    recordedAt: now,
+  });
+  return ok(payment);
+}
+
+/** Records the opening operation of a payment whose outcome was unknown; a no-op when already resolved. */
+export async function resolveUnknownPaymentInTx(
+  tx: Queryable,
+  ctx: LedgerContext,
+  input: {
+    merchantId: string;
+    paymentId: PaymentId;
+    opening: OpeningBody;
+    authorisationCode?: string | null;
+  },
+): Promise<Result<PaymentRecord, DomainError>> {
+  const payment = await selectPayment(tx, input.merchantId, input.paymentId);
+  if (!payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
+  const loaded = await loadOrderInTx(tx, input.merchantId, payment.orderId, true);
+  if (!loaded) throw new Error(`payment ${input.paymentId} without its order`);
+  const current = loaded.payments.find((p) => p.paymentId === input.paymentId);
+  if (!current || current.outcome === 'RECORDED') return ok(current ?? payment);
+  const operation = {
+    ...input.opening,
+    id: ctx.newId(),
+    paymentId: input.paymentId,
+    channel: payment.channel,
+    occurredAt: ctx.clock.now().toISOString(),
+  } as Operation;
+  const appended = await appendChecked(
+    tx,
+    ctx,
+    loaded,
+    payment,
+    { merchantId: payment.merchantId, channel: payment.channel, terminalId: payment.terminalId },
+    operation,
+    0,
+  );
+  if (!appended.ok) return appended;
+  await tx.query(`UPDATE payments SET outcome = 'RECORDED', authorisation_code = $2 WHERE id = $1`, [
+    input.paymentId,
+    input.authorisationCode ?? null,
+  ]);
+  return ok({ ...current, outcome: 'RECORDED', authorisationCode: input.authorisationCode ?? null });
+}
+
+/** Appends any non-opening operation (capture, reversal, cancel, refund, payout, chargeback, rebill, token). */
+export async function appendOperationInTx(
+  tx: Queryable,
+  ctx: LedgerContext,
+  input: AppendOperation,
+): Promise<Result<Appended, DomainError>> {
+  const duplicate = await findDuplicate(tx, input.merchantId, input.operationId);
+  if (duplicate) return ok(duplicate);
+  const loaded = await loadOrderOfPaymentInTx(tx, input.merchantId, input.paymentId, true);
+  const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
+  if (!loaded || !payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
+  const paymentSeq = loaded.operations.filter((s) => s.operation.paymentId === input.paymentId).length;
+  const operation = {
+    ...input.body,
+    id: input.operationId ?? ctx.newId(),
+    paymentId: input.paymentId,
+    channel: input.channel,
+    occurredAt: (input.occurredAt ?? ctx.clock.now()).toISOString(),
+  } as Operation;
+  if (paymentSeq === 0) {
+    // The payment exists but its outcome is unknown: nothing can be done on it until it is resolved.
+    return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
+  }
+  return appendChecked(tx, ctx, loaded, payment, input, operation, paymentSeq);
+}
+
+/** Dry run: would this operation be accepted on the order right now? (No lock, no write.) */
+export async function checkOperation(
+  q: Queryable,
+  ctx: LedgerContext,
+  input: AppendOperation,
+): Promise<Result<{ order: LoadedOrder; payment: PaymentRecord }, DomainError>> {
+  const loaded = await loadOrderOfPaymentInTx(q, input.merchantId, input.paymentId);
+  const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
+  if (!loaded || !payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
+  if (payment.outcome === 'UNKNOWN') {
+    return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
+  }
+  const r = applyOperation(loaded.state, {
+    ...input.body,
+    id: ctx.newId(),
+    paymentId: input.paymentId,
+    channel: input.channel,
+    occurredAt: ctx.clock.now().toISOString(),
+  } as Operation);
+  return r.ok ? ok({ order: loaded, payment }) : r;
+}
+
+// ── The service: one transaction per call ─────────────────────────────────────────────────────────
+
+/** A write the database refused by a uniqueness rule is a domain answer, not a crash. */
+function uniqueViolationAsError(e: unknown, paymentId: string | undefined): DomainError | null {
+  if (!isUniqueViolation(e)) return null;
+  const constraint = violatedConstraint(e) ?? '';
+  if (constraint.startsWith('payments_pkey')) {
+    return domainError('PAYMENT_ALREADY_EXISTS', { paymentId: paymentId ?? '' });
+  }
+  return null;
+}
+
+export interface LedgerService {
+  readonly db: Db;
+  readonly ctx: LedgerContext;
+  createOrder(input: NewOrder): Promise<Result<OrderRecord, DomainError>>;
+  /** Creates an order and opens its first payment in one transaction (a new online payment, a store sale). */
+  createOrderWithPayment(
+    order: NewOrder,
+    payment: Omit<OpenPayment, 'orderId' | 'merchantId'>,
+  ): Promise<Result<Appended, DomainError>>;
+  openPayment(input: OpenPayment): Promise<Result<Appended, DomainError>>;
+  capture(i: Base & { amount: Money; isFinal: boolean }): Promise<Result<Appended, DomainError>>;
+  reverseAuthorisation(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
+  cancel(i: Base): Promise<Result<Appended, DomainError>>;
+  /** Refunds and payouts should go through `refundWithLock` / `payoutWithLock` (refund-lock.ts). */
+  refund(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
+  payout(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
+  chargeback(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
+  chargebackReversal(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
+  rebill(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
+  tokenOperation(
+    i: Base & { kind: 'TOKEN_CREATE' | 'TOKEN_USE' | 'TOKEN_DELETE'; tokenId: string },
+  ): Promise<Result<Appended, DomainError>>;
+  append(input: AppendOperation): Promise<Result<Appended, DomainError>>;
+  loadOrder(merchantId: string, orderId: string): Promise<LoadedOrder | null>;
+  loadOrderOfPayment(merchantId: string, paymentId: string): Promise<LoadedOrder | null>;
+}
+
+type Base = OperationSource & { merchantId: string; paymentId: PaymentId };
+
+export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
+  const inTx = async <T>(
+    paymentId: string | undefined,
+    fn: (tx: Queryable) => Promise<Result<T, DomainError>>,
+  ): Promise<Result<T, DomainError>> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // A refused operation rolls back (nothing was written); the error travels as a value.
+        return await db.transaction(async (tx) => {
+          const r = await fn(tx);
+          if (!r.ok) throw new Refused(r.error);
+          return r;
+        });
+      } catch (e) {
+        if (e instanceof Refused) return err(e.error);
+        // Two retries of one operation id raced (the second now finds the first), or a writer appended
+        // without the order lock (the unique order_seq refused it): run again on the new state.
+        const constraint = isUniqueViolation(e) ? (violatedConstraint(e) ?? '') : '';
+        if (
+          attempt < 3 &&
+          (constraint === 'operations_pkey' || constraint.startsWith('operations_order_id_order_seq'))
+        ) {
+          continue;
+        }
+        const mapped = uniqueViolationAsError(e, paymentId);
+        if (mapped) return err(mapped);
+        throw e;
+      }
+    }
+  };
+  const append = (input: AppendOperation) =>
+    inTx(input.paymentId, (tx) => appendOperationInTx(tx, ctx, input));
+  const withAmount =
+    (
+      kind: 'AUTHORISATION_REVERSAL' | 'REFUND' | 'PAYOUT' | 'CHARGEBACK' | 'CHARGEBACK_REVERSAL' | 'REBILL',
+    ) =>
+    ({ amount, ...rest }: Base & { amount: Money }) =>
+      append({ ...rest, body: { kind, amount } });
+  return {
+    db,
+    ctx,
+    createOrder: (input) => inTx(undefined, (tx) => createOrderInTx(tx, ctx, input)),
+    createOrderWithPayment: (order, payment) =>
+      inTx(payment.paymentId, async (tx) => {
+        const created = await createOrderInTx(tx, ctx, order);
+        if (!created.ok) return created;
+        return openPaymentInTx(tx, ctx, {
+          ...payment,
+          merchantId: order.merchantId,
+          orderId: created.value.orderId,
+        });
+      }),
+    openPayment: (input) => inTx(input.paymentId, (tx) => openPaymentInTx(tx, ctx, input)),
+    capture: ({ amount, isFinal, ...rest }) =>
+      append({ ...rest, body: { kind: 'CAPTURE', amount, isFinal } }),
+    reverseAuthorisation: withAmount('AUTHORISATION_REVERSAL'),
+    cancel: (i) => append({ ...i, body: { kind: 'CANCEL' } }),
+    refund: withAmount('REFUND'),
+    payout: withAmount('PAYOUT'),
+    chargeback: withAmount('CHARGEBACK'),
+    chargebackReversal: withAmount('CHARGEBACK_REVERSAL'),
+    rebill: withAmount('REBILL'),
+    tokenOperation: ({ kind, tokenId, ...rest }) => append({ ...rest, body: { kind, tokenId } }),
+    append,
+    loadOrder: (merchantId, orderId) => loadOrderInTx(db, merchantId, orderId),
+    loadOrderOfPayment: (merchantId, paymentId) => loadOrderOfPaymentInTx(db, merchantId, paymentId),
+  };
+}
+
+/** Carries a domain refusal out of `db.transaction` so the transaction rolls back. */
+export class Refused extends Error {
+  constructor(readonly error: DomainError) {
+    super(error.message);
+    this.name = 'Refused';
+  }
+}

@@ -1,0 +1,344 @@
+/**
+ * SQL of the ledger tables. These functions run inside a transaction their caller opened (style.md: query
+ * functions never open their own); the ledger service decides the boundaries.
+ */
+import {
+  CORE_ISSUER,
+  createOrder,
+  formatPaymentId,
+  replayOperations,
+  type Channel,
+  type OrderState,
+  type PaymentId,
+  type Uuid,
+} from '../../src-shared';
+import { toSafeInteger, type Queryable } from '../db/adapter';
+import {
+  OPERATION_COLUMNS,
+  ORDER_COLUMNS,
+  PAYMENT_COLUMNS,
+  operationBodyToColumns,
+  rowToOrder,
+  rowToPayment,
+  rowToStoredOperation,
+  type CardFacts,
+  type OperationRow,
+  type OrderRecord,
+  type OrderRow,
+  type PaymentRecord,
+  type PaymentRow,
+  type StoredOperation,
+} from './rows';
+import type { Operation } from '../../src-shared';
+
+export interface NewOrderRow {
+  orderId: Uuid;
+  merchantId: string;
+  storeId: Uuid | null;
+  terminalId: Uuid | null;
+  customerRef: string | null;
+  channel: Channel;
+  currency: string;
+  totalMinor: number | null;
+  merchantReference: string | null;
+  occurredAt: Date;
+  recordedAt: Date;
+}
+
+export async function insertOrder(tx: Queryable, o: NewOrderRow): Promise<OrderRecord> {
+  const rows = await tx.query<OrderRow>(
+    `INSERT INTO orders (id, merchant_id, store_id, terminal_id, customer_ref, channel, currency, total_minor,
+       merchant_reference, occurred_at, recorded_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+     RETURNING ${ORDER_COLUMNS}`,
+    [
+      o.orderId,
+      o.merchantId,
+      o.storeId,
+      o.terminalId,
+      o.customerRef,
+      o.channel,
+      o.currency,
+      o.totalMinor,
+      o.merchantReference,
+      o.occurredAt,
+      o.recordedAt,
+    ],
+  );
+  return rowToOrder(rows[0] as OrderRow);
+}
+
+export async function selectOrder(
+  q: Queryable,
+  merchantId: string,
+  orderId: string,
+  forUpdate = false,
+): Promise<OrderRecord | null> {
+  const rows = await q.query<OrderRow>(
+    `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND merchant_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    [orderId, merchantId],
+  );
+  return rows[0] ? rowToOrder(rows[0]) : null;
+}
+
+/** The order a payment belongs to, in one statement (`forUpdate` takes the order row lock). */
+export async function selectOrderOfPayment(
+  q: Queryable,
+  merchantId: string,
+  paymentId: string,
+  forUpdate = false,
+): Promise<OrderRecord | null> {
+  const columns = ORDER_COLUMNS.split(', ')
+    .map((c) => `o.${c}`)
+    .join(', ');
+  const rows = await q.query<OrderRow>(
+    `SELECT ${columns} FROM orders o JOIN payments p ON p.order_id = o.id
+     WHERE p.id = $1 AND p.merchant_id = $2${forUpdate ? ' FOR UPDATE OF o' : ''}`,
+    [paymentId, merchantId],
+  );
+  return rows[0] ? rowToOrder(rows[0]) : null;
+}
+
+export async function selectPayment(
+  q: Queryable,
+  merchantId: string,
+  paymentId: string,
+): Promise<PaymentRecord | null> {
+  const rows = await q.query<PaymentRow>(
+    `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1 AND merchant_id = $2`,
+    [paymentId, merchantId],
+  );
+  return rows[0] ? rowToPayment(rows[0]) : null;
+}
+
+export async function selectPaymentsOfOrder(q: Queryable, orderId: string): Promise<PaymentRecord[]> {
+  const rows = await q.query<PaymentRow>(
+    `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY recorded_at, id`,
+    [orderId],
+  );
+  return rows.map(rowToPayment);
+}
+
+export async function selectOperationsOfOrder(q: Queryable, orderId: string): Promise<StoredOperation[]> {
+  const rows = await q.query<OperationRow>(
+    `SELECT ${OPERATION_COLUMNS} FROM operations WHERE order_id = $1 ORDER BY order_seq`,
+    [orderId],
+  );
+  return rows.map(rowToStoredOperation);
+}
+
+export async function selectOperation(
+  q: Queryable,
+  merchantId: string,
+  operationId: string,
+): Promise<StoredOperation | null> {
+  const rows = await q.query<OperationRow>(
+    `SELECT ${OPERATION_COLUMNS} FROM operations WHERE id = $1 AND merchant_id = $2`,
+    [operationId, merchantId],
+  );
+  return rows[0] ? rowToStoredOperation(rows[0]) : null;
+}
+
+export async function selectOperationBySeq(
+  q: Queryable,
+  merchantId: string,
+  paymentId: string,
+  paymentSeq: number,
+): Promise<StoredOperation | null> {
+  const rows = await q.query<OperationRow>(
+    `SELECT ${OPERATION_COLUMNS} FROM operations WHERE payment_id = $1 AND payment_seq = $2 AND merchant_id = $3`,
+    [paymentId, paymentSeq, merchantId],
+  );
+  return rows[0] ? rowToStoredOperation(rows[0]) : null;
+}
+
+/**
+ * Payments and operations of an order in one statement (one round trip instead of two: the refund path is
+ * dominated by round trips). Run it *after* taking the order lock, as its own statement: under READ COMMITTED
+ * a new statement sees everything committed before the lock was granted.
+ */
+export async function selectPaymentsAndOperations(
+  q: Queryable,
+  orderId: string,
+): Promise<{ payments: PaymentRecord[]; operations: StoredOperation[] }> {
+  const rows = await q.query<{ payments: unknown; operations: unknown }>(
+    `SELECT
+       (SELECT coalesce(json_agg(p ORDER BY p.recorded_at, p.id), '[]'::json)
+          FROM (SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1) p) AS payments,
+       (SELECT coalesce(json_agg(x ORDER BY x.order_seq), '[]'::json)
+          FROM (SELECT ${OPERATION_COLUMNS} FROM operations WHERE order_id = $1) x) AS operations`,
+    [orderId],
+  );
+  const parse = (v: unknown): unknown[] =>
+    typeof v === 'string' ? (JSON.parse(v) as unknown[]) : (v as unknown[]);
+  const row = rows[0];
+  return {
+    payments: parse(row?.payments ?? []).map((r) => rowToPayment(r as PaymentRow)),
+    operations: parse(row?.operations ?? []).map((r) => rowToStoredOperation(r as OperationRow)),
+  };
+}
+
+/**
+ * The order's ledger state from its stored operations, grouped by payment in `order_seq` order. Every stored
+ * operation passed `applyOperation` when it was appended (under the order lock), so loading does not replay
+ * the rules again: replaying costs O(n²) in the number of operations, and the hot path (a refund on a busy
+ * order) loads the whole order. `verifyOrderHistory` replays them, for checks and tests.
+ */
+export function orderStateFrom(order: OrderRecord, operations: readonly StoredOperation[]): OrderState {
+  const payments = new Map<string, { paymentId: PaymentId; channel: Channel; operations: Operation[] }>();
+  for (const s of operations) {
+    const op = s.operation;
+    let p = payments.get(op.paymentId);
+    if (!p) {
+      p = { paymentId: op.paymentId, channel: op.channel, operations: [] };
+      payments.set(op.paymentId, p);
+    }
+    p.operations.push(op);
+  }
+  return {
+    orderId: order.orderId,
+    currency: order.currency,
+    total: order.total,
+    payments: [...payments.values()],
+  };
+}
+
+/** Replays the stored history with the shared rules; an error means the rows were changed behind the core. */
+export function verifyOrderHistory(
+  order: OrderRecord,
+  operations: readonly StoredOperation[],
+): string | null {
+  const empty = createOrder({ orderId: order.orderId, currency: order.currency, total: order.total });
+  if (!empty.ok) return empty.error.message;
+  const replayed = replayOperations(
+    empty.value,
+    operations.map((s) => s.operation),
+  );
+  return replayed.ok ? null : `operation ${replayed.error.operationId}: ${replayed.error.message}`;
+}
+
+/** Core-minted payment ids: issuer 1 and one database sequence shared by every core process (ids.ts). */
+export async function mintCorePaymentId(tx: Queryable): Promise<PaymentId> {
+  const rows = await tx.query<{ seq: string | number }>(`SELECT nextval('core_payment_seq') AS seq`);
+  return formatPaymentId(CORE_ISSUER, toSafeInteger(rows[0]?.seq, 'core_payment_seq'));
+}
+
+export interface NewPaymentRow {
+  paymentId: PaymentId;
+  orderId: Uuid;
+  merchantId: string;
+  channel: Channel;
+  terminalId: Uuid | null;
+  outcome: 'RECORDED' | 'UNKNOWN';
+  requestedMode: 'SALE' | 'PRE_AUTHORIZATION' | 'FINAL_AUTHORIZATION';
+  requestedAmountMinor: number;
+  currency: string;
+  card: CardFacts | null;
+  cardOnFile: 'first' | 'subsequent' | null;
+  cofRequestor: 'cardholderInitiated' | 'merchantInitiated' | null;
+  authorisationCode: string | null;
+  acquirerReference: string | null;
+  merchantReference: string | null;
+  initiatedByPaymentId: PaymentId | null;
+  occurredAt: Date;
+  recordedAt: Date;
+}
+
+export async function insertPayment(tx: Queryable, p: NewPaymentRow): Promise<PaymentRecord> {
+  const rows = await tx.query<PaymentRow>(
+    `INSERT INTO payments (id, order_id, merchant_id, channel, terminal_id, outcome, requested_mode,
+       requested_amount_minor, currency, card_brand, card_bin, card_last4, card_expiry, card_ref, token_id,
+       card_on_file, cof_requestor, payment_product_id, authorisation_code, acquirer_reference,
+       merchant_reference, initiated_by_payment_id, occurred_at, recorded_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+       $22, $23, $24)
+     RETURNING ${PAYMENT_COLUMNS}`,
+    [
+      p.paymentId,
+      p.orderId,
+      p.merchantId,
+      p.channel,
+      p.terminalId,
+      p.outcome,
+      p.requestedMode,
+      p.requestedAmountMinor,
+      p.currency,
+      p.card?.brand ?? null,
+      p.card?.bin ?? null,
+      p.card?.last4 ?? null,
+      p.card?.expiry ?? null,
+      p.card?.cardRef ?? null,
+      p.card?.tokenId ?? null,
+      p.cardOnFile,
+      p.cofRequestor,
+      p.card?.paymentProductId ?? null,
+      p.authorisationCode,
+      p.acquirerReference,
+      p.merchantReference,
+      p.initiatedByPaymentId,
+      p.occurredAt,
+      p.recordedAt,
+    ],
+  );
+  return rowToPayment(rows[0] as PaymentRow);
+}
+
+export interface NewOperationRow {
+  operation: Operation;
+  orderId: Uuid;
+  merchantId: string;
+  orderSeq: number;
+  paymentSeq: number;
+  currency: string;
+  terminalId: Uuid | null;
+  storeId: Uuid | null;
+  merchantReference: string | null;
+  operatorId: string | null;
+  recordedAt: Date;
+}
+
+/**
+ * Appends one operation. For an order in a store, the feed position comes from bumping the store's
+ * `feed_head` in the same statement: that row lock is held until commit, so positions of one store are
+ * handed out in commit order and a reader that has seen position N has seen every position below N
+ * (no row committed late behind the reader's back). Orders without a store have no feed position.
+ */
+export async function insertOperation(tx: Queryable, o: NewOperationRow): Promise<StoredOperation> {
+  const c = operationBodyToColumns(o.operation);
+  const rows = await tx.query<OperationRow>(
+    `WITH pos AS (
+       UPDATE stores SET feed_head = feed_head + 1 WHERE id = $15::uuid RETURNING feed_head
+     ), bumped AS (
+       UPDATE orders SET op_count = $5, updated_at = $20 WHERE id = $2 RETURNING id
+     )
+     INSERT INTO operations (id, order_id, payment_id, merchant_id, order_seq, payment_seq, kind, amount_minor,
+       currency, auth_mode, is_final, reason, token_id, channel, store_id, feed_pos, terminal_id,
+       merchant_reference, operator_id, occurred_at, recorded_at)
+     SELECT $1, (SELECT id FROM bumped), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid,
+       (SELECT feed_head FROM pos), $16, $17, $18, $19, $20
+     RETURNING ${OPERATION_COLUMNS}`,
+    [
+      o.operation.id,
+      o.orderId,
+      o.operation.paymentId,
+      o.merchantId,
+      o.orderSeq,
+      o.paymentSeq,
+      c.kind,
+      c.amount_minor,
+      o.currency,
+      c.auth_mode,
+      c.is_final,
+      c.reason,
+      c.token_id,
+      o.operation.channel,
+      o.storeId,
+      o.terminalId,
+      o.merchantReference,
+      o.operatorId,
+      new Date(o.operation.occurredAt),
+      o.recordedAt,
+    ],
+  );
+  return rowToStoredOperation(rows[0] as OperationRow);
+}

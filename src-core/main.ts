@@ -1,0 +1,122 @@
+/**
+ * `npm run core`: serves the core (no command), or runs an operator command (`npm run core -- create-merchant …`).
+ * Composition root: the database, the master key, the ledger, the acquirer and the server are wired here.
+ */
+import { createSandboxAcquirer } from './acquirer/sandbox';
+import { COMMANDS, runCommand, usage } from './cli';
+import { databaseConfigFromEnv, openDatabase } from './db/open';
+import { purgeExpiredIdempotenceKeys } from './http/idempotence';
+import { createLedgerContext } from './ledger/context';
+import { createLedgerService } from './ledger/service';
+import { createKeyring, loadMasterKey } from './security/keyring';
+import { buildCoreServer } from './server';
+
+async function main(argv: string[]): Promise<number> {
+  const env = process.env;
+  const [command, ...args] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(usage() + '\n');
+    return 0;
+  }
+  if (command !== undefined && command !== 'serve' && !(command in COMMANDS)) {
+    process.stderr.write(`Unknown command '${command}'.\n${usage()}\n`);
+    return 2;
+  }
+  const config = databaseConfigFromEnv(env);
+  const master = loadMasterKey(env, config.dataDir);
+  const keyring = createKeyring(master.key);
+  const ctx = createLedgerContext();
+  const db = await openDatabase(config);
+
+  if (command !== undefined && command !== 'serve') {
+    try {
+      return await runCommand(command, args, {
+        db,
+        keyring,
+        ctx,
+        io: { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') },
+      });
+    } finally {
+      await db.close();
+    }
+  }
+
+  const ledger = createLedgerService(db, ctx);
+  const acquirer = createSandboxAcquirer({
+    latencyMs: Number(env.SANDBOX_LATENCY_MS ?? 0),
+    timeoutMs: Number(env.SANDBOX_TIMEOUT_MS ?? 0),
+  });
+  const server = await buildCoreServer({
+    db,
+    ledger,
+    keyring,
+    acquirer,
+    logger: { level: env.LOG_LEVEL ?? 'info' },
+    version: env.npm_package_version,
+    logRequests: env.LOG_REQUESTS !== '0',
+  });
+  const { app } = server;
+  const host = env.HOST || '127.0.0.1';
+  const port = env.PORT === undefined ? 8080 : Number(env.PORT);
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  app.log.info(
+    {
+      url: `http://${host}:${boundPort}`,
+      port: boundPort,
+      database: db.kind === 'postgres' ? 'postgres (DATABASE_URL)' : `pglite in ${config.dataDir}`,
+      masterKey: master.source === 'COUNTER_MASTER_KEY' ? 'COUNTER_MASTER_KEY' : 'key file',
+    },
+    'core listening',
+  );
+
+  const purge = setInterval(
+    () => {
+      purgeExpiredIdempotenceKeys(db, new Date()).catch((e: unknown) =>
+        app.log.warn({ err: e }, 'purging idempotence keys failed'),
+      );
+    },
+    60 * 60 * 1000,
+  );
+  purge.unref();
+  await purgeExpiredIdempotenceKeys(db, new Date());
+
+  // Graceful shutdown: refuse new requests (503), let in-flight ones finish, then close the database.
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      app.log.info({ signal }, 'core shutting down');
+      server.beginClosing();
+      clearInterval(purge);
+      const force = setTimeout(() => {
+        app.log.error('shutdown took longer than 15 s; exiting');
+        resolve(1);
+      }, 15_000);
+      force.unref();
+      app
+        .close()
+        .then(() => db.close())
+        .then(() => {
+          clearTimeout(force);
+          resolve(0);
+        })
+        .catch((e: unknown) => {
+          app.log.error({ err: e }, 'shutdown failed');
+          resolve(1);
+        });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`core failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

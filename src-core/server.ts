@@ -1,0 +1,142 @@
+/**
+ * The core's HTTP server (composition of the routes): Fastify, JSON in the online API's error shape,
+ * `GET /health`, structured logs without card data or secrets, and a closing mode for graceful shutdown.
+ */
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { domainError } from '../src-shared';
+import type { Acquirer } from './acquirer/acquirer';
+import type { KeyCredentials } from './admin/accounts';
+import type { Db } from './db/adapter';
+import type { LedgerService } from './ledger/service';
+import type { Keyring } from './security/keyring';
+import { ApiFailure, errorBody, fail } from './http/api-error';
+import { createAuthenticator, type Authenticate } from './http/auth';
+import { registerOnlineApi } from './http/online/routes';
+
+export interface CoreDeps {
+  db: Db;
+  ledger: LedgerService;
+  keyring: Keyring;
+  acquirer: Acquirer;
+  /** false → no logs (tests); otherwise a pino-style option object or a destination stream. */
+  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
+  dateSkewMs?: number;
+  version?: string;
+  /** false → no per-request log lines (benchmarks, busy tests); startup and errors are still logged. */
+  logRequests?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody: string;
+    credentials: KeyCredentials | null;
+  }
+}
+
+/** Routes may register more APIs on the same server (terminal sync, back office) with these. */
+export interface CoreServer {
+  app: FastifyInstance;
+  authenticate: Authenticate;
+  /** Stops answering new requests with anything but 503 (first step of a graceful shutdown). */
+  beginClosing(): void;
+}
+
+export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
+  const app = Fastify({
+    logger:
+      deps.logger === false || deps.logger === undefined
+        ? false
+        : {
+            level: (typeof deps.logger === 'object' && deps.logger.level) || 'info',
+            ...(typeof deps.logger === 'object' && deps.logger.stream ? { stream: deps.logger.stream } : {}),
+            // Never headers (Authorization, keys) or bodies (card numbers): method, path and status only.
+            serializers: {
+              req: (req: { method: string; url: string }) => ({
+                method: req.method,
+                path: req.url.split('?')[0],
+              }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+          },
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+  });
+  const ctx = deps.ledger.ctx;
+  const authenticate = createAuthenticator({
+    db: deps.db,
+    keyring: deps.keyring,
+    clock: ctx.clock,
+    dateSkewMs: deps.dateSkewMs,
+  });
+  let closing = false;
+
+  if (deps.logRequests === false) {
+    // Route loggers at 'warn' drop Fastify's per-request info lines but keep errors.
+    app.addHook('onRoute', (route) => {
+      route.logLevel = 'warn';
+    });
+  }
+  app.decorateRequest('rawBody', '');
+  app.decorateRequest('credentials', null);
+
+  // One parser for every content type: the body is kept raw (idempotence hashes it) and parsed as JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req: FastifyRequest, body: string | Buffer, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    req.rawBody = text;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      // V8's message quotes the body, which may hold a card number: keep only where parsing stopped.
+      const position = /position (\d+)/.exec((e as Error).message)?.[1];
+      const reason = position ? `parsing stopped at character ${position}` : 'it is cut short or malformed';
+      done(fail('REQUEST_BODY_NOT_JSON', { reason }), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async () => {
+    if (closing) throw fail('SERVICE_UNAVAILABLE');
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    const errorId = ctx.newId();
+    if (error instanceof ApiFailure) {
+      return reply.status(error.status).type('application/json').send(errorBody(errorId, error));
+    }
+    const fastifyError = error as { statusCode?: number; code?: string; message: string };
+    if (fastifyError.statusCode && fastifyError.statusCode < 500) {
+      // Fastify's own refusals (body too large, bad content length …).
+      const failure = fail('REQUEST_INVALID', { propertyName: 'body', reason: fastifyError.message }, 'body');
+      return reply.status(fastifyError.statusCode).type('application/json').send(errorBody(errorId, failure));
+    }
+    req.log.error({ err: error, errorId }, 'request failed');
+    const failure = new ApiFailure(domainError('INTERNAL_ERROR', { reference: errorId }));
+    return reply.status(500).type('application/json').send(errorBody(errorId, failure));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const failure = fail('ROUTE_NOT_FOUND', { method: req.method, path: req.url.split('?')[0] ?? '' });
+    return reply.status(404).type('application/json').send(errorBody(ctx.newId(), failure));
+  });
+
+  app.get('/health', async (_req, reply) => {
+    try {
+      await deps.db.query('SELECT 1');
+      return { status: 'ok', database: deps.db.kind, version: deps.version ?? 'dev' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', database: deps.db.kind });
+    }
+  });
+
+  await registerOnlineApi(app, { ...deps, authenticate });
+
+  return {
+    app,
+    authenticate,
+    beginClosing() {
+      closing = true;
+    },
+  };
+}

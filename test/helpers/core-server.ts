@@ -1,0 +1,161 @@
+/**
+ * A core server on loopback port 0 for integration tests, on PGlite or PostgreSQL, with a merchant, an API
+ * key, a store and a terminal, plus the official SDK pointed at it and a raw signed-request client.
+ */
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { init, type Client } from 'onlinepayments-sdk-nodejs';
+import { createSandboxAcquirer } from '../../src-core/acquirer/sandbox';
+import { createApiKey, createMerchant, createStore, enrollTerminal } from '../../src-core/admin/accounts';
+import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../src-core/http/v1hmac';
+import { createLedgerContext, type Clock } from '../../src-core/ledger/context';
+import { createLedgerService, type LedgerService } from '../../src-core/ledger/service';
+import { createKeyring } from '../../src-core/security/keyring';
+import { buildCoreServer } from '../../src-core/server';
+import type { Uuid } from '../../src-shared';
+import { openTestDatabase, type TestDatabase } from './core-db';
+
+export interface TestCore {
+  url: string;
+  port: number;
+  t: TestDatabase;
+  ledger: LedgerService;
+  merchantId: string;
+  apiKeyId: string;
+  secret: string;
+  storeId: Uuid;
+  terminal: { terminalId: Uuid; keyId: string; secret: string; issuer: number };
+  sdk: Client;
+  /** Every log line the server wrote (JSON), to check that no card data or secret appears. */
+  logs: string[];
+  raw: RawClient;
+  close(): Promise<void>;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+export type RawClient = (
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  options?: {
+    body?: string | object;
+    headers?: Record<string, string>;
+    /** Sign with another key/secret, or not at all. */
+    keyId?: string;
+    secret?: string | null;
+    date?: Date;
+  },
+) => Promise<RawResponse>;
+
+export function rawClient(baseUrl: string, keyId: string, secret: string): RawClient {
+  return async (method, path, options = {}) => {
+    const date = formatHttpDate(options.date ?? new Date());
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      Date: date,
+      ...options.headers,
+    };
+    const s = options.secret === undefined ? secret : options.secret;
+    if (s !== null) {
+      const signature = signV1Hmac(s, {
+        method,
+        contentType: headers['Content-Type'],
+        date,
+        headers,
+        pathAndQuery: path,
+      });
+      headers.Authorization = authorizationHeader(options.keyId ?? keyId, signature);
+    }
+    const body =
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body);
+    const res = await fetch(baseUrl + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+}
+
+export function sdkClient(port: number, apiKeyId: string, secretApiKey: string): Client {
+  return init({
+    host: '127.0.0.1',
+    scheme: 'http',
+    port,
+    apiKeyId,
+    secretApiKey,
+    integrator: 'counter-tests',
+  });
+}
+
+export async function startTestCore(
+  kind: 'pglite' | 'postgres',
+  options: { clock?: Clock; dateSkewMs?: number } = {},
+): Promise<TestCore> {
+  const t = await openTestDatabase(kind, 20);
+  const keyring = createKeyring(randomBytes(32));
+  const ctx = createLedgerContext(options.clock);
+  const ledger = createLedgerService(t.db, ctx);
+  const merchant = await createMerchant(t.db, { name: 'Test shop' });
+  if (!merchant.ok) throw new Error(merchant.error.message);
+  const merchantId = merchant.value.id;
+  const key = await createApiKey(t.db, keyring, { merchantId });
+  const store = await createStore(t.db, ctx, { merchantId, name: 'Main street' });
+  if (!key.ok || !store.ok) throw new Error('seeding failed');
+  const terminal = await enrollTerminal(t.db, ctx, keyring, { merchantId, store: store.value.storeId });
+  if (!terminal.ok) throw new Error(terminal.error.message);
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const server = await buildCoreServer({
+    db: t.db,
+    ledger,
+    keyring,
+    acquirer: createSandboxAcquirer({ clock: options.clock }),
+    logger: { level: 'info', stream },
+    dateSkewMs: options.dateSkewMs,
+  });
+  await server.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = server.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    t,
+    ledger,
+    merchantId,
+    apiKeyId: key.value.keyId,
+    secret: key.value.secret,
+    storeId: store.value.storeId,
+    terminal: {
+      terminalId: terminal.value.terminalId,
+      keyId: terminal.value.keyId,
+      secret: terminal.value.secret,
+      issuer: terminal.value.issuer,
+    },
+    sdk: sdkClient(port, key.value.keyId, key.value.secret),
+    logs,
+    raw: rawClient(url, key.value.keyId, key.value.secret),
+    async close() {
+      await server.app.close();
+      await t.dispose();
+    },
+  };
+}

@@ -1,0 +1,448 @@
+/**
+ * The ledger service and the refund lock on both databases (PGlite and a real PostgreSQL): what a channel
+ * sees when it records payments, refunds and payouts, including under concurrency.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  formatPaymentId,
+  money,
+  paymentIdIssuer,
+  parsePaymentId,
+  type PaymentId,
+  type Uuid,
+} from '../../../src-shared';
+import { migrate } from '../../../src-core/db/migrations';
+import { createLedgerContext } from '../../../src-core/ledger/context';
+import { readStoreFeed, storeFeedHead } from '../../../src-core/ledger/feed';
+import { verifyOrderHistory } from '../../../src-core/ledger/store';
+import {
+  confirmReservedRefund,
+  releaseReservedRefund,
+  reserveRefund,
+  sendMoneyBack,
+} from '../../../src-core/ledger/money-back';
+import { acquireRefundLock, releaseRefundLock } from '../../../src-core/ledger/refund-lock';
+import { createLedgerService, type LedgerService } from '../../../src-core/ledger/service';
+import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
+
+const EUR = (n: number) => money(n, 'EUR');
+const M = 'M-ledger';
+
+async function seed(t: TestDatabase, ctx: ReturnType<typeof createLedgerContext>) {
+  await t.db.query(`INSERT INTO merchants (id, name) VALUES ($1, 'Ledger test shop')`, [M]);
+  const storeId = ctx.newId();
+  await t.db.query(`INSERT INTO stores (id, merchant_id, name) VALUES ($1, $2, 'Main street')`, [storeId, M]);
+  const terminalId = ctx.newId();
+  await t.db.query(
+    `INSERT INTO terminals (id, merchant_id, store_id, issuer, key_id, secret_ciphertext)
+     VALUES ($1, $2, $3, nextval('terminal_issuer_seq'), 'term-key-0001', 'x')`,
+    [terminalId, M, storeId],
+  );
+  const issuer = (
+    await t.db.query<{ issuer: number }>('SELECT issuer FROM terminals WHERE id = $1', [terminalId])
+  )[0]!.issuer;
+  return { storeId, terminalId, issuer };
+}
+
+for (const { kind, skip } of DATABASE_KINDS) {
+  describe.skipIf(skip !== null)(`ledger service on ${kind}${skip ? ` (${skip})` : ''}`, () => {
+    let t: TestDatabase;
+    let ledger: LedgerService;
+    let storeId: Uuid;
+    let terminalId: Uuid;
+    let issuer: number;
+    let terminalSeq = 0;
+    const ctx = createLedgerContext();
+    const terminalPaymentId = () => formatPaymentId(issuer, terminalSeq++);
+
+    beforeAll(async () => {
+      t = await openTestDatabase(kind, 20);
+      ledger = createLedgerService(t.db, ctx);
+      ({ storeId, terminalId, issuer } = await seed(t, ctx));
+    });
+    afterAll(async () => {
+      await t?.dispose();
+    });
+
+    /** A deposit of `amount` paid in store on an order of `total`. */
+    async function storeDeposit(total: number, amount: number) {
+      const r = await ledger.createOrderWithPayment(
+        {
+          merchantId: M,
+          currency: 'EUR',
+          total: EUR(total),
+          channel: 'IN_STORE',
+          storeId,
+          terminalId,
+          customerRef: 'cust-1',
+        },
+        {
+          paymentId: terminalPaymentId(),
+          channel: 'IN_STORE',
+          terminalId,
+          opening: { kind: 'SALE', amount: EUR(amount) },
+          card: {
+            brand: 'VISA',
+            bin: '433026',
+            last4: '4675',
+            expiry: '1230',
+            cardRef: 'tok-1',
+            tokenId: null,
+            paymentProductId: 1,
+          },
+        },
+      );
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    }
+
+    it('migrating again is a no-op, and a database newer than the code is refused', async () => {
+      await expect(migrate(t.db)).resolves.toBe(1);
+      await expect(migrate(t.db, [{ version: 1, name: 'x', sql: 'SELECT 1' }])).resolves.toBe(1);
+      await t.db.query(`INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')`);
+      await expect(migrate(t.db)).rejects.toThrow(/newer than this core/);
+      await t.db.query('DELETE FROM schema_migrations WHERE version = 99');
+    });
+
+    it('the deposit-in-store, rest-online, refund story keeps one chain with correct balances', async () => {
+      const deposit = await storeDeposit(10_000, 3_000);
+      const initial = deposit.payment.paymentId;
+      expect(paymentIdIssuer(initial)).toBe(issuer);
+      expect(deposit.stored.operation.channel).toBe('IN_STORE');
+      // The rest online: the core mints the id of the subsequent payment (issuer 1).
+      const rest = await ledger.openPayment({
+        merchantId: M,
+        orderId: deposit.order.orderId,
+        channel: 'ONLINE',
+        opening: { kind: 'SALE', amount: EUR(7_000) },
+        initiatedByPaymentId: initial,
+      });
+      expect(rest.ok).toBe(true);
+      if (!rest.ok) return;
+      expect(parsePaymentId(rest.value.payment.paymentId).ok).toBe(true);
+      expect(paymentIdIssuer(rest.value.payment.paymentId)).toBe(1);
+      // Refund on the online payment is capped by what that payment captured.
+      const tooMuch = await ledger.refund({
+        merchantId: M,
+        paymentId: rest.value.payment.paymentId,
+        amount: EUR(7_001),
+        channel: 'ONLINE',
+      });
+      expect(tooMuch.ok ? null : tooMuch.error.code).toBe('REFUND_EXCEEDS_REFUNDABLE');
+      const refund = await ledger.refund({
+        merchantId: M,
+        paymentId: rest.value.payment.paymentId,
+        amount: EUR(7_000),
+        channel: 'ONLINE',
+      });
+      expect(refund.ok).toBe(true);
+      // A payout may go beyond one payment, capped by what the order collected.
+      const payoutTooMuch = await ledger.payout({
+        merchantId: M,
+        paymentId: initial,
+        amount: EUR(3_001),
+        channel: 'ONLINE',
+      });
+      expect(payoutTooMuch.ok ? null : payoutTooMuch.error.code).toBe('PAYOUT_EXCEEDS_COLLECTED');
+      const payout = await ledger.payout({
+        merchantId: M,
+        paymentId: initial,
+        amount: EUR(3_000),
+        channel: 'BACK_OFFICE',
+      });
+      expect(payout.ok).toBe(true);
+      const loaded = await ledger.loadOrder(M, deposit.order.orderId);
+      expect(loaded?.operations.map((o) => [o.orderSeq, o.operation.kind, o.operation.channel])).toEqual([
+        [1, 'SALE', 'IN_STORE'],
+        [2, 'SALE', 'ONLINE'],
+        [3, 'REFUND', 'ONLINE'],
+        [4, 'PAYOUT', 'BACK_OFFICE'],
+      ]);
+      expect(loaded?.operations.map((o) => o.feedPos)).toEqual(expect.arrayContaining([expect.any(Number)]));
+      expect(loaded?.order.operationCount).toBe(4);
+      // The stored history replays cleanly through the shared rules.
+      expect(verifyOrderHistory(loaded!.order, loaded!.operations)).toBeNull();
+      expect(loaded?.order.customerRef).toBe('cust-1');
+    });
+
+    it('a terminal-minted payment id is never accepted twice, and a retried operation id is a duplicate', async () => {
+      const deposit = await storeDeposit(5_000, 5_000);
+      const again = await ledger.openPayment({
+        merchantId: M,
+        orderId: deposit.order.orderId,
+        paymentId: deposit.payment.paymentId,
+        channel: 'IN_STORE',
+        opening: { kind: 'SALE', amount: EUR(1) },
+      });
+      expect(again.ok ? null : again.error.code).toBe('PAYMENT_ALREADY_EXISTS');
+      const operationId = ctx.newId();
+      const first = await ledger.refund({
+        merchantId: M,
+        paymentId: deposit.payment.paymentId,
+        amount: EUR(100),
+        channel: 'IN_STORE',
+        operationId,
+      });
+      const second = await ledger.refund({
+        merchantId: M,
+        paymentId: deposit.payment.paymentId,
+        amount: EUR(100),
+        channel: 'IN_STORE',
+        operationId,
+      });
+      expect(first.ok && !first.value.duplicate).toBe(true);
+      expect(second.ok && second.value.duplicate).toBe(true);
+      const loaded = await ledger.loadOrder(M, deposit.order.orderId);
+      expect(loaded?.operations.filter((o) => o.operation.kind === 'REFUND')).toHaveLength(1);
+    });
+
+    it('the database itself refuses illegal rows: non-positive amounts, edits of operations, bad payment ids', async () => {
+      const deposit = await storeDeposit(2_000, 2_000);
+      const op = deposit.stored;
+      await expect(
+        t.db.query('UPDATE operations SET amount_minor = 1 WHERE id = $1', [op.operation.id]),
+      ).rejects.toThrow(/append-only/);
+      await expect(t.db.query('DELETE FROM operations WHERE id = $1', [op.operation.id])).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(
+        t.db.query(
+          `INSERT INTO operations (id, order_id, payment_id, merchant_id, order_seq, payment_seq, kind, amount_minor,
+             currency, channel, occurred_at) VALUES ($1, $2, $3, $4, 99, 99, 'REFUND', -5, 'EUR', 'ONLINE', now())`,
+          [ctx.newId(), deposit.order.orderId, deposit.payment.paymentId, M],
+        ),
+      ).rejects.toThrow(/check constraint/);
+      await expect(
+        t.db.query(
+          `INSERT INTO operations (id, order_id, payment_id, merchant_id, order_seq, payment_seq, kind, amount_minor,
+             currency, channel, occurred_at) VALUES ($1, $2, $3, $4, 1, 5, 'REFUND', 5, 'EUR', 'ONLINE', now())`,
+          [ctx.newId(), deposit.order.orderId, deposit.payment.paymentId, M],
+        ),
+      ).rejects.toThrow(/duplicate key|unique/);
+      await expect(
+        t.db.query(
+          `INSERT INTO payments (id, order_id, merchant_id, channel, outcome, requested_mode,
+           requested_amount_minor, currency, occurred_at) VALUES ('123', $1, $2, 'ONLINE', 'RECORDED', 'SALE', 1, 'EUR', now())`,
+          [deposit.order.orderId, M],
+        ),
+      ).rejects.toThrow(/check constraint/);
+    });
+
+    it('concurrent refunds on one order never exceed what it collected (no lock, the ledger alone)', async () => {
+      const deposit = await storeDeposit(1_000, 1_000);
+      const results = await Promise.all(
+        Array.from({ length: 25 }, () =>
+          ledger.refund({
+            merchantId: M,
+            paymentId: deposit.payment.paymentId,
+            amount: EUR(100),
+            channel: 'ONLINE',
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(10);
+      expect(new Set(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.error.code)))).toEqual(
+        new Set(['REFUND_EXCEEDS_REFUNDABLE']),
+      );
+      const loaded = await ledger.loadOrder(M, deposit.order.orderId);
+      const refunded = loaded!.operations.filter((o) => o.operation.kind === 'REFUND').length * 100;
+      expect(refunded).toBe(1_000);
+    });
+
+    it('the refund lock: a second holder gets REFUND_ORDER_LOCKED until release or expiry', async () => {
+      const deposit = await storeDeposit(1_000, 1_000);
+      const orderId = deposit.order.orderId;
+      const first = await acquireRefundLock(t.db, ctx, {
+        orderId,
+        holder: 'online:a',
+        channel: 'ONLINE',
+        purpose: 'REFUND',
+        ttlMs: 60_000,
+      });
+      expect(first.ok).toBe(true);
+      const second = await acquireRefundLock(t.db, ctx, {
+        orderId,
+        holder: 'terminal:b',
+        channel: 'IN_STORE',
+        purpose: 'RESERVATION',
+        ttlMs: 60_000,
+      });
+      expect(second.ok ? null : second.error.code).toBe('REFUND_ORDER_LOCKED');
+      if (first.ok) expect(await releaseRefundLock(t.db, first.value)).toBe(true);
+      const third = await acquireRefundLock(t.db, ctx, {
+        orderId,
+        holder: 'terminal:b',
+        channel: 'IN_STORE',
+        purpose: 'RESERVATION',
+        ttlMs: 150,
+      });
+      expect(third.ok).toBe(true);
+      // A crashed holder blocks the order only until its lock expires.
+      await new Promise((r) => setTimeout(r, 300));
+      const fourth = await acquireRefundLock(t.db, ctx, {
+        orderId,
+        holder: 'online:c',
+        channel: 'ONLINE',
+        purpose: 'REFUND',
+        ttlMs: 60_000,
+      });
+      expect(fourth.ok).toBe(true);
+      if (third.ok) expect(await releaseRefundLock(t.db, third.value)).toBe(false);
+      if (fourth.ok) await releaseRefundLock(t.db, fourth.value);
+    });
+
+    it('two full refunds at once through the lock: exactly one succeeds, the other is locked or exceeds', async () => {
+      for (let trial = 0; trial < 5; trial++) {
+        const deposit = await storeDeposit(4_000, 4_000);
+        const slowAcquirer = async () => {
+          await new Promise((r) => setTimeout(r, 20));
+          return { ok: true as const, acquirerReference: null };
+        };
+        const results = await Promise.all(
+          ['online:a', 'terminal:b'].map((holder) =>
+            sendMoneyBack(
+              ledger,
+              {
+                merchantId: M,
+                paymentId: deposit.payment.paymentId,
+                kind: 'REFUND',
+                amount: EUR(4_000),
+                holder,
+                channel: 'ONLINE',
+              },
+              slowAcquirer,
+            ),
+          ),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        const failed = results.find((r) => !r.ok);
+        expect(['REFUND_ORDER_LOCKED', 'REFUND_EXCEEDS_REFUNDABLE']).toContain(
+          failed && !failed.ok ? failed.error.code : '',
+        );
+        // The lock is free again afterwards.
+        const lock = await acquireRefundLock(t.db, ctx, {
+          orderId: deposit.order.orderId,
+          holder: 'x',
+          channel: 'ONLINE',
+          purpose: 'REFUND',
+          ttlMs: 1000,
+        });
+        expect(lock.ok).toBe(true);
+        if (lock.ok) await releaseRefundLock(t.db, lock.value);
+      }
+    });
+
+    it('a declined acquirer refund releases the lock and records nothing', async () => {
+      const deposit = await storeDeposit(500, 500);
+      const r = await sendMoneyBack(
+        ledger,
+        {
+          merchantId: M,
+          paymentId: deposit.payment.paymentId,
+          kind: 'REFUND',
+          amount: EUR(500),
+          holder: 'online:a',
+          channel: 'ONLINE',
+        },
+        async () => ({ ok: false, error: { code: 'CARD_DECLINED', message: 'declined', params: {} } }),
+      );
+      expect(r.ok ? null : r.error.code).toBe('CARD_DECLINED');
+      const ok = await sendMoneyBack(
+        ledger,
+        {
+          merchantId: M,
+          paymentId: deposit.payment.paymentId,
+          kind: 'REFUND',
+          amount: EUR(500),
+          holder: 'online:a',
+          channel: 'ONLINE',
+        },
+        async () => ({ ok: true, acquirerReference: null }),
+      );
+      expect(ok.ok).toBe(true);
+    });
+
+    it('a counter refund reservation blocks online refunds until it is confirmed', async () => {
+      const deposit = await storeDeposit(2_500, 2_500);
+      const paymentId = deposit.payment.paymentId;
+      const reserved = await reserveRefund(ledger, {
+        merchantId: M,
+        paymentId,
+        amount: EUR(2_500),
+        holder: `terminal:${terminalId}`,
+        ttlMs: 30_000,
+        source: { channel: 'IN_STORE', terminalId },
+      });
+      expect(reserved.ok).toBe(true);
+      if (!reserved.ok) return;
+      const online = await sendMoneyBack(
+        ledger,
+        { merchantId: M, paymentId, kind: 'REFUND', amount: EUR(100), holder: 'online:a', channel: 'ONLINE' },
+        async () => ({ ok: true, acquirerReference: null }),
+      );
+      expect(online.ok ? null : online.error.code).toBe('REFUND_ORDER_LOCKED');
+      const confirmed = await confirmReservedRefund(ledger, {
+        merchantId: M,
+        lockId: reserved.value.lockId,
+        paymentId,
+        amount: EUR(2_500),
+        source: { channel: 'IN_STORE', terminalId },
+      });
+      expect(confirmed.ok && confirmed.value.lockWasHeld).toBe(true);
+      const after = await sendMoneyBack(
+        ledger,
+        { merchantId: M, paymentId, kind: 'REFUND', amount: EUR(1), holder: 'online:a', channel: 'ONLINE' },
+        async () => ({ ok: true, acquirerReference: null }),
+      );
+      expect(after.ok ? null : after.error.code).toBe('REFUND_EXCEEDS_REFUNDABLE');
+      // A reservation above the refundable amount is refused before any lock is taken.
+      const over = await reserveRefund(ledger, {
+        merchantId: M,
+        paymentId,
+        amount: EUR(1),
+        holder: 'terminal:x',
+        ttlMs: 1000,
+        source: { channel: 'IN_STORE', terminalId },
+      });
+      expect(over.ok ? null : over.error.code).toBe('REFUND_EXCEEDS_REFUNDABLE');
+      expect(await releaseReservedRefund(ledger, reserved.value.lockId)).toBe(false);
+    });
+
+    it('the store feed hands out dense positions in commit order under concurrent writers', async () => {
+      const before = await storeFeedHead(t.db, storeId);
+      const deposits = await Promise.all(Array.from({ length: 6 }, () => storeDeposit(600, 600)));
+      const seen: number[] = [];
+      let cursor = before;
+      const writers = Promise.all(
+        deposits.flatMap((d) =>
+          Array.from({ length: 3 }, () =>
+            ledger.refund({
+              merchantId: M,
+              paymentId: d.payment.paymentId as PaymentId,
+              amount: EUR(100),
+              channel: 'ONLINE',
+            }),
+          ),
+        ),
+      );
+      // Read while writing: every page continues exactly where the last ended (no gap, nothing skipped).
+      for (let i = 0; i < 20; i++) {
+        const page = await readStoreFeed(t.db, storeId, cursor, 100);
+        for (const s of page) {
+          expect(s.feedPos).toBe(cursor + 1);
+          cursor = s.feedPos!;
+          seen.push(cursor);
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await writers;
+      const rest = await readStoreFeed(t.db, storeId, cursor, 1000);
+      for (const s of rest) {
+        expect(s.feedPos).toBe(cursor + 1);
+        cursor = s.feedPos!;
+      }
+      expect(cursor).toBe(await storeFeedHead(t.db, storeId));
+      expect(cursor - before).toBe(6 + 18);
+    });
+  });
+}
