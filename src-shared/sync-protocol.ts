@@ -344,7 +344,7 @@ export const ReserveRefundRequestSchema = z.object({
   ttlSeconds: z
     .number()
     .int()
-    .min(5)
+    .min(1)
     .max(MAX_RESERVATION_TTL_SECONDS)
     .default(DEFAULT_RESERVATION_TTL_SECONDS),
 });
