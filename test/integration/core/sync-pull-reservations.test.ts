@@ -17,212 +17,220 @@ import { eurMoney, testTerminal, type TestTerminal } from '../../helpers/termina
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const { kind, skip } of DATABASE_KINDS) {
-  describe.skipIf(skip !== null)(`terminal sync pull and reservations on ${kind}${skip ? ` (${skip})` : ''}`, () => {
-    let core: TestCore;
-    let term: TestTerminal;
-    const online = (paymentId: string, amount: number) =>
-      core.raw('POST', `/v2/${core.merchantId}/payments/${paymentId}/refund`, {
-        body: { amountOfMoney: { amount, currencyCode: 'EUR' } },
+  describe.skipIf(skip !== null)(
+    `terminal sync pull and reservations on ${kind}${skip ? ` (${skip})` : ''}`,
+    () => {
+      let core: TestCore;
+      let term: TestTerminal;
+      const online = (paymentId: string, amount: number) =>
+        core.raw('POST', `/v2/${core.merchantId}/payments/${paymentId}/refund`, {
+          body: { amountOfMoney: { amount, currencyCode: 'EUR' } },
+        });
+      const pull = async (after: number, limit = 100) => {
+        const r = await term.raw('GET', `/sync/v1/changes?after=${after}&limit=${limit}`);
+        expect(r.status, r.text).toBe(200);
+        expect(SyncPullResponseSchema.safeParse(r.body).success).toBe(true);
+        return r.body as any;
+      };
+      const reserve = (paymentId: string, amount: number, extra: Record<string, unknown> = {}) =>
+        term.raw('POST', '/sync/v1/reservations', {
+          body: { reservationId: term.newId(), paymentId, amount: eurMoney(amount), ...extra },
+        });
+      const confirm = (reservationId: string, amount: number, operationId = term.newId()) =>
+        term.raw('POST', `/sync/v1/reservations/${reservationId}/confirm`, {
+          body: { operationId, amount: eurMoney(amount), occurredAt: new Date().toISOString() },
+        });
+
+      beforeAll(async () => {
+        core = await startTestCore(kind);
+        term = testTerminal(core.url, core.terminal);
       });
-    const pull = async (after: number, limit = 100) => {
-      const r = await term.raw('GET', `/sync/v1/changes?after=${after}&limit=${limit}`);
-      expect(r.status, r.text).toBe(200);
-      expect(SyncPullResponseSchema.safeParse(r.body).success).toBe(true);
-      return r.body as any;
-    };
-    const reserve = (paymentId: string, amount: number, extra: Record<string, unknown> = {}) =>
-      term.raw('POST', '/sync/v1/reservations', {
-        body: { reservationId: term.newId(), paymentId, amount: eurMoney(amount), ...extra },
-      });
-    const confirm = (reservationId: string, amount: number, operationId = term.newId()) =>
-      term.raw('POST', `/sync/v1/reservations/${reservationId}/confirm`, {
-        body: { operationId, amount: eurMoney(amount), occurredAt: new Date().toISOString() },
+      afterAll(async () => {
+        await core?.close();
       });
 
-    beforeAll(async () => {
-      core = await startTestCore(kind);
-      term = testTerminal(core.url, core.terminal);
-    });
-    afterAll(async () => {
-      await core?.close();
-    });
+      it('pulls what other channels did to the store orders, without its own operations, with current balances', async () => {
+        const start = (await pull(0)).head as number;
+        const sale = await term.sale({ total: 4_000, paid: 4_000 });
+        const mine = await pull(start);
+        expect(mine.changes).toEqual([]);
+        expect(mine.nextCursor).toBeGreaterThan(start);
 
-    it('pulls what other channels did to the store orders, without its own operations, with current balances', async () => {
-      const start = (await pull(0)).head as number;
-      const sale = await term.sale({ total: 4_000, paid: 4_000 });
-      const mine = await pull(start);
-      expect(mine.changes).toEqual([]);
-      expect(mine.nextCursor).toBeGreaterThan(start);
-
-      expect((await online(sale.paymentId, 1_500)).status).toBe(201);
-      const page = await pull(mine.nextCursor);
-      expect(page.changes).toHaveLength(1);
-      expect(page.changes[0]).toMatchObject({
-        orderId: sale.orderId,
-        operation: { kind: 'REFUND', channel: 'ONLINE', paymentId: sale.paymentId, amount: eurMoney(1_500) },
-        terminalId: null,
-      });
-      expect(page.orders).toEqual([
-        expect.objectContaining({
+        expect((await online(sale.paymentId, 1_500)).status).toBe(201);
+        const page = await pull(mine.nextCursor);
+        expect(page.changes).toHaveLength(1);
+        expect(page.changes[0]).toMatchObject({
           orderId: sale.orderId,
-          balances: expect.objectContaining({ refundable: eurMoney(2_500), refunded: eurMoney(1_500) }),
-          refundLockedUntil: null,
-        }),
-      ]);
-      expect(page.hasMore).toBe(false);
-      const nothing = await pull(page.nextCursor);
-      expect(nothing.changes).toEqual([]);
-      expect(nothing.nextCursor).toBe(page.nextCursor);
-    });
-
-    it('pages through the feed in position order with hasMore, and refuses a cursor beyond the head', async () => {
-      const start = (await pull(0)).head as number;
-      const sale = await term.sale({ total: 3_000, paid: 3_000 });
-      for (const amount of [100, 200, 300]) expect((await online(sale.paymentId, amount)).status).toBe(201);
-      const seen: number[] = [];
-      let cursor = start;
-      for (let i = 0; i < 10; i++) {
-        const p = await pull(cursor, 1);
-        seen.push(...p.changes.map((c: any) => c.operation.amount.amountMinor));
-        cursor = p.nextCursor;
-        if (!p.hasMore) break;
-      }
-      expect(seen).toEqual([100, 200, 300]);
-      const beyond = await term.raw('GET', `/sync/v1/changes?after=${cursor + 1000}`);
-      expect(beyond.status).toBe(400);
-      expect((beyond.body as any).errors[0].propertyName).toBe('query.after');
-    });
-
-    it('sees what another terminal of the same store did', async () => {
-      const keyring = createKeyring(Buffer.alloc(32, 7));
-      // A second terminal enrolled directly (its secret is encrypted with another key, so only its rows
-      // matter here); its operations come through the ledger like a push would record them.
-      const other = await enrollTerminal(core.t.db, core.ledger.ctx, keyring, {
-        merchantId: core.merchantId,
-        store: core.storeId,
+          operation: {
+            kind: 'REFUND',
+            channel: 'ONLINE',
+            paymentId: sale.paymentId,
+            amount: eurMoney(1_500),
+          },
+          terminalId: null,
+        });
+        expect(page.orders).toEqual([
+          expect.objectContaining({
+            orderId: sale.orderId,
+            balances: expect.objectContaining({ refundable: eurMoney(2_500), refunded: eurMoney(1_500) }),
+            refundLockedUntil: null,
+          }),
+        ]);
+        expect(page.hasMore).toBe(false);
+        const nothing = await pull(page.nextCursor);
+        expect(nothing.changes).toEqual([]);
+        expect(nothing.nextCursor).toBe(page.nextCursor);
       });
-      if (!other.ok) throw new Error(other.error.message);
-      const sale = await term.sale({ total: 900, paid: 900 });
-      const before = (await pull(0)).head as number;
-      const r = await core.ledger.refund({
-        merchantId: core.merchantId,
-        paymentId: sale.paymentId,
-        amount: money(300, 'EUR'),
-        channel: 'IN_STORE',
-        terminalId: other.value.terminalId,
+
+      it('pages through the feed in position order with hasMore, and refuses a cursor beyond the head', async () => {
+        const start = (await pull(0)).head as number;
+        const sale = await term.sale({ total: 3_000, paid: 3_000 });
+        for (const amount of [100, 200, 300]) expect((await online(sale.paymentId, amount)).status).toBe(201);
+        const seen: number[] = [];
+        let cursor = start;
+        for (let i = 0; i < 10; i++) {
+          const p = await pull(cursor, 1);
+          seen.push(...p.changes.map((c: any) => c.operation.amount.amountMinor));
+          cursor = p.nextCursor;
+          if (!p.hasMore) break;
+        }
+        expect(seen).toEqual([100, 200, 300]);
+        const beyond = await term.raw('GET', `/sync/v1/changes?after=${cursor + 1000}`);
+        expect(beyond.status).toBe(400);
+        expect((beyond.body as any).errors[0].propertyName).toBe('query.after');
       });
-      expect(r.ok).toBe(true);
-      const page = await pull(before);
-      expect(page.changes).toEqual([
-        expect.objectContaining({
+
+      it('sees what another terminal of the same store did', async () => {
+        const keyring = createKeyring(Buffer.alloc(32, 7));
+        // A second terminal enrolled directly (its secret is encrypted with another key, so only its rows
+        // matter here); its operations come through the ledger like a push would record them.
+        const other = await enrollTerminal(core.t.db, core.ledger.ctx, keyring, {
+          merchantId: core.merchantId,
+          store: core.storeId,
+        });
+        if (!other.ok) throw new Error(other.error.message);
+        const sale = await term.sale({ total: 900, paid: 900 });
+        const before = (await pull(0)).head as number;
+        const r = await core.ledger.refund({
+          merchantId: core.merchantId,
+          paymentId: sale.paymentId,
+          amount: money(300, 'EUR'),
+          channel: 'IN_STORE',
           terminalId: other.value.terminalId,
-          operation: expect.objectContaining({ kind: 'REFUND', channel: 'IN_STORE' }),
-        }),
-      ]);
-    });
-
-    it('a reservation holds the order against refunds from any channel until it is confirmed', async () => {
-      const sale = await term.sale({ total: 5_000, paid: 5_000 });
-      const held = await reserve(sale.paymentId, 2_000);
-      expect(held.status, held.text).toBe(201);
-      const r = ReservationSchema.parse(held.body);
-      expect(r).toMatchObject({ state: 'HELD', amount: eurMoney(2_000), refundable: eurMoney(5_000) });
-
-      const blocked = await online(sale.paymentId, 100);
-      expect(blocked.status).toBe(409);
-      expect((blocked.body as any).errors[0].id).toBe('REFUND_ORDER_LOCKED');
-      const second = await reserve(sale.paymentId, 100);
-      expect((second.body as any).errors[0].id).toBe('REFUND_ORDER_LOCKED');
-      const order = await core.raw('GET', `/backoffice/v1/${core.merchantId}/orders/${sale.orderId}`);
-      expect((order.body as any).refundLock).toMatchObject({
-        purpose: 'RESERVATION',
-        channel: 'IN_STORE',
-        holder: `terminal:${core.terminal.terminalId}`,
-        amountMinor: 2_000,
+        });
+        expect(r.ok).toBe(true);
+        const page = await pull(before);
+        expect(page.changes).toEqual([
+          expect.objectContaining({
+            terminalId: other.value.terminalId,
+            operation: expect.objectContaining({ kind: 'REFUND', channel: 'IN_STORE' }),
+          }),
+        ]);
       });
 
-      const over = await confirm(r.reservationId, 2_001);
-      expect(over.status).toBe(400);
-      expect((over.body as any).errors[0].id).toBe('REFUND_EXCEEDS_RESERVATION');
-      const opId = term.newId();
-      const done = await confirm(r.reservationId, 1_800, opId);
-      expect(done.status, done.text).toBe(201);
-      expect(done.body).toMatchObject({
-        reservationWasHeld: true,
-        duplicate: false,
-        reservation: { state: 'CONFIRMED', operationId: opId, refundable: eurMoney(3_200) },
+      it('a reservation holds the order against refunds from any channel until it is confirmed', async () => {
+        const sale = await term.sale({ total: 5_000, paid: 5_000 });
+        const held = await reserve(sale.paymentId, 2_000);
+        expect(held.status, held.text).toBe(201);
+        const r = ReservationSchema.parse(held.body);
+        expect(r).toMatchObject({ state: 'HELD', amount: eurMoney(2_000), refundable: eurMoney(5_000) });
+
+        const blocked = await online(sale.paymentId, 100);
+        expect(blocked.status).toBe(409);
+        expect((blocked.body as any).errors[0].id).toBe('REFUND_ORDER_LOCKED');
+        const second = await reserve(sale.paymentId, 100);
+        expect((second.body as any).errors[0].id).toBe('REFUND_ORDER_LOCKED');
+        const order = await core.raw('GET', `/backoffice/v1/${core.merchantId}/orders/${sale.orderId}`);
+        expect((order.body as any).refundLock).toMatchObject({
+          purpose: 'RESERVATION',
+          channel: 'IN_STORE',
+          holder: `terminal:${core.terminal.terminalId}`,
+          amountMinor: 2_000,
+        });
+
+        const over = await confirm(r.reservationId, 2_001);
+        expect(over.status).toBe(400);
+        expect((over.body as any).errors[0].id).toBe('REFUND_EXCEEDS_RESERVATION');
+        const opId = term.newId();
+        const done = await confirm(r.reservationId, 1_800, opId);
+        expect(done.status, done.text).toBe(201);
+        expect(done.body).toMatchObject({
+          reservationWasHeld: true,
+          duplicate: false,
+          reservation: { state: 'CONFIRMED', operationId: opId, refundable: eurMoney(3_200) },
+        });
+        const again = await confirm(r.reservationId, 1_800, opId);
+        expect(again.status).toBe(201);
+        expect(again.body).toMatchObject({ duplicate: true });
+        const other = await confirm(r.reservationId, 100);
+        expect((other.body as any).errors[0].id).toBe('REFUND_RESERVATION_CLOSED');
+        expect((await online(sale.paymentId, 100)).status).toBe(201);
       });
-      const again = await confirm(r.reservationId, 1_800, opId);
-      expect(again.status).toBe(201);
-      expect(again.body).toMatchObject({ duplicate: true });
-      const other = await confirm(r.reservationId, 100);
-      expect((other.body as any).errors[0].id).toBe('REFUND_RESERVATION_CLOSED');
-      expect((await online(sale.paymentId, 100)).status).toBe(201);
-    });
 
-    it('release frees the order at once; a retry of a reservation id answers the same reservation', async () => {
-      const sale = await term.sale({ total: 1_000, paid: 1_000 });
-      const reservationId = term.newId();
-      const body = { reservationId, paymentId: sale.paymentId, amount: eurMoney(400) };
-      const first = await term.raw('POST', '/sync/v1/reservations', { body });
-      const retry = await term.raw('POST', '/sync/v1/reservations', { body });
-      expect(retry.status).toBe(201);
-      expect(retry.body).toEqual(first.body);
-      const reused = await term.raw('POST', '/sync/v1/reservations', {
-        body: { ...body, amount: eurMoney(401) },
+      it('release frees the order at once; a retry of a reservation id answers the same reservation', async () => {
+        const sale = await term.sale({ total: 1_000, paid: 1_000 });
+        const reservationId = term.newId();
+        const body = { reservationId, paymentId: sale.paymentId, amount: eurMoney(400) };
+        const first = await term.raw('POST', '/sync/v1/reservations', { body });
+        const retry = await term.raw('POST', '/sync/v1/reservations', { body });
+        expect(retry.status).toBe(201);
+        expect(retry.body).toEqual(first.body);
+        const reused = await term.raw('POST', '/sync/v1/reservations', {
+          body: { ...body, amount: eurMoney(401) },
+        });
+        expect(reused.status).toBe(409);
+        expect((reused.body as any).errors[0].id).toBe('SYNC_ID_REUSED');
+        const released = await term.raw('POST', `/sync/v1/reservations/${reservationId}/release`);
+        expect(released.body).toMatchObject({ state: 'RELEASED', refundable: eurMoney(1_000) });
+        const twice = await term.raw('POST', `/sync/v1/reservations/${reservationId}/release`);
+        expect(twice.status).toBe(200);
+        expect((await confirm(reservationId, 400)).status).toBe(409);
+        expect((await online(sale.paymentId, 1_000)).status).toBe(201);
       });
-      expect(reused.status).toBe(409);
-      expect((reused.body as any).errors[0].id).toBe('SYNC_ID_REUSED');
-      const released = await term.raw('POST', `/sync/v1/reservations/${reservationId}/release`);
-      expect(released.body).toMatchObject({ state: 'RELEASED', refundable: eurMoney(1_000) });
-      const twice = await term.raw('POST', `/sync/v1/reservations/${reservationId}/release`);
-      expect(twice.status).toBe(200);
-      expect((await confirm(reservationId, 400)).status).toBe(409);
-      expect((await online(sale.paymentId, 1_000)).status).toBe(201);
-    });
 
-    it('refuses reservations beyond the refundable amount and on unknown payments', async () => {
-      const sale = await term.sale({ total: 600, paid: 600 });
-      const over = await reserve(sale.paymentId, 601);
-      expect(over.status).toBe(400);
-      expect((over.body as any).errors[0].id).toBe('REFUND_EXCEEDS_REFUNDABLE');
-      const unknown = await reserve(term.nextPaymentId(), 1);
-      expect(unknown.status).toBe(404);
-      expect((unknown.body as any).errors[0].id).toBe('PAYMENT_NOT_FOUND');
-      const missing = await term.raw('GET', `/sync/v1/reservations/${term.newId()}`);
-      expect(missing.status).toBe(404);
-      expect((missing.body as any).errors[0].id).toBe('REFUND_RESERVATION_NOT_FOUND');
-    });
-
-    it('an expired reservation releases itself; a late confirmation is still recorded, within the refundable amount', async () => {
-      const sale = await term.sale({ total: 2_000, paid: 2_000 });
-      const held = ReservationSchema.parse((await reserve(sale.paymentId, 1_500, { ttlSeconds: 1 })).body);
-      await sleep(1_300);
-      const state = await term.raw('GET', `/sync/v1/reservations/${held.reservationId}`);
-      expect(state.body).toMatchObject({ state: 'EXPIRED' });
-      // Another channel may refund now: the lock lapsed on the database clock.
-      expect((await online(sale.paymentId, 1_000)).status).toBe(201);
-      // The counter refunded 1,500 on the card before it noticed: 1,000 is all the ledger still allows.
-      const late = await confirm(held.reservationId, 1_500);
-      expect(late.status).toBe(400);
-      expect((late.body as any).errors[0].id).toBe('REFUND_EXCEEDS_REFUNDABLE');
-      const fits = await confirm(held.reservationId, 1_000);
-      expect(fits.status, fits.text).toBe(201);
-      expect(fits.body).toMatchObject({
-        reservationWasHeld: false,
-        reservation: { state: 'CONFIRMED', refundable: eurMoney(0) },
+      it('refuses reservations beyond the refundable amount and on unknown payments', async () => {
+        const sale = await term.sale({ total: 600, paid: 600 });
+        const over = await reserve(sale.paymentId, 601);
+        expect(over.status).toBe(400);
+        expect((over.body as any).errors[0].id).toBe('REFUND_EXCEEDS_REFUNDABLE');
+        const unknown = await reserve(term.nextPaymentId(), 1);
+        expect(unknown.status).toBe(404);
+        expect((unknown.body as any).errors[0].id).toBe('PAYMENT_NOT_FOUND');
+        const missing = await term.raw('GET', `/sync/v1/reservations/${term.newId()}`);
+        expect(missing.status).toBe(404);
+        expect((missing.body as any).errors[0].id).toBe('REFUND_RESERVATION_NOT_FOUND');
       });
-    });
 
-    it('a terminal cannot see or confirm another terminal reservation', async () => {
-      const sale = await term.sale({ total: 700, paid: 700 });
-      const held = ReservationSchema.parse((await reserve(sale.paymentId, 100)).body);
-      // The merchant's API key is not a terminal key.
-      const asMerchant = await core.raw('GET', `/sync/v1/reservations/${held.reservationId}`);
-      expect(asMerchant.status).toBe(401);
-      await term.raw('POST', `/sync/v1/reservations/${held.reservationId}/release`);
-    });
-  });
+      it('an expired reservation releases itself; a late confirmation is still recorded, within the refundable amount', async () => {
+        const sale = await term.sale({ total: 2_000, paid: 2_000 });
+        const held = ReservationSchema.parse((await reserve(sale.paymentId, 1_500, { ttlSeconds: 1 })).body);
+        await sleep(1_300);
+        const state = await term.raw('GET', `/sync/v1/reservations/${held.reservationId}`);
+        expect(state.body).toMatchObject({ state: 'EXPIRED' });
+        // Another channel may refund now: the lock lapsed on the database clock.
+        expect((await online(sale.paymentId, 1_000)).status).toBe(201);
+        // The counter refunded 1,500 on the card before it noticed: 1,000 is all the ledger still allows.
+        const late = await confirm(held.reservationId, 1_500);
+        expect(late.status).toBe(400);
+        expect((late.body as any).errors[0].id).toBe('REFUND_EXCEEDS_REFUNDABLE');
+        const fits = await confirm(held.reservationId, 1_000);
+        expect(fits.status, fits.text).toBe(201);
+        expect(fits.body).toMatchObject({
+          reservationWasHeld: false,
+          reservation: { state: 'CONFIRMED', refundable: eurMoney(0) },
+        });
+      });
+
+      it('a terminal cannot see or confirm another terminal reservation', async () => {
+        const sale = await term.sale({ total: 700, paid: 700 });
+        const held = ReservationSchema.parse((await reserve(sale.paymentId, 100)).body);
+        // The merchant's API key is not a terminal key.
+        const asMerchant = await core.raw('GET', `/sync/v1/reservations/${held.reservationId}`);
+        expect(asMerchant.status).toBe(401);
+        await term.raw('POST', `/sync/v1/reservations/${held.reservationId}/release`);
+      });
+    },
+  );
 }
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(

@@ -194,7 +194,10 @@ for (const { kind, skip } of DATABASE_KINDS) {
       });
       await term.raw('POST', `/sync/v1/reservations/${reservationId}/release`);
       const resent = await term.push([claim]);
-      expect(resent.results[0]).toMatchObject({ status: 'accepted', details: { refundable: eurMoney(1_300) } });
+      expect(resent.results[0]).toMatchObject({
+        status: 'accepted',
+        details: { refundable: eurMoney(1_300) },
+      });
     });
 
     it('a pushed REFUND with a reservation id confirms that reservation', async () => {
@@ -279,7 +282,14 @@ for (const { kind, skip } of DATABASE_KINDS) {
         term.messages.payment(cashSale.orderId, 700, { method: 'CASH', card: null }),
       ]);
       const right = [
-        { currency: 'EUR', method: 'CARD', salesMinor: 1_500, voidsMinor: 0, refundsMinor: 500, paymentCount: 1 },
+        {
+          currency: 'EUR',
+          method: 'CARD',
+          salesMinor: 1_500,
+          voidsMinor: 0,
+          refundsMinor: 500,
+          paymentCount: 1,
+        },
         { currency: 'EUR', method: 'CASH', salesMinor: 700, voidsMinor: 0, refundsMinor: 0, paymentCount: 1 },
       ];
       const eod = await term.push([close(right)]);
