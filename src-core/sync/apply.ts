@@ -3,10 +3,9 @@
  * record commit together). Every ledger write goes through the ledger service's `…InTx` functions; a refusal
  * is returned as a value and push.ts rolls the transaction back.
  *
- * Money going back to a customer at the counter (a refund claim, a void of a captured payment) takes the
- * order's refund lock inside the transaction, after the order row lock (the same order as the online API's
- * completion step, so the two cannot deadlock), and frees it in the same commit. If another channel holds
- * it, the message is rejected REFUND_ORDER_LOCKED (retryable: the terminal sends it again later).
+ * Money going back to a customer at the counter (a refund claim, a void) takes the order's refund lock inside
+ * the transaction and frees it in the same commit. If another channel holds it, the message is rejected
+ * REFUND_ORDER_LOCKED (retryable: the terminal sends it again later).
  */
 import {
   domainError,
@@ -259,6 +258,11 @@ async function recordPayment(
 /**
  * Appends a REFUND or CANCEL made at the counter while holding the order's refund lock for the length of
  * this transaction. A resend of an operation already recorded is answered as recorded, lock or not.
+ *
+ * Lock order matters: the refund lock row first, the order row second (appendOperationInTx takes it). The
+ * lock row's insert checks its foreign key with FOR KEY SHARE on the order row; had we locked the order row
+ * FOR UPDATE first, an online refund that inserted its lock row a moment earlier would wait for our order row
+ * in that check while we wait for its uncommitted lock row: a deadlock (seen in the cross-channel test).
  */
 async function appendHoldingRefundLock(
   tx: Queryable,
@@ -272,27 +276,18 @@ async function appendHoldingRefundLock(
   }
   const payment = await selectPayment(tx, input.merchantId, input.paymentId);
   if (!payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
-  // Order row first, then the refund lock row: the order the online API's completion step uses.
-  const loaded = await loadOrderInTx(tx, input.merchantId, payment.orderId, true);
-  if (!loaded) throw new Error(`payment ${input.paymentId} without its order`);
-  const collected = orderBalances(loaded.state).payments.get(input.paymentId)?.collected.amountMinor ?? 0;
-  const needsLock = input.body.kind === 'REFUND' || collected > 0;
-  let lock = null;
-  if (needsLock) {
-    const acquired = await acquireRefundLock(tx, ac.ctx, {
-      orderId: loaded.order.orderId,
-      holder: `terminal:${ac.terminal.terminalId}`,
-      channel: 'IN_STORE',
-      purpose: 'REFUND',
-      paymentId: input.paymentId,
-      amount: input.body.kind === 'REFUND' ? input.body.amount : null,
-      ttlMs: IN_TX_LOCK_TTL_MS,
-    });
-    if (!acquired.ok) return acquired;
-    lock = acquired.value;
-  }
+  const lock = await acquireRefundLock(tx, ac.ctx, {
+    orderId: payment.orderId,
+    holder: `terminal:${ac.terminal.terminalId}`,
+    channel: 'IN_STORE',
+    purpose: 'REFUND',
+    paymentId: input.paymentId,
+    amount: input.body.kind === 'REFUND' ? input.body.amount : null,
+    ttlMs: IN_TX_LOCK_TTL_MS,
+  });
+  if (!lock.ok) return lock;
   const r = await appendOperationInTx(tx, ac.ctx, input);
   if (!r.ok) return r;
-  if (lock) await completeRefundLockInTx(tx, lock);
+  await completeRefundLockInTx(tx, lock.value);
   return ok(details(r.value));
 }
