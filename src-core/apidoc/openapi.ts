@@ -89,7 +89,11 @@ export function buildOpenApiDocument(routes: readonly AnyApiRoute[], info: OpenA
           description: route.answer.description,
           content: { 'application/json': { schema: jsonSchema(route.answer.schema) } },
         },
-        ...errorResponses(route.errors),
+        ...errorResponses([
+          ...route.errors,
+          ...(route.auth === 'merchant' ? (['MERCHANT_FORBIDDEN'] as const) : []),
+          ...(route.body ? (['REQUEST_BODY_NOT_JSON'] as const) : []),
+        ]),
       },
     };
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };

@@ -29,8 +29,8 @@ import {
   type AppendOperation,
   type LedgerService,
 } from '../ledger/service';
-import { selectOperation, selectPayment } from '../ledger/store';
-import { amountFromRequest, moneyFromRequest, operationView, orderBalancesView } from './views';
+import { selectOperation } from '../ledger/store';
+import { amountFromRequest, operationView, orderBalancesView } from './views';
 
 export interface ActionDeps {
   ledger: LedgerService;
@@ -253,11 +253,6 @@ export function backOfficeActions(deps: ActionDeps) {
     chargeback: (a: Actor, p: PaymentId, m: Money) => adjust(a, p, 'CHARGEBACK', m),
     chargebackReversal: (a: Actor, p: PaymentId, m: Money) => adjust(a, p, 'CHARGEBACK_REVERSAL', m),
     rebill,
-    async paymentExists(merchantId: string, paymentId: PaymentId) {
-      if (!(await selectPayment(ledger.db, merchantId, paymentId))) {
-        throw fail('PAYMENT_NOT_FOUND', { paymentId });
-      }
-    },
   };
 }
 
@@ -267,5 +262,3 @@ export function backOfficeActions(deps: ActionDeps) {
  */
 const positiveOrOne = (available: Money): Money =>
   available.amountMinor > 0 ? available : money(1, available.currency);
-
-export { moneyFromRequest };

@@ -243,6 +243,30 @@ for (const { kind, skip } of DATABASE_KINDS) {
       expect(o.payments[0].operations.map((x: any) => x.kind)).toEqual(['SALE', 'TOKEN_CREATE']);
     });
 
+    it('a contract stored at the counter and deactivated in the back office cannot be charged online', async () => {
+      const sale = await term.sale({
+        total: 5_000,
+        paid: 1_000,
+        cardId: 'girocard-pin',
+        customerRef: 'cust-deactivated',
+        storeCard: true,
+      });
+      const token = cardFactsOf('girocard-pin').token;
+      const off = await core.raw(
+        'POST',
+        `/backoffice/v1/${core.merchantId}/contracts/${token}/deactivation`,
+        {
+          body: {},
+        },
+      );
+      expect(off.body).toMatchObject({ status: 'DEACTIVATED' });
+      const rest = await core.sdk.payments.subsequentPayment(core.merchantId, sale.paymentId, {
+        order: { amountOfMoney: { amount: 4_000, currencyCode: 'EUR' } },
+      });
+      expect(rest.isSuccess).toBe(false);
+      expect((rest.body as any).errors[0].id).toBe('TOKEN_DELETED');
+    });
+
     it('records cash movements, and reconciles an end-of-day report against the ledger', async () => {
       const cash = {
         messageId: term.newId(),

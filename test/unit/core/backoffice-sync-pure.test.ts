@@ -242,7 +242,16 @@ describe('OpenAPI generator', () => {
       ['X-GCS-Idempotence-Key', 'header', false],
     ]);
     expect(op.requestBody.content['application/json'].schema.required).toEqual(['a']);
-    expect(Object.keys(op.responses).sort()).toEqual(['201', '400', '401', '404', '409', '500', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '500',
+      '503',
+    ]);
     expect(op.responses['409'].description).toContain('REFUND_ORDER_LOCKED');
     expect(op.security).toEqual([{ merchantKey: [] }]);
   });
