@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     acquirer,
     logger: { level: env.LOG_LEVEL ?? 'info' },
     version: env.npm_package_version,
+    logRequests: env.LOG_REQUESTS !== '0',
   });
   const { app } = server;
   const host = env.HOST || '127.0.0.1';

@@ -23,6 +23,8 @@ export interface CoreDeps {
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
   dateSkewMs?: number;
   version?: string;
+  /** false → no per-request log lines (benchmarks, busy tests); startup and errors are still logged. */
+  logRequests?: boolean;
 }
 
 declare module 'fastify' {
@@ -70,6 +72,12 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
   });
   let closing = false;
 
+  if (deps.logRequests === false) {
+    // Route loggers at 'warn' drop Fastify's per-request info lines but keep errors.
+    app.addHook('onRoute', (route) => {
+      route.logLevel = 'warn';
+    });
+  }
   app.decorateRequest('rawBody', '');
   app.decorateRequest('credentials', null);
 
@@ -82,7 +90,10 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     try {
       done(null, JSON.parse(text));
     } catch (e) {
-      done(fail('REQUEST_BODY_NOT_JSON', { reason: (e as Error).message }), undefined);
+      // V8's message quotes the body, which may hold a card number: keep only where parsing stopped.
+      const position = /position (\d+)/.exec((e as Error).message)?.[1];
+      const reason = position ? `parsing stopped at character ${position}` : 'it is cut short or malformed';
+      done(fail('REQUEST_BODY_NOT_JSON', { reason }), undefined);
     }
   });
 

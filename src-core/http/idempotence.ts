@@ -9,13 +9,21 @@
  * - the same key with a different method, path or body gets 422 IDEMPOTENCE_KEY_REUSED (the issue asks for a
  *   documented error here, where Worldline's docs would replay).
  * Keys are scoped per merchant and kept 31 days (`IDEMPOTENCE_RETENTION_MS`), longer than the longest
- * offline period; expired keys are purged and may be claimed again.
+ * offline period; expired keys are purged and may be claimed again, and so may a key whose first request
+ * never answered (`IDEMPOTENCE_ABANDONED_AFTER_MS`).
  */
 import { createHash } from 'node:crypto';
 import { toIso, toSafeInteger, type Db } from '../db/adapter';
 import { fail } from './api-error';
 
 export const IDEMPOTENCE_RETENTION_MS = 31 * 24 * 60 * 60 * 1000;
+
+/**
+ * A request that claimed a key and never answered (its process crashed) holds the key this long; after
+ * that a retry runs again instead of getting 409 for 31 days. It is far above the longest a request can
+ * take (acquirer time-out, refund-lock TTL of 60 s), so a request still running is never taken over.
+ */
+export const IDEMPOTENCE_ABANDONED_AFTER_MS = 10 * 60 * 1000;
 
 export interface ApiAnswer {
   status: number;
@@ -49,9 +57,16 @@ export async function runIdempotent(
      ON CONFLICT (merchant_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = 'IN_PROGRESS',
        status_code = NULL, response_body = NULL, first_request_at = EXCLUDED.first_request_at,
        completed_at = NULL, expires_at = EXCLUDED.expires_at
-     WHERE k.expires_at <= $4
+     WHERE k.expires_at <= $4 OR (k.state = 'IN_PROGRESS' AND k.first_request_at <= $6)
      RETURNING key`,
-    [input.merchantId, input.key, input.hash, input.now, expiresAt],
+    [
+      input.merchantId,
+      input.key,
+      input.hash,
+      input.now,
+      expiresAt,
+      new Date(input.now.getTime() - IDEMPOTENCE_ABANDONED_AFTER_MS),
+    ],
   );
   if (claimed.length === 0) return answerForExisting(db, input);
   let answer: ApiAnswer;

@@ -4,7 +4,6 @@
  * (`reserveRefund` → the terminal refunds → `confirmReservedRefund` or `releaseReservedRefund`).
  */
 import {
-  domainError,
   err,
   ok,
   type DomainError,
@@ -17,6 +16,7 @@ import type { LoadedOrder, LedgerService, OperationSource, Appended } from './se
 import { appendOperationInTx, checkOperation, Refused } from './service';
 import {
   acquireRefundLock,
+  acquireRefundLockForPayment,
   completeRefundLockInTx,
   findRefundLock,
   releaseRefundLock,
@@ -70,18 +70,12 @@ export async function sendMoneyBack(
 ): Promise<Result<Appended, DomainError>> {
   const { db, ctx } = ledger;
   const body = { kind: req.kind, amount: req.amount } as const;
-  const payment = await db.query<{ order_id: string }>(
-    'SELECT order_id FROM payments WHERE id = $1 AND merchant_id = $2',
-    [req.paymentId, req.merchantId],
-  );
-  const orderId = payment[0]?.order_id;
-  if (!orderId) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: req.paymentId }));
-  const lock = await acquireRefundLock(db, ctx, {
-    orderId: orderId as Uuid,
+  const lock = await acquireRefundLockForPayment(db, ctx, {
+    merchantId: req.merchantId,
+    paymentId: req.paymentId,
     holder: req.holder,
     channel: req.channel,
     purpose: req.kind,
-    paymentId: req.paymentId,
     amount: req.amount,
     ttlMs: req.ttlMs ?? ONLINE_REFUND_LOCK_TTL_MS,
   });

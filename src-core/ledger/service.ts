@@ -37,10 +37,10 @@ import {
   mintCorePaymentId,
   orderStateFrom,
   selectOperation,
-  selectOperationsOfOrder,
   selectOrder,
+  selectOrderOfPayment,
   selectPayment,
-  selectPaymentsOfOrder,
+  selectPaymentsAndOperations,
 } from './store';
 
 export interface NewOrder {
@@ -151,10 +151,23 @@ export async function loadOrderInTx(
   forUpdate = false,
 ): Promise<LoadedOrder | null> {
   const order = await selectOrder(q, merchantId, orderId, forUpdate);
-  if (!order) return null;
-  // Sequential: one connection runs one statement at a time anyway.
-  const payments = await selectPaymentsOfOrder(q, orderId);
-  const operations = await selectOperationsOfOrder(q, orderId);
+  return order ? loadRestOfOrder(q, order) : null;
+}
+
+/** The whole order of a payment (two statements fewer than finding the payment first). */
+export async function loadOrderOfPaymentInTx(
+  q: Queryable,
+  merchantId: string,
+  paymentId: string,
+  forUpdate = false,
+): Promise<LoadedOrder | null> {
+  const order = await selectOrderOfPayment(q, merchantId, paymentId, forUpdate);
+  return order ? loadRestOfOrder(q, order) : null;
+}
+
+async function loadRestOfOrder(q: Queryable, order: OrderRecord): Promise<LoadedOrder> {
+  const orderId = order.orderId;
+  const { payments, operations } = await selectPaymentsAndOperations(q, orderId);
   return { order, payments, operations, state: orderStateFrom(order, operations) };
 }
 
@@ -359,10 +372,9 @@ export async function appendOperationInTx(
 ): Promise<Result<Appended, DomainError>> {
   const duplicate = await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
-  const payment = await selectPayment(tx, input.merchantId, input.paymentId);
-  if (!payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
-  const loaded = await loadOrderInTx(tx, input.merchantId, payment.orderId, true);
-  if (!loaded) throw new Error(`payment ${input.paymentId} without its order`);
+  const loaded = await loadOrderOfPaymentInTx(tx, input.merchantId, input.paymentId, true);
+  const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
+  if (!loaded || !payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
   const paymentSeq = loaded.operations.filter((s) => s.operation.paymentId === input.paymentId).length;
   const operation = {
     ...input.body,
@@ -384,13 +396,12 @@ export async function checkOperation(
   ctx: LedgerContext,
   input: AppendOperation,
 ): Promise<Result<{ order: LoadedOrder; payment: PaymentRecord }, DomainError>> {
-  const payment = await selectPayment(q, input.merchantId, input.paymentId);
-  if (!payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
+  const loaded = await loadOrderOfPaymentInTx(q, input.merchantId, input.paymentId);
+  const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
+  if (!loaded || !payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
   if (payment.outcome === 'UNKNOWN') {
     return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
   }
-  const loaded = await loadOrderInTx(q, input.merchantId, payment.orderId);
-  if (!loaded) throw new Error(`payment ${input.paymentId} without its order`);
   const r = applyOperation(loaded.state, {
     ...input.body,
     id: ctx.newId(),
@@ -507,10 +518,7 @@ export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
     tokenOperation: ({ kind, tokenId, ...rest }) => append({ ...rest, body: { kind, tokenId } }),
     append,
     loadOrder: (merchantId, orderId) => loadOrderInTx(db, merchantId, orderId),
-    async loadOrderOfPayment(merchantId, paymentId) {
-      const payment = await selectPayment(db, merchantId, paymentId);
-      return payment ? loadOrderInTx(db, merchantId, payment.orderId) : null;
-    },
+    loadOrderOfPayment: (merchantId, paymentId) => loadOrderOfPaymentInTx(db, merchantId, paymentId),
   };
 }
 

@@ -36,12 +36,13 @@ export function maintenanceHandlers(deps: OnlineDeps) {
   const refund: OnlineHandler = async ({ merchantId, params, body, credentials }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
     const req = parseBody(RefundRequestSchema, body);
-    const { loaded } = await findPayment(deps, merchantId, paymentId);
-    const available =
-      orderBalances(loaded.state).payments.get(paymentId)?.refundable ?? money(0, loaded.order.currency);
-    const amount = req.amountOfMoney
-      ? moneyFromWire(req.amountOfMoney, 'amountOfMoney')
-      : everythingOrOne(available);
+    let amount: Money;
+    if (req.amountOfMoney) amount = moneyFromWire(req.amountOfMoney, 'amountOfMoney');
+    else {
+      const { loaded } = await findPayment(deps, merchantId, paymentId);
+      const b = orderBalances(loaded.state).payments.get(paymentId);
+      amount = everythingOrOne(b?.refundable ?? money(0, loaded.order.currency));
+    }
     const r = await sendMoneyBack(
       ledger,
       {

@@ -327,9 +327,12 @@ export function paymentHandlers(deps: OnlineDeps) {
     if (target.outcome === 'UNKNOWN') throw fail('PAYMENT_OUTCOME_UNKNOWN', { paymentId: named });
     const initialId = orderBalances(loaded.state).initialPaymentId;
     const initial = loaded.payments.find((p) => p.paymentId === initialId);
+    const balances = orderBalances(loaded.state).payments;
+    // A declined attempt stored no card: only a payment the acquirer approved can be charged again.
     const onFile = [target, initial].find(
       (p): p is PaymentRecord =>
         !!p?.card?.cardRef &&
+        balances.get(p.paymentId)?.declined === false &&
         (p.cardOnFile === 'first' || p.card.tokenId !== null || p.channel === 'IN_STORE'),
     );
     if (!onFile || !onFile.card?.cardRef) throw notOnFile(named);

@@ -87,4 +87,26 @@ describe('core CLI and server process (PGlite in a data directory)', () => {
     for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
     expect(core.output()).not.toContain(secret);
   });
+
+  it('graceful shutdown: a request in flight at SIGTERM still gets its answer, later ones are refused', async () => {
+    const core = await spawnCore({ ...env, SANDBOX_LATENCY_MS: '1500' });
+    const sdk = sdkClient(core.port, apiKeyId, secret);
+    const inFlight = sdk.payments.createPayment('M123', {
+      order: { amountOfMoney: { amount: 1_000, currencyCode: 'EUR' } },
+      cardPaymentMethodSpecificInput: {
+        card: { cardNumber: '4330264936344675', expiryDate: '1230', cvv: '123' },
+      },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const exited = core.stop();
+    await new Promise((r) => setTimeout(r, 200));
+    const late = await fetch(`http://127.0.0.1:${core.port}/health`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect([503, 'refused']).toContain(late);
+    const answer = await inFlight;
+    expect(answer.status).toBe(201);
+    expect(await exited).toBe(0);
+  });
 });

@@ -14,6 +14,7 @@ import {
 import { migrate, MIGRATIONS } from '../../../src-core/db/migrations';
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import { readStoreFeed, storeFeedHead } from '../../../src-core/ledger/feed';
+import { verifyOrderHistory } from '../../../src-core/ledger/store';
 import {
   confirmReservedRefund,
   releaseReservedRefund,
@@ -161,6 +162,8 @@ for (const { kind, skip } of DATABASE_KINDS) {
       ]);
       expect(loaded?.operations.map((o) => o.feedPos)).toEqual(expect.arrayContaining([expect.any(Number)]));
       expect(loaded?.order.operationCount).toBe(4);
+      // The stored history replays cleanly through the shared rules.
+      expect(verifyOrderHistory(loaded!.order, loaded!.operations)).toBeNull();
       expect(loaded?.order.customerRef).toBe('cust-1');
     });
 

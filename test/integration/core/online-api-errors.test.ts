@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPaymentId, testCardById } from '../../../src-shared';
-import { requestHash } from '../../../src-core/http/idempotence';
+import { purgeExpiredIdempotenceKeys, requestHash } from '../../../src-core/http/idempotence';
 import { DATABASE_KINDS } from '../../helpers/core-db';
 import { startTestCore, type RawResponse, type TestCore } from '../../helpers/core-server';
 
@@ -247,6 +247,10 @@ for (const { kind, skip } of DATABASE_KINDS) {
         400,
         'REQUEST_BODY_NOT_JSON',
       );
+      // The error never echoes the body back (it may hold a card number).
+      const cut = await core.raw('POST', `${base}/payments`, { body: `{"card":{"cardNumber":"${visa.pan}"` });
+      expectError(cut, 400, 'REQUEST_BODY_NOT_JSON');
+      expect(cut.text).not.toContain(visa.pan);
       expectError(await core.raw('GET', `${base}/nothing-here`), 404, 'ROUTE_NOT_FOUND');
     });
 
@@ -325,6 +329,29 @@ for (const { kind, skip } of DATABASE_KINDS) {
         'REQUEST_INVALID',
         'X-GCS-Idempotence-Key',
       );
+      // A claim whose request never answered (a crashed process) is taken over after 10 minutes.
+      const crashedKey = `${key}-c`;
+      const crashedBody = JSON.stringify(sale(555));
+      await core.t.db.query(
+        `INSERT INTO idempotence_keys (merchant_id, key, request_hash, state, first_request_at, expires_at)
+         VALUES ($1, $2, $3, 'IN_PROGRESS', now() - interval '11 minutes', now() + interval '31 days')`,
+        [core.merchantId, crashedKey, requestHash('POST', `${base}/payments`, crashedBody)],
+      );
+      const retried = await core.raw('POST', `${base}/payments`, {
+        body: crashedBody,
+        headers: { 'X-GCS-Idempotence-Key': crashedKey },
+      });
+      expect(retried.status).toBe(201);
+      // Keys past their 31 days are purged.
+      await core.t.db.query(
+        `INSERT INTO idempotence_keys (merchant_id, key, request_hash, state, status_code, response_body, first_request_at, expires_at)
+         VALUES ($1, $2, 'h', 'DONE', 201, '{}', now() - interval '32 days', now() - interval '1 day')`,
+        [core.merchantId, `${key}-old`],
+      );
+      expect(await purgeExpiredIdempotenceKeys(core.t.db, new Date())).toBeGreaterThanOrEqual(1);
+      expect(
+        await core.t.db.query('SELECT 1 FROM idempotence_keys WHERE key = $1', [`${key}-old`]),
+      ).toHaveLength(0);
       const kept = await core.t.db.query<{ days: number }>(
         `SELECT extract(day FROM expires_at - first_request_at)::int AS days FROM idempotence_keys WHERE key = $1`,
         [key],

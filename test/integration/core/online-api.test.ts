@@ -295,6 +295,22 @@ for (const { kind, skip } of DATABASE_KINDS) {
             order: { amountOfMoney: eur(100) },
           }),
         );
+        // A declined first payment stored nothing to charge.
+        const declinedFirst = failure(
+          await createSale(
+            700,
+            {
+              unscheduledCardOnFileRequestor: 'cardholderInitiated',
+              unscheduledCardOnFileSequenceIndicator: 'first',
+            },
+            'visa-declined',
+          ),
+          402,
+        ).paymentResult.payment.id;
+        const onDeclined = await core.sdk.payments.subsequentPayment(M, declinedFirst, {
+          order: { amountOfMoney: eur(100) },
+        });
+        expect(failure(onDeclined, 409).errors[0].id).toBe('CARD_NOT_ON_FILE');
         const plain = body(await createSale(700)).payment.id;
         const refused = await core.sdk.payments.subsequentPayment(M, plain, {
           order: { amountOfMoney: eur(100) },

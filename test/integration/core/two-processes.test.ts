@@ -46,7 +46,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
         DATABASE_POOL_SIZE: '24',
         // A little acquirer latency widens the window in which refunds overlap.
         SANDBOX_LATENCY_MS: '2',
-        LOG_LEVEL: 'info',
+        LOG_REQUESTS: '0',
       };
       cores.push(...(await Promise.all([spawnCore(env), spawnCore(env)])));
       for (const c of cores) sdks.push(sdkClient(c.port, key.value.keyId, key.value.secret));
