@@ -4,7 +4,6 @@ import {
   orderBalances,
   toMoney,
   type CurrencyCode,
-  type DomainError,
   type Money,
   type OrderBalances,
   type PaymentBalances,
@@ -113,18 +112,7 @@ export function orderView(loaded: LoadedOrder, lock: RefundLock | null): BackOff
   return {
     ...summaryFrom(loaded.order, b),
     initialPaymentId: b.initialPaymentId,
-    balances: {
-      authorised: b.authorised,
-      captured: b.captured,
-      reversed: b.reversed,
-      openAuthorisations: b.openAuthorisations,
-      refunded: b.refunded,
-      paidOut: b.paidOut,
-      chargedBack: b.chargedBack,
-      collected: b.collected,
-      refundable: b.refundable,
-      balanceDue: b.balanceDue,
-    },
+    balances: orderBalancesView(b),
     payments: loaded.payments.map((p) =>
       paymentView(p, b.payments.get(p.paymentId), b.initialPaymentId, loaded.operations),
     ),
@@ -180,5 +168,3 @@ export function amountFromRequest(amountMinor: number, currency: CurrencyCode, p
   if (amountMinor <= 0) throw fail('AMOUNT_NOT_POSITIVE', { amount: amountMinor }, path);
   return money(amountMinor, currency);
 }
-
-export const failWith = (error: DomainError, propertyName?: string) => new ApiFailure(error, propertyName);
