@@ -12,6 +12,7 @@ import type { Keyring } from './security/keyring';
 import { ApiFailure, errorBody, fail } from './http/api-error';
 import { createAuthenticator, type Authenticate } from './http/auth';
 import { registerOnlineApi } from './http/online/routes';
+import { registerBackOfficeAndSync } from './backoffice/register';
 
 export interface CoreDeps {
   db: Db;
@@ -131,6 +132,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
   });
 
   await registerOnlineApi(app, { ...deps, authenticate });
+  await registerBackOfficeAndSync(app, { ...deps, authenticate });
 
   return {
     app,

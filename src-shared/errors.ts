@@ -186,6 +186,11 @@ export const ERROR_CATALOG = {
     'The acquirer has not confirmed payment {paymentId} yet, so nothing can be done on it; get the payment to check its status.',
     { retryable: true },
   ),
+  OPERATION_NOT_APPLICABLE: entry(
+    409,
+    '409327',
+    'Operation {operationId} is a {kind}; a {action} applies to {allowed} operations.',
+  ),
 
   // ── Online API: requests, authentication, idempotence ───────────────────────────────────────────
   REQUEST_INVALID: entry(400, '400401', 'The request is invalid at {propertyName}: {reason}.'),
@@ -278,7 +283,40 @@ export const ERROR_CATALOG = {
   REFUND_RESERVATION_NOT_FOUND: entry(
     404,
     '404603',
-    'Refund reservation {reservationId} does not exist, or it expired and was released.',
+    'Refund reservation {reservationId} does not exist for this terminal.',
+  ),
+  SYNC_DEPENDS_ON_REJECTED: entry(
+    409,
+    '409604',
+    'Message {messageId} needs what message {dependsOn} of the same batch would have created, and that one was ' +
+      'rejected ({code}). Resolve it, then send this message again.',
+    { retryable: true },
+  ),
+  PAYMENT_ID_NOT_TERMINALS: entry(
+    400,
+    '400605',
+    'Payment id {paymentId} was minted by issuer {issuer}, but this terminal mints with issuer {expected}. ' +
+      'Payment ids come from the issuer number given at enrollment.',
+  ),
+  ORDER_ALREADY_EXISTS: entry(
+    409,
+    '409606',
+    'Order {orderId} exists already; order ids are minted once, where the order is created.',
+  ),
+  REFUND_RESERVATION_CLOSED: entry(
+    409,
+    '409607',
+    'Refund reservation {reservationId} is {state} already; reserve again for a new refund.',
+  ),
+  REFUND_EXCEEDS_RESERVATION: entry(
+    400,
+    '400608',
+    'Cannot confirm a refund of {amount}: reservation {reservationId} holds {reserved}.',
+  ),
+  SYNC_ID_REUSED: entry(
+    409,
+    '409609',
+    '{what} {id} was first used for something else; mint a new id for a new fact.',
   ),
   // ── Card terminal (ZVT) ──────────────────────────────────────────────────────────────────────────
   TERMINAL_UNREACHABLE: entry(

@@ -5,6 +5,7 @@
  */
 import type { Db } from './adapter';
 import { SCHEMA_V1 } from './schema-v1';
+import { SCHEMA_V2_BACKOFFICE_SYNC } from './schema-v2-backoffice-sync';
 
 export interface Migration {
   readonly version: number;
@@ -14,6 +15,11 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'ledger, keys, terminals, locks', sql: SCHEMA_V1 },
+  {
+    version: 2,
+    name: 'order summaries, refund reservations, cash, end of day',
+    sql: SCHEMA_V2_BACKOFFICE_SYNC,
+  },
 ];
 
 /** Any fixed number; it names the lock that serialises migrations across processes. */

@@ -28,6 +28,7 @@ import {
 } from '../../src-shared';
 import { isUniqueViolation, violatedConstraint, type Db, type Queryable } from '../db/adapter';
 import type { LedgerContext } from './context';
+import { writeOrderSummaryInTx } from './order-summary';
 import type { CardFacts, OrderRecord, PaymentRecord, StoredOperation } from './rows';
 import {
   insertOperation,
@@ -195,6 +196,7 @@ async function appendChecked(
     operatorId: source.operatorId ?? null,
     recordedAt: now,
   });
+  await writeOrderSummaryInTx(tx, loaded.order.orderId, applied.value, stored.orderSeq);
   return ok({
     stored,
     payment,

@@ -1,0 +1,161 @@
+/**
+ * Routes declared as data: method, path, the zod schemas of params, query, body and answer (from src-shared),
+ * the catalog codes it may answer with, and the handler. The same declaration registers the Fastify route,
+ * validates the request and generates the OpenAPI document (openapi.ts), so the document cannot drift from
+ * what the server accepts; handlers must return `z.input` of the documented answer, or they do not compile.
+ *
+ * Used by the back-office API and the terminal sync API. Authentication is the online API's v1HMAC
+ * (http/auth.ts): merchant API keys for the back office, terminal keys for sync.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ErrorCode } from '../../src-shared';
+import type { KeyCredentials } from '../admin/accounts';
+import type { Db } from '../db/adapter';
+import { ApiFailure, errorBody, fail } from '../http/api-error';
+import type { Authenticate } from '../http/auth';
+import { requestHash, runIdempotent, type ApiAnswer } from '../http/idempotence';
+import type { LedgerContext } from '../ledger/context';
+
+/** `merchant`: a merchant API key that must belong to `{merchantId}` in the path; `terminal`: a terminal key. */
+export type RouteAuth = 'merchant' | 'terminal';
+
+export const NoInput = z.object({});
+type NoInputSchema = typeof NoInput;
+
+export interface RouteCall<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  credentials: KeyCredentials;
+  now: Date;
+}
+
+export interface ApiRoute<
+  PS extends z.ZodType = NoInputSchema,
+  QS extends z.ZodType = NoInputSchema,
+  BS extends z.ZodType = NoInputSchema,
+  RS extends z.ZodType = z.ZodType,
+> {
+  method: 'GET' | 'POST';
+  /** OpenAPI style: `/backoffice/v1/{merchantId}/orders/{orderId}`. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  auth: RouteAuth;
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  answer: { status: number; schema: RS; description: string };
+  /** Catalog codes this route answers with, besides the ones every route has (auth, invalid request, 500). */
+  errors: readonly ErrorCode[];
+  /** POSTs that honour `X-GCS-Idempotence-Key` as the online API does. */
+  idempotent?: boolean;
+  handler: (call: RouteCall<z.output<PS>, z.output<QS>, z.output<BS>>) => Promise<z.input<RS>>;
+}
+
+/** Declares a route with its types inferred from the schemas. */
+export function defineRoute<
+  PS extends z.ZodType = NoInputSchema,
+  QS extends z.ZodType = NoInputSchema,
+  BS extends z.ZodType = NoInputSchema,
+  RS extends z.ZodType = z.ZodType,
+>(route: ApiRoute<PS, QS, BS, RS>): ApiRoute<PS, QS, BS, RS> {
+  return route;
+}
+
+// Route lists hold routes of many shapes; the handler's parameter is checked where each route is declared.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyApiRoute = ApiRoute<any, any, any, any>;
+
+/** Codes every authenticated route may answer with. */
+export const COMMON_ERRORS: readonly ErrorCode[] = [
+  'REQUEST_INVALID',
+  'AUTHORIZATION_MISSING',
+  'AUTHORIZATION_INVALID',
+  'DATE_OUT_OF_WINDOW',
+  'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
+];
+
+/**
+ * Validates one part of a request; the first problem becomes REQUEST_INVALID naming the property
+ * (`query.limit`, `body.amount.currency`, …) and what is wrong with it.
+ */
+export function parsePart<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'path' | 'query' | 'body',
+): z.output<S> {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const property = [where, ...issue.path.map(String)].join('.');
+  const reason =
+    issue.code === 'invalid_type' && issue.input === undefined
+      ? 'it is missing'
+      : issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.join(', ')}`
+        : issue.message;
+  throw fail('REQUEST_INVALID', { propertyName: property, reason }, property);
+}
+
+export const fastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+export interface RouteDeps {
+  db: Db;
+  ctx: LedgerContext;
+  authenticate: Authenticate;
+}
+
+function send(reply: FastifyReply, answer: ApiAnswer) {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
+  reply.status(answer.status);
+  if (answer.body === null || answer.body === undefined) return reply.send();
+  return reply.type('application/json').send(JSON.stringify(answer.body));
+}
+
+export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRoute[], deps: RouteDeps): void {
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: fastifyPath(route.path),
+      // Authentication before the body is even parsed, as the online API does.
+      onRequest: async (req: FastifyRequest) => {
+        const credentials = await deps.authenticate(req, route.auth === 'merchant' ? 'api' : 'terminal');
+        if (route.auth === 'merchant') {
+          const merchantId = (req.params as { merchantId?: string }).merchantId ?? '';
+          if (credentials.merchantId !== merchantId) throw fail('MERCHANT_FORBIDDEN', { merchantId });
+        }
+        req.credentials = credentials;
+      },
+      handler: async (req, reply) => {
+        const now = deps.ctx.clock.now();
+        const run = async (): Promise<ApiAnswer> => {
+          try {
+            const body = await route.handler({
+              params: parsePart(route.params ?? NoInput, req.params, 'path'),
+              query: parsePart(route.query ?? NoInput, req.query, 'query'),
+              body: route.body ? parsePart(route.body, req.body, 'body') : {},
+              credentials: req.credentials!,
+              now,
+            });
+            return { status: route.answer.status, body };
+          } catch (e) {
+            if (e instanceof ApiFailure) return { status: e.status, body: errorBody(deps.ctx.newId(), e) };
+            throw e;
+          }
+        };
+        const key = req.headers['x-gcs-idempotence-key'];
+        if (route.idempotent && typeof key === 'string') {
+          const merchantId = req.credentials!.merchantId;
+          const hash = requestHash(route.method, req.raw.url ?? req.url, req.rawBody);
+          return send(reply, await runIdempotent(deps.db, { merchantId, key, hash, now }, run));
+        }
+        return send(reply, await run());
+      },
+    });
+  }
+}

@@ -1,0 +1,170 @@
+/** What the back office shows of an order, its payments and operations, built from the ledger's records. */
+import {
+  money,
+  orderBalances,
+  toMoney,
+  type CurrencyCode,
+  type Money,
+  type OrderBalances,
+  type PaymentBalances,
+} from '../../src-shared';
+import {
+  orderStatusFromBalances,
+  type BackOfficeOperation,
+  type BackOfficeOrder,
+  type BackOfficePayment,
+  type OrderSummary,
+} from '../../src-shared/backoffice-api';
+import { ApiFailure, fail } from '../http/api-error';
+import type { RefundLock } from '../ledger/refund-lock';
+import type { OrderRecord, PaymentRecord, StoredOperation } from '../ledger/rows';
+import type { LoadedOrder } from '../ledger/service';
+
+export function operationView(s: StoredOperation): BackOfficeOperation {
+  const op = s.operation;
+  return {
+    operationId: op.id,
+    orderId: s.orderId,
+    paymentId: op.paymentId,
+    orderSeq: s.orderSeq,
+    paymentSeq: s.paymentSeq,
+    kind: op.kind,
+    amount: 'amount' in op ? op.amount : null,
+    mode: op.kind === 'AUTHORISATION' ? op.mode : null,
+    isFinal: op.kind === 'CAPTURE' ? op.isFinal : null,
+    reason: op.kind === 'DECLINE' ? op.reason : null,
+    tokenId: 'tokenId' in op ? op.tokenId : null,
+    channel: op.channel,
+    terminalId: s.terminalId,
+    storeId: s.storeId,
+    operatorId: s.operatorId,
+    merchantReference: s.merchantReference,
+    occurredAt: op.occurredAt,
+    recordedAt: s.recordedAt,
+  };
+}
+
+function paymentView(
+  p: PaymentRecord,
+  balances: PaymentBalances | undefined,
+  initialPaymentId: string | null,
+  operations: readonly StoredOperation[],
+): BackOfficePayment {
+  return {
+    paymentId: p.paymentId,
+    role:
+      p.outcome === 'UNKNOWN' || !balances
+        ? 'UNKNOWN'
+        : balances.declined
+          ? 'DECLINED'
+          : p.paymentId === initialPaymentId
+            ? 'INITIAL'
+            : 'SUBSEQUENT',
+    channel: p.channel,
+    terminalId: p.terminalId,
+    outcome: p.outcome,
+    requestedMode: p.requestedMode,
+    requestedAmount: p.requestedAmount,
+    card: p.card
+      ? {
+          brand: p.card.brand,
+          bin: p.card.bin,
+          last4: p.card.last4,
+          expiry: p.card.expiry,
+          tokenId: p.card.tokenId,
+        }
+      : null,
+    cardOnFile: p.cardOnFile,
+    authorisationCode: p.authorisationCode,
+    initiatedByPaymentId: p.initiatedByPaymentId,
+    merchantReference: p.merchantReference,
+    occurredAt: p.occurredAt,
+    recordedAt: p.recordedAt,
+    balances: balances ?? null,
+    operations: operations.filter((s) => s.operation.paymentId === p.paymentId).map(operationView),
+  };
+}
+
+function summaryFrom(order: OrderRecord, b: OrderBalances): OrderSummary {
+  return {
+    orderId: order.orderId,
+    status: orderStatusFromBalances(b),
+    channel: order.channel,
+    storeId: order.storeId,
+    terminalId: order.terminalId,
+    customerId: order.customerRef,
+    merchantReference: order.merchantReference,
+    currency: order.currency,
+    total: order.total,
+    amount: order.total ?? b.authorised,
+    collected: b.collected,
+    refundable: b.refundable,
+    operationCount: order.operationCount,
+    occurredAt: order.occurredAt,
+    recordedAt: order.recordedAt,
+    updatedAt: order.updatedAt,
+  };
+}
+
+/** The whole chain: payments (in the order they were recorded), each with its operations and balances. */
+export function orderView(loaded: LoadedOrder, lock: RefundLock | null): BackOfficeOrder {
+  const b = orderBalances(loaded.state);
+  return {
+    ...summaryFrom(loaded.order, b),
+    initialPaymentId: b.initialPaymentId,
+    balances: orderBalancesView(b),
+    payments: loaded.payments.map((p) =>
+      paymentView(p, b.payments.get(p.paymentId), b.initialPaymentId, loaded.operations),
+    ),
+    refundLock: lock
+      ? {
+          holder: lock.holder,
+          channel: lock.channel,
+          purpose: lock.purpose,
+          paymentId: lock.paymentId,
+          amountMinor: lock.amountMinor,
+          acquiredAt: lock.acquiredAt,
+          expiresAt: lock.expiresAt,
+        }
+      : null,
+  };
+}
+
+export function orderBalancesView(b: OrderBalances) {
+  return {
+    authorised: b.authorised,
+    captured: b.captured,
+    reversed: b.reversed,
+    openAuthorisations: b.openAuthorisations,
+    refunded: b.refunded,
+    paidOut: b.paidOut,
+    chargedBack: b.chargedBack,
+    collected: b.collected,
+    refundable: b.refundable,
+    balanceDue: b.balanceDue,
+  };
+}
+
+/** Request money → Money, with the catalog's precise code for each way it can be wrong. */
+export function moneyFromRequest(m: { amountMinor: number; currency: string }, path: string): Money {
+  const r = toMoney(m.amountMinor, m.currency);
+  if (!r.ok) {
+    throw new ApiFailure(
+      r.error,
+      r.error.code === 'UNKNOWN_CURRENCY' ? `${path}.currency` : `${path}.amountMinor`,
+    );
+  }
+  if (r.value.amountMinor <= 0) {
+    throw fail('AMOUNT_NOT_POSITIVE', { amount: r.value.amountMinor }, `${path}.amountMinor`);
+  }
+  return r.value;
+}
+
+/** A bare amount in minor units of the order's currency. */
+export function amountFromRequest(amountMinor: number, currency: CurrencyCode, path: string): Money {
+  if (!Number.isSafeInteger(amountMinor)) {
+    throw fail('AMOUNT_NOT_SAFE_INTEGER', { amount: amountMinor }, path);
+  }
+  if (amountMinor <= 0) throw fail('AMOUNT_NOT_POSITIVE', { amount: amountMinor }, path);
+  return money(amountMinor, currency);
+}

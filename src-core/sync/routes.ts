@@ -1,0 +1,196 @@
+/**
+ * The terminal sync API (`/sync/v1/…`, issue 3 "Terminal sync API"): terminals authenticate with their own
+ * v1HMAC key (enrolled with `npm run core -- enroll-terminal`); the key says which merchant, store and
+ * terminal it is, so paths carry no ids of their own. Contracts are in src-shared/sync-protocol.ts, shared with
+ * the terminal app; the routes are declared as data (apidoc/contract.ts) and appear in the OpenAPI document.
+ */
+import { z } from 'zod';
+import { UuidSchema } from '../../src-shared';
+import {
+  ConfirmReservationRequestSchema,
+  ConfirmReservationResponseSchema,
+  ReservationSchema,
+  ReserveRefundRequestSchema,
+  SyncPullQuerySchema,
+  SyncPullResponseSchema,
+  SyncPushEnvelopeSchema,
+  SyncPushResponseSchema,
+} from '../../src-shared/sync-protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Terminal } from '../admin/accounts';
+import { defineRoute, type AnyApiRoute } from '../apidoc/contract';
+import type { KeyCredentials } from '../admin/accounts';
+import { storeFeedHead } from '../ledger/feed';
+import type { LedgerService } from '../ledger/service';
+import { pullChanges } from './pull';
+import { pushBatch } from './push';
+import { confirmReservation, getReservation, releaseReservation, reserve } from './reservations';
+
+const TAG = 'Terminal sync';
+const ReservationParams = z.object({ reservationId: UuidSchema });
+
+function terminalOf(credentials: KeyCredentials): Terminal {
+  if (!credentials.terminal) throw new Error('terminal route reached without terminal credentials');
+  return credentials.terminal;
+}
+
+export interface SyncDeps {
+  ledger: LedgerService;
+  log: FastifyBaseLogger;
+}
+
+export function syncRoutes(deps: SyncDeps): AnyApiRoute[] {
+  const { ledger } = deps;
+  const db = ledger.db;
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/sync/v1/terminal',
+      operationId: 'whoAmI',
+      tag: TAG,
+      summary: 'The terminal this key belongs to, its store feed head and the core clock',
+      auth: 'terminal',
+      answer: {
+        status: 200,
+        description: 'The enrolled terminal',
+        schema: z.object({
+          terminalId: UuidSchema,
+          merchantId: z.string(),
+          storeId: UuidSchema,
+          issuer: z.number().int(),
+          feedHead: z.number().int().nonnegative(),
+          serverTime: z.iso.datetime({ offset: true }),
+        }),
+      },
+      errors: [],
+      handler: async ({ credentials, now }) => {
+        const t = terminalOf(credentials);
+        return {
+          terminalId: t.terminalId,
+          merchantId: t.merchantId,
+          storeId: t.storeId,
+          issuer: t.issuer,
+          feedHead: await storeFeedHead(db, t.storeId),
+          serverTime: now.toISOString(),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/sync/v1/push',
+      operationId: 'pushMessages',
+      tag: TAG,
+      summary: 'Push an ordered batch of terminal messages; each is answered accepted, duplicate or rejected',
+      description:
+        'Each message is one of SyncMessage (src-shared/sync-protocol.ts): ORDER_CREATED, PAYMENT_RECORDED, ' +
+        'CAPTURE, AUTHORISATION_REVERSAL, VOID, REFUND, CASH_MOVEMENT, END_OF_DAY. Each is applied in its own ' +
+        'transaction, idempotent on messageId. A rejected message does not block the others, except those of ' +
+        'the same batch that need what it would have created (SYNC_DEPENDS_ON_REJECTED).',
+      auth: 'terminal',
+      body: SyncPushEnvelopeSchema,
+      answer: {
+        status: 200,
+        schema: SyncPushResponseSchema,
+        description: 'One result per message, in order',
+      },
+      errors: [],
+      handler: async ({ body, credentials }) => ({
+        results: await pushBatch(
+          { db, ctx: ledger.ctx, log: deps.log },
+          terminalOf(credentials),
+          body.messages,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/sync/v1/changes',
+      operationId: 'pullChanges',
+      tag: TAG,
+      summary: "Pull the store's change feed after a position: what other channels did to its orders",
+      auth: 'terminal',
+      query: SyncPullQuerySchema,
+      answer: { status: 200, schema: SyncPullResponseSchema, description: 'Changes after the cursor' },
+      errors: [],
+      handler: async ({ query, credentials }) =>
+        pullChanges(db, terminalOf(credentials), query.after, query.limit),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/sync/v1/reservations',
+      operationId: 'reserveRefund',
+      tag: TAG,
+      summary:
+        'Reserve a card-present refund: holds the order refund lock until confirmed, released or expired',
+      auth: 'terminal',
+      body: ReserveRefundRequestSchema,
+      answer: { status: 201, schema: ReservationSchema, description: 'The reservation, HELD' },
+      errors: [
+        'PAYMENT_NOT_FOUND',
+        'REFUND_ORDER_LOCKED',
+        'REFUND_EXCEEDS_REFUNDABLE',
+        'NOTHING_CAPTURED',
+        'PAYMENT_NOT_SUCCESSFUL',
+        'PAYMENT_CANCELLED',
+        'CURRENCY_MISMATCH',
+        'SYNC_ID_REUSED',
+      ],
+      handler: async ({ body, credentials }) => reserve(ledger, terminalOf(credentials), body),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/sync/v1/reservations/{reservationId}',
+      operationId: 'getReservation',
+      tag: TAG,
+      summary: 'A reservation of this terminal and its state (HELD, CONFIRMED, RELEASED or EXPIRED)',
+      auth: 'terminal',
+      params: ReservationParams,
+      answer: { status: 200, schema: ReservationSchema, description: 'The reservation' },
+      errors: ['REFUND_RESERVATION_NOT_FOUND'],
+      handler: async ({ params, credentials }) =>
+        getReservation(db, terminalOf(credentials), params.reservationId),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/sync/v1/reservations/{reservationId}/confirm',
+      operationId: 'confirmReservation',
+      tag: TAG,
+      summary:
+        'Confirm a reservation with what the card terminal refunded (records the refund, frees the lock)',
+      description:
+        'Recorded even after the reservation expired (the money moved); the ledger still refuses more than ' +
+        'is refundable. A retry with the same operationId answers duplicate: true.',
+      auth: 'terminal',
+      params: ReservationParams,
+      body: ConfirmReservationRequestSchema,
+      answer: { status: 201, schema: ConfirmReservationResponseSchema, description: 'The refund recorded' },
+      errors: [
+        'REFUND_RESERVATION_NOT_FOUND',
+        'REFUND_RESERVATION_CLOSED',
+        'REFUND_EXCEEDS_RESERVATION',
+        'REFUND_EXCEEDS_REFUNDABLE',
+        'CURRENCY_MISMATCH',
+      ],
+      handler: async ({ params, body, credentials }) =>
+        confirmReservation(ledger, terminalOf(credentials), params.reservationId, {
+          operationId: body.operationId,
+          amount: body.amount,
+          occurredAt: new Date(body.occurredAt),
+          operatorId: body.operatorId ?? null,
+        }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/sync/v1/reservations/{reservationId}/release',
+      operationId: 'releaseReservation',
+      tag: TAG,
+      summary: 'Release a reservation without refunding (the card terminal declined, the cashier aborted)',
+      auth: 'terminal',
+      params: ReservationParams,
+      answer: { status: 200, schema: ReservationSchema, description: 'The reservation, RELEASED' },
+      errors: ['REFUND_RESERVATION_NOT_FOUND', 'REFUND_RESERVATION_CLOSED'],
+      handler: async ({ params, credentials }) =>
+        releaseReservation(ledger, terminalOf(credentials), params.reservationId),
+    }),
+  ];
+}
