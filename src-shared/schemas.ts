@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { isCurrencyCode, type CurrencyCode } from './currencies';
 import { ERROR_CATALOG, type ErrorCode } from './errors';
 import { parsePaymentId, parseUuid, type PaymentId, type Uuid } from './ids';
-import { orderBalances, type Operation, type OrderState, type PaymentBalances } from './ledger';
+import {
+  orderBalances,
+  type Operation,
+  type OrderBalances,
+  type OrderState,
+  type PaymentBalances,
+} from './ledger';
 import type { Money } from './money';
 
 export const CurrencyCodeSchema = z
@@ -155,6 +161,23 @@ export const OrderDtoSchema = z.object({
 });
 
 export type PaymentDto = z.infer<typeof PaymentDtoSchema>;
+export type OrderBalancesDto = z.infer<typeof OrderBalancesSchema>;
+
+/** The order-level balances as they travel (without the per-payment map, which each DTO lists its own way). */
+export function toOrderBalancesDto(b: OrderBalances): OrderBalancesDto {
+  return {
+    authorised: b.authorised,
+    captured: b.captured,
+    reversed: b.reversed,
+    openAuthorisations: b.openAuthorisations,
+    refunded: b.refunded,
+    paidOut: b.paidOut,
+    chargedBack: b.chargedBack,
+    collected: b.collected,
+    refundable: b.refundable,
+    balanceDue: b.balanceDue,
+  };
+}
 export type OrderDto = z.infer<typeof OrderDtoSchema>;
 
 /** The serialisable view of an order with every derived balance. */
@@ -165,18 +188,7 @@ export function toOrderDto(order: OrderState): OrderDto {
     currency: order.currency,
     total: order.total,
     initialPaymentId: b.initialPaymentId,
-    balances: {
-      authorised: b.authorised,
-      captured: b.captured,
-      reversed: b.reversed,
-      openAuthorisations: b.openAuthorisations,
-      refunded: b.refunded,
-      paidOut: b.paidOut,
-      chargedBack: b.chargedBack,
-      collected: b.collected,
-      refundable: b.refundable,
-      balanceDue: b.balanceDue,
-    },
+    balances: toOrderBalancesDto(b),
     payments: order.payments.map((p) => {
       const balances = b.payments.get(p.paymentId);
       if (!balances) throw new Error(`no balances for payment ${p.paymentId}`);

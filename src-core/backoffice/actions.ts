@@ -8,6 +8,7 @@
 import {
   money,
   orderBalances,
+  toOrderBalancesDto,
   type DomainError,
   type Money,
   type OperationKind,
@@ -30,7 +31,7 @@ import {
   type LedgerService,
 } from '../ledger/service';
 import { selectOperation } from '../ledger/store';
-import { amountFromRequest, operationView, orderBalancesView } from './views';
+import { amountFromRequest, operationView } from './views';
 
 export interface ActionDeps {
   ledger: LedgerService;
@@ -53,7 +54,7 @@ export function operationResult(a: Appended) {
   return {
     operation: operationView(a.stored),
     payment: { paymentId: a.stored.operation.paymentId, balances: pb },
-    orderBalances: orderBalancesView(b),
+    orderBalances: toOrderBalancesDto(b),
     orderStatus: orderStatusFromBalances(b),
   };
 }

@@ -2,6 +2,7 @@
 import {
   money,
   orderBalances,
+  toOrderBalancesDto,
   toMoney,
   type CurrencyCode,
   type Money,
@@ -112,7 +113,7 @@ export function orderView(loaded: LoadedOrder, lock: RefundLock | null): BackOff
   return {
     ...summaryFrom(loaded.order, b),
     initialPaymentId: b.initialPaymentId,
-    balances: orderBalancesView(b),
+    balances: toOrderBalancesDto(b),
     payments: loaded.payments.map((p) =>
       paymentView(p, b.payments.get(p.paymentId), b.initialPaymentId, loaded.operations),
     ),
@@ -127,21 +128,6 @@ export function orderView(loaded: LoadedOrder, lock: RefundLock | null): BackOff
           expiresAt: lock.expiresAt,
         }
       : null,
-  };
-}
-
-export function orderBalancesView(b: OrderBalances) {
-  return {
-    authorised: b.authorised,
-    captured: b.captured,
-    reversed: b.reversed,
-    openAuthorisations: b.openAuthorisations,
-    refunded: b.refunded,
-    paidOut: b.paidOut,
-    chargedBack: b.chargedBack,
-    collected: b.collected,
-    refundable: b.refundable,
-    balanceDue: b.balanceDue,
   };
 }
 

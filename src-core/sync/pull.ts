@@ -7,7 +7,7 @@
  * "after N" never skips a row that commits later. The page is read by position first and the terminal's own
  * operations filtered out afterwards, so `nextCursor` moves past them too.
  */
-import { orderBalances, type PaymentId } from '../../src-shared';
+import { orderBalances, toOrderBalancesDto, type PaymentId } from '../../src-shared';
 import type { SyncPullResponse } from '../../src-shared/sync-protocol';
 import type { Terminal } from '../admin/accounts';
 import type { Queryable } from '../db/adapter';
@@ -15,7 +15,6 @@ import { fail } from '../http/api-error';
 import { readStoreFeed, storeFeedHead } from '../ledger/feed';
 import { currentRefundLock } from '../ledger/refund-lock';
 import { loadOrderInTx } from '../ledger/service';
-import { orderBalancesView } from '../backoffice/views';
 
 export async function pullChanges(
   q: Queryable,
@@ -50,7 +49,7 @@ export async function pullChanges(
       currency: loaded.order.currency,
       total: loaded.order.total,
       operationCount: loaded.order.operationCount,
-      balances: orderBalancesView(b),
+      balances: toOrderBalancesDto(b),
       payments: loaded.state.payments.map((p) => {
         const pb = b.payments.get(p.paymentId as PaymentId)!;
         return {
