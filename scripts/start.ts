@@ -21,6 +21,8 @@ const credentialsFile = path.join(dataDir, 'demo-credentials.json');
 const port = Number(process.env.PORT ?? 8080);
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const env = { ...process.env, COUNTER_DATA_DIR: dataDir };
+/** Paths inside the repository print relative to it, others in full. */
+const shown = (p: string) => (p.startsWith(root + path.sep) ? path.relative(root, p) : p);
 
 interface DemoCredentials {
   merchantId: string;
@@ -162,10 +164,11 @@ async function main(): Promise<void> {
   });
 
   const secretLine = fresh
-    ? `secret ${c.apiKeySecret}   (shown once; also in ${path.relative(root, credentialsFile)}, mode 0600)`
-    : `secret in ${path.relative(root, credentialsFile)} (mode 0600)`;
+    ? `secret ${c.apiKeySecret}   (shown once; also in ${shown(credentialsFile)}, mode 0600)`
+    : `secret in ${shown(credentialsFile)} (mode 0600)`;
   console.log(`
-Core (online API, PGlite in ${path.relative(root, dataDir)})   ${coreUrl}      health: ${coreUrl}/health
+Core   ${coreUrl}   (online API, back office, terminal sync; PGlite in ${shown(dataDir)})
+  health     ${coreUrl}/health
   merchant   ${c.merchantId}
   API key    ${c.apiKeyId}   ${secretLine}
   store      ${c.storeId}
@@ -177,7 +180,7 @@ Virtual card terminal (ZVT over a pseudo-serial port)   ${ptyPath}
 
 The cashier UI and the terminal host are not built yet; until then, drive the card terminal with
 'npm run terminal' and the core with the online API (README: "Online API").
-Logs: ${path.relative(root, logDir)}/   Stop: Ctrl-C
+Logs: ${shown(logDir)}/   Stop: Ctrl-C
 `);
 }
 

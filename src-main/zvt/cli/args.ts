@@ -24,6 +24,28 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   return { command: positional[0], positional: positional.slice(1), flags };
 }
 
+const CONNECTION_FLAGS = ['port', 'host', 'baud', 'stop-bits', 'parity', 'data-bits', 'password', 'currency'];
+const COMMON_FLAGS = ['json', 'help', 'verbose'];
+
+/** Options each command understands; anything else is a mistake worth saying out loud, not ignoring. */
+const FLAGS_BY_COMMAND: Readonly<Record<string, readonly string[]>> = {
+  decode: [...COMMON_FLAGS, 'after'],
+  simulate: [...COMMON_FLAGS, 'card', 'fault', 'tcp', 'delay', 'baud'],
+  default: [...COMMON_FLAGS, ...CONNECTION_FLAGS],
+};
+
+/** The first option the command does not understand, with a hint where it belongs; null if all are known. */
+export function unknownFlag(args: CliArgs): string | null {
+  const known = FLAGS_BY_COMMAND[args.command ?? ''] ?? FLAGS_BY_COMMAND.default ?? [];
+  for (const name of args.flags.keys()) {
+    if (known.includes(name)) continue;
+    const owner = Object.entries(FLAGS_BY_COMMAND).find(([, flags]) => flags.includes(name))?.[0];
+    const hint = owner && owner !== 'default' ? ` (--${name} is an option of '${owner}')` : '';
+    return `'${args.command ?? ''}' has no option --${name}${hint}`;
+  }
+  return null;
+}
+
 export function flag(args: CliArgs, name: string): string | undefined {
   const v = args.flags.get(name);
   return typeof v === 'string' ? v : undefined;

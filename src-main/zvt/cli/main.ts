@@ -21,7 +21,7 @@ import { openSerialStream, type SerialSettings } from '../transport/serial';
 import { listenTcp, parseHostPort } from '../transport/tcp';
 import { startPtyPair } from '../virtual-terminal/pty';
 import { FAULT_NAMES, VirtualTerminal, type VirtualFault } from '../virtual-terminal/terminal';
-import { flag, parseArgs, USAGE, type CliArgs } from './args';
+import { flag, parseArgs, unknownFlag, USAGE, type CliArgs } from './args';
 import { formatError, formatOutcome, formatStatus, formatReceipts } from './format';
 
 type Print = (value: unknown, text: string) => void;
@@ -282,6 +282,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return args.command ? 0 : 2;
   }
+  const wrongFlag = unknownFlag(args);
+  if (wrongFlag) return usageError(print, wrongFlag);
   if (args.command === 'decode') return decode(args, print);
   if (args.command === 'simulate') return simulate(args, print, json);
   return runSessionCommand(args, print, json);

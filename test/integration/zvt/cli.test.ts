@@ -30,6 +30,12 @@ describe('npm run terminal', () => {
     expect(r.stdout).toContain('give --port <serial path>');
   });
 
+  test('an option the command does not have is refused with where it belongs, not ignored', () => {
+    const r = run('pay', '12.50', '--port', '/dev/null', '--card', 'visa-declined');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("'pay' has no option --card (--card is an option of 'simulate')");
+  });
+
   test('a serial port that does not exist names the port and what to check', () => {
     const r = run('status', '--port', '/dev/counter-no-such-port', '--json');
     expect(r.status).toBe(1);
