@@ -12,12 +12,15 @@ function formatRecovery(r: RecoveryReport): string {
   return `recovery (${r.attempts} attempt${r.attempts === 1 ? '' : 's'}): ${r.verdict} — ${r.basis}`;
 }
 
-export function formatOutcome(o: TransactionOutcome): string {
+/** What a successful outcome is called for the command that produced it. */
+export type SuccessWord = 'APPROVED' | 'REFUNDED' | 'REVERSED' | 'SETTLED';
+
+export function formatOutcome(o: TransactionOutcome, success: SuccessWord = 'APPROVED'): string {
   switch (o.kind) {
     case 'approved': {
       const d = o.details;
       const rows = [
-        `APPROVED${d.amount ? ` ${d.amount.currency} ${toDecimalString(d.amount)}` : ''}`,
+        `${success}${d.amount ? ` ${d.amount.currency} ${toDecimalString(d.amount)}` : ''}`,
         d.cardName || d.maskedPan ? `  card      ${d.cardName ?? ''} ${d.maskedPan ?? ''}`.trimEnd() : '',
         d.receiptNumber
           ? `  receipt   ${d.receiptNumber}   trace ${d.trace ?? '-'}   turnover ${d.turnoverNumber ?? '-'}`

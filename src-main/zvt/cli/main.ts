@@ -110,7 +110,7 @@ async function runSessionCommand(args: CliArgs, print: Print, json: boolean): Pr
         const reg = await session.register();
         if (!reg.ok) return fail(reg.error);
         const o = args.command === 'pay' ? await session.authorize(m.value) : await session.refund(m.value);
-        print(o, formatOutcome(o));
+        print(o, formatOutcome(o, args.command === 'pay' ? 'APPROVED' : 'REFUNDED'));
         return outcomeExit(o);
       }
       case 'reverse': {
@@ -120,14 +120,14 @@ async function runSessionCommand(args: CliArgs, print: Print, json: boolean): Pr
         const reg = await session.register();
         if (!reg.ok) return fail(reg.error);
         const o = await session.reverse(receipt.padStart(4, '0'));
-        print(o, formatOutcome(o));
+        print(o, formatOutcome(o, 'REVERSED'));
         return outcomeExit(o);
       }
       case 'end-of-day': {
         const reg = await session.register();
         if (!reg.ok) return fail(reg.error);
         const o = await session.endOfDay();
-        print(o, formatOutcome(o));
+        print(o, formatOutcome(o, 'SETTLED'));
         return outcomeExit(o);
       }
       case 'repeat-receipt': {

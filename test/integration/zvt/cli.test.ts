@@ -72,6 +72,18 @@ describe('npm run terminal', () => {
       const status = run('status', '--port', ready.ecrPath);
       expect(status.status).toBe(0);
       expect(status.stdout).toContain('PT ready / PT bereit');
+      // Each command names its success in words a technician reads at a glance.
+      const receipt = (JSON.parse(pay.stdout) as { details: { receiptNumber: string } }).details
+        .receiptNumber;
+      const reverse = run('reverse', receipt, '--port', ready.ecrPath);
+      expect(reverse.status).toBe(0);
+      expect(reverse.stdout).toMatch(/^REVERSED EUR 7\.50/m);
+      const again = run('reverse', receipt, '--port', ready.ecrPath);
+      expect(again.status).toBe(1);
+      expect(again.stdout).toMatch(/already reversed/i);
+      const eod = run('end-of-day', '--port', ready.ecrPath);
+      expect(eod.status).toBe(0);
+      expect(eod.stdout).toMatch(/^SETTLED/m);
     } finally {
       sim.kill('SIGTERM');
     }
