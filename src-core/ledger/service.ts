@@ -332,6 +332,10 @@ export async function resolveUnknownPaymentInTx(
     paymentId: PaymentId;
     opening: OpeningBody;
     authorisationCode?: string | null;
+    /** Makes recording the outcome idempotent (the acquirer journal passes its row id). */
+    operationId?: Uuid;
+    /** Card facts learnt with the outcome (the acquirer's card reference), replacing what was known. */
+    card?: CardFacts | null;
   },
 ): Promise<Result<PaymentRecord, DomainError>> {
   const payment = await selectPayment(tx, input.merchantId, input.paymentId);
@@ -342,7 +346,7 @@ export async function resolveUnknownPaymentInTx(
   if (!current || current.outcome === 'RECORDED') return ok(current ?? payment);
   const operation = {
     ...input.opening,
-    id: ctx.newId(),
+    id: input.operationId ?? ctx.newId(),
     paymentId: input.paymentId,
     channel: payment.channel,
     occurredAt: ctx.clock.now().toISOString(),
@@ -361,7 +365,24 @@ export async function resolveUnknownPaymentInTx(
     input.paymentId,
     input.authorisationCode ?? null,
   ]);
-  return ok({ ...current, outcome: 'RECORDED', authorisationCode: input.authorisationCode ?? null });
+  const card = input.card ?? current.card;
+  if (input.card) {
+    await tx.query(
+      `UPDATE payments SET card_brand = $2, card_bin = $3, card_last4 = $4, card_expiry = $5, card_ref = $6,
+         token_id = $7, payment_product_id = $8 WHERE id = $1`,
+      [
+        input.paymentId,
+        card?.brand ?? null,
+        card?.bin ?? null,
+        card?.last4 ?? null,
+        card?.expiry ?? null,
+        card?.cardRef ?? null,
+        card?.tokenId ?? null,
+        card?.paymentProductId ?? null,
+      ],
+    );
+  }
+  return ok({ ...current, card, outcome: 'RECORDED', authorisationCode: input.authorisationCode ?? null });
 }
 
 /** Appends any non-opening operation (capture, reversal, cancel, refund, payout, chargeback, rebill, token). */
