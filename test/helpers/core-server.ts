@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { init, type Client } from 'onlinepayments-sdk-nodejs';
+import type { Acquirer } from '../../src-core/acquirer/acquirer';
 import { createSandboxAcquirer } from '../../src-core/acquirer/sandbox';
 import { createApiKey, createMerchant, createStore, enrollTerminal } from '../../src-core/admin/accounts';
 import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../src-core/http/v1hmac';
@@ -111,6 +112,8 @@ export async function startTestCore(
     dateSkewMs?: number;
     /** Wraps the core's database (a fault injector); the sandbox acquirer keeps the real one. */
     wrapDb?: (db: Db) => Db;
+    /** Wraps the sandbox acquirer (to interleave something with its calls); the test's name says so. */
+    wrapAcquirer?: (acquirer: Acquirer, ledger: LedgerService) => Acquirer;
     journal?: JournalOptions;
   } = {},
 ): Promise<TestCore> {
@@ -139,7 +142,10 @@ export async function startTestCore(
     ledger,
     keyring,
     // The acquirer's own records live beside ours but never fail with a fault injected into ours.
-    acquirer: createSandboxAcquirer({ db: t.db, clock: options.clock }),
+    acquirer: (options.wrapAcquirer ?? ((a) => a))(
+      createSandboxAcquirer({ db: t.db, clock: options.clock }),
+      ledger,
+    ),
     logger: { level: 'info', stream },
     dateSkewMs: options.dateSkewMs,
     journal: options.journal,
