@@ -118,6 +118,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
         );
       const expectError = (r: RawResponse, status: number, id: string) => {
         expect(r.status, r.text).toBe(status);
+        expect((r.body as any).errors[0].id).toBe(id);
         return (r.body as any).errors[0];
       };
 
