@@ -160,13 +160,8 @@ export function createSandboxAcquirer(options: SandboxOptions): Acquirer {
     paymentId: string | null,
     amount: Money | null,
   ): Promise<MoneyMovementResult> {
-    const seen = await records.find(ref);
-    if (seen) {
-      if (seen.type !== 'MOVEMENT' || seen.kind !== kind)
-        throw new Error(`reference ${ref} was first used for another kind of request`);
-      return seen.result;
-    }
     await latency();
+    // Stored before it is answered; a repeated reference gets what was stored first.
     const stored = await records.put({
       reference: ref,
       kind,
@@ -174,7 +169,8 @@ export function createSandboxAcquirer(options: SandboxOptions): Acquirer {
       amount,
       answer: { type: 'MOVEMENT', kind, result: { ok: true, acquirerReference: reference() } },
     });
-    if (stored.type !== 'MOVEMENT') throw new Error(`reference ${ref} was first used for an authorisation`);
+    if (stored.type !== 'MOVEMENT' || stored.kind !== kind)
+      throw new Error(`reference ${ref} was first used for another kind of request`);
     return stored.result;
   }
 
@@ -201,8 +197,6 @@ export function createSandboxAcquirer(options: SandboxOptions): Acquirer {
       return null;
     },
     async authorise(req) {
-      const seen = await records.find(req.reference);
-      if (seen) return repeatedAuthorisation(seen, req.reference);
       await latency();
       const answer = await decide(req.card, req.amount);
       const stored = await records.put({

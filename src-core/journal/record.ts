@@ -121,6 +121,7 @@ async function append(tx: Queryable, ctx: LedgerContext, entry: JournalEntry, bo
     merchantId: entry.merchantId,
     paymentId: entry.paymentId,
     operationId: entry.id,
+    freshIds: true,
     body,
   });
   if (!r.ok) throw new Refused(r.error);
@@ -174,7 +175,10 @@ async function recordAuthorisation(
   request: Extract<JournalRequest, { kind: 'AUTHORISE' }>,
   c: Exclude<Classified, { is: 'movement' }>,
 ): Promise<Recording> {
-  const existing = await selectPayment(tx, entry.merchantId, entry.paymentId);
+  // Only a row that was kept open as UNKNOWN can have its payment recorded already (as pending): whoever
+  // writes the payment row changes the state in the same transaction, and the caller holds the row lock.
+  const existing =
+    entry.state === 'PENDING' ? null : await selectPayment(tx, entry.merchantId, entry.paymentId);
   const base = {
     merchantId: entry.merchantId,
     orderId: entry.orderId,
@@ -241,6 +245,7 @@ async function recordAuthorisation(
     const r = await openPaymentInTx(tx, ctx, {
       ...base,
       operationId: entry.id,
+      freshIds: true,
       opening,
       card,
       authorisationCode,

@@ -68,6 +68,12 @@ export interface OperationSource {
   occurredAt?: Date;
   merchantReference?: string | null;
   operatorId?: string | null;
+  /**
+   * The caller guarantees `operationId` (and, opening a payment, `paymentId`) were never recorded: the acquirer
+   * journal, which records each row once under its row lock. Skips the lookups for them; the primary keys of
+   * operations and payments still refuse a second one.
+   */
+  freshIds?: boolean;
 }
 
 export type OpeningBody = Extract<OperationBody, { kind: 'SALE' | 'AUTHORISATION' | 'DECLINE' }>;
@@ -230,14 +236,16 @@ export async function openPaymentInTx(
   ctx: LedgerContext,
   input: OpenPayment,
 ): Promise<Result<Appended, DomainError>> {
-  const duplicate = await findDuplicate(tx, input.merchantId, input.operationId);
+  const duplicate = input.freshIds ? null : await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
   const loaded = await loadOrderInTx(tx, input.merchantId, input.orderId, true);
   if (!loaded) return err(domainError('ORDER_NOT_FOUND', { orderId: input.orderId }));
   if (input.paymentId) {
     const id = parsePaymentId(input.paymentId);
     if (!id.ok) return id;
-    const existing = await tx.query('SELECT 1 FROM payments WHERE id = $1', [input.paymentId]);
+    const existing = input.freshIds
+      ? []
+      : await tx.query('SELECT 1 FROM payments WHERE id = $1', [input.paymentId]);
     if (existing.length > 0)
       return err(domainError('PAYMENT_ALREADY_EXISTS', { paymentId: input.paymentId }));
   }
@@ -391,7 +399,7 @@ export async function appendOperationInTx(
   ctx: LedgerContext,
   input: AppendOperation,
 ): Promise<Result<Appended, DomainError>> {
-  const duplicate = await findDuplicate(tx, input.merchantId, input.operationId);
+  const duplicate = input.freshIds ? null : await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
   const loaded = await loadOrderOfPaymentInTx(tx, input.merchantId, input.paymentId, true);
   const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
