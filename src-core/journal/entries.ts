@@ -286,7 +286,8 @@ export async function selectOpenEntriesOfPayment(
 
 /**
  * Rows due for reconciliation: UNKNOWN ones (nobody is waiting on the acquirer for them), and PENDING ones
- * older than the grace period (longer than any request takes, so their process is gone), oldest first.
+ * older than the grace period (longer than any request takes, so their process is gone). Least recently
+ * asked about first, so rows the acquirer cannot answer yet never starve the others of a pass.
  */
 export async function selectDueEntries(
   q: Queryable,
@@ -297,7 +298,7 @@ export async function selectDueEntries(
     `SELECT ${COLUMNS} FROM acquirer_journal
      WHERE state <> 'DONE' AND (state = 'UNKNOWN'
        OR created_at <= statement_timestamp() - make_interval(secs => $1::double precision / 1000))
-     ORDER BY created_at LIMIT $2`,
+     ORDER BY coalesce(checked_at, created_at), created_at LIMIT $2`,
     [graceMs, limit],
   );
   return rows.map(rowToEntry);
