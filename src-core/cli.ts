@@ -16,6 +16,7 @@ import {
   revokeTerminal,
 } from './admin/accounts';
 import type { Db } from './db/adapter';
+import type { ReconcileReport } from './journal/journal';
 import type { LedgerContext } from './ledger/context';
 import type { Keyring } from './security/keyring';
 
@@ -55,6 +56,8 @@ export const COMMANDS: Record<string, string> = {
   'enroll-terminal': '--merchant <merchantId> --store <storeId or name> [--label <text>]',
   'list-terminals': '--merchant <merchantId>',
   'revoke-terminal': '--terminal <terminalId>',
+  reconcile:
+    '[--grace-seconds <n>]   resolve open acquirer journal rows now (n: leave younger rows alone; default 120)',
 };
 
 export function usage(): string {
@@ -82,7 +85,15 @@ const opt = (flags: Flags, name: string): string | undefined =>
 export async function runCommand(
   command: string,
   args: readonly string[],
-  deps: { db: Db; keyring: Keyring; ctx: LedgerContext; io: CliIo },
+  deps: {
+    db: Db;
+    keyring: Keyring;
+    ctx: LedgerContext;
+    io: CliIo;
+    /** One reconciliation pass over the acquirer journal (rows older than graceMs, and UNKNOWN ones). */
+    reconcile?: (graceMs: number | undefined) => Promise<ReconcileReport>;
+    defaultGraceMs?: number;
+  },
 ): Promise<number> {
   const { flags } = parseFlags(args);
   const json = flags.json === true;
@@ -187,6 +198,25 @@ export async function runCommand(
         const revoked = await revokeTerminal(db, need(flags, 'terminal'));
         print({ revoked }, revoked ? 'Terminal revoked.' : 'No active terminal with that id.');
         return revoked ? 0 : 1;
+      }
+      case 'reconcile': {
+        if (!deps.reconcile) throw new UsageError('reconciliation is not available here');
+        const seconds = opt(flags, 'grace-seconds');
+        if (seconds !== undefined && !/^\d+$/.test(seconds))
+          throw new UsageError('--grace-seconds takes a whole number of seconds');
+        const report = await deps.reconcile(
+          seconds !== undefined ? Number(seconds) * 1000 : deps.defaultGraceMs,
+        );
+        print(
+          report,
+          [
+            `Reconciliation: ${report.checked} open journal row(s) checked.`,
+            `  recorded or closed: ${report.closed}`,
+            `  outcome still unknown: ${report.stillOpen}`,
+            `  failed (see the log): ${report.failed}`,
+          ].join('\n'),
+        );
+        return report.failed > 0 ? 1 : 0;
       }
       default:
         io.err(`Unknown command '${command}'.\n${usage()}`);

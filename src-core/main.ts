@@ -6,6 +6,9 @@ import { createSandboxAcquirer } from './acquirer/sandbox';
 import { COMMANDS, runCommand, usage } from './cli';
 import { databaseConfigFromEnv, openDatabase } from './db/open';
 import { purgeExpiredIdempotenceKeys } from './http/idempotence';
+import { createAcquirerJournal, type JournalLog, type JournalOptions } from './journal/journal';
+import { DEFAULT_RECONCILE_INTERVAL_MS, startReconciler } from './journal/reconcile';
+import { TEST_ONLY_PAUSE_ENV, testOnlyPauseAfterAcquirer } from './journal/test-hooks';
 import { createLedgerContext } from './ledger/context';
 import { createLedgerService } from './ledger/service';
 import { createKeyring, loadMasterKey } from './security/keyring';
@@ -27,25 +30,41 @@ async function main(argv: string[]): Promise<number> {
   const keyring = createKeyring(master.key);
   const ctx = createLedgerContext();
   const db = await openDatabase(config);
+  const ledger = createLedgerService(db, ctx);
+  const acquirer = createSandboxAcquirer({
+    db,
+    latencyMs: Number(env.SANDBOX_LATENCY_MS ?? 0),
+    timeoutMs: Number(env.SANDBOX_TIMEOUT_MS ?? 0),
+  });
+  const journalOptions: JournalOptions = {
+    graceMs: env.COUNTER_RECONCILE_GRACE_MS ? Number(env.COUNTER_RECONCILE_GRACE_MS) : undefined,
+    afterAcquirerAnswer: testOnlyPauseAfterAcquirer(env[TEST_ONLY_PAUSE_ENV]),
+  };
 
   if (command !== undefined && command !== 'serve') {
+    const io = {
+      out: (t: string) => process.stdout.write(t + '\n'),
+      err: (t: string) => process.stderr.write(t + '\n'),
+    };
+    // Logs of a command go to stderr as JSON lines, so --json output on stdout stays one object.
+    const line = (level: string) => (obj: object, msg: string) =>
+      io.err(JSON.stringify({ level, ...obj, msg }));
+    const log: JournalLog = { info: line('info'), warn: line('warn'), error: line('error') };
     try {
       return await runCommand(command, args, {
         db,
         keyring,
         ctx,
-        io: { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') },
+        io,
+        reconcile: (graceMs) =>
+          createAcquirerJournal({ ledger, acquirer, log }, { ...journalOptions, graceMs }).reconcileDue(),
+        defaultGraceMs: journalOptions.graceMs,
       });
     } finally {
       await db.close();
     }
   }
 
-  const ledger = createLedgerService(db, ctx);
-  const acquirer = createSandboxAcquirer({
-    latencyMs: Number(env.SANDBOX_LATENCY_MS ?? 0),
-    timeoutMs: Number(env.SANDBOX_TIMEOUT_MS ?? 0),
-  });
   const server = await buildCoreServer({
     db,
     ledger,
@@ -54,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
     logger: { level: env.LOG_LEVEL ?? 'info' },
     version: env.npm_package_version,
     logRequests: env.LOG_REQUESTS !== '0',
+    journal: journalOptions,
   });
   const { app } = server;
   const host = env.HOST || '127.0.0.1';
@@ -81,6 +101,16 @@ async function main(argv: string[]): Promise<number> {
   );
   purge.unref();
   await purgeExpiredIdempotenceKeys(db, new Date());
+  if (journalOptions.afterAcquirerAnswer) {
+    app.log.warn(`${TEST_ONLY_PAUSE_ENV} is set: requests of those kinds never answer (tests only)`);
+  }
+  // Reconciliation at start-up (rows a crashed process left open), then periodically.
+  const reconciler = startReconciler(server.journal, {
+    intervalMs: env.COUNTER_RECONCILE_INTERVAL_MS
+      ? Number(env.COUNTER_RECONCILE_INTERVAL_MS)
+      : DEFAULT_RECONCILE_INTERVAL_MS,
+    log: app.log,
+  });
 
   // Graceful shutdown: refuse new requests (503), let in-flight ones finish, then close the database.
   return new Promise<number>((resolve) => {
@@ -98,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
       force.unref();
       app
         .close()
+        .then(() => reconciler.stop())
         .then(() => db.close())
         .then(() => {
           clearTimeout(force);

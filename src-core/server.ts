@@ -13,6 +13,7 @@ import { ApiFailure, errorBody, fail } from './http/api-error';
 import { createAuthenticator, type Authenticate } from './http/auth';
 import { registerOnlineApi } from './http/online/routes';
 import { registerBackOfficeAndSync } from './backoffice/register';
+import { createAcquirerJournal, type AcquirerJournal, type JournalOptions } from './journal/journal';
 
 export interface CoreDeps {
   db: Db;
@@ -25,6 +26,8 @@ export interface CoreDeps {
   version?: string;
   /** false → no per-request log lines (benchmarks, busy tests); startup and errors are still logged. */
   logRequests?: boolean;
+  /** The write-ahead acquirer journal's grace period and (tests only) its hook. */
+  journal?: JournalOptions;
 }
 
 declare module 'fastify' {
@@ -40,6 +43,8 @@ export interface CoreServer {
   authenticate: Authenticate;
   /** Stops answering new requests with anything but 503 (first step of a graceful shutdown). */
   beginClosing(): void;
+  /** The write-ahead acquirer journal every route uses; the composition root runs its reconciler. */
+  journal: AcquirerJournal;
 }
 
 export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
@@ -131,12 +136,17 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     }
   });
 
-  await registerOnlineApi(app, { ...deps, authenticate });
-  await registerBackOfficeAndSync(app, { ...deps, authenticate });
+  const journal = createAcquirerJournal(
+    { ledger: deps.ledger, acquirer: deps.acquirer, log: app.log },
+    deps.journal,
+  );
+  await registerOnlineApi(app, { ...deps, authenticate, journal });
+  await registerBackOfficeAndSync(app, { ...deps, authenticate, journal });
 
   return {
     app,
     authenticate,
+    journal,
     beginClosing() {
       closing = true;
     },

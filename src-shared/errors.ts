@@ -191,6 +191,26 @@ export const ERROR_CATALOG = {
     '409327',
     'Operation {operationId} is a {kind}; a {action} applies to {allowed} operations.',
   ),
+  MONEY_MOVED_NOT_RECORDED: entry(
+    409,
+    '409328',
+    'A {kind} of {amount} on payment {paymentId} happened at the {where}, but the ledger refused to record it ' +
+      '({reason}). It is kept as money exception {exceptionId} for a manager to settle in the back office; do ' +
+      'not send it again.',
+  ),
+  RECORDING_PENDING: entry(
+    503,
+    '503329',
+    'The acquirer answered this {kind} on payment {paymentId}, but recording the answer failed on our side. ' +
+      'Reconciliation records it (journal reference {reference}): retry with the same X-GCS-Idempotence-Key ' +
+      'to get the result, or check the payment; do not send it as a new request.',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
+  MONEY_EXCEPTION_NOT_FOUND: entry(
+    404,
+    '404330',
+    'Money exception {exceptionId} does not exist for this merchant.',
+  ),
 
   // ── Online API: requests, authentication, idempotence ───────────────────────────────────────────
   REQUEST_INVALID: entry(400, '400401', 'The request is invalid at {propertyName}: {reason}.'),

@@ -2,8 +2,12 @@
  * The sandbox acquirer: deterministic outcomes by test card and amount (src-shared/test-cards.ts, the table
  * the README documents), any other Luhn-valid card with a future expiry approved, as acquirers' test
  * environments do. It knows the card tokens the virtual card terminal reports, so a card used at the counter
- * can be charged online later. Stateless: references it issues carry what it needs, so two core processes
- * share it without coordination.
+ * can be charged online later.
+ *
+ * Like an external acquirer it keeps its own durable records (`sandbox_acquirer_journal`, sandbox-records.ts):
+ * every request is stored under the core's reference before it is answered, a request repeated with the same
+ * reference gets the first answer (never a second charge), and `inquire(reference)` answers from the records,
+ * so it still knows after a core crash what it approved. Two core processes share it through the database.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
@@ -16,17 +20,20 @@ import {
   testCardByPan,
   testCardByToken,
   type ErrorCode,
+  type Money,
   type OnlineOutcome,
   type TestCard,
 } from '../../src-shared';
-import type { AcquiredCard, Acquirer, AuthoriseOutcome, CardInput } from './acquirer';
+import type { Queryable } from '../db/adapter';
+import type { AcquiredCard, Acquirer, AuthoriseOutcome, CardInput, MoneyMovementResult } from './acquirer';
+import { sandboxRecords, type SandboxAnswer } from './sandbox-records';
 
 /** References of cards that are not test cards: random, so nothing about the PAN is derivable from them. */
 const SANDBOX_REF_PREFIX = 'sbx_';
-/** Acquirer references of authorisations that timed out: `inquire` finds they never reached the issuer. */
-const TIMED_OUT_PREFIX = 'sbx-timeout-';
 
 export interface SandboxOptions {
+  /** Where the sandbox keeps its own records (the core's database; the core never reads that table). */
+  db: Queryable;
   /** Simulated latency of every acquirer call, in ms (0 in tests). */
   latencyMs?: number;
   /** How long an acquirer time-out takes before the core gives up, in ms. */
@@ -52,7 +59,8 @@ function testCardFacts(card: TestCard): AcquiredCard {
   };
 }
 
-export function createSandboxAcquirer(options: SandboxOptions = {}): Acquirer {
+export function createSandboxAcquirer(options: SandboxOptions): Acquirer {
+  const records = sandboxRecords(options.db);
   const clock = options.clock ?? { now: () => new Date() };
   const wait = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
   const latency = () => wait(options.latencyMs ?? 0);
@@ -92,6 +100,80 @@ export function createSandboxAcquirer(options: SandboxOptions = {}): Acquirer {
     };
   }
 
+  /** The outcome for a card and amount, by the documented test-card table. */
+  async function decide(card: CardInput, amount: Money): Promise<SandboxAnswer & { type: 'AUTHORISATION' }> {
+    const done = (outcome: Exclude<AuthoriseOutcome, { outcome: 'UNKNOWN' }>) =>
+      ({ type: 'AUTHORISATION', outcome, resolution: outcome }) as const;
+    const found = factsOf(card);
+    if (!found)
+      return done({
+        outcome: 'DECLINED',
+        reason: 'CARD_INVALID',
+        acquirerReference: reference(),
+        card: null,
+      });
+    const { facts, testCard } = found;
+    const expiry = facts.expiry;
+    const outcome: OnlineOutcome = testCard?.online ?? 'APPROVE';
+    if (outcome === 'TIMEOUT') {
+      await wait(options.timeoutMs ?? 0);
+      const acquirerReference = reference();
+      return {
+        type: 'AUTHORISATION',
+        outcome: { outcome: 'UNKNOWN', acquirerReference, card: facts },
+        resolution: { outcome: 'DECLINED', reason: 'ACQUIRER_TIMEOUT', acquirerReference, card: facts },
+      };
+    }
+    const declined = (reason: ErrorCode) =>
+      done({ outcome: 'DECLINED', reason, acquirerReference: reference(), card: facts });
+    const approved = () =>
+      done({
+        outcome: 'APPROVED',
+        authorisationCode: authCode(),
+        acquirerReference: reference(),
+        card: facts,
+      });
+    if (outcome === 'EXPIRED' || (expiry !== null && isExpired(expiry, clock.now()))) {
+      return declined('CARD_EXPIRED');
+    }
+    if (outcome === 'INSUFFICIENT_FUNDS') {
+      return amount.amountMinor <= (testCard?.fundsLimitMinor ?? 0)
+        ? approved()
+        : declined('INSUFFICIENT_FUNDS');
+    }
+    if (outcome !== 'APPROVE') return declined(DECLINE_REASON[outcome]);
+    return approved();
+  }
+
+  function repeatedAuthorisation(seen: SandboxAnswer, ref: string): AuthoriseOutcome {
+    if (seen.type !== 'AUTHORISATION')
+      throw new Error(
+        `reference ${ref} was first used for a ${seen.type.toLowerCase()}, not an authorisation`,
+      );
+    return seen.outcome;
+  }
+
+  /** Captures, cancels, refunds and payouts: always accepted by the sandbox (the ledger decides). */
+  async function movement(
+    kind: 'CAPTURE' | 'CANCEL' | 'REFUND' | 'PAYOUT',
+    ref: string,
+    paymentId: string | null,
+    amount: Money | null,
+  ): Promise<MoneyMovementResult> {
+    await latency();
+    // Stored before it is answered; a repeated reference gets what was stored first.
+    const stored = await records.put({
+      reference: ref,
+      kind,
+      paymentId,
+      amount,
+      answer: { type: 'MOVEMENT', kind, result: { ok: true, acquirerReference: reference() } },
+    });
+    if (stored.type !== 'MOVEMENT' || stored.kind !== kind)
+      throw new Error(`reference ${ref} was first used for another kind of request`);
+    return stored.result;
+  }
+
   const acquirer: Acquirer = {
     name: 'sandbox',
     validateCard(card, now) {
@@ -116,79 +198,32 @@ export function createSandboxAcquirer(options: SandboxOptions = {}): Acquirer {
     },
     async authorise(req) {
       await latency();
-      const found = factsOf(req.card);
-      if (!found)
-        return { outcome: 'DECLINED', reason: 'CARD_INVALID', acquirerReference: reference(), card: null };
-      const { facts, testCard } = found;
-      const expiry = facts.expiry;
-      const outcome: OnlineOutcome = testCard?.online ?? 'APPROVE';
-      if (outcome === 'TIMEOUT') {
-        await wait(options.timeoutMs ?? 0);
-        return { outcome: 'UNKNOWN', acquirerReference: TIMED_OUT_PREFIX + randomUUID(), card: facts };
-      }
-      if (outcome === 'EXPIRED' || (expiry !== null && isExpired(expiry, clock.now()))) {
-        return { outcome: 'DECLINED', reason: 'CARD_EXPIRED', acquirerReference: reference(), card: facts };
-      }
-      if (outcome === 'INSUFFICIENT_FUNDS') {
-        if (req.amount.amountMinor <= (testCard?.fundsLimitMinor ?? 0)) {
-          return {
-            outcome: 'APPROVED',
-            authorisationCode: authCode(),
-            acquirerReference: reference(),
-            card: facts,
-          };
-        }
-        return {
-          outcome: 'DECLINED',
-          reason: 'INSUFFICIENT_FUNDS',
-          acquirerReference: reference(),
-          card: facts,
-        };
-      }
-      if (outcome !== 'APPROVE') {
-        return {
-          outcome: 'DECLINED',
-          reason: DECLINE_REASON[outcome],
-          acquirerReference: reference(),
-          card: facts,
-        };
-      }
-      return {
-        outcome: 'APPROVED',
-        authorisationCode: authCode(),
-        acquirerReference: reference(),
-        card: facts,
-      };
+      const answer = await decide(req.card, req.amount);
+      const stored = await records.put({
+        reference: req.reference,
+        kind: 'AUTHORISE',
+        paymentId: req.paymentId,
+        amount: req.amount,
+        answer,
+      });
+      return repeatedAuthorisation(stored, req.reference);
     },
-    async inquire(acquirerReference) {
+    async inquire(reference) {
       await latency();
-      // A timed-out authorisation never reached the issuer in the sandbox: nothing was authorised.
-      if (acquirerReference.startsWith(TIMED_OUT_PREFIX)) {
-        return {
-          outcome: 'DECLINED',
-          reason: 'ACQUIRER_TIMEOUT',
-          acquirerReference,
-          card: null,
-        } satisfies AuthoriseOutcome;
-      }
-      return { outcome: 'UNKNOWN' };
+      const seen = await records.find(reference);
+      if (!seen) return { state: 'NOT_RECEIVED' };
+      if (seen.type === 'MOVEMENT') return { state: 'MOVEMENT', result: seen.result };
+      if (seen.outcome.outcome !== 'UNKNOWN') return { state: 'AUTHORISATION', outcome: seen.outcome };
+      // A timed-out authorisation never reached the issuer in the sandbox: nothing was authorised. From now
+      // on the request's answer is that decline (a repeat of the reference gets it too).
+      const final = seen.resolution;
+      await records.resolve(reference, { ...seen, outcome: final });
+      return { state: 'AUTHORISATION', outcome: final };
     },
-    async capture() {
-      await latency();
-      return { ok: true, acquirerReference: reference() };
-    },
-    async cancel() {
-      await latency();
-      return { ok: true, acquirerReference: reference() };
-    },
-    async refund() {
-      await latency();
-      return { ok: true, acquirerReference: reference() };
-    },
-    async payout() {
-      await latency();
-      return { ok: true, acquirerReference: reference() };
-    },
+    capture: (req) => movement('CAPTURE', req.reference, null, req.amount),
+    cancel: (req) => movement('CANCEL', req.reference, null, req.amount),
+    refund: (req) => movement('REFUND', req.reference, req.paymentId, req.amount),
+    payout: (req) => movement('PAYOUT', req.reference, req.paymentId, req.amount),
     async tokenize(card, now) {
       const invalid = acquirer.validateCard(card, now);
       if (invalid) return { ok: false, error: invalid };

@@ -15,6 +15,7 @@ import type { Db } from '../db/adapter';
 import { ApiFailure, errorBody, fail } from '../http/api-error';
 import type { Authenticate } from '../http/auth';
 import { requestHash, runIdempotent, type ApiAnswer } from '../http/idempotence';
+import type { RequestKey } from '../journal/entries';
 import type { LedgerContext } from '../ledger/context';
 
 /** `merchant`: a merchant API key that must belong to `{merchantId}` in the path; `terminal`: a terminal key. */
@@ -29,6 +30,8 @@ export interface RouteCall<P, Q, B> {
   body: B;
   credentials: KeyCredentials;
   now: Date;
+  /** The idempotence key and request hash of an idempotent POST that sent one (ties it to journal rows). */
+  requestKey: RequestKey | null;
 }
 
 export interface ApiRoute<
@@ -133,6 +136,11 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
       },
       handler: async (req, reply) => {
         const now = deps.ctx.clock.now();
+        const key = req.headers['x-gcs-idempotence-key'];
+        const requestKey =
+          route.idempotent && typeof key === 'string'
+            ? { key, hash: requestHash(route.method, req.raw.url ?? req.url, req.rawBody) }
+            : null;
         const run = async (): Promise<ApiAnswer> => {
           try {
             const body = await route.handler({
@@ -141,6 +149,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
               body: route.body ? parsePart(route.body, req.body, 'body') : {},
               credentials: req.credentials!,
               now,
+              requestKey,
             });
             return { status: route.answer.status, body };
           } catch (e) {
@@ -148,11 +157,9 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
             throw e;
           }
         };
-        const key = req.headers['x-gcs-idempotence-key'];
-        if (route.idempotent && typeof key === 'string') {
+        if (requestKey) {
           const merchantId = req.credentials!.merchantId;
-          const hash = requestHash(route.method, req.raw.url ?? req.url, req.rawBody);
-          return send(reply, await runIdempotent(deps.db, { merchantId, key, hash, now }, run));
+          return send(reply, await runIdempotent(deps.db, { merchantId, ...requestKey, now }, run));
         }
         return send(reply, await run());
       },

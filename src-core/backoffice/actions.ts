@@ -1,9 +1,10 @@
 /**
  * Back-office operations that change an order: captures, refunds and cancels on an operation (requirement
  * 003), chargebacks, chargeback reversals and rebills on a payment (requirement 002). Every write goes through
- * the ledger service (the shared rules decide); acquirer calls happen outside database transactions, and
- * anything that sends collected money back (refund, cancel of a captured payment) holds the order's refund
- * lock across the acquirer call, like the online API and the counter.
+ * the ledger service (the shared rules decide); every acquirer call goes through the write-ahead journal
+ * (src-core/journal/: journal row → call → record and close), and anything that sends collected money back
+ * (refund, cancel of a captured payment) holds the order's refund lock across the acquirer call, like the
+ * online API and the counter. A retry with the same idempotence key resumes its journal row.
  */
 import {
   money,
@@ -19,23 +20,19 @@ import {
 import { orderStatusFromBalances } from '../../src-shared/backoffice-api';
 import type { Acquirer } from '../acquirer/acquirer';
 import { ApiFailure, fail } from '../http/api-error';
+import type { JournalSource, RequestKey } from '../journal/entries';
+import type { AcquirerJournal } from '../journal/journal';
+import { movementOutcome } from '../journal/outcome';
 import { sendMoneyBack } from '../ledger/money-back';
-import { acquireRefundLock, completeRefundLockInTx, releaseRefundLock } from '../ledger/refund-lock';
 import type { StoredOperation } from '../ledger/rows';
-import {
-  appendOperationInTx,
-  checkOperation,
-  Refused,
-  type Appended,
-  type AppendOperation,
-  type LedgerService,
-} from '../ledger/service';
+import { checkOperation, type Appended, type AppendOperation, type LedgerService } from '../ledger/service';
 import { selectOperation } from '../ledger/store';
 import { amountFromRequest, operationView } from './views';
 
 export interface ActionDeps {
   ledger: LedgerService;
   acquirer: Acquirer;
+  journal: AcquirerJournal;
 }
 
 export interface Actor {
@@ -44,6 +41,8 @@ export interface Actor {
   keyId: string;
   operatorId: string | null;
   merchantReference: string | null;
+  /** The request's idempotence key: a retry resumes the journal row instead of calling the acquirer again. */
+  requestKey: RequestKey | null;
 }
 
 /** The answer of every action: the new operation and the balances after it. */
@@ -92,13 +91,23 @@ function unwrap<T>(r: Result<T, DomainError>, prop?: string): T {
 }
 
 export function backOfficeActions(deps: ActionDeps) {
-  const { ledger, acquirer } = deps;
+  const { ledger, acquirer, journal } = deps;
   const source = (actor: Actor) => ({
     merchantId: actor.merchantId,
     channel: 'BACK_OFFICE' as const,
     operatorId: actor.operatorId,
     merchantReference: actor.merchantReference,
   });
+  const journalSource = (actor: Actor): JournalSource => ({
+    channel: 'BACK_OFFICE',
+    operatorId: actor.operatorId,
+    merchantReference: actor.merchantReference,
+  });
+  /** The outcome of an earlier run of this very request (same idempotence key and body), if any. */
+  async function resumed(actor: Actor, prop?: string) {
+    const earlier = actor.requestKey ? await journal.resume(actor.merchantId, actor.requestKey) : null;
+    return earlier ? operationResult(await movementOutcome(journal, earlier, prop)) : null;
+  }
 
   async function balancesOf(merchantId: string, paymentId: PaymentId) {
     const loaded = await ledger.loadOrderOfPayment(merchantId, paymentId);
@@ -113,7 +122,10 @@ export function backOfficeActions(deps: ActionDeps) {
     amountMinor: number | undefined,
     isFinal?: boolean,
   ) {
+    const prop = amountMinor !== undefined ? 'body.amountMinor' : undefined;
     const target = await targetOperation(deps, actor.merchantId, operationId, 'capture');
+    const earlier = await resumed(actor, prop);
+    if (earlier) return earlier;
     const paymentId = target.operation.paymentId;
     const { loaded, balances } = await balancesOf(actor.merchantId, paymentId);
     const currency = loaded.order.currency;
@@ -121,35 +133,54 @@ export function backOfficeActions(deps: ActionDeps) {
       amountMinor !== undefined
         ? amountFromRequest(amountMinor, currency, 'body.amountMinor')
         : positiveOrOne(balances?.remainingFloat ?? money(0, currency));
+    const final = isFinal ?? amountMinor === undefined;
     const input: AppendOperation = {
       ...source(actor),
       paymentId,
-      body: { kind: 'CAPTURE', amount, isFinal: isFinal ?? amountMinor === undefined },
+      body: { kind: 'CAPTURE', amount, isFinal: final },
     };
     const check = await checkOperation(ledger.db, ledger.ctx, input);
-    if (!check.ok)
-      throw new ApiFailure(check.error, amountMinor !== undefined ? 'body.amountMinor' : undefined);
-    const atAcquirer = await acquirer.capture({
-      acquirerReference: check.value.payment.acquirerReference,
-      amount,
-      isFinal: isFinal ?? amountMinor === undefined,
-    });
-    if (!atAcquirer.ok) throw new ApiFailure(atAcquirer.error);
-    return operationResult(unwrap(await ledger.append(input), 'body.amountMinor'));
+    if (!check.ok) throw new ApiFailure(check.error, prop);
+    const acquirerReference = check.value.payment.acquirerReference;
+    const run = await journal.run(
+      {
+        kind: 'CAPTURE',
+        merchantId: actor.merchantId,
+        orderId: loaded.order.orderId,
+        paymentId,
+        amount,
+        currency,
+        mode: null,
+        cardRef: check.value.payment.card?.cardRef ?? null,
+        requestKey: actor.requestKey,
+        request: { kind: 'CAPTURE', source: journalSource(actor), acquirerReference, isFinal: final },
+      },
+      async (reference) => ({
+        type: 'MOVEMENT',
+        result: await acquirer.capture({ reference, acquirerReference, amount, isFinal: final }),
+      }),
+    );
+    return operationResult(await movementOutcome(journal, run, 'body.amountMinor'));
   }
 
   /** Refund on the payment of a SALE, CAPTURE or REBILL; without an amount, all that is refundable. */
   async function refund(actor: Actor, operationId: Uuid, requested: Money | null) {
+    const prop = requested ? 'body.amount.amountMinor' : undefined;
     const target = await targetOperation(deps, actor.merchantId, operationId, 'refund');
+    const earlier = await resumed(actor, prop);
+    if (earlier) return earlier;
     const paymentId = target.operation.paymentId;
     const { loaded, balances } = await balancesOf(actor.merchantId, paymentId);
     const amount = requested ?? positiveOrOne(balances?.refundable ?? money(0, loaded.order.currency));
-    const r = await sendMoneyBack(
-      ledger,
-      { ...source(actor), paymentId, kind: 'REFUND', amount, holder: `back-office:${actor.keyId}` },
-      async ({ payment }) => acquirer.refund({ cardRef: payment.card?.cardRef ?? null, amount, paymentId }),
-    );
-    return operationResult(unwrap(r, requested ? 'body.amount.amountMinor' : undefined));
+    const r = await sendMoneyBack(journal, {
+      ...source(actor),
+      paymentId,
+      kind: 'REFUND',
+      amount,
+      holder: `back-office:${actor.keyId}`,
+      requestKey: actor.requestKey,
+    });
+    return operationResult(await movementOutcome(journal, unwrap(r, prop), prop));
   }
 
   /**
@@ -157,59 +188,48 @@ export function backOfficeActions(deps: ActionDeps) {
    * across the acquirer call); with an amount, that part of the open authorisation (nothing collected moves).
    */
   async function cancel(actor: Actor, operationId: Uuid, amount: Money | null) {
+    const prop = amount ? 'body.amount.amountMinor' : undefined;
     const target = await targetOperation(deps, actor.merchantId, operationId, 'cancel');
+    const earlier = await resumed(actor, prop);
+    if (earlier) return earlier;
     const paymentId = target.operation.paymentId;
+    if (!amount) {
+      const r = await sendMoneyBack(journal, {
+        ...source(actor),
+        paymentId,
+        kind: 'CANCEL',
+        holder: `back-office:${actor.keyId}`,
+        requestKey: actor.requestKey,
+      });
+      return operationResult(await movementOutcome(journal, unwrap(r)));
+    }
     const input: AppendOperation = {
       ...source(actor),
       paymentId,
-      body: amount ? { kind: 'AUTHORISATION_REVERSAL', amount } : { kind: 'CANCEL' },
+      body: { kind: 'AUTHORISATION_REVERSAL', amount },
     };
-    const prop = amount ? 'body.amount.amountMinor' : undefined;
-    if (amount) {
-      const check = await checkOperation(ledger.db, ledger.ctx, input);
-      if (!check.ok) throw new ApiFailure(check.error, prop);
-      const atAcquirer = await acquirer.cancel({
-        acquirerReference: check.value.payment.acquirerReference,
-        amount,
-      });
-      if (!atAcquirer.ok) throw new ApiFailure(atAcquirer.error);
-      return operationResult(unwrap(await ledger.append(input), prop));
-    }
-    const lock = unwrap(
-      await acquireRefundLock(ledger.db, ledger.ctx, {
+    const check = await checkOperation(ledger.db, ledger.ctx, input);
+    if (!check.ok) throw new ApiFailure(check.error, prop);
+    const acquirerReference = check.value.payment.acquirerReference;
+    const run = await journal.run(
+      {
+        kind: 'REVERSAL',
+        merchantId: actor.merchantId,
         orderId: target.orderId,
-        holder: `back-office:${actor.keyId}`,
-        channel: 'BACK_OFFICE',
-        purpose: 'REFUND',
         paymentId,
-        ttlMs: 60_000,
+        amount,
+        currency: amount.currency,
+        mode: null,
+        cardRef: check.value.payment.card?.cardRef ?? null,
+        requestKey: actor.requestKey,
+        request: { kind: 'REVERSAL', source: journalSource(actor), acquirerReference },
+      },
+      async (reference) => ({
+        type: 'MOVEMENT',
+        result: await acquirer.cancel({ reference, acquirerReference, amount }),
       }),
     );
-    let done = false;
-    try {
-      const check = await checkOperation(ledger.db, ledger.ctx, input);
-      if (!check.ok) throw new ApiFailure(check.error);
-      const atAcquirer = await acquirer.cancel({
-        acquirerReference: check.value.payment.acquirerReference,
-        amount: null,
-      });
-      if (!atAcquirer.ok) throw new ApiFailure(atAcquirer.error);
-      const appended = await ledger.db
-        .transaction(async (tx) => {
-          const r = await appendOperationInTx(tx, ledger.ctx, input);
-          if (!r.ok) throw new Refused(r.error);
-          await completeRefundLockInTx(tx, lock);
-          return r.value;
-        })
-        .catch((e: unknown) => {
-          if (e instanceof Refused) throw new ApiFailure(e.error);
-          throw e;
-        });
-      done = true;
-      return operationResult(appended);
-    } finally {
-      if (!done) await releaseRefundLock(ledger.db, lock);
-    }
+    return operationResult(await movementOutcome(journal, run, prop));
   }
 
   /** Chargebacks and their reversals are what the acquirer notified: recorded, no acquirer call, no lock. */
@@ -225,26 +245,46 @@ export function backOfficeActions(deps: ActionDeps) {
 
   /**
    * A rebill charges the card of the payment again, on top of what it collected (requirement 002 "Rebill"):
-   * the acquirer is asked first (a merchant-initiated charge of the card on file), then it is recorded.
+   * journaled like every charge; a decline answers its code and records nothing; an unknown outcome answers
+   * ACQUIRER_TIMEOUT and the reconciler records the rebill if the acquirer approved it.
    */
   async function rebill(actor: Actor, paymentId: PaymentId, amount: Money) {
+    const prop = 'body.amount.amountMinor';
+    const earlier = await resumed(actor, prop);
+    if (earlier) return earlier;
     const input: AppendOperation = { ...source(actor), paymentId, body: { kind: 'REBILL', amount } };
     const check = await checkOperation(ledger.db, ledger.ctx, input);
-    if (!check.ok) throw new ApiFailure(check.error, 'body.amount.amountMinor');
+    if (!check.ok) throw new ApiFailure(check.error, prop);
     const payment = check.value.payment;
     const cardRef = payment.card?.cardRef;
     if (!cardRef) throw fail('CARD_NOT_ON_FILE', { paymentId });
-    const outcome = await acquirer.authorise({
-      card: { kind: 'ref', cardRef, expiry: payment.card?.expiry ?? null },
-      amount,
-      mode: 'SALE',
-      paymentId,
-      initiator: 'merchant',
-    });
-    if (outcome.outcome === 'DECLINED') throw fail(outcome.reason, { reason: 'declined by the acquirer' });
-    // Nothing is recorded while the acquirer has not answered: the merchant checks the order before retrying.
-    if (outcome.outcome === 'UNKNOWN') throw fail('ACQUIRER_TIMEOUT');
-    return operationResult(unwrap(await ledger.append(input), 'body.amount.amountMinor'));
+    const expiry = payment.card?.expiry ?? null;
+    const run = await journal.run(
+      {
+        kind: 'REBILL',
+        merchantId: actor.merchantId,
+        orderId: check.value.order.order.orderId,
+        paymentId,
+        amount,
+        currency: amount.currency,
+        mode: 'SALE',
+        cardRef,
+        requestKey: actor.requestKey,
+        request: { kind: 'REBILL', source: journalSource(actor), cardRef, expiry },
+      },
+      async (reference) => ({
+        type: 'AUTHORISATION',
+        outcome: await acquirer.authorise({
+          reference,
+          card: { kind: 'ref', cardRef, expiry },
+          amount,
+          mode: 'SALE',
+          paymentId,
+          initiator: 'merchant',
+        }),
+      }),
+    );
+    return operationResult(await movementOutcome(journal, run, prop));
   }
 
   return {

@@ -9,6 +9,8 @@ import { buildOpenApiDocument } from '../apidoc/openapi';
 import type { Authenticate } from '../http/auth';
 import type { LedgerService } from '../ledger/service';
 import { syncRoutes } from '../sync/routes';
+import type { AcquirerJournal } from '../journal/journal';
+import { exceptionRoutes } from './exceptions';
 import { backOfficeRoutes } from './routes';
 import { rebuildStaleOrderSummaries } from './summaries';
 
@@ -17,6 +19,7 @@ export const OPENAPI_PATH = '/backoffice/v1/openapi.json';
 export interface BackOfficeAndSyncDeps {
   ledger: LedgerService;
   acquirer: Acquirer;
+  journal: AcquirerJournal;
   authenticate: Authenticate;
   version?: string;
 }
@@ -28,7 +31,8 @@ export async function registerBackOfficeAndSync(
   // Orders recorded before the summaries existed (or by a writer that bypassed the ledger service).
   await rebuildStaleOrderSummaries(deps.ledger.db);
   const routes = [
-    ...backOfficeRoutes({ ledger: deps.ledger, acquirer: deps.acquirer }),
+    ...backOfficeRoutes({ ledger: deps.ledger, acquirer: deps.acquirer, journal: deps.journal }),
+    ...exceptionRoutes(deps.ledger.db),
     ...syncRoutes({ ledger: deps.ledger, log: app.log }),
   ];
   registerRoutes(app, routes, { db: deps.ledger.db, ctx: deps.ledger.ctx, authenticate: deps.authenticate });

@@ -25,6 +25,8 @@ import {
 import type { Acquirer } from '../acquirer/acquirer';
 import { defineRoute, type AnyApiRoute } from '../apidoc/contract';
 import { fail } from '../http/api-error';
+import type { RequestKey } from '../journal/entries';
+import type { AcquirerJournal } from '../journal/journal';
 import { currentRefundLock } from '../ledger/refund-lock';
 import { loadOrderInTx, type LedgerService } from '../ledger/service';
 import { selectOperation } from '../ledger/store';
@@ -43,6 +45,7 @@ const PaymentParams = MerchantParams.extend({ paymentId: PaymentIdSchema });
 export interface BackOfficeDeps {
   ledger: LedgerService;
   acquirer: Acquirer;
+  journal: AcquirerJournal;
 }
 
 export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
@@ -53,11 +56,13 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
     merchantId: string,
     keyId: string,
     body: { operatorId?: string; merchantReference?: string },
+    requestKey: RequestKey | null,
   ): Actor => ({
     merchantId,
     keyId,
     operatorId: body.operatorId ?? null,
     merchantReference: body.merchantReference ?? null,
+    requestKey,
   });
   const ACTION_ERRORS = [
     'OPERATION_NOT_FOUND',
@@ -73,6 +78,8 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
     'IDEMPOTENCE_KEY_REUSED',
   ] as const;
   const ADJUST_ERRORS = ACTION_ERRORS.filter((c) => !c.startsWith('OPERATION_'));
+  /** Actions that call the acquirer (through the write-ahead journal). */
+  const ACQUIRER_ERRORS = ['ACQUIRER_TIMEOUT', 'RECORDING_PENDING', 'MONEY_MOVED_NOT_RECORDED'] as const;
 
   return [
     defineRoute({
@@ -155,11 +162,12 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
         'NOT_AN_AUTHORISATION',
         'AUTHORISATION_CLOSED',
         'CAPTURE_EXCEEDS_AUTHORISED',
+        ...ACQUIRER_ERRORS,
       ],
       idempotent: true,
-      handler: async ({ params, body, credentials }) =>
+      handler: async ({ params, body, credentials, requestKey }) =>
         actions.capture(
-          actor(params.merchantId, credentials.keyId, body),
+          actor(params.merchantId, credentials.keyId, body, requestKey),
           params.operationId,
           body.amountMinor,
           body.isFinal,
@@ -179,11 +187,17 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
       params: OperationParams,
       body: RefundRequestSchema,
       answer: { status: 201, schema: OperationResultSchema, description: 'The refund recorded' },
-      errors: [...ACTION_ERRORS, 'NOTHING_CAPTURED', 'REFUND_EXCEEDS_REFUNDABLE', 'REFUND_ORDER_LOCKED'],
+      errors: [
+        ...ACTION_ERRORS,
+        'NOTHING_CAPTURED',
+        'REFUND_EXCEEDS_REFUNDABLE',
+        'REFUND_ORDER_LOCKED',
+        ...ACQUIRER_ERRORS,
+      ],
       idempotent: true,
-      handler: async ({ params, body, credentials }) =>
+      handler: async ({ params, body, credentials, requestKey }) =>
         actions.refund(
-          actor(params.merchantId, credentials.keyId, body),
+          actor(params.merchantId, credentials.keyId, body, requestKey),
           params.operationId,
           body.amount ? moneyFromRequest(body.amount, 'body.amount') : null,
         ),
@@ -201,11 +215,17 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
       params: OperationParams,
       body: CancelRequestSchema,
       answer: { status: 201, schema: OperationResultSchema, description: 'The cancel or reversal recorded' },
-      errors: [...ACTION_ERRORS, 'CANCEL_NOT_POSSIBLE', 'REVERSAL_EXCEEDS_REMAINING', 'REFUND_ORDER_LOCKED'],
+      errors: [
+        ...ACTION_ERRORS,
+        'CANCEL_NOT_POSSIBLE',
+        'REVERSAL_EXCEEDS_REMAINING',
+        'REFUND_ORDER_LOCKED',
+        ...ACQUIRER_ERRORS,
+      ],
       idempotent: true,
-      handler: async ({ params, body, credentials }) =>
+      handler: async ({ params, body, credentials, requestKey }) =>
         actions.cancel(
-          actor(params.merchantId, credentials.keyId, body),
+          actor(params.merchantId, credentials.keyId, body, requestKey),
           params.operationId,
           body.amount ? moneyFromRequest(body.amount, 'body.amount') : null,
         ),
@@ -223,9 +243,9 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
       answer: { status: 201, schema: OperationResultSchema, description: 'The chargeback recorded' },
       errors: [...ADJUST_ERRORS, 'PAYMENT_NOT_FOUND', 'CHARGEBACK_EXCEEDS_AVAILABLE'],
       idempotent: true,
-      handler: async ({ params, body, credentials }) =>
+      handler: async ({ params, body, credentials, requestKey }) =>
         actions.chargeback(
-          actor(params.merchantId, credentials.keyId, body),
+          actor(params.merchantId, credentials.keyId, body, requestKey),
           params.paymentId,
           moneyFromRequest(body.amount, 'body.amount'),
         ),
@@ -243,9 +263,9 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
       answer: { status: 201, schema: OperationResultSchema, description: 'The reversal recorded' },
       errors: [...ADJUST_ERRORS, 'PAYMENT_NOT_FOUND', 'CHARGEBACK_REVERSAL_EXCEEDS_CHARGEBACK'],
       idempotent: true,
-      handler: async ({ params, body, credentials }) =>
+      handler: async ({ params, body, credentials, requestKey }) =>
         actions.chargebackReversal(
-          actor(params.merchantId, credentials.keyId, body),
+          actor(params.merchantId, credentials.keyId, body, requestKey),
           params.paymentId,
           moneyFromRequest(body.amount, 'body.amount'),
         ),
@@ -272,12 +292,12 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
         'INSUFFICIENT_FUNDS',
         'CARD_EXPIRED',
         'CARD_STOLEN',
-        'ACQUIRER_TIMEOUT',
+        ...ACQUIRER_ERRORS,
       ],
       idempotent: true,
-      handler: async ({ params, body, credentials }) =>
+      handler: async ({ params, body, credentials, requestKey }) =>
         actions.rebill(
-          actor(params.merchantId, credentials.keyId, body),
+          actor(params.merchantId, credentials.keyId, body, requestKey),
           params.paymentId,
           moneyFromRequest(body.amount, 'body.amount'),
         ),

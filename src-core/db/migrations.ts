@@ -6,6 +6,7 @@
 import type { Db } from './adapter';
 import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2_BACKOFFICE_SYNC } from './schema-v2-backoffice-sync';
+import { SCHEMA_V3_ACQUIRER_JOURNAL } from './schema-v3-acquirer-journal';
 
 export interface Migration {
   readonly version: number;
@@ -19,6 +20,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'order summaries, refund reservations, cash, end of day',
     sql: SCHEMA_V2_BACKOFFICE_SYNC,
+  },
+  {
+    version: 3,
+    name: 'write-ahead acquirer journal, money exceptions, sandbox acquirer journal',
+    sql: SCHEMA_V3_ACQUIRER_JOURNAL,
   },
 ];
 

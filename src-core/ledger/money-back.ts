@@ -1,6 +1,7 @@
 /**
- * Refunds and payouts with the refund lock held across the acquirer call (refund-lock.ts), for every channel:
- * the online API (`sendMoneyBack`), and card-present refunds at the counter through the terminal sync API
+ * Money going back to a customer with the refund lock held across the acquirer call (refund-lock.ts), for
+ * every channel: refunds, payouts and voids through the online API and the back office (`sendMoneyBack`,
+ * journaled: src-core/journal/), and card-present refunds at the counter through the terminal sync API
  * (`reserveRefund` → the terminal refunds → `confirmReservedRefund` or `releaseReservedRefund`).
  */
 import {
@@ -12,7 +13,9 @@ import {
   type Result,
   type Uuid,
 } from '../../src-shared';
-import type { LoadedOrder, LedgerService, OperationSource, Appended } from './service';
+import type { RequestKey } from '../journal/entries';
+import type { AcquirerJournal, RunResult } from '../journal/journal';
+import type { LedgerService, OperationSource, Appended } from './service';
 import { appendOperationInTx, checkOperation, Refused } from './service';
 import {
   acquireRefundLock,
@@ -23,88 +26,90 @@ import {
   ONLINE_REFUND_LOCK_TTL_MS,
   type RefundLock,
 } from './refund-lock';
-import type { PaymentRecord } from './rows';
 
-export interface MoneyBackRequest extends OperationSource {
+export type MoneyBackRequest = Omit<OperationSource, 'operationId' | 'occurredAt' | 'terminalId'> & {
   merchantId: string;
   paymentId: PaymentId;
-  kind: 'REFUND' | 'PAYOUT';
-  amount: Money;
-  /** Recorded in the lock row: `online:<apiKeyId>`, `terminal:<terminalId>`, `back-office:<user>`. */
+  /** Recorded in the lock row: `online:<apiKeyId>`, `back-office:<keyId>`. */
   holder: string;
   ttlMs?: number;
-}
-
-/** What the acquirer said about sending the money back; a refusal is a value. */
-export type AcquirerMoneyBack =
-  { ok: true; acquirerReference: string | null } | { ok: false; error: DomainError };
-
-export type AcquirerMoneyBackStep = (input: {
-  payment: PaymentRecord;
-  order: LoadedOrder;
-  lock: RefundLock;
-}) => Promise<AcquirerMoneyBack>;
-
-/** Raised when the acquirer sent money back but the ledger could not record it: needs a person. */
-export class UnrecordedMoneyBack extends Error {
-  constructor(
-    readonly paymentId: string,
-    readonly reason: DomainError,
-  ) {
-    super(
-      `the acquirer executed a ${reason.code} on payment ${paymentId} that the ledger refused: ${reason.message}`,
-    );
-    this.name = 'UnrecordedMoneyBack';
-  }
-}
+  /** The API request's idempotence key, so a retry resumes the journal row instead of calling again. */
+  requestKey?: RequestKey | null;
+} & ({ kind: 'REFUND' | 'PAYOUT'; amount: Money } | { kind: 'CANCEL'; amount?: null });
 
 /**
- * 1. take the order's refund lock (REFUND_ORDER_LOCKED if held); 2. check the ledger would accept the
- * operation now; 3. call the acquirer; 4. record the operation and free the lock in one transaction.
- * Any failure before 4 releases the lock.
+ * 1. take the order's refund lock (REFUND_ORDER_LOCKED if held, or while another refund, payout or void of
+ * the order has an open journal row); 2. check the ledger would accept the operation now; 3. the journal
+ * run: journal row → acquirer call → record the operation, free the lock and close the row in one
+ * transaction. A failure before 3 releases the lock; from 3 on the journal row owns it (freed when the answer
+ * is recorded or settled, kept while the outcome is unknown).
  */
 export async function sendMoneyBack(
-  ledger: LedgerService,
+  journal: AcquirerJournal,
   req: MoneyBackRequest,
-  atAcquirer: AcquirerMoneyBackStep,
-): Promise<Result<Appended, DomainError>> {
-  const { db, ctx } = ledger;
-  const body = { kind: req.kind, amount: req.amount } as const;
+): Promise<Result<RunResult, DomainError>> {
+  const { db, ctx } = journal.ledger;
+  const { acquirer } = journal;
+  const body = req.kind === 'CANCEL' ? ({ kind: 'CANCEL' } as const) : { kind: req.kind, amount: req.amount };
   const lock = await acquireRefundLockForPayment(db, ctx, {
     merchantId: req.merchantId,
     paymentId: req.paymentId,
     holder: req.holder,
     channel: req.channel,
-    purpose: req.kind,
-    amount: req.amount,
+    purpose: req.kind === 'PAYOUT' ? 'PAYOUT' : 'REFUND',
+    amount: req.amount ?? null,
     ttlMs: req.ttlMs ?? ONLINE_REFUND_LOCK_TTL_MS,
   });
   if (!lock.ok) return lock;
-  let done = false;
+  const lockId = lock.value.lockId;
   try {
     const check = await checkOperation(db, ctx, { ...req, body });
-    if (!check.ok) return check;
-    const acquirer = await atAcquirer({
-      payment: check.value.payment,
-      order: check.value.order,
-      lock: lock.value,
-    });
-    if (!acquirer.ok) return acquirer;
-    try {
-      const recorded = await db.transaction(async (tx) => {
-        const r = await appendOperationInTx(tx, ctx, { ...req, body });
-        if (!r.ok) throw new Refused(r.error);
-        await completeRefundLockInTx(tx, lock.value);
-        return r.value;
-      });
-      done = true;
-      return ok(recorded);
-    } catch (e) {
-      if (e instanceof Refused) throw new UnrecordedMoneyBack(req.paymentId, e.error);
-      throw e;
+    if (!check.ok) {
+      await releaseRefundLock(db, lock.value);
+      return check;
     }
-  } finally {
-    if (!done) await releaseRefundLock(db, lock.value);
+    const { payment, order } = check.value;
+    const source = {
+      channel: req.channel,
+      operatorId: req.operatorId ?? null,
+      merchantReference: req.merchantReference ?? null,
+    };
+    const cardRef = payment.card?.cardRef ?? null;
+    const run = await journal.run(
+      {
+        kind: req.kind,
+        merchantId: req.merchantId,
+        orderId: order.order.orderId,
+        paymentId: req.paymentId,
+        amount: req.amount ?? null,
+        currency: order.order.currency,
+        mode: null,
+        cardRef,
+        requestKey: req.requestKey ?? null,
+        request:
+          req.kind === 'CANCEL'
+            ? { kind: 'CANCEL', source, acquirerReference: payment.acquirerReference, lockId }
+            : { kind: req.kind, source, cardRef, lockId },
+      },
+      async (reference) => ({
+        type: 'MOVEMENT',
+        result:
+          req.kind === 'CANCEL'
+            ? await acquirer.cancel({ reference, acquirerReference: payment.acquirerReference, amount: null })
+            : await acquirer[req.kind === 'REFUND' ? 'refund' : 'payout']({
+                reference,
+                cardRef,
+                amount: req.amount,
+                paymentId: req.paymentId,
+              }),
+      }),
+    );
+    return ok(run);
+  } catch (e) {
+    // Nothing was journaled, or an open row holds the order anyway: give the lock back. Best effort: when
+    // the database is gone the lock expires on its own.
+    await releaseRefundLock(db, lock.value).catch(() => false);
+    throw e;
   }
 }
 

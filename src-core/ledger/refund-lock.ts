@@ -5,7 +5,9 @@
  * call*, so two channels can never both send money back for one order at the same moment. The lock is one
  * row per order in `refund_locks`, taken by a conditional upsert: it inserts when the order has no lock and
  * replaces a lock only when it has expired (so a crashed holder blocks the order for at most its TTL). Expiry
- * is judged by the database clock, so every core process agrees on it.
+ * is judged by the database clock, so every core process agrees on it. Neither happens while a refund, payout
+ * or void of the order has an open row in the acquirer journal (src-core/journal/): its outcome is unknown,
+ * so the lock never lapses from under money that may have moved, even after its TTL.
  *
  * The lock guards the *acquirer side effect*. The ledger rules (order row lock + applyOperation) still guard
  * the books on their own: even a holder whose lock expired cannot record more than is refundable.
@@ -27,6 +29,7 @@ import {
   type Uuid,
 } from '../../src-shared';
 import { toIso, toNullableSafeInteger, type Queryable } from '../db/adapter';
+import { OPEN_MONEY_BACK_SQL } from '../journal/entries';
 import type { LedgerContext } from './context';
 
 export type RefundLockPurpose = 'REFUND' | 'PAYOUT' | 'RESERVATION';
@@ -144,11 +147,15 @@ async function upsertLock(
 ): Promise<LockRow[]> {
   if (!Number.isSafeInteger(input.ttlMs) || input.ttlMs <= 0)
     throw new RangeError(`bad lock TTL ${input.ttlMs}`);
+  // Neither path takes the lock while a refund, payout or void of the order has an open journal row: its
+  // outcome is unknown, and the lock must not lapse from under it (the reconciler closes the row).
   return q.query<LockRow>(
     `INSERT INTO refund_locks AS l (order_id, lock_id, holder, channel, purpose, payment_id, amount_minor,
        acquired_at, expires_at)
-     SELECT ${order.expr}, $2::uuid, $3, $4, $5, $6, $7::bigint, statement_timestamp(),
-       statement_timestamp() + make_interval(secs => $8::double precision / 1000) ${order.from}
+     SELECT o.order_id, $2::uuid, $3, $4, $5, $6, $7::bigint, statement_timestamp(),
+       statement_timestamp() + make_interval(secs => $8::double precision / 1000)
+     FROM (SELECT ${order.expr} AS order_id ${order.from}) o
+     WHERE NOT ${OPEN_MONEY_BACK_SQL('o.order_id')}
      ON CONFLICT (order_id) DO UPDATE SET
        lock_id = EXCLUDED.lock_id, holder = EXCLUDED.holder, channel = EXCLUDED.channel,
        purpose = EXCLUDED.purpose, payment_id = EXCLUDED.payment_id, amount_minor = EXCLUDED.amount_minor,

@@ -68,6 +68,12 @@ export interface OperationSource {
   occurredAt?: Date;
   merchantReference?: string | null;
   operatorId?: string | null;
+  /**
+   * The caller guarantees `operationId` (and, opening a payment, `paymentId`) were never recorded: the acquirer
+   * journal, which records each row once under its row lock. Skips the lookups for them; the primary keys of
+   * operations and payments still refuse a second one.
+   */
+  freshIds?: boolean;
 }
 
 export type OpeningBody = Extract<OperationBody, { kind: 'SALE' | 'AUTHORISATION' | 'DECLINE' }>;
@@ -230,14 +236,16 @@ export async function openPaymentInTx(
   ctx: LedgerContext,
   input: OpenPayment,
 ): Promise<Result<Appended, DomainError>> {
-  const duplicate = await findDuplicate(tx, input.merchantId, input.operationId);
+  const duplicate = input.freshIds ? null : await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
   const loaded = await loadOrderInTx(tx, input.merchantId, input.orderId, true);
   if (!loaded) return err(domainError('ORDER_NOT_FOUND', { orderId: input.orderId }));
   if (input.paymentId) {
     const id = parsePaymentId(input.paymentId);
     if (!id.ok) return id;
-    const existing = await tx.query('SELECT 1 FROM payments WHERE id = $1', [input.paymentId]);
+    const existing = input.freshIds
+      ? []
+      : await tx.query('SELECT 1 FROM payments WHERE id = $1', [input.paymentId]);
     if (existing.length > 0)
       return err(domainError('PAYMENT_ALREADY_EXISTS', { paymentId: input.paymentId }));
   }
@@ -332,6 +340,10 @@ export async function resolveUnknownPaymentInTx(
     paymentId: PaymentId;
     opening: OpeningBody;
     authorisationCode?: string | null;
+    /** Makes recording the outcome idempotent (the acquirer journal passes its row id). */
+    operationId?: Uuid;
+    /** Card facts learnt with the outcome (the acquirer's card reference), replacing what was known. */
+    card?: CardFacts | null;
   },
 ): Promise<Result<PaymentRecord, DomainError>> {
   const payment = await selectPayment(tx, input.merchantId, input.paymentId);
@@ -342,7 +354,7 @@ export async function resolveUnknownPaymentInTx(
   if (!current || current.outcome === 'RECORDED') return ok(current ?? payment);
   const operation = {
     ...input.opening,
-    id: ctx.newId(),
+    id: input.operationId ?? ctx.newId(),
     paymentId: input.paymentId,
     channel: payment.channel,
     occurredAt: ctx.clock.now().toISOString(),
@@ -361,7 +373,24 @@ export async function resolveUnknownPaymentInTx(
     input.paymentId,
     input.authorisationCode ?? null,
   ]);
-  return ok({ ...current, outcome: 'RECORDED', authorisationCode: input.authorisationCode ?? null });
+  const card = input.card ?? current.card;
+  if (input.card) {
+    await tx.query(
+      `UPDATE payments SET card_brand = $2, card_bin = $3, card_last4 = $4, card_expiry = $5, card_ref = $6,
+         token_id = $7, payment_product_id = $8 WHERE id = $1`,
+      [
+        input.paymentId,
+        card?.brand ?? null,
+        card?.bin ?? null,
+        card?.last4 ?? null,
+        card?.expiry ?? null,
+        card?.cardRef ?? null,
+        card?.tokenId ?? null,
+        card?.paymentProductId ?? null,
+      ],
+    );
+  }
+  return ok({ ...current, card, outcome: 'RECORDED', authorisationCode: input.authorisationCode ?? null });
 }
 
 /** Appends any non-opening operation (capture, reversal, cancel, refund, payout, chargeback, rebill, token). */
@@ -370,7 +399,7 @@ export async function appendOperationInTx(
   ctx: LedgerContext,
   input: AppendOperation,
 ): Promise<Result<Appended, DomainError>> {
-  const duplicate = await findDuplicate(tx, input.merchantId, input.operationId);
+  const duplicate = input.freshIds ? null : await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
   const loaded = await loadOrderOfPaymentInTx(tx, input.merchantId, input.paymentId, true);
   const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);

@@ -28,6 +28,7 @@ import { fail } from '../http/api-error';
 import type { LedgerContext } from '../ledger/context';
 import { Refused } from '../ledger/service';
 import { applyMessageInTx } from './apply';
+import { recordCounterRefundException, UnrecordedCounterRefund } from './reservations';
 
 interface StoredMessage {
   terminal_id: string;
@@ -177,7 +178,13 @@ async function applyOne(deps: PushDeps, terminal: Terminal, m: SyncMessage): Pro
       return answer;
     });
   } catch (e) {
-    const refusal = e instanceof Refused ? e.error : raceAsRefusal(e, m);
+    // A refund the card terminal made that the ledger refuses: stored as a money exception after the rollback.
+    const refusal =
+      e instanceof UnrecordedCounterRefund
+        ? await recordCounterRefundException(db, deps.ctx, e, deps.log)
+        : e instanceof Refused
+          ? e.error
+          : raceAsRefusal(e, m);
     if (refusal) {
       const answer = rejected(m.messageId, refusal);
       if (answer.status === 'rejected' && !answer.retryable) {

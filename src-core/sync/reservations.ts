@@ -6,7 +6,9 @@
  * the database clock).
  *
  * A confirmation after expiry is still recorded, because the money has moved on the card; the ledger rules
- * still refuse anything beyond the refundable amount, and the answer says the lock was no longer held.
+ * still refuse anything beyond the refundable amount, and the answer says the lock was no longer held. What
+ * the ledger refuses of a refund the terminal made becomes a money exception (MONEY_MOVED_NOT_RECORDED) for
+ * a manager to settle in the back office.
  */
 import {
   domainError,
@@ -26,6 +28,7 @@ import type { Reservation } from '../../src-shared/sync-protocol';
 import type { Terminal } from '../admin/accounts';
 import { isUniqueViolation, toIso, toSafeInteger, type Queryable } from '../db/adapter';
 import { ApiFailure, fail } from '../http/api-error';
+import { moneyMovedNotRecorded, recordMoneyException, type NewMoneyException } from '../journal/exceptions';
 import type { LedgerContext } from '../ledger/context';
 import { reserveRefund } from '../ledger/money-back';
 import { completeRefundLockInTx, releaseRefundLock } from '../ledger/refund-lock';
@@ -249,7 +252,25 @@ export async function confirmReservationInTx(
     operatorId: input.operatorId,
     body: { kind: 'REFUND', amount: input.amount },
   });
-  if (!appended.ok) return appended;
+  if (!appended.ok) {
+    // The card terminal refunded already: the money moved, so the refusal is a money exception, never a drop.
+    throw new UnrecordedCounterRefund({
+      merchantId: terminal.merchantId,
+      dedupeKey: `terminal-operation:${input.operationId}`,
+      source: 'TERMINAL',
+      kind: 'REFUND',
+      orderId: reservation.orderId as Uuid,
+      paymentId: reservation.paymentId,
+      amount: input.amount,
+      currency: input.amount.currency,
+      channel: 'IN_STORE',
+      terminalId: terminal.terminalId,
+      journalId: null,
+      operationId: input.operationId,
+      reason: appended.error,
+      occurredAt: input.occurredAt,
+    });
+  }
   // The lock row may have been taken over after expiry: deleting by lock id then frees nothing of theirs.
   const freed = await completeRefundLockInTx(tx, { lockId: row.lock_id as Uuid });
   await tx.query(
@@ -266,12 +287,46 @@ export async function confirmReservationInTx(
   });
 }
 
+/**
+ * Thrown (to roll the confirmation back) when the ledger refuses a refund the card terminal made under a
+ * reservation: typically a confirmation after the reservation expired while another channel refunded. The
+ * caller records the money exception after the rollback (`recordCounterRefundException`).
+ */
+export class UnrecordedCounterRefund extends Refused {
+  constructor(readonly exception: NewMoneyException) {
+    super(exception.reason);
+    this.name = 'UnrecordedCounterRefund';
+  }
+}
+
+/** Stores the money exception (once per terminal operation) and returns the error the terminal is answered. */
+export async function recordCounterRefundException(
+  db: Queryable,
+  ctx: LedgerContext,
+  refused: UnrecordedCounterRefund,
+  log: { warn(obj: object, msg: string): void },
+): Promise<DomainError> {
+  const stored = await recordMoneyException(db, ctx.newId(), refused.exception);
+  log.warn(
+    {
+      exceptionId: stored.id,
+      terminalId: stored.terminalId,
+      paymentId: stored.paymentId,
+      amountMinor: stored.amount?.amountMinor ?? null,
+      reason: stored.reasonCode,
+    },
+    'a counter refund the ledger refused: money exception recorded for a manager',
+  );
+  return moneyMovedNotRecorded(stored);
+}
+
 /** The confirm endpoint: one transaction, answered with the reservation as it now stands. */
 export async function confirmReservation(
   ledger: LedgerService,
   terminal: Terminal,
   reservationId: string,
   input: ConfirmInput,
+  log: { warn(obj: object, msg: string): void },
 ) {
   try {
     const confirmed = await ledger.db.transaction(async (tx) => {
@@ -285,6 +340,9 @@ export async function confirmReservation(
       duplicate: confirmed.duplicate,
     };
   } catch (e) {
+    if (e instanceof UnrecordedCounterRefund) {
+      throw new ApiFailure(await recordCounterRefundException(ledger.db, ledger.ctx, e, log));
+    }
     if (e instanceof Refused) throw new ApiFailure(e.error);
     throw e;
   }

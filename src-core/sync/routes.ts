@@ -158,8 +158,9 @@ export function syncRoutes(deps: SyncDeps): AnyApiRoute[] {
       summary:
         'Confirm a reservation with what the card terminal refunded (records the refund, frees the lock)',
       description:
-        'Recorded even after the reservation expired (the money moved); the ledger still refuses more than ' +
-        'is refundable. A retry with the same operationId answers duplicate: true.',
+        'Recorded even after the reservation expired (the money moved); what the ledger refuses (more than ' +
+        'is refundable after another channel refunded) becomes a money exception for a manager, answered ' +
+        'MONEY_MOVED_NOT_RECORDED. A retry with the same operationId answers duplicate: true.',
       auth: 'terminal',
       params: ReservationParams,
       body: ConfirmReservationRequestSchema,
@@ -168,16 +169,22 @@ export function syncRoutes(deps: SyncDeps): AnyApiRoute[] {
         'REFUND_RESERVATION_NOT_FOUND',
         'REFUND_RESERVATION_CLOSED',
         'REFUND_EXCEEDS_RESERVATION',
-        'REFUND_EXCEEDS_REFUNDABLE',
+        'MONEY_MOVED_NOT_RECORDED',
         'CURRENCY_MISMATCH',
       ],
       handler: async ({ params, body, credentials }) =>
-        confirmReservation(ledger, terminalOf(credentials), params.reservationId, {
-          operationId: body.operationId,
-          amount: body.amount,
-          occurredAt: new Date(body.occurredAt),
-          operatorId: body.operatorId ?? null,
-        }),
+        confirmReservation(
+          ledger,
+          terminalOf(credentials),
+          params.reservationId,
+          {
+            operationId: body.operationId,
+            amount: body.amount,
+            occurredAt: new Date(body.occurredAt),
+            operatorId: body.operatorId ?? null,
+          },
+          deps.log,
+        ),
     }),
     defineRoute({
       method: 'POST',

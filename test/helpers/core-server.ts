@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { init, type Client } from 'onlinepayments-sdk-nodejs';
+import type { Acquirer } from '../../src-core/acquirer/acquirer';
 import { createSandboxAcquirer } from '../../src-core/acquirer/sandbox';
 import { createApiKey, createMerchant, createStore, enrollTerminal } from '../../src-core/admin/accounts';
 import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../src-core/http/v1hmac';
@@ -13,6 +14,8 @@ import { createLedgerService, type LedgerService } from '../../src-core/ledger/s
 import { createKeyring } from '../../src-core/security/keyring';
 import { buildCoreServer } from '../../src-core/server';
 import type { Uuid } from '../../src-shared';
+import type { Db } from '../../src-core/db/adapter';
+import type { AcquirerJournal, JournalOptions } from '../../src-core/journal/journal';
 import { openTestDatabase, type TestDatabase } from './core-db';
 
 export interface TestCore {
@@ -20,6 +23,8 @@ export interface TestCore {
   port: number;
   t: TestDatabase;
   ledger: LedgerService;
+  /** The server's write-ahead acquirer journal (to reconcile in tests). */
+  journal: AcquirerJournal;
   merchantId: string;
   apiKeyId: string;
   secret: string;
@@ -102,12 +107,21 @@ export function sdkClient(port: number, apiKeyId: string, secretApiKey: string):
 
 export async function startTestCore(
   kind: 'pglite' | 'postgres',
-  options: { clock?: Clock; dateSkewMs?: number } = {},
+  options: {
+    clock?: Clock;
+    dateSkewMs?: number;
+    /** Wraps the core's database (a fault injector); the sandbox acquirer keeps the real one. */
+    wrapDb?: (db: Db) => Db;
+    /** Wraps the sandbox acquirer (to interleave something with its calls); the test's name says so. */
+    wrapAcquirer?: (acquirer: Acquirer, ledger: LedgerService) => Acquirer;
+    journal?: JournalOptions;
+  } = {},
 ): Promise<TestCore> {
   const t = await openTestDatabase(kind, 20);
   const keyring = createKeyring(randomBytes(32));
   const ctx = createLedgerContext(options.clock);
-  const ledger = createLedgerService(t.db, ctx);
+  const coreDb = options.wrapDb ? options.wrapDb(t.db) : t.db;
+  const ledger = createLedgerService(coreDb, ctx);
   const merchant = await createMerchant(t.db, { name: 'Test shop' });
   if (!merchant.ok) throw new Error(merchant.error.message);
   const merchantId = merchant.value.id;
@@ -124,12 +138,17 @@ export async function startTestCore(
     },
   });
   const server = await buildCoreServer({
-    db: t.db,
+    db: coreDb,
     ledger,
     keyring,
-    acquirer: createSandboxAcquirer({ clock: options.clock }),
+    // The acquirer's own records live beside ours but never fail with a fault injected into ours.
+    acquirer: (options.wrapAcquirer ?? ((a) => a))(
+      createSandboxAcquirer({ db: t.db, clock: options.clock }),
+      ledger,
+    ),
     logger: { level: 'info', stream },
     dateSkewMs: options.dateSkewMs,
+    journal: options.journal,
   });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const address = server.app.server.address();
@@ -140,6 +159,7 @@ export async function startTestCore(
     port,
     t,
     ledger,
+    journal: server.journal,
     merchantId,
     apiKeyId: key.value.keyId,
     secret: key.value.secret,

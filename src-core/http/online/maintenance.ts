@@ -1,7 +1,10 @@
 /**
  * Maintenance operations on a payment (reference §8.3–8.5): refund (full, partial, multiple; capped by that
  * payment's captured amount and by the order), capture (partial, multiple, final), cancel (whole, or a
- * partial reversal of the open authorisation), and the lists of refunds and captures.
+ * partial reversal of the open authorisation), and the lists of refunds and captures. Every acquirer call
+ * goes through the write-ahead journal (src-core/journal/); a retry with the same idempotence key resumes its
+ * journal row. Refunds and whole cancels (a void of captured money) hold the order's refund lock across the
+ * acquirer call, as in the back office and at the counter.
  */
 import { money, orderBalances, type Money } from '../../../src-shared';
 import {
@@ -9,11 +12,13 @@ import {
   CapturePaymentRequestSchema,
   RefundRequestSchema,
 } from '../../../src-shared/online-api';
+import type { JournalEntry } from '../../journal/entries';
+import { movementOutcome } from '../../journal/outcome';
 import { sendMoneyBack } from '../../ledger/money-back';
 import { checkOperation } from '../../ledger/service';
 import { ApiFailure } from '../api-error';
 import { findPayment, paymentIdFromPath } from './common';
-import type { OnlineDeps, OnlineHandler } from './routes';
+import type { OnlineDeps, OnlineHandler, OnlineRequest } from './routes';
 import {
   amountFromWire,
   captureResponse,
@@ -31,11 +36,23 @@ const everythingOrOne = (available: Money): Money =>
   available.amountMinor > 0 ? available : money(1, available.currency);
 
 export function maintenanceHandlers(deps: OnlineDeps) {
-  const { ledger, acquirer } = deps;
+  const { ledger, acquirer, journal } = deps;
+  /** A retry of a request whose journal row exists: its outcome, never a second acquirer call. */
+  const resumed = (
+    merchantId: string,
+    requestKey: OnlineRequest['requestKey'],
+  ): Promise<JournalEntry | null> =>
+    requestKey ? journal.resume(merchantId, requestKey) : Promise.resolve(null);
 
-  const refund: OnlineHandler = async ({ merchantId, params, body, credentials }) => {
+  const refund: OnlineHandler = async ({ merchantId, params, body, credentials, requestKey }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
     const req = parseBody(RefundRequestSchema, body);
+    const property = req.amountOfMoney ? 'amountOfMoney.amount' : undefined;
+    const earlier = await resumed(merchantId, requestKey);
+    if (earlier) {
+      const a = await movementOutcome(journal, earlier, property);
+      return { status: 201, body: refundResponse(a.state, a.stored) };
+    }
     let amount: Money;
     if (req.amountOfMoney) amount = moneyFromWire(req.amountOfMoney, 'amountOfMoney');
     else {
@@ -43,28 +60,30 @@ export function maintenanceHandlers(deps: OnlineDeps) {
       const b = orderBalances(loaded.state).payments.get(paymentId);
       amount = everythingOrOne(b?.refundable ?? money(0, loaded.order.currency));
     }
-    const r = await sendMoneyBack(
-      ledger,
-      {
-        merchantId,
-        paymentId,
-        kind: 'REFUND',
-        amount,
-        holder: `online:${credentials.keyId}`,
-        channel: 'ONLINE',
-        merchantReference:
-          req.operationReferences?.merchantReference ?? req.references?.merchantReference ?? null,
-        operatorId: req.omnichannelRefundSpecificInput?.operatorId ?? null,
-      },
-      async ({ payment }) => acquirer.refund({ cardRef: payment.card?.cardRef ?? null, amount, paymentId }),
-    );
-    if (!r.ok) throw new ApiFailure(r.error, req.amountOfMoney ? 'amountOfMoney.amount' : undefined);
-    return { status: 201, body: refundResponse(r.value.state, r.value.stored) };
+    const r = await sendMoneyBack(journal, {
+      merchantId,
+      paymentId,
+      kind: 'REFUND',
+      amount,
+      holder: `online:${credentials.keyId}`,
+      channel: 'ONLINE',
+      merchantReference:
+        req.operationReferences?.merchantReference ?? req.references?.merchantReference ?? null,
+      operatorId: req.omnichannelRefundSpecificInput?.operatorId ?? null,
+      requestKey,
+    });
+    if (!r.ok) throw new ApiFailure(r.error, property);
+    const a = await movementOutcome(journal, r.value, property);
+    return { status: 201, body: refundResponse(a.state, a.stored) };
   };
 
-  const capture: OnlineHandler = async ({ merchantId, params, body }) => {
+  const capture: OnlineHandler = async ({ merchantId, params, body, requestKey }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
     const req = parseBody(CapturePaymentRequestSchema, body);
+    const property = req.amount !== undefined ? 'amount' : undefined;
+    const earlier = await resumed(merchantId, requestKey);
+    if (earlier)
+      return { status: 200, body: captureResponse((await movementOutcome(journal, earlier)).stored) };
     const { payment, loaded } = await findPayment(deps, merchantId, paymentId);
     const balances = orderBalances(loaded.state).payments.get(paymentId);
     const amount =
@@ -72,45 +91,104 @@ export function maintenanceHandlers(deps: OnlineDeps) {
         ? amountFromWire(req.amount, loaded.order.currency, 'amount')
         : everythingOrOne(balances?.remainingFloat ?? money(0, loaded.order.currency));
     const isFinal = req.isFinal ?? req.amount === undefined;
-    const input = {
+    const merchantReference = req.operationReferences?.merchantReference ?? null;
+    const check = await checkOperation(deps.db, ledger.ctx, {
       merchantId,
       paymentId,
-      channel: 'ONLINE' as const,
-      body: { kind: 'CAPTURE' as const, amount, isFinal },
-      merchantReference: req.operationReferences?.merchantReference ?? null,
-    };
-    const check = await checkOperation(deps.db, ledger.ctx, input);
-    if (!check.ok) throw new ApiFailure(check.error, req.amount !== undefined ? 'amount' : undefined);
-    const atAcquirer = await acquirer.capture({
-      acquirerReference: payment.acquirerReference,
-      amount,
-      isFinal,
+      channel: 'ONLINE',
+      body: { kind: 'CAPTURE', amount, isFinal },
     });
-    if (!atAcquirer.ok) throw new ApiFailure(atAcquirer.error);
-    const r = await ledger.append(input);
-    if (!r.ok) throw new ApiFailure(r.error, 'amount');
-    return { status: 200, body: captureResponse(r.value.stored) };
+    if (!check.ok) throw new ApiFailure(check.error, property);
+    const run = await journal.run(
+      {
+        kind: 'CAPTURE',
+        merchantId,
+        orderId: loaded.order.orderId,
+        paymentId,
+        amount,
+        currency: amount.currency,
+        mode: null,
+        cardRef: payment.card?.cardRef ?? null,
+        requestKey,
+        request: {
+          kind: 'CAPTURE',
+          source: { channel: 'ONLINE', operatorId: null, merchantReference },
+          acquirerReference: payment.acquirerReference,
+          isFinal,
+        },
+      },
+      async (reference) => ({
+        type: 'MOVEMENT',
+        result: await acquirer.capture({
+          reference,
+          acquirerReference: payment.acquirerReference,
+          amount,
+          isFinal,
+        }),
+      }),
+    );
+    const a = await movementOutcome(journal, run, 'amount');
+    return { status: 200, body: captureResponse(a.stored) };
   };
 
-  const cancel: OnlineHandler = async ({ merchantId, params, body }) => {
+  /**
+   * Cancel: without an amount the whole payment (voiding what was captured, so it holds the order's refund
+   * lock across the acquirer call like a refund); with an amount, that part of the open authorisation.
+   */
+  const cancel: OnlineHandler = async ({ merchantId, params, body, credentials, requestKey }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
     const req = parseBody(CancelPaymentRequestSchema, body);
-    const { payment } = await findPayment(deps, merchantId, paymentId);
     const amount = req.amountOfMoney ? moneyFromWire(req.amountOfMoney, 'amountOfMoney') : null;
-    // A partial cancel releases part of the open authorisation; without an amount the whole payment is cancelled.
-    const input = {
-      merchantId,
-      paymentId,
-      channel: 'ONLINE' as const,
-      body: amount ? { kind: 'AUTHORISATION_REVERSAL' as const, amount } : { kind: 'CANCEL' as const },
-      merchantReference: req.operationReferences?.merchantReference ?? null,
-    };
-    const check = await checkOperation(deps.db, ledger.ctx, input);
-    if (!check.ok) throw new ApiFailure(check.error, amount ? 'amountOfMoney.amount' : undefined);
-    const atAcquirer = await acquirer.cancel({ acquirerReference: payment.acquirerReference, amount });
-    if (!atAcquirer.ok) throw new ApiFailure(atAcquirer.error);
-    const r = await ledger.append(input);
-    if (!r.ok) throw new ApiFailure(r.error);
+    const property = amount ? 'amountOfMoney.amount' : undefined;
+    const merchantReference = req.operationReferences?.merchantReference ?? null;
+    const earlier = await resumed(merchantId, requestKey);
+    if (earlier) await movementOutcome(journal, earlier, property);
+    else if (amount) {
+      const { payment, loaded } = await findPayment(deps, merchantId, paymentId);
+      const check = await checkOperation(deps.db, ledger.ctx, {
+        merchantId,
+        paymentId,
+        channel: 'ONLINE',
+        body: { kind: 'AUTHORISATION_REVERSAL', amount },
+      });
+      if (!check.ok) throw new ApiFailure(check.error, property);
+      const run = await journal.run(
+        {
+          kind: 'REVERSAL',
+          merchantId,
+          orderId: loaded.order.orderId,
+          paymentId,
+          amount,
+          currency: amount.currency,
+          mode: null,
+          cardRef: payment.card?.cardRef ?? null,
+          requestKey,
+          request: {
+            kind: 'REVERSAL',
+            source: { channel: 'ONLINE', operatorId: null, merchantReference },
+            acquirerReference: payment.acquirerReference,
+          },
+        },
+        async (reference) => ({
+          type: 'MOVEMENT',
+          result: await acquirer.cancel({ reference, acquirerReference: payment.acquirerReference, amount }),
+        }),
+      );
+      await movementOutcome(journal, run, property);
+    } else {
+      await findPayment(deps, merchantId, paymentId);
+      const r = await sendMoneyBack(journal, {
+        merchantId,
+        paymentId,
+        kind: 'CANCEL',
+        holder: `online:${credentials.keyId}`,
+        channel: 'ONLINE',
+        merchantReference,
+        requestKey,
+      });
+      if (!r.ok) throw new ApiFailure(r.error);
+      await movementOutcome(journal, r.value);
+    }
     const after = await findPayment(deps, merchantId, paymentId);
     return { status: 200, body: { payment: paymentResponse(after.loaded, after.payment) } };
   };

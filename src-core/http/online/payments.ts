@@ -1,38 +1,33 @@
 /**
  * Payments: create (card data or a token; SALE / FINAL_AUTHORIZATION / PRE_AUTHORIZATION; card on file;
  * optional tokenisation), get, details, and the omnichannel subsequent payment on any payment of a chain
- * (reference §8.1, §8.2, §11). The acquirer is called outside any database transaction; its answer is then
- * recorded in one transaction.
+ * (reference §8.1, §8.2, §11). Authorisations go through the write-ahead acquirer journal
+ * (src-core/journal/): a journal row is committed before the acquirer is called, and the answer is recorded
+ * in the ledger together with closing it. A retry with the same idempotence key resumes that row instead of
+ * charging again.
  */
 import { randomUUID } from 'node:crypto';
 import {
   applyOperation,
+  cardBrandFromPan,
   catalogEntry,
   domainError,
+  lastFour,
   orderBalances,
-  type AuthorisationMode,
-  type Money,
   type Operation,
-  type PaymentId,
-  type Uuid,
 } from '../../../src-shared';
 import { CreatePaymentRequestSchema, SubsequentPaymentRequestSchema } from '../../../src-shared/online-api';
-import type { AuthoriseOutcome, CardInput } from '../../acquirer/acquirer';
+import type { CardInput } from '../../acquirer/acquirer';
 import type { Queryable } from '../../db/adapter';
+import type { JournalCard, JournalEntry, JournalIntent } from '../../journal/entries';
+import type { RunResult } from '../../journal/journal';
+import { exceptionFailure, recordingPending } from '../../journal/outcome';
 import type { PaymentRecord } from '../../ledger/rows';
-import {
-  appendOperationInTx,
-  createOrderInTx,
-  openPaymentInTx,
-  recordUnknownPaymentInTx,
-  Refused,
-  type OpenPayment,
-} from '../../ledger/service';
 import { mintCorePaymentId } from '../../ledger/store';
-import { insertToken, insertTokenEvent, selectToken, type TokenRecord } from '../../ledger/tokens';
+import { insertToken, selectToken, type TokenRecord } from '../../ledger/tokens';
 import { apiErrorItem, ApiFailure, fail } from '../api-error';
 import type { ApiAnswer } from '../idempotence';
-import { cardFacts, findPayment, notOnFile, paymentIdFromPath } from './common';
+import { findPayment, notOnFile, paymentIdFromPath } from './common';
 import { maintenanceHandlers } from './maintenance';
 import type { OnlineDeps, OnlineHandler } from './routes';
 import { moneyFromWire, operationOutput, parseBody, paymentResponse } from './wire';
@@ -70,139 +65,68 @@ export async function usableToken(
   });
 }
 
-interface Recorded {
-  payment: PaymentRecord;
-  paymentId: PaymentId;
-  orderId: Uuid;
+/** What the journal may keep of the card: masked facts of a PAN, or the reference; never the PAN or CVV. */
+function journalCard(card: CardInput): JournalCard {
+  if (card.kind === 'ref') return { kind: 'ref', cardRef: card.cardRef, expiry: card.expiry };
+  return {
+    kind: 'pan',
+    brand: cardBrandFromPan(card.pan),
+    bin: card.pan.slice(0, 6),
+    last4: lastFour(card.pan),
+    expiry: card.expiry,
+  };
 }
 
-/** Records the acquirer's answer for a new payment in one transaction (order, payment, token operations). */
-async function recordAuthorisation(
+/** Journal → authorise → record: the acquirer sees the journal row's id as the request reference. */
+function authorise(
   deps: OnlineDeps,
-  input: {
-    merchantId: string;
-    orderId: Uuid | null;
-    newOrder: {
-      customerRef: string | null;
-      merchantReference: string | null;
-      currency: Money['currency'];
-    } | null;
-    paymentId: PaymentId;
-    amount: Money;
-    mode: AuthorisationMode;
-    outcome: AuthoriseOutcome;
-    base: Omit<OpenPayment, 'merchantId' | 'orderId' | 'opening' | 'paymentId' | 'channel'>;
-    usedToken: TokenRecord | null;
-    tokenize: { customerRef: string | null; cardholderName: string | null } | null;
-  },
-): Promise<Recorded & { newTokenId: string | null }> {
-  const { ctx } = deps.ledger;
-  return deps.db.transaction(async (tx) => {
-    let orderId = input.orderId;
-    if (!orderId) {
-      const created = await createOrderInTx(tx, ctx, {
-        merchantId: input.merchantId,
-        currency: input.newOrder!.currency,
-        total: null,
-        channel: 'ONLINE',
-        customerRef: input.newOrder!.customerRef,
-        merchantReference: input.newOrder!.merchantReference,
-      });
-      if (!created.ok) throw new Refused(created.error);
-      orderId = created.value.orderId;
-    }
-    const o = input.outcome;
-    if (o.outcome === 'UNKNOWN') {
-      const r = await recordUnknownPaymentInTx(tx, ctx, {
-        ...input.base,
-        merchantId: input.merchantId,
-        orderId,
-        paymentId: input.paymentId,
-        channel: 'ONLINE',
-        requestedMode: input.mode,
-        amount: input.amount,
-        acquirerReference: o.acquirerReference,
-      });
-      if (!r.ok) throw new Refused(r.error);
-      return { payment: r.value, paymentId: input.paymentId, orderId, newTokenId: null };
-    }
-    const opening =
-      o.outcome === 'DECLINED'
-        ? ({ kind: 'DECLINE', amount: input.amount, reason: o.reason } as const)
-        : input.mode === 'SALE'
-          ? ({ kind: 'SALE', amount: input.amount } as const)
-          : ({ kind: 'AUTHORISATION', mode: input.mode, amount: input.amount } as const);
-    const opened = await openPaymentInTx(tx, ctx, {
-      ...input.base,
-      merchantId: input.merchantId,
-      orderId,
-      paymentId: input.paymentId,
-      channel: 'ONLINE',
-      opening,
-      authorisationCode: o.outcome === 'APPROVED' ? o.authorisationCode : null,
-      acquirerReference: o.acquirerReference,
-    });
-    if (!opened.ok) throw new Refused(opened.error);
-    let newTokenId: string | null = null;
-    if (o.outcome === 'APPROVED') {
-      const tokenOp = async (kind: 'TOKEN_CREATE' | 'TOKEN_USE', tokenId: string) => {
-        const r = await appendOperationInTx(tx, ctx, {
-          merchantId: input.merchantId,
-          paymentId: input.paymentId,
-          channel: 'ONLINE',
-          body: { kind, tokenId },
-        });
-        if (!r.ok) throw new Refused(r.error);
-        await insertTokenEvent(tx, ctx, {
-          merchantId: input.merchantId,
-          tokenId,
-          kind,
-          channel: 'ONLINE',
-          paymentId: input.paymentId,
-        });
-      };
-      if (input.usedToken) await tokenOp('TOKEN_USE', input.usedToken.tokenId);
-      else if (input.tokenize && o.card.expiry) {
-        newTokenId = randomUUID();
-        await insertToken(tx, ctx, {
-          merchantId: input.merchantId,
-          tokenId: newTokenId,
-          customerRef: input.tokenize.customerRef,
-          cardRef: o.card.cardRef,
-          brand: o.card.brand,
-          bin: o.card.bin,
-          last4: o.card.last4,
-          expiry: o.card.expiry,
-          cardholderName: input.tokenize.cardholderName,
-          paymentProductId: input.base.card?.paymentProductId ?? null,
-          channel: 'ONLINE',
-        });
-        await tx.query('UPDATE payments SET token_id = $2 WHERE id = $1', [input.paymentId, newTokenId]);
-        await tokenOp('TOKEN_CREATE', newTokenId);
-      }
-    }
-    return { payment: opened.value.payment, paymentId: input.paymentId, orderId, newTokenId };
-  });
+  intent: JournalIntent,
+  card: CardInput,
+  initiator: 'cardholder' | 'merchant',
+): Promise<RunResult> {
+  const amount = intent.amount;
+  const mode = intent.mode;
+  if (!amount || !mode) throw new Error('an authorisation needs an amount and a mode');
+  return deps.journal.run(intent, async (reference) => ({
+    type: 'AUTHORISATION',
+    outcome: await deps.acquirer.authorise({
+      reference,
+      card,
+      amount,
+      mode,
+      paymentId: intent.paymentId,
+      initiator,
+    }),
+  }));
 }
 
-/** The answer to a create or subsequent payment: 201, or the decline in a PaymentErrorResponse. */
-async function paymentAnswer(
+/**
+ * The answer to a create or subsequent payment, from its journal row: 201 with the payment (captured,
+ * authorised, or AUTHORIZATION_REQUESTED while the outcome is unknown), or the decline in a
+ * PaymentErrorResponse. The same for the first run and for a retry that resumed the row.
+ */
+async function authorisationAnswer(
   deps: OnlineDeps,
-  merchantId: string,
-  recorded: Recorded,
-  outcome: AuthoriseOutcome,
-  creationOutput: Record<string, unknown> | null,
+  run: Pick<RunResult, 'entry' | 'unsettled'>,
+  creation: 'create' | 'subsequent',
 ): Promise<ApiAnswer> {
+  const { entry } = run;
+  if (run.unsettled || entry.state === 'PENDING') throw recordingPending(entry);
+  if (entry.result === 'EXCEPTION') throw exceptionFailure(entry);
+  if (entry.result === 'REFUSED' && entry.error) throw new ApiFailure(entry.error, 'order.amountOfMoney');
+  if (entry.result === 'NOT_RECEIVED') throw fail('ACQUIRER_TIMEOUT');
   // The answer to the request itself reports what the acquirer said, an unknown outcome included.
-  const { payment, loaded } = await findPayment(deps, merchantId, recorded.paymentId, { askAcquirer: false });
+  const { payment, loaded } = await findPayment(deps, entry.merchantId, entry.paymentId, {
+    askAcquirer: false,
+  });
   const body = paymentResponse(loaded, payment);
-  if (outcome.outcome === 'DECLINED') {
-    const error = domainError(outcome.reason, { reason: 'declined by the sandbox acquirer' });
+  const creationOutput = creation === 'create' ? tokenCreation(entry, payment) : null;
+  if (entry.result === 'DECLINED' && entry.error) {
     return {
-      status: catalogEntry(outcome.reason).httpStatus,
+      status: catalogEntry(entry.error.code).httpStatus,
       body: {
         errorId: deps.ledger.ctx.newId(),
-        errors: [apiErrorItem(error)],
+        errors: [apiErrorItem(entry.error)],
         paymentResult: { payment: body, ...(creationOutput ? { creationOutput } : {}) },
       },
     };
@@ -210,10 +134,22 @@ async function paymentAnswer(
   return { status: 201, body: creationOutput ? { payment: body, creationOutput } : { payment: body } };
 }
 
+/** `creationOutput` of a create payment: the token it used or created when tokenisation was asked for. */
+function tokenCreation(entry: JournalEntry, payment: PaymentRecord): Record<string, unknown> {
+  const r = entry.request;
+  if (r.kind !== 'AUTHORISE' || !r.tokenizeAsked) return {};
+  const created = r.tokenize && payment.card?.tokenId === r.tokenize.tokenId ? r.tokenize.tokenId : null;
+  return {
+    token: created ?? r.usedTokenId ?? undefined,
+    isNewToken: created !== null,
+    tokenizationSucceeded: created !== null || r.usedTokenId !== null,
+  };
+}
+
 export function paymentHandlers(deps: OnlineDeps) {
   const { ctx } = deps.ledger;
 
-  const create: OnlineHandler = async ({ merchantId, body, now }) => {
+  const create: OnlineHandler = async ({ merchantId, body, now, requestKey }) => {
     const req = parseBody(CreatePaymentRequestSchema, body);
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
     const input = req.cardPaymentMethodSpecificInput;
@@ -225,6 +161,19 @@ export function paymentHandlers(deps: OnlineDeps) {
         'cardPaymentMethodSpecificInput.token',
       );
     }
+    if (!input.card && !input.token) {
+      throw fail(
+        'REQUEST_INVALID',
+        {
+          propertyName: 'cardPaymentMethodSpecificInput.card',
+          reason: 'it is missing: send card data or a token',
+        },
+        'cardPaymentMethodSpecificInput.card',
+      );
+    }
+    // A retry of a request that reached the acquirer answers from what that run did: never a second charge.
+    const resumed = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;
+    if (resumed) return authorisationAnswer(deps, { entry: resumed, unsettled: null }, 'create');
     let card: CardInput;
     let usedToken: TokenRecord | null = null;
     if (input.token) {
@@ -236,66 +185,58 @@ export function paymentHandlers(deps: OnlineDeps) {
         'cardPaymentMethodSpecificInput.token',
       );
       card = { kind: 'ref', cardRef: usedToken.cardRef, expiry: usedToken.expiry };
-    } else if (input.card) {
+    } else {
+      const c = input.card!;
       card = {
         kind: 'pan',
-        pan: input.card.cardNumber.replace(/[\s-]/g, ''),
-        expiry: input.card.expiryDate,
-        cvv: input.card.cvv,
-        cardholderName: input.card.cardholderName,
+        pan: c.cardNumber.replace(/[\s-]/g, ''),
+        expiry: c.expiryDate,
+        cvv: c.cvv,
+        cardholderName: c.cardholderName,
       };
-    } else {
-      throw fail(
-        'REQUEST_INVALID',
-        {
-          propertyName: 'cardPaymentMethodSpecificInput.card',
-          reason: 'it is missing: send card data or a token',
-        },
-        'cardPaymentMethodSpecificInput.card',
-      );
     }
     const invalid = deps.acquirer.validateCard(card, now);
     if (invalid) throw new ApiFailure(invalid, 'cardPaymentMethodSpecificInput.card');
-    const paymentId = await mintCorePaymentId(deps.db);
-    const outcome = await deps.acquirer.authorise({ card, amount, mode, paymentId, initiator: 'cardholder' });
     const isFirst =
       input.unscheduledCardOnFileRequestor === 'cardholderInitiated' &&
       input.unscheduledCardOnFileSequenceIndicator === 'first';
     const customerRef = req.order.customer?.merchantCustomerId ?? null;
-    const recorded = await recordAuthorisation(deps, {
-      merchantId,
-      orderId: null,
-      newOrder: {
-        customerRef,
-        merchantReference: req.order.references?.merchantReference ?? null,
+    const merchantReference = req.order.references?.merchantReference ?? null;
+    const run = await authorise(
+      deps,
+      {
+        kind: 'AUTHORISE',
+        merchantId,
+        orderId: ctx.newId(),
+        paymentId: await mintCorePaymentId(deps.db),
+        amount,
         currency: amount.currency,
+        mode,
+        cardRef: usedToken?.cardRef ?? null,
+        requestKey,
+        request: {
+          kind: 'AUTHORISE',
+          source: { channel: 'ONLINE', operatorId: null, merchantReference },
+          initiator: 'cardholder',
+          card: journalCard(card),
+          newOrder: { customerRef, merchantReference },
+          fallbackCard: null,
+          cardOnFile: isFirst ? 'first' : (input.unscheduledCardOnFileSequenceIndicator ?? null),
+          cofRequestor: input.unscheduledCardOnFileRequestor ?? null,
+          initiatedByPaymentId: null,
+          usedTokenId: usedToken?.tokenId ?? null,
+          tokenize:
+            input.tokenize && !usedToken
+              ? { tokenId: randomUUID(), customerRef, cardholderName: input.card?.cardholderName ?? null }
+              : null,
+          tokenizeAsked: input.tokenize === true,
+          paymentProductId: input.paymentProductId ?? null,
+        },
       },
-      paymentId,
-      amount,
-      mode,
-      outcome,
-      base: {
-        card: outcome.card
-          ? cardFacts(outcome.card, usedToken?.tokenId ?? null, input.paymentProductId)
-          : null,
-        cardOnFile: isFirst ? 'first' : (input.unscheduledCardOnFileSequenceIndicator ?? null),
-        cofRequestor: input.unscheduledCardOnFileRequestor ?? null,
-        merchantReference: req.order.references?.merchantReference ?? null,
-      },
-      usedToken,
-      tokenize:
-        input.tokenize && !usedToken
-          ? { customerRef, cardholderName: input.card?.cardholderName ?? null }
-          : null,
-    });
-    const creationOutput = input.tokenize
-      ? {
-          token: recorded.newTokenId ?? usedToken?.tokenId ?? undefined,
-          isNewToken: recorded.newTokenId !== null,
-          tokenizationSucceeded: recorded.newTokenId !== null || usedToken !== null,
-        }
-      : {};
-    return paymentAnswer(deps, merchantId, recorded, outcome, creationOutput);
+      card,
+      'cardholder',
+    );
+    return authorisationAnswer(deps, run, 'create');
   };
 
   const get: OnlineHandler = async ({ merchantId, params }) => {
@@ -316,11 +257,14 @@ export function paymentHandlers(deps: OnlineDeps) {
    * A subsequent payment on any payment of the chain (in store or online): charges the card on file of the
    * named payment, or else of the chain's initial payment, as a merchant-initiated charge on the same order.
    */
-  const subsequent: OnlineHandler = async ({ merchantId, params, body }) => {
+  const subsequent: OnlineHandler = async ({ merchantId, params, body, requestKey }) => {
     const named = paymentIdFromPath(params.paymentId);
     const { payment: target, loaded } = await findPayment(deps, merchantId, named);
     const req = parseBody(SubsequentPaymentRequestSchema, body);
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
+    // Before any check: the order already holds what a first run of this request charged.
+    const resumed = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;
+    if (resumed) return authorisationAnswer(deps, { entry: resumed, unsettled: null }, 'subsequent');
     const specific =
       req.subsequentcardPaymentMethodSpecificInput ?? req.subsequentCardPaymentMethodSpecificInput;
     const mode = specific?.authorizationMode ?? 'SALE';
@@ -350,43 +294,45 @@ export function paymentHandlers(deps: OnlineDeps) {
     } as Operation;
     const check = applyOperation(loaded.state, probe);
     if (!check.ok) throw new ApiFailure(check.error, 'order.amountOfMoney');
-    const outcome = await deps.acquirer.authorise({
-      card: { kind: 'ref', cardRef: onFile.card.cardRef, expiry: onFile.card.expiry },
-      amount,
-      mode,
-      paymentId,
-      initiator: 'merchant',
-    });
-    try {
-      const recorded = await recordAuthorisation(deps, {
+    const card: CardInput = { kind: 'ref', cardRef: onFile.card.cardRef, expiry: onFile.card.expiry };
+    // If the order changes between the check and the record (a concurrent charge), the journal releases the
+    // authorisation at the acquirer and the answer is the ledger's refusal.
+    const run = await authorise(
+      deps,
+      {
+        kind: 'AUTHORISE',
         merchantId,
         orderId: loaded.order.orderId,
-        newOrder: null,
         paymentId,
         amount,
+        currency: amount.currency,
         mode,
-        outcome,
-        base: {
-          card: outcome.card
-            ? cardFacts(outcome.card, usedToken?.tokenId ?? null, onFile.card.paymentProductId ?? undefined)
-            : onFile.card,
+        cardRef: onFile.card.cardRef,
+        requestKey,
+        request: {
+          kind: 'AUTHORISE',
+          source: {
+            channel: 'ONLINE',
+            operatorId: null,
+            merchantReference: req.order.references?.merchantReference ?? null,
+          },
+          initiator: 'merchant',
+          card: journalCard(card),
+          newOrder: null,
+          fallbackCard: onFile.card,
           cardOnFile: 'subsequent',
           cofRequestor: 'merchantInitiated',
           initiatedByPaymentId: named,
-          merchantReference: req.order.references?.merchantReference ?? null,
+          usedTokenId: usedToken?.tokenId ?? null,
+          tokenize: null,
+          tokenizeAsked: false,
+          paymentProductId: onFile.card.paymentProductId,
         },
-        usedToken,
-        tokenize: null,
-      });
-      return paymentAnswer(deps, merchantId, recorded, outcome, null);
-    } catch (e) {
-      if (!(e instanceof Refused)) throw e;
-      // The order changed between the check and the record (a concurrent charge): release the authorisation.
-      if (outcome.outcome === 'APPROVED') {
-        await deps.acquirer.cancel({ acquirerReference: outcome.acquirerReference, amount: null });
-      }
-      throw new ApiFailure(e.error, 'order.amountOfMoney');
-    }
+      },
+      card,
+      'merchant',
+    );
+    return authorisationAnswer(deps, run, 'subsequent');
   };
 
   return { create, get, details, subsequent, ...maintenanceHandlers(deps) };

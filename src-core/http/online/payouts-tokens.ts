@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { domainError, maskPan } from '../../../src-shared';
 import { CreatePayoutRequestSchema, CreateTokenRequestSchema } from '../../../src-shared/online-api';
+import { movementOutcome } from '../../journal/outcome';
 import { sendMoneyBack } from '../../ledger/money-back';
 import { appendOperationInTx, Refused } from '../../ledger/service';
 import { selectOperationBySeq } from '../../ledger/store';
@@ -22,28 +23,30 @@ import type { OnlineDeps, OnlineHandler } from './routes';
 import { moneyFromWire, parseBody, parseOperationWireId, payoutResponse } from './wire';
 
 export function payoutHandlers(deps: OnlineDeps) {
-  const create: OnlineHandler = async ({ merchantId, body, credentials }) => {
+  const create: OnlineHandler = async ({ merchantId, body, credentials, requestKey }) => {
     const req = parseBody(CreatePayoutRequestSchema, body);
     const amount = moneyFromWire(req.amountOfMoney, 'amountOfMoney');
     const paymentId = paymentIdFromPath(
       req.omnichannelPayoutSpecificInput.paymentId,
       'omnichannelPayoutSpecificInput.paymentId',
     );
-    const r = await sendMoneyBack(
-      deps.ledger,
-      {
-        merchantId,
-        paymentId,
-        kind: 'PAYOUT',
-        amount,
-        holder: `online:${credentials.keyId}`,
-        channel: 'ONLINE',
-        merchantReference: req.references?.merchantReference ?? null,
-        operatorId: req.omnichannelPayoutSpecificInput.operatorId ?? null,
-      },
-      async ({ payment }) =>
-        deps.acquirer.payout({ cardRef: payment.card?.cardRef ?? null, amount, paymentId }),
-    );
+    // A retry of a payout that reached the acquirer answers from its journal row: never a second payout.
+    const earlier = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;
+    if (earlier) {
+      const a = await movementOutcome(deps.journal, earlier, 'amountOfMoney.amount');
+      return { status: 201, body: payoutResponse(a.stored) };
+    }
+    const r = await sendMoneyBack(deps.journal, {
+      merchantId,
+      paymentId,
+      kind: 'PAYOUT',
+      amount,
+      holder: `online:${credentials.keyId}`,
+      channel: 'ONLINE',
+      merchantReference: req.references?.merchantReference ?? null,
+      operatorId: req.omnichannelPayoutSpecificInput.operatorId ?? null,
+      requestKey,
+    });
     if (!r.ok) {
       const property =
         r.error.code === 'PAYMENT_NOT_FOUND'
@@ -51,7 +54,8 @@ export function payoutHandlers(deps: OnlineDeps) {
           : 'amountOfMoney.amount';
       throw new ApiFailure(r.error, property);
     }
-    return { status: 201, body: payoutResponse(r.value.stored) };
+    const a = await movementOutcome(deps.journal, r.value, 'amountOfMoney.amount');
+    return { status: 201, body: payoutResponse(a.stored) };
   };
 
   const get: OnlineHandler = async ({ merchantId, params }) => {

@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { KeyCredentials } from '../../admin/accounts';
+import type { RequestKey } from '../../journal/entries';
+import type { AcquirerJournal } from '../../journal/journal';
 import type { CoreDeps } from '../../server';
 import { ApiFailure, errorBody, fail } from '../api-error';
 import type { Authenticate } from '../auth';
@@ -14,6 +16,7 @@ import { payoutHandlers, serviceHandlers, tokenHandlers } from './payouts-tokens
 
 export interface OnlineDeps extends CoreDeps {
   authenticate: Authenticate;
+  journal: AcquirerJournal;
 }
 
 export interface OnlineRequest {
@@ -22,6 +25,8 @@ export interface OnlineRequest {
   params: Readonly<Record<string, string>>;
   body: unknown;
   now: Date;
+  /** The idempotence key and request hash of a POST that sent one (ties it to its journal rows). */
+  requestKey: RequestKey | null;
 }
 
 export type OnlineHandler = (r: OnlineRequest) => Promise<ApiAnswer>;
@@ -51,6 +56,11 @@ export async function registerOnlineApi(app: FastifyInstance, deps: OnlineDeps):
           const params = req.params as Record<string, string>;
           const merchantId = params.merchantId ?? '';
           const now = ctx.clock.now();
+          const key = req.headers['x-gcs-idempotence-key'];
+          const requestKey =
+            method === 'POST' && typeof key === 'string'
+              ? { key, hash: requestHash(method, req.raw.url ?? req.url, req.rawBody) }
+              : null;
           const run = async (): Promise<ApiAnswer> => {
             try {
               return await handler({
@@ -59,21 +69,16 @@ export async function registerOnlineApi(app: FastifyInstance, deps: OnlineDeps):
                 params,
                 body: req.body,
                 now,
+                requestKey,
               });
             } catch (e) {
               if (e instanceof ApiFailure) return { status: e.status, body: errorBody(ctx.newId(), e) };
               throw e;
             }
           };
-          const key = req.headers['x-gcs-idempotence-key'];
-          const answer =
-            method === 'POST' && typeof key === 'string'
-              ? await runIdempotent(
-                  deps.db,
-                  { merchantId, key, hash: requestHash(method, req.raw.url ?? req.url, req.rawBody), now },
-                  run,
-                )
-              : await run();
+          const answer = requestKey
+            ? await runIdempotent(deps.db, { merchantId, ...requestKey, now }, run)
+            : await run();
           return send(reply, answer);
         },
       });

@@ -51,6 +51,9 @@ describe('OpenAPI document of the back-office and terminal sync APIs', () => {
         'getReservation',
         'confirmReservation',
         'releaseReservation',
+        'listMoneyExceptions',
+        'getMoneyException',
+        'resolveMoneyException',
       ].sort(),
     );
   });

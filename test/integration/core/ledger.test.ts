@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  domainError,
   formatPaymentId,
   money,
   paymentIdIssuer,
@@ -11,7 +12,10 @@ import {
   type PaymentId,
   type Uuid,
 } from '../../../src-shared';
+import type { Acquirer } from '../../../src-core/acquirer/acquirer';
+import { createSandboxAcquirer } from '../../../src-core/acquirer/sandbox';
 import { migrate, MIGRATIONS } from '../../../src-core/db/migrations';
+import { createAcquirerJournal } from '../../../src-core/journal/journal';
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import { readStoreFeed, storeFeedHead } from '../../../src-core/ledger/feed';
 import { verifyOrderHistory } from '../../../src-core/ledger/store';
@@ -26,6 +30,7 @@ import { createLedgerService, type LedgerService } from '../../../src-core/ledge
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
 
 const EUR = (n: number) => money(n, 'EUR');
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const M = 'M-ledger';
 
 async function seed(t: TestDatabase, ctx: ReturnType<typeof createLedgerContext>) {
@@ -54,6 +59,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
     let terminalSeq = 0;
     const ctx = createLedgerContext();
     const terminalPaymentId = () => formatPaymentId(issuer, terminalSeq++);
+    const journalWith = (acquirer: Acquirer) => createAcquirerJournal({ ledger, acquirer, log: quiet });
 
     beforeAll(async () => {
       t = await openTestDatabase(kind, 20);
@@ -294,29 +300,23 @@ for (const { kind, skip } of DATABASE_KINDS) {
     });
 
     it('two full refunds at once through the lock: exactly one succeeds, the other is locked or exceeds', async () => {
+      // A little acquirer latency widens the window in which both hold their request open.
+      const journal = journalWith(createSandboxAcquirer({ db: t.db, latencyMs: 20 }));
       for (let trial = 0; trial < 5; trial++) {
         const deposit = await storeDeposit(4_000, 4_000);
-        const slowAcquirer = async () => {
-          await new Promise((r) => setTimeout(r, 20));
-          return { ok: true as const, acquirerReference: null };
-        };
         const results = await Promise.all(
           ['online:a', 'terminal:b'].map((holder) =>
-            sendMoneyBack(
-              ledger,
-              {
-                merchantId: M,
-                paymentId: deposit.payment.paymentId,
-                kind: 'REFUND',
-                amount: EUR(4_000),
-                holder,
-                channel: 'ONLINE',
-              },
-              slowAcquirer,
-            ),
+            sendMoneyBack(journal, {
+              merchantId: M,
+              paymentId: deposit.payment.paymentId,
+              kind: 'REFUND',
+              amount: EUR(4_000),
+              holder,
+              channel: 'ONLINE',
+            }),
           ),
         );
-        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.filter((r) => r.ok && r.value.entry.result === 'APPROVED')).toHaveLength(1);
         const failed = results.find((r) => !r.ok);
         expect(['REFUND_ORDER_LOCKED', 'REFUND_EXCEEDS_REFUNDABLE']).toContain(
           failed && !failed.ok ? failed.error.code : '',
@@ -334,37 +334,36 @@ for (const { kind, skip } of DATABASE_KINDS) {
       }
     });
 
-    it('a declined acquirer refund releases the lock and records nothing', async () => {
+    it('a refund the acquirer declines (a stub acquirer: the sandbox never declines refunds) releases the lock and records nothing', async () => {
       const deposit = await storeDeposit(500, 500);
-      const r = await sendMoneyBack(
-        ledger,
-        {
-          merchantId: M,
-          paymentId: deposit.payment.paymentId,
-          kind: 'REFUND',
-          amount: EUR(500),
-          holder: 'online:a',
-          channel: 'ONLINE',
-        },
-        async () => ({ ok: false, error: { code: 'CARD_DECLINED', message: 'declined', params: {} } }),
-      );
-      expect(r.ok ? null : r.error.code).toBe('CARD_DECLINED');
-      const ok = await sendMoneyBack(
-        ledger,
-        {
-          merchantId: M,
-          paymentId: deposit.payment.paymentId,
-          kind: 'REFUND',
-          amount: EUR(500),
-          holder: 'online:a',
-          channel: 'ONLINE',
-        },
-        async () => ({ ok: true, acquirerReference: null }),
-      );
-      expect(ok.ok).toBe(true);
+      const sandbox = createSandboxAcquirer({ db: t.db });
+      const declining = journalWith({
+        ...sandbox,
+        refund: async () => ({ ok: false, error: domainError('CARD_DECLINED') }),
+      });
+      const r = await sendMoneyBack(declining, {
+        merchantId: M,
+        paymentId: deposit.payment.paymentId,
+        kind: 'REFUND',
+        amount: EUR(500),
+        holder: 'online:a',
+        channel: 'ONLINE',
+      });
+      expect(r.ok && r.value.entry.result).toBe('DECLINED');
+      expect(r.ok && r.value.entry.error?.code).toBe('CARD_DECLINED');
+      const ok = await sendMoneyBack(journalWith(sandbox), {
+        merchantId: M,
+        paymentId: deposit.payment.paymentId,
+        kind: 'REFUND',
+        amount: EUR(500),
+        holder: 'online:a',
+        channel: 'ONLINE',
+      });
+      expect(ok.ok && ok.value.entry.result).toBe('APPROVED');
     });
 
     it('a counter refund reservation blocks online refunds until it is confirmed', async () => {
+      const journal = journalWith(createSandboxAcquirer({ db: t.db }));
       const deposit = await storeDeposit(2_500, 2_500);
       const paymentId = deposit.payment.paymentId;
       const reserved = await reserveRefund(ledger, {
@@ -377,11 +376,14 @@ for (const { kind, skip } of DATABASE_KINDS) {
       });
       expect(reserved.ok).toBe(true);
       if (!reserved.ok) return;
-      const online = await sendMoneyBack(
-        ledger,
-        { merchantId: M, paymentId, kind: 'REFUND', amount: EUR(100), holder: 'online:a', channel: 'ONLINE' },
-        async () => ({ ok: true, acquirerReference: null }),
-      );
+      const online = await sendMoneyBack(journal, {
+        merchantId: M,
+        paymentId,
+        kind: 'REFUND',
+        amount: EUR(100),
+        holder: 'online:a',
+        channel: 'ONLINE',
+      });
       expect(online.ok ? null : online.error.code).toBe('REFUND_ORDER_LOCKED');
       const confirmed = await confirmReservedRefund(ledger, {
         merchantId: M,
@@ -391,11 +393,14 @@ for (const { kind, skip } of DATABASE_KINDS) {
         source: { channel: 'IN_STORE', terminalId },
       });
       expect(confirmed.ok && confirmed.value.lockWasHeld).toBe(true);
-      const after = await sendMoneyBack(
-        ledger,
-        { merchantId: M, paymentId, kind: 'REFUND', amount: EUR(1), holder: 'online:a', channel: 'ONLINE' },
-        async () => ({ ok: true, acquirerReference: null }),
-      );
+      const after = await sendMoneyBack(journal, {
+        merchantId: M,
+        paymentId,
+        kind: 'REFUND',
+        amount: EUR(1),
+        holder: 'online:a',
+        channel: 'ONLINE',
+      });
       expect(after.ok ? null : after.error.code).toBe('REFUND_EXCEEDS_REFUNDABLE');
       // A reservation above the refundable amount is refused before any lock is taken.
       const over = await reserveRefund(ledger, {

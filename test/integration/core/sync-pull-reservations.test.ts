@@ -201,7 +201,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
         expect((missing.body as any).errors[0].id).toBe('REFUND_RESERVATION_NOT_FOUND');
       });
 
-      it('an expired reservation releases itself; a late confirmation is still recorded, within the refundable amount', async () => {
+      it('an expired reservation releases itself; a late confirmation is recorded within the refundable amount, beyond it kept as a money exception a manager sees', async () => {
         const sale = await term.sale({ total: 2_000, paid: 2_000 });
         const held = ReservationSchema.parse((await reserve(sale.paymentId, 1_500, { ttlSeconds: 1 })).body);
         await sleep(1_300);
@@ -209,10 +209,36 @@ for (const { kind, skip } of DATABASE_KINDS) {
         expect(state.body).toMatchObject({ state: 'EXPIRED' });
         // Another channel may refund now: the lock lapsed on the database clock.
         expect((await online(sale.paymentId, 1_000)).status).toBe(201);
-        // The counter refunded 1,500 on the card before it noticed: 1,000 is all the ledger still allows.
-        const late = await confirm(held.reservationId, 1_500);
-        expect(late.status).toBe(400);
-        expect((late.body as any).errors[0].id).toBe('REFUND_EXCEEDS_REFUNDABLE');
+        // The counter refunded 1,500 on the card before it noticed: 1,000 is all the ledger still allows, so
+        // the refund is not dropped but kept as a money exception, and the terminal is told so.
+        const operationId = term.newId();
+        const late = await confirm(held.reservationId, 1_500, operationId);
+        expect(late.status, late.text).toBe(409);
+        const error = (late.body as any).errors[0];
+        expect(error).toMatchObject({ id: 'MONEY_MOVED_NOT_RECORDED', retriable: false });
+        expect(error.message).toContain('card terminal');
+        const exceptionId = /money exception ([0-9a-f-]{36})/.exec(error.message)?.[1];
+        expect(exceptionId).toBeDefined();
+        // The terminal sends it again: the same exception, not a second one.
+        const again = await confirm(held.reservationId, 1_500, operationId);
+        expect((again.body as any).errors[0].message).toContain(exceptionId);
+        const listed = await core.raw('GET', `/backoffice/v1/${core.merchantId}/exceptions`);
+        expect(listed.status, listed.text).toBe(200);
+        const mine = (listed.body as any).exceptions.filter((e: any) => e.operationId === operationId);
+        expect(mine).toEqual([
+          expect.objectContaining({
+            exceptionId,
+            source: 'TERMINAL',
+            kind: 'REFUND',
+            paymentId: sale.paymentId,
+            amount: eurMoney(1_500),
+            channel: 'IN_STORE',
+            terminalId: core.terminal.terminalId,
+            reasonCode: 'REFUND_EXCEEDS_REFUNDABLE',
+            state: 'OPEN',
+          }),
+        ]);
+        // A confirmation within what the ledger still allows is recorded, lock or not (the money moved).
         const fits = await confirm(held.reservationId, 1_000);
         expect(fits.status, fits.text).toBe(201);
         expect(fits.body).toMatchObject({

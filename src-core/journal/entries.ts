@@ -1,0 +1,310 @@
+/**
+ * Rows of the write-ahead acquirer journal (`acquirer_journal`, schema v3) and their SQL. A row is written
+ * and committed before the acquirer call it describes; its id is the reference the acquirer receives. These
+ * functions never open a transaction of their own (style.md "Data"); journal.ts decides the boundaries.
+ *
+ * States: PENDING (asked, no answer recorded: in flight, or its process died), UNKNOWN (the acquirer's
+ * answer is not known yet, or it said "time-out"; whatever is known is recorded, e.g. a payment that reads
+ * AUTHORIZATION_REQUESTED), DONE (the answer is recorded in the ledger, or settled otherwise: `result`).
+ */
+import {
+  domainError,
+  money,
+  type AuthorisationMode,
+  type Channel,
+  type CurrencyCode,
+  type DomainError,
+  type ErrorCode,
+  type ErrorParams,
+  type Money,
+  type PaymentId,
+  type Uuid,
+} from '../../src-shared';
+import type { AuthoriseOutcome, MoneyMovementResult } from '../acquirer/acquirer';
+import { toIso, toNullableSafeInteger, toSafeInteger, type Queryable } from '../db/adapter';
+import type { CardFacts } from '../ledger/rows';
+
+export type JournalKind =
+  'AUTHORISE' | 'REBILL' | 'CAPTURE' | 'REVERSAL' | 'CANCEL' | 'REFUND' | 'PAYOUT' | 'RELEASE';
+export type JournalState = 'PENDING' | 'UNKNOWN' | 'DONE';
+/**
+ * APPROVED: recorded in the ledger. DECLINED: the acquirer refused (nothing recorded, or a DECLINE for a
+ * payment). NOT_RECEIVED: the acquirer never got the request. REFUSED: the acquirer approved a charge the
+ * ledger refused, and the authorisation was handed to a RELEASE row. EXCEPTION: money moved that the ledger
+ * refused to record: a money exception for a manager.
+ */
+export type JournalResult = 'APPROVED' | 'DECLINED' | 'NOT_RECEIVED' | 'REFUSED' | 'EXCEPTION';
+
+/** Who asked, recorded with the ledger operation. */
+export interface JournalSource {
+  channel: Channel;
+  operatorId: string | null;
+  merchantReference: string | null;
+}
+
+/** A card as the journal may keep it: masked facts of a card the merchant sent, or a stored reference. */
+export type JournalCard =
+  | { kind: 'pan'; brand: string; bin: string; last4: string; expiry: string }
+  | { kind: 'ref'; cardRef: string; expiry: string | null };
+
+/** Everything needed to record the answer later, by any process (the reconciler). Never a PAN or CVV. */
+export type JournalRequest =
+  | {
+      kind: 'AUTHORISE';
+      source: JournalSource;
+      initiator: 'cardholder' | 'merchant';
+      card: JournalCard;
+      /** A payment that opens a new order (create payment); null for a subsequent payment. */
+      newOrder: { customerRef: string | null; merchantReference: string | null } | null;
+      /** Card facts to keep when the acquirer returns none (the stored card of a subsequent payment). */
+      fallbackCard: CardFacts | null;
+      cardOnFile: 'first' | 'subsequent' | null;
+      cofRequestor: 'cardholderInitiated' | 'merchantInitiated' | null;
+      initiatedByPaymentId: PaymentId | null;
+      usedTokenId: string | null;
+      /** Store the card as a new token (minted id) when approved. */
+      tokenize: { tokenId: string; customerRef: string | null; cardholderName: string | null } | null;
+      /** The merchant asked for tokenisation (answered in `creationOutput`, with a token used or made). */
+      tokenizeAsked: boolean;
+      paymentProductId: number | null;
+    }
+  | { kind: 'REBILL'; source: JournalSource; cardRef: string; expiry: string | null }
+  | { kind: 'CAPTURE'; source: JournalSource; acquirerReference: string | null; isFinal: boolean }
+  | { kind: 'REVERSAL'; source: JournalSource; acquirerReference: string | null }
+  | { kind: 'CANCEL'; source: JournalSource; acquirerReference: string | null; lockId: Uuid }
+  | { kind: 'REFUND' | 'PAYOUT'; source: JournalSource; cardRef: string | null; lockId: Uuid }
+  | { kind: 'RELEASE'; source: JournalSource; acquirerReference: string | null; releases: Uuid };
+
+/** The acquirer's answer as the journal keeps it (card facts only, never a PAN). */
+export type AcquirerAnswer =
+  | { type: 'AUTHORISATION'; outcome: AuthoriseOutcome }
+  | { type: 'MOVEMENT'; result: MoneyMovementResult }
+  | { type: 'NOT_RECEIVED' }
+  /** No answer: the call failed, the acquirer is unreachable, or it is still working on it. */
+  | { type: 'NO_ANSWER'; reason: string };
+
+/** The idempotence key and request hash of the API request that wrote the row. */
+export interface RequestKey {
+  key: string;
+  hash: string;
+}
+
+export interface JournalIntent {
+  kind: JournalKind;
+  merchantId: string;
+  orderId: Uuid;
+  paymentId: PaymentId;
+  amount: Money | null;
+  currency: CurrencyCode;
+  mode: AuthorisationMode | null;
+  cardRef: string | null;
+  request: JournalRequest;
+  requestKey: RequestKey | null;
+}
+
+export interface JournalEntry extends JournalIntent {
+  id: Uuid;
+  state: JournalState;
+  result: JournalResult | null;
+  answer: AcquirerAnswer | null;
+  error: DomainError | null;
+  exceptionId: Uuid | null;
+  attempts: number;
+  createdAt: string;
+  closedAt: string | null;
+  /** Age by the database clock when the row was read (every process agrees on it). */
+  ageMs: number;
+}
+
+interface EntryRow {
+  id: string;
+  kind: string;
+  merchant_id: string;
+  order_id: string;
+  payment_id: string;
+  amount_minor: string | number | null;
+  currency: string;
+  mode: string | null;
+  card_ref: string | null;
+  request: string;
+  request_key: string | null;
+  request_hash: string | null;
+  state: string;
+  result: string | null;
+  answer: string | null;
+  error: string | null;
+  exception_id: string | null;
+  attempts: number;
+  created_at: Date | string;
+  closed_at: Date | string | null;
+  age_ms: string | number;
+}
+
+const COLUMNS =
+  'id, kind, merchant_id, order_id, payment_id, amount_minor, currency, mode, card_ref, request, request_key, ' +
+  'request_hash, state, result, answer, error, exception_id, attempts, created_at, closed_at, ' +
+  'floor(extract(epoch FROM statement_timestamp() - created_at) * 1000)::bigint AS age_ms';
+
+function rowToEntry(row: EntryRow): JournalEntry {
+  const currency = row.currency as CurrencyCode;
+  const amountMinor = toNullableSafeInteger(row.amount_minor, 'acquirer_journal.amount_minor');
+  const error = row.error ? (JSON.parse(row.error) as { code: ErrorCode; params: ErrorParams }) : null;
+  return {
+    id: row.id as Uuid,
+    kind: row.kind as JournalKind,
+    merchantId: row.merchant_id,
+    orderId: row.order_id as Uuid,
+    paymentId: row.payment_id as PaymentId,
+    amount: amountMinor === null ? null : money(amountMinor, currency),
+    currency,
+    mode: row.mode as AuthorisationMode | null,
+    cardRef: row.card_ref,
+    request: JSON.parse(row.request) as JournalRequest,
+    requestKey: row.request_key && row.request_hash ? { key: row.request_key, hash: row.request_hash } : null,
+    state: row.state as JournalState,
+    result: row.result as JournalResult | null,
+    answer: row.answer ? (JSON.parse(row.answer) as AcquirerAnswer) : null,
+    error: error ? domainError(error.code, error.params) : null,
+    exceptionId: row.exception_id as Uuid | null,
+    attempts: row.attempts,
+    createdAt: toIso(row.created_at, 'acquirer_journal.created_at'),
+    closedAt: row.closed_at === null ? null : toIso(row.closed_at, 'acquirer_journal.closed_at'),
+    ageMs: toSafeInteger(row.age_ms, 'age_ms'),
+  };
+}
+
+const errorJson = (e: DomainError | null) => (e ? JSON.stringify({ code: e.code, params: e.params }) : null);
+
+/** Writes a PENDING row (its own statement, committed before the acquirer is called). */
+export async function insertEntry(q: Queryable, id: Uuid, i: JournalIntent): Promise<JournalEntry> {
+  const rows = await q.query<EntryRow>(
+    `INSERT INTO acquirer_journal (id, kind, merchant_id, order_id, payment_id, amount_minor, currency, mode,
+       card_ref, request, request_key, request_hash, state)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'PENDING')
+     RETURNING ${COLUMNS}`,
+    [
+      id,
+      i.kind,
+      i.merchantId,
+      i.orderId,
+      i.paymentId,
+      i.amount?.amountMinor ?? null,
+      i.currency,
+      i.mode,
+      i.cardRef,
+      JSON.stringify(i.request),
+      i.requestKey?.key ?? null,
+      i.requestKey?.hash ?? null,
+    ],
+  );
+  return rowToEntry(rows[0] as EntryRow);
+}
+
+export async function selectEntry(q: Queryable, id: string, forUpdate = false): Promise<JournalEntry | null> {
+  const rows = await q.query<EntryRow>(
+    `SELECT ${COLUMNS} FROM acquirer_journal WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0] ? rowToEntry(rows[0]) : null;
+}
+
+/** Closes an open row; false when it was closed already (another process settled it first). */
+export async function closeEntryInTx(
+  tx: Queryable,
+  id: string,
+  close: {
+    result: JournalResult;
+    answer: AcquirerAnswer;
+    error?: DomainError | null;
+    exceptionId?: Uuid | null;
+  },
+): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE acquirer_journal SET state = 'DONE', result = $2, answer = $3, error = $4, exception_id = $5,
+       closed_at = statement_timestamp()
+     WHERE id = $1 AND state <> 'DONE' RETURNING id`,
+    [
+      id,
+      close.result,
+      JSON.stringify(close.answer),
+      errorJson(close.error ?? null),
+      close.exceptionId ?? null,
+    ],
+  );
+  return rows.length > 0;
+}
+
+/** Keeps the row open as UNKNOWN (what is known is recorded; the reconciler asks again). */
+export async function markUnknownInTx(tx: Queryable, id: string, answer: AcquirerAnswer): Promise<void> {
+  await tx.query(
+    `UPDATE acquirer_journal SET state = 'UNKNOWN', answer = $2 WHERE id = $1 AND state <> 'DONE'`,
+    [id, JSON.stringify(answer)],
+  );
+}
+
+/** Counts an inquiry (for people reading the table: how often it was asked about, and when last). */
+export async function noteInquiry(q: Queryable, id: string): Promise<void> {
+  await q.query(
+    `UPDATE acquirer_journal SET attempts = attempts + 1, checked_at = statement_timestamp() WHERE id = $1`,
+    [id],
+  );
+}
+
+/**
+ * The newest row an API request with this idempotence key and body wrote, within the key's retention: a
+ * retry of that request resumes it instead of calling the acquirer again.
+ */
+export async function selectEntryForRequest(
+  q: Queryable,
+  merchantId: string,
+  key: RequestKey,
+  retentionMs: number,
+): Promise<JournalEntry | null> {
+  const rows = await q.query<EntryRow>(
+    `SELECT ${COLUMNS} FROM acquirer_journal
+     WHERE merchant_id = $1 AND request_key = $2 AND request_hash = $3 AND kind <> 'RELEASE'
+       AND created_at > statement_timestamp() - make_interval(secs => $4::double precision / 1000)
+     ORDER BY created_at DESC LIMIT 1`,
+    [merchantId, key.key, key.hash, retentionMs],
+  );
+  return rows[0] ? rowToEntry(rows[0]) : null;
+}
+
+/** Open rows of a payment (a payment read while its outcome is unknown). */
+export async function selectOpenEntriesOfPayment(
+  q: Queryable,
+  merchantId: string,
+  paymentId: string,
+): Promise<JournalEntry[]> {
+  const rows = await q.query<EntryRow>(
+    `SELECT ${COLUMNS} FROM acquirer_journal
+     WHERE payment_id = $1 AND merchant_id = $2 AND state <> 'DONE' ORDER BY created_at`,
+    [paymentId, merchantId],
+  );
+  return rows.map(rowToEntry);
+}
+
+/**
+ * Rows due for reconciliation: UNKNOWN ones (nobody is waiting on the acquirer for them), and PENDING ones
+ * older than the grace period (longer than any request takes, so their process is gone). Least recently
+ * asked about first, so rows the acquirer cannot answer yet never starve the others of a pass.
+ */
+export async function selectDueEntries(
+  q: Queryable,
+  graceMs: number,
+  limit: number,
+): Promise<JournalEntry[]> {
+  const rows = await q.query<EntryRow>(
+    `SELECT ${COLUMNS} FROM acquirer_journal
+     WHERE state <> 'DONE' AND (state = 'UNKNOWN'
+       OR created_at <= statement_timestamp() - make_interval(secs => $1::double precision / 1000))
+     ORDER BY coalesce(checked_at, created_at), created_at LIMIT $2`,
+    [graceMs, limit],
+  );
+  return rows.map(rowToEntry);
+}
+
+/** Open rows of an order that send money back (refund, payout, void): they hold the order's refund lock. */
+export const OPEN_MONEY_BACK_SQL = (orderIdExpr: string) =>
+  `EXISTS (SELECT 1 FROM acquirer_journal j WHERE j.order_id = ${orderIdExpr} AND j.state <> 'DONE'
+     AND j.kind IN ('REFUND', 'PAYOUT', 'CANCEL'))`;

@@ -1,0 +1,427 @@
+/**
+ * The write-ahead acquirer journal: every acquirer call that moves or reserves money goes through `run`:
+ *
+ *   1. commit a journal row (PENDING) saying what is asked; its id is the reference the acquirer receives;
+ *   2. call the acquirer with that reference (outside any transaction);
+ *   3. record the answer in the ledger AND close the row, in one transaction (`settle`).
+ *
+ * A crash or a database failure between 2 and 3 leaves the row PENDING; the reconciler (reconcile.ts) asks
+ * the acquirer about the reference later and records the answer exactly once: `settle` locks the row and
+ * does nothing if another process closed it first, and the ledger operation carries the row's id. A retry of
+ * the API request with the same idempotence key finds its row (`resume`) instead of calling the acquirer
+ * again. Money the acquirer moved but the ledger refuses is never dropped: an approved charge is released
+ * at the acquirer (a RELEASE row), anything else becomes a money exception for a manager.
+ */
+import type { DomainError, Uuid } from '../../src-shared';
+import type { Acquirer, Inquiry } from '../acquirer/acquirer';
+import type { Queryable } from '../db/adapter';
+import { IDEMPOTENCE_RETENTION_MS } from '../http/idempotence';
+import { releaseRefundLock } from '../ledger/refund-lock';
+import {
+  loadOrderInTx,
+  Refused,
+  resolveUnknownPaymentInTx,
+  type Appended,
+  type LedgerService,
+} from '../ledger/service';
+import { selectOperation, selectPayment } from '../ledger/store';
+import {
+  closeEntryInTx,
+  insertEntry,
+  markUnknownInTx,
+  noteInquiry,
+  selectDueEntries,
+  selectEntry,
+  selectEntryForRequest,
+  selectOpenEntriesOfPayment,
+  type AcquirerAnswer,
+  type JournalEntry,
+  type JournalIntent,
+  type RequestKey,
+} from './entries';
+import { recordMoneyException } from './exceptions';
+import { recordAnswerInTx } from './record';
+
+/** Structured logs (pino's shape); never card data. */
+export interface JournalLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Longer than any request takes (acquirer time-out, refund-lock TTL of 60 s), so a PENDING row this old is orphaned. */
+export const DEFAULT_RECONCILE_GRACE_MS = 120_000;
+
+export interface JournalOptions {
+  /** PENDING rows younger than this are left alone: their request may still be running in some process. */
+  graceMs?: number;
+  /**
+   * TEST ONLY (wired from COUNTER_TEST_ONLY_PAUSE_AFTER_ACQUIRER in main.ts): runs after the acquirer
+   * answered and before the answer is recorded, so a test can kill the process exactly there.
+   */
+  afterAcquirerAnswer?: (entry: JournalEntry, answer: AcquirerAnswer, log: JournalLog) => Promise<void>;
+}
+
+export interface RunResult {
+  /** The row as it stands after the call: DONE, UNKNOWN, or still PENDING when recording failed. */
+  entry: JournalEntry;
+  /** The ledger operation this call recorded (movements and rebills), when it recorded one. */
+  appended: Appended | null;
+  /** RECORDING_FAILED: the acquirer answered but the ledger write failed; reconciliation will record it. */
+  unsettled: 'RECORDING_FAILED' | null;
+}
+
+export interface ReconcileReport {
+  checked: number;
+  closed: number;
+  stillOpen: number;
+  failed: number;
+}
+
+export interface AcquirerJournal {
+  readonly ledger: LedgerService;
+  readonly acquirer: Acquirer;
+  readonly graceMs: number;
+  /** Journal → acquirer call (`send` gets the reference) → record and close. */
+  run(intent: JournalIntent, send: (reference: string) => Promise<AcquirerAnswer>): Promise<RunResult>;
+  /**
+   * The row an earlier run of this very API request wrote (same idempotence key and body), settled now if it
+   * is open; null when there is none or the acquirer never received it (run the request afresh).
+   */
+  resume(merchantId: string, key: RequestKey): Promise<JournalEntry | null>;
+  /** Asks the acquirer about an open row and records the answer (exactly once across processes). */
+  reconcile(entry: JournalEntry, options?: { freeRequestClaim?: boolean }): Promise<JournalEntry>;
+  /** UNKNOWN rows and PENDING rows past the grace period, oldest first. */
+  reconcileDue(limit?: number): Promise<ReconcileReport>;
+  /** A payment being read whose outcome is not recorded yet: reconcile its rows that are due. */
+  reconcilePayment(merchantId: string, paymentId: string): Promise<void>;
+  /** The ledger operation an APPROVED row recorded, with its order. */
+  recordedOperation(entry: JournalEntry): Promise<Appended | null>;
+}
+
+export function inquiryAnswer(inquiry: Inquiry): AcquirerAnswer {
+  switch (inquiry.state) {
+    case 'NOT_RECEIVED':
+      return { type: 'NOT_RECEIVED' };
+    case 'IN_PROGRESS':
+      return { type: 'NO_ANSWER', reason: 'the acquirer is still processing it' };
+    case 'AUTHORISATION':
+      return { type: 'AUTHORISATION', outcome: inquiry.outcome };
+    case 'MOVEMENT':
+      return { type: 'MOVEMENT', result: inquiry.result };
+  }
+}
+
+export function createAcquirerJournal(
+  deps: { ledger: LedgerService; acquirer: Acquirer; log: JournalLog },
+  options: JournalOptions = {},
+): AcquirerJournal {
+  const { ledger, acquirer, log } = deps;
+  const { db, ctx } = ledger;
+  const graceMs = options.graceMs ?? DEFAULT_RECONCILE_GRACE_MS;
+
+  /** Records the answer and closes the row in one transaction; a ledger refusal comes back as a value. */
+  async function recordAndClose(
+    id: Uuid,
+    answer: AcquirerAnswer,
+    graceOver: boolean,
+  ): Promise<{ entry: JournalEntry; appended: Appended | null } | { refusal: DomainError }> {
+    try {
+      return await db.transaction(async (tx) => {
+        const entry = await selectEntry(tx, id, true);
+        if (!entry) throw new Error(`journal row ${id} vanished`);
+        // Another process (a reconciler, the original request) settled it first: nothing more to record.
+        if (entry.state === 'DONE') return { entry, appended: null };
+        const recording = await recordAnswerInTx(tx, ctx, entry, answer, graceOver);
+        if (recording.kind === 'unknown') {
+          await markUnknownInTx(tx, id, answer);
+          return { entry: { ...entry, state: 'UNKNOWN' as const, answer }, appended: null };
+        }
+        await closeEntryInTx(tx, id, { result: recording.result, answer, error: recording.error });
+        return {
+          entry: {
+            ...entry,
+            state: 'DONE' as const,
+            result: recording.result,
+            answer,
+            error: recording.error,
+          },
+          appended: recording.appended,
+        };
+      });
+    } catch (e) {
+      if (e instanceof Refused) return { refusal: e.error };
+      throw e;
+    }
+  }
+
+  /**
+   * The ledger refused an answer (the order changed since the check). An approved charge is released at the
+   * acquirer (new RELEASE row, sent after commit); a declined one is closed; money that moved anyway (a
+   * refund, a capture …) becomes a money exception. The row is closed in the same transaction.
+   */
+  async function settleRefusal(
+    id: Uuid,
+    answer: AcquirerAnswer,
+    refusal: DomainError,
+  ): Promise<{ entry: JournalEntry; release: JournalEntry | null }> {
+    const settled = await db.transaction(async (tx) => {
+      const entry = await selectEntry(tx, id, true);
+      if (!entry) throw new Error(`journal row ${id} vanished`);
+      if (entry.state === 'DONE') return { entry, release: null };
+      const approvedCharge =
+        answer.type === 'AUTHORISATION' &&
+        answer.outcome.outcome === 'APPROVED' &&
+        (entry.kind === 'AUTHORISE' || entry.kind === 'REBILL');
+      if (approvedCharge) {
+        await declineUnknownPayment(tx, entry, refusal);
+        const release = await insertEntry(tx, ctx.newId(), {
+          kind: 'RELEASE',
+          merchantId: entry.merchantId,
+          orderId: entry.orderId,
+          paymentId: entry.paymentId,
+          amount: null,
+          currency: entry.currency,
+          mode: null,
+          cardRef: null,
+          requestKey: null,
+          request: {
+            kind: 'RELEASE',
+            source: entry.request.source,
+            acquirerReference: answer.outcome.acquirerReference,
+            releases: entry.id,
+          },
+        });
+        await closeEntryInTx(tx, id, { result: 'REFUSED', answer, error: refusal });
+        return {
+          entry: { ...entry, state: 'DONE' as const, result: 'REFUSED' as const, error: refusal },
+          release,
+        };
+      }
+      if (answer.type === 'AUTHORISATION' && entry.kind !== 'RELEASE') {
+        // A decline the ledger could not record as a DECLINE: nothing moved.
+        await closeEntryInTx(tx, id, { result: 'REFUSED', answer, error: refusal });
+        return {
+          entry: { ...entry, state: 'DONE' as const, result: 'REFUSED' as const, error: refusal },
+          release: null,
+        };
+      }
+      const released =
+        entry.request.kind === 'RELEASE' ? await selectEntry(tx, entry.request.releases) : null;
+      const exception = await recordMoneyException(tx, ctx.newId(), {
+        merchantId: entry.merchantId,
+        dedupeKey: `journal:${entry.id}`,
+        source: 'ACQUIRER',
+        kind: entry.kind,
+        orderId: entry.orderId,
+        paymentId: entry.paymentId,
+        amount: entry.amount ?? released?.amount ?? null,
+        currency: entry.currency,
+        channel: entry.request.source.channel,
+        terminalId: null,
+        journalId: entry.id,
+        operationId: null,
+        reason: refusal,
+        occurredAt: ctx.clock.now(),
+      });
+      if ('lockId' in entry.request) await releaseRefundLock(tx, { lockId: entry.request.lockId });
+      await closeEntryInTx(tx, id, {
+        result: 'EXCEPTION',
+        answer,
+        error: refusal,
+        exceptionId: exception.id,
+      });
+      log.warn(
+        {
+          exceptionId: exception.id,
+          journalId: entry.id,
+          kind: entry.kind,
+          paymentId: entry.paymentId,
+          amountMinor: exception.amount?.amountMinor ?? null,
+          currency: entry.currency,
+          reason: refusal.code,
+        },
+        'money moved at the acquirer that the ledger refused: money exception recorded for a manager',
+      );
+      return {
+        entry: {
+          ...entry,
+          state: 'DONE' as const,
+          result: 'EXCEPTION' as const,
+          error: refusal,
+          exceptionId: exception.id,
+        },
+        release: null,
+      };
+    });
+    return settled;
+  }
+
+  /**
+   * A payment shown as pending (AUTHORIZATION_REQUESTED) whose late approval the ledger refused: it is
+   * released at the acquirer, so it reads REJECTED with the ledger's reason instead of pending forever.
+   */
+  async function declineUnknownPayment(tx: Queryable, entry: JournalEntry, refusal: DomainError) {
+    if (entry.kind !== 'AUTHORISE' || !entry.amount) return;
+    const payment = await selectPayment(tx, entry.merchantId, entry.paymentId);
+    if (payment?.outcome !== 'UNKNOWN') return;
+    const r = await resolveUnknownPaymentInTx(tx, ctx, {
+      merchantId: entry.merchantId,
+      paymentId: entry.paymentId,
+      operationId: entry.id,
+      opening: { kind: 'DECLINE', amount: entry.amount, reason: refusal.code },
+    });
+    if (!r.ok) log.warn({ journalId: entry.id, reason: r.error.code }, 'a refused payment stays pending');
+  }
+
+  async function sendRelease(release: JournalEntry): Promise<AcquirerAnswer> {
+    if (release.request.kind !== 'RELEASE') throw new Error(`journal row ${release.id} is not a release`);
+    try {
+      const result = await acquirer.cancel({
+        reference: release.id,
+        acquirerReference: release.request.acquirerReference,
+        amount: null,
+      });
+      return { type: 'MOVEMENT', result };
+    } catch (e) {
+      log.error(
+        { err: e, journalId: release.id },
+        'releasing an authorisation failed; reconciliation retries',
+      );
+      return { type: 'NO_ANSWER', reason: 'the acquirer call failed' };
+    }
+  }
+
+  /** Record and close, settle a refusal, and send a release if one is due. */
+  async function settle(
+    id: Uuid,
+    answer: AcquirerAnswer,
+    graceOver: boolean,
+  ): Promise<{ entry: JournalEntry; appended: Appended | null }> {
+    const recorded = await recordAndClose(id, answer, graceOver);
+    if (!('refusal' in recorded)) return recorded;
+    const refused = await settleRefusal(id, answer, recorded.refusal);
+    if (refused.release) {
+      const released = await sendRelease(refused.release);
+      await settle(refused.release.id, released, false);
+    }
+    return { entry: refused.entry, appended: null };
+  }
+
+  async function freeRequestClaim(entry: JournalEntry): Promise<void> {
+    if (!entry.requestKey) return;
+    // The request that wrote this row never answered (its process died): let a retry with the same key run
+    // now (it resumes from this row) instead of answering "in progress" until the claim is abandoned.
+    await db.query(
+      `DELETE FROM idempotence_keys WHERE merchant_id = $1 AND key = $2 AND request_hash = $3
+         AND state = 'IN_PROGRESS'`,
+      [entry.merchantId, entry.requestKey.key, entry.requestKey.hash],
+    );
+  }
+
+  const journal: AcquirerJournal = {
+    ledger,
+    acquirer,
+    graceMs,
+
+    async run(intent, send) {
+      const entry = await insertEntry(db, ctx.newId(), intent);
+      let answer: AcquirerAnswer;
+      try {
+        answer = await send(entry.id);
+      } catch (e) {
+        log.error(
+          { err: e, journalId: entry.id, kind: entry.kind, paymentId: entry.paymentId },
+          'acquirer call failed: outcome unknown, kept for reconciliation',
+        );
+        answer = { type: 'NO_ANSWER', reason: 'the acquirer call failed' };
+      }
+      await options.afterAcquirerAnswer?.(entry, answer, log);
+      try {
+        const settled = await settle(entry.id, answer, false);
+        return { entry: settled.entry, appended: settled.appended, unsettled: null };
+      } catch (e) {
+        log.error(
+          { err: e, journalId: entry.id, kind: entry.kind, paymentId: entry.paymentId },
+          'recording the acquirer answer failed: the journal row stays PENDING for reconciliation',
+        );
+        return { entry, appended: null, unsettled: 'RECORDING_FAILED' };
+      }
+    },
+
+    async resume(merchantId, key) {
+      const found = await selectEntryForRequest(db, merchantId, key, IDEMPOTENCE_RETENTION_MS);
+      if (!found) return null;
+      // We hold the request's idempotence claim, so no other run of this request is calling the acquirer.
+      const entry =
+        found.state === 'DONE' ? found : await journal.reconcile(found, { freeRequestClaim: false });
+      return entry.result === 'NOT_RECEIVED' ? null : entry;
+    },
+
+    async reconcile(entry, opts = {}) {
+      if (entry.state === 'DONE') return entry;
+      await noteInquiry(db, entry.id);
+      let answer: AcquirerAnswer;
+      if (entry.kind === 'RELEASE') {
+        // A release is ours to finish, not only to find out about: send it again (same reference, so the
+        // acquirer carries it out once).
+        answer = await sendRelease(entry);
+      } else {
+        try {
+          answer = inquiryAnswer(await acquirer.inquire(entry.id));
+        } catch (e) {
+          log.warn({ err: e, journalId: entry.id }, 'the acquirer could not be asked about a journal row');
+          answer = { type: 'NO_ANSWER', reason: 'the acquirer could not be asked' };
+        }
+      }
+      const settled = await settle(entry.id, answer, entry.ageMs >= graceMs);
+      if (opts.freeRequestClaim !== false) await freeRequestClaim(settled.entry);
+      if (settled.entry.state === 'DONE') {
+        log.info(
+          {
+            journalId: entry.id,
+            kind: entry.kind,
+            paymentId: entry.paymentId,
+            result: settled.entry.result,
+          },
+          'journal row reconciled',
+        );
+      }
+      return settled.entry;
+    },
+
+    async reconcileDue(limit = 200) {
+      const due = await selectDueEntries(db, graceMs, limit);
+      const report: ReconcileReport = { checked: due.length, closed: 0, stillOpen: 0, failed: 0 };
+      for (const entry of due) {
+        try {
+          const after = await journal.reconcile(entry);
+          if (after.state === 'DONE') report.closed++;
+          else report.stillOpen++;
+        } catch (e) {
+          report.failed++;
+          log.error({ err: e, journalId: entry.id }, 'reconciling a journal row failed; it stays open');
+        }
+      }
+      return report;
+    },
+
+    async reconcilePayment(merchantId, paymentId) {
+      const open = await selectOpenEntriesOfPayment(db, merchantId, paymentId);
+      for (const entry of open) {
+        if (entry.state === 'UNKNOWN' || entry.ageMs >= graceMs) await journal.reconcile(entry);
+      }
+    },
+
+    async recordedOperation(entry) {
+      if (entry.result !== 'APPROVED') return null;
+      const stored = await selectOperation(db, entry.merchantId, entry.id);
+      if (!stored) return null;
+      const loaded = await loadOrderInTx(db, entry.merchantId, stored.orderId);
+      const payment = loaded?.payments.find((p) => p.paymentId === stored.operation.paymentId);
+      if (!loaded || !payment) throw new Error(`operation ${entry.id} without its order`);
+      return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true };
+    },
+  };
+  return journal;
+}

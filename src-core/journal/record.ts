@@ -1,0 +1,349 @@
+/**
+ * Records an acquirer's answer in the ledger, for one journal row, inside the caller's transaction (the one
+ * that also closes the row). The same code runs for the request that called the acquirer and for the
+ * reconciler that asked about it later, so an answer is recorded the same way whoever records it; the ledger
+ * operation carries the row's id as its operation id, so recording it twice is impossible even by mistake.
+ *
+ * A refusal by the ledger of an answer that moved money throws `Refused`: the caller rolls back and settles
+ * it (journal.ts: a release of the authorisation, or a money exception).
+ */
+import { domainError, type DomainError, type OperationBody } from '../../src-shared';
+import { cardFacts } from '../acquirer/card-facts';
+import type { AuthoriseOutcome } from '../acquirer/acquirer';
+import type { Queryable } from '../db/adapter';
+import type { LedgerContext } from '../ledger/context';
+import { completeRefundLockInTx, releaseRefundLock } from '../ledger/refund-lock';
+import type { CardFacts } from '../ledger/rows';
+import {
+  appendOperationInTx,
+  createOrderInTx,
+  openPaymentInTx,
+  recordUnknownPaymentInTx,
+  Refused,
+  resolveUnknownPaymentInTx,
+  type Appended,
+} from '../ledger/service';
+import { selectOrder, selectPayment } from '../ledger/store';
+import { insertToken, insertTokenEvent } from '../ledger/tokens';
+import type { AcquirerAnswer, JournalEntry, JournalRequest } from './entries';
+
+/** What recording decided for the row: close it with a result, or keep it open as UNKNOWN. */
+export type Recording =
+  | {
+      kind: 'close';
+      result: 'APPROVED' | 'DECLINED' | 'NOT_RECEIVED';
+      error: DomainError | null;
+      appended: Appended | null;
+    }
+  | { kind: 'unknown' };
+
+type Final = Exclude<AuthoriseOutcome, { outcome: 'UNKNOWN' }>;
+type Classified =
+  | { is: 'unknown'; card: AuthoriseOutcome['card']; acquirerReference: string | null }
+  | { is: 'notReceived' }
+  | { is: 'authorisation'; outcome: Final }
+  | { is: 'movement'; answer: Extract<AcquirerAnswer, { type: 'MOVEMENT' }>['result'] };
+
+/**
+ * NOT_RECEIVED is final only once the row is older than the grace period: before that the request may still
+ * be on its way to the acquirer (a call that failed on our side), and calling it "nothing happened" could
+ * leave a charge unrecorded when it lands.
+ */
+function classify(answer: AcquirerAnswer, graceOver: boolean): Classified {
+  switch (answer.type) {
+    case 'NO_ANSWER':
+      return { is: 'unknown', card: null, acquirerReference: null };
+    case 'NOT_RECEIVED':
+      return graceOver ? { is: 'notReceived' } : { is: 'unknown', card: null, acquirerReference: null };
+    case 'AUTHORISATION':
+      return answer.outcome.outcome === 'UNKNOWN'
+        ? { is: 'unknown', card: answer.outcome.card, acquirerReference: answer.outcome.acquirerReference }
+        : { is: 'authorisation', outcome: answer.outcome };
+    case 'MOVEMENT':
+      return { is: 'movement', answer: answer.result };
+  }
+}
+
+const close = (
+  result: 'APPROVED' | 'DECLINED' | 'NOT_RECEIVED',
+  error: DomainError | null = null,
+  appended: Appended | null = null,
+): Recording => ({ kind: 'close', result, error, appended });
+
+function mismatch(entry: JournalEntry, answer: AcquirerAnswer): never {
+  throw new Error(`journal row ${entry.id} (${entry.kind}) got a ${answer.type} answer`);
+}
+
+export async function recordAnswerInTx(
+  tx: Queryable,
+  ctx: LedgerContext,
+  entry: JournalEntry,
+  answer: AcquirerAnswer,
+  graceOver: boolean,
+): Promise<Recording> {
+  const c = classify(answer, graceOver);
+  const request = entry.request;
+  switch (request.kind) {
+    case 'AUTHORISE':
+      if (c.is === 'movement') mismatch(entry, answer);
+      return recordAuthorisation(tx, ctx, entry, request, c);
+    case 'REBILL': {
+      if (c.is === 'movement') mismatch(entry, answer);
+      if (c.is === 'unknown') return { kind: 'unknown' };
+      if (c.is === 'notReceived') return close('NOT_RECEIVED');
+      if (c.outcome.outcome === 'DECLINED') {
+        return close('DECLINED', domainError(c.outcome.reason, { reason: 'declined by the acquirer' }));
+      }
+      return close(
+        'APPROVED',
+        null,
+        await append(tx, ctx, entry, { kind: 'REBILL', amount: amountOf(entry) }),
+      );
+    }
+    case 'RELEASE':
+      if (c.is === 'authorisation') mismatch(entry, answer);
+      if (c.is !== 'movement') return { kind: 'unknown' };
+      if (!c.answer.ok) throw new Refused(c.answer.error);
+      return close('APPROVED');
+    default:
+      return recordMovement(tx, ctx, entry, request, c, answer);
+  }
+}
+
+const amountOf = (entry: JournalEntry) => {
+  if (!entry.amount) throw new Error(`journal row ${entry.id} (${entry.kind}) has no amount`);
+  return entry.amount;
+};
+
+async function append(tx: Queryable, ctx: LedgerContext, entry: JournalEntry, body: AppendBody) {
+  const r = await appendOperationInTx(tx, ctx, {
+    ...entry.request.source,
+    merchantId: entry.merchantId,
+    paymentId: entry.paymentId,
+    operationId: entry.id,
+    freshIds: true,
+    body,
+  });
+  if (!r.ok) throw new Refused(r.error);
+  return r.value;
+}
+
+type AppendBody = Exclude<OperationBody, { kind: 'SALE' | 'AUTHORISATION' | 'DECLINE' }>;
+
+async function recordMovement(
+  tx: Queryable,
+  ctx: LedgerContext,
+  entry: JournalEntry,
+  request: Extract<JournalRequest, { kind: 'CAPTURE' | 'REVERSAL' | 'CANCEL' | 'REFUND' | 'PAYOUT' }>,
+  c: Classified,
+  answer: AcquirerAnswer,
+): Promise<Recording> {
+  if (c.is === 'authorisation') mismatch(entry, answer);
+  // While the outcome is unknown the lock row stays (and the open row holds the order even after it expires).
+  if (c.is === 'unknown') return { kind: 'unknown' };
+  const lockId = 'lockId' in request ? request.lockId : null;
+  const giveUpLock = async () => {
+    if (lockId) await releaseRefundLock(tx, { lockId });
+  };
+  if (c.is === 'notReceived') {
+    await giveUpLock();
+    return close('NOT_RECEIVED');
+  }
+  if (!c.answer.ok) {
+    await giveUpLock();
+    return close('DECLINED', c.answer.error);
+  }
+  const body: AppendBody =
+    request.kind === 'CAPTURE'
+      ? { kind: 'CAPTURE', amount: amountOf(entry), isFinal: request.isFinal }
+      : request.kind === 'REVERSAL'
+        ? { kind: 'AUTHORISATION_REVERSAL', amount: amountOf(entry) }
+        : request.kind === 'CANCEL'
+          ? { kind: 'CANCEL' }
+          : { kind: request.kind, amount: amountOf(entry) };
+  const appended = await append(tx, ctx, entry, body);
+  // "Recorded" and "lock freed" commit together; if the lock was taken over after expiry this frees nothing.
+  if (lockId) await completeRefundLockInTx(tx, { lockId });
+  return close('APPROVED', null, appended);
+}
+
+/** A new payment (create or subsequent): the order and payment rows, the opening operation, tokens. */
+async function recordAuthorisation(
+  tx: Queryable,
+  ctx: LedgerContext,
+  entry: JournalEntry,
+  request: Extract<JournalRequest, { kind: 'AUTHORISE' }>,
+  c: Exclude<Classified, { is: 'movement' }>,
+): Promise<Recording> {
+  // Only a row that was kept open as UNKNOWN can have its payment recorded already (as pending): whoever
+  // writes the payment row changes the state in the same transaction, and the caller holds the row lock.
+  const existing =
+    entry.state === 'PENDING' ? null : await selectPayment(tx, entry.merchantId, entry.paymentId);
+  const base = {
+    merchantId: entry.merchantId,
+    orderId: entry.orderId,
+    paymentId: entry.paymentId,
+    channel: request.source.channel,
+    cardOnFile: request.cardOnFile,
+    cofRequestor: request.cofRequestor,
+    merchantReference: request.source.merchantReference,
+    initiatedByPaymentId: request.initiatedByPaymentId,
+  };
+  if (c.is === 'unknown') {
+    // Keep what is known: the payment exists and reads AUTHORIZATION_REQUESTED until the outcome is known.
+    if (!existing) {
+      await ensureOrder(tx, ctx, entry, request);
+      const r = await recordUnknownPaymentInTx(tx, ctx, {
+        ...base,
+        requestedMode: entry.mode ?? 'SALE',
+        amount: amountOf(entry),
+        card: c.card ? facts(request, c.card) : knownCard(request),
+        acquirerReference: c.acquirerReference,
+      });
+      if (!r.ok) throw new Refused(r.error);
+    }
+    return { kind: 'unknown' };
+  }
+  if (existing?.outcome === 'RECORDED') {
+    throw new Error(`payment ${entry.paymentId} of open journal row ${entry.id} is recorded already`);
+  }
+  if (c.is === 'notReceived') {
+    // Nothing reached the acquirer: a payment shown as pending is declined (nothing was authorised).
+    if (existing) {
+      const r = await resolveUnknownPaymentInTx(tx, ctx, {
+        merchantId: entry.merchantId,
+        paymentId: entry.paymentId,
+        operationId: entry.id,
+        opening: { kind: 'DECLINE', amount: amountOf(entry), reason: 'ACQUIRER_TIMEOUT' },
+      });
+      if (!r.ok) throw new Refused(r.error);
+    }
+    return close('NOT_RECEIVED');
+  }
+  const o = c.outcome;
+  const amount = amountOf(entry);
+  const opening =
+    o.outcome === 'DECLINED'
+      ? ({ kind: 'DECLINE', amount, reason: o.reason } as const)
+      : entry.mode === 'SALE' || entry.mode === null
+        ? ({ kind: 'SALE', amount } as const)
+        : ({ kind: 'AUTHORISATION', mode: entry.mode, amount } as const);
+  const card = o.card ? facts(request, o.card) : request.fallbackCard;
+  const authorisationCode = o.outcome === 'APPROVED' ? o.authorisationCode : null;
+  if (existing) {
+    const r = await resolveUnknownPaymentInTx(tx, ctx, {
+      merchantId: entry.merchantId,
+      paymentId: entry.paymentId,
+      operationId: entry.id,
+      opening,
+      authorisationCode,
+      card,
+    });
+    if (!r.ok) throw new Refused(r.error);
+  } else {
+    await ensureOrder(tx, ctx, entry, request);
+    const r = await openPaymentInTx(tx, ctx, {
+      ...base,
+      operationId: entry.id,
+      freshIds: true,
+      opening,
+      card,
+      authorisationCode,
+      acquirerReference: o.acquirerReference,
+    });
+    if (!r.ok) throw new Refused(r.error);
+  }
+  if (o.outcome === 'DECLINED') {
+    return close('DECLINED', domainError(o.reason, { reason: 'declined by the acquirer' }));
+  }
+  await recordTokenUse(tx, ctx, entry, request, card);
+  return close('APPROVED');
+}
+
+const facts = (
+  request: Extract<JournalRequest, { kind: 'AUTHORISE' }>,
+  card: NonNullable<AuthoriseOutcome['card']>,
+) => cardFacts(card, request.usedTokenId, request.paymentProductId);
+
+/** Card facts known before the acquirer answered (a card sent by the merchant: masked facts only). */
+function knownCard(request: Extract<JournalRequest, { kind: 'AUTHORISE' }>): CardFacts | null {
+  if (request.card.kind === 'pan') {
+    return {
+      brand: request.card.brand,
+      bin: request.card.bin,
+      last4: request.card.last4,
+      expiry: request.card.expiry,
+      cardRef: null,
+      tokenId: null,
+      paymentProductId: request.paymentProductId,
+    };
+  }
+  return request.fallbackCard;
+}
+
+async function ensureOrder(
+  tx: Queryable,
+  ctx: LedgerContext,
+  entry: JournalEntry,
+  request: Extract<JournalRequest, { kind: 'AUTHORISE' }>,
+): Promise<void> {
+  if (!request.newOrder) return;
+  if (await selectOrder(tx, entry.merchantId, entry.orderId)) return;
+  const created = await createOrderInTx(tx, ctx, {
+    merchantId: entry.merchantId,
+    orderId: entry.orderId,
+    currency: entry.currency,
+    total: null,
+    channel: request.source.channel,
+    customerRef: request.newOrder.customerRef,
+    merchantReference: request.newOrder.merchantReference,
+  });
+  if (!created.ok) throw new Refused(created.error);
+}
+
+/** A token the payment used (TOKEN_USE) or the card stored as a new token (TOKEN_CREATE), in the chain. */
+async function recordTokenUse(
+  tx: Queryable,
+  ctx: LedgerContext,
+  entry: JournalEntry,
+  request: Extract<JournalRequest, { kind: 'AUTHORISE' }>,
+  card: CardFacts | null,
+): Promise<void> {
+  const tokenOp = async (kind: 'TOKEN_CREATE' | 'TOKEN_USE', tokenId: string) => {
+    const r = await appendOperationInTx(tx, ctx, {
+      merchantId: entry.merchantId,
+      paymentId: entry.paymentId,
+      channel: request.source.channel,
+      body: { kind, tokenId },
+    });
+    if (!r.ok) throw new Refused(r.error);
+    await insertTokenEvent(tx, ctx, {
+      merchantId: entry.merchantId,
+      tokenId,
+      kind,
+      channel: request.source.channel,
+      paymentId: entry.paymentId,
+    });
+  };
+  if (request.usedTokenId) {
+    await tokenOp('TOKEN_USE', request.usedTokenId);
+    return;
+  }
+  if (!request.tokenize || !card?.expiry || !card.cardRef) return;
+  const tokenId = request.tokenize.tokenId;
+  await insertToken(tx, ctx, {
+    merchantId: entry.merchantId,
+    tokenId,
+    customerRef: request.tokenize.customerRef,
+    cardRef: card.cardRef,
+    brand: card.brand,
+    bin: card.bin,
+    last4: card.last4,
+    expiry: card.expiry,
+    cardholderName: request.tokenize.cardholderName,
+    paymentProductId: card.paymentProductId,
+    channel: request.source.channel,
+  });
+  await tx.query('UPDATE payments SET token_id = $2 WHERE id = $1', [entry.paymentId, tokenId]);
+  await tokenOp('TOKEN_CREATE', tokenId);
+}
