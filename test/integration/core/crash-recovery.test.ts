@@ -14,14 +14,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCardById } from '../../../src-shared';
-import { createApiKey, createMerchant } from '../../../src-core/admin/accounts';
 import type { Db } from '../../../src-core/db/adapter';
-import { migrate } from '../../../src-core/db/migrations';
 import { openPglite } from '../../../src-core/db/pglite';
-import { openPostgres } from '../../../src-core/db/postgres';
 import { TEST_ONLY_PAUSE_ENV, TEST_ONLY_PAUSE_MESSAGE } from '../../../src-core/journal/test-hooks';
-import { createKeyring } from '../../../src-core/security/keyring';
-import { createPostgresDatabase, POSTGRES_SKIP_REASON } from '../../helpers/core-db';
+import { POSTGRES_SKIP_REASON } from '../../helpers/core-db';
+import { seedPostgresMerchant, type SeededMerchant } from '../../helpers/core-seed';
 import { runCoreCommand, spawnCore, type CoreProcess } from '../../helpers/core-process';
 import { rawClient, type RawClient } from '../../helpers/core-server';
 
@@ -88,8 +85,8 @@ async function crashAfterAcquirer(core: CoreProcess, send: () => Promise<unknown
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(
   `kill -9 between the acquirer answer and the ledger write, on PostgreSQL${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ''}`,
   () => {
+    let seeded: SeededMerchant;
     let db: Db;
-    let drop: () => Promise<void>;
     let dataDir: string;
     let setup: Setup;
     const running: CoreProcess[] = [];
@@ -100,31 +97,20 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
     };
 
     beforeAll(async () => {
-      const created = await createPostgresDatabase();
-      drop = created.drop;
-      db = openPostgres({ connectionString: created.url, max: 4 });
-      await migrate(db);
-      const masterKey = randomBytes(32);
-      await createMerchant(db, { id: M, name: 'Crash shop' });
-      const key = await createApiKey(db, createKeyring(masterKey), { merchantId: M });
-      if (!key.ok) throw new Error(key.error.message);
+      seeded = await seedPostgresMerchant(M, 'Crash shop');
+      db = seeded.db;
+      const { keyId, secret } = seeded.key;
       dataDir = mkdtempSync(path.join(tmpdir(), 'counter-crash-'));
       setup = {
-        env: {
-          DATABASE_URL: created.url,
-          COUNTER_MASTER_KEY: masterKey.toString('hex'),
-          COUNTER_DATA_DIR: dataDir,
-          LOG_REQUESTS: '0',
-        },
-        keyId: key.value.keyId,
-        secret: key.value.secret,
-        client: (c) => rawClient(`http://127.0.0.1:${c.port}`, key.value.keyId, key.value.secret),
+        env: { ...seeded.coreEnv, COUNTER_DATA_DIR: dataDir, LOG_REQUESTS: '0' },
+        keyId,
+        secret,
+        client: (c) => rawClient(`http://127.0.0.1:${c.port}`, keyId, secret),
       };
     });
     afterAll(async () => {
       for (const c of running) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.stop();
-      await db?.close();
-      await drop?.();
+      await seeded?.dispose();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 

@@ -7,15 +7,11 @@
  * refund confirmed under a reservation is money that moved, so its confirmation must never be refused).
  * Then a double full refund across channels: exactly one succeeds.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, createMerchant, createStore, enrollTerminal } from '../../../src-core/admin/accounts';
-import type { Db } from '../../../src-core/db/adapter';
-import { migrate } from '../../../src-core/db/migrations';
-import { openPostgres } from '../../../src-core/db/postgres';
+import { createStore, enrollTerminal } from '../../../src-core/admin/accounts';
 import { createLedgerContext } from '../../../src-core/ledger/context';
-import { createKeyring } from '../../../src-core/security/keyring';
-import { createPostgresDatabase, POSTGRES_SKIP_REASON } from '../../helpers/core-db';
+import { POSTGRES_SKIP_REASON } from '../../helpers/core-db';
+import { seedPostgresMerchant, type SeededMerchant } from '../../helpers/core-seed';
 import { spawnCore, type CoreProcess } from '../../helpers/core-process';
 import { rawClient, type RawClient } from '../../helpers/core-server';
 import { eurMoney, testTerminal, type TestTerminal } from '../../helpers/terminal-sync';
@@ -37,8 +33,7 @@ interface Attempt {
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(
   `cross-channel refunds, two core processes on one PostgreSQL${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ''}`,
   () => {
-    let drop: () => Promise<void>;
-    let db: Db;
+    let seeded: SeededMerchant;
     const cores: CoreProcess[] = [];
     /** Per process: the merchant's online client and the terminal's sync client. */
     const online: RawClient[] = [];
@@ -46,22 +41,15 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
     const merchantId = 'MXCHAN';
 
     beforeAll(async () => {
-      const created = await createPostgresDatabase();
-      drop = created.drop;
-      db = openPostgres({ connectionString: created.url, max: 4 });
-      await migrate(db);
-      const masterKey = randomBytes(32);
-      const keyring = createKeyring(masterKey);
+      seeded = await seedPostgresMerchant(merchantId, 'Cross channel');
+      const { db, keyring, key } = seeded;
       const ctx = createLedgerContext();
-      await createMerchant(db, { id: merchantId, name: 'Cross channel' });
-      const key = await createApiKey(db, keyring, { merchantId });
       const store = await createStore(db, ctx, { merchantId, name: 'Flagship' });
-      if (!key.ok || !store.ok) throw new Error('seeding failed');
+      if (!store.ok) throw new Error('seeding failed');
       const terminal = await enrollTerminal(db, ctx, keyring, { merchantId, store: store.value.storeId });
       if (!terminal.ok) throw new Error(terminal.error.message);
       const env = {
-        DATABASE_URL: created.url,
-        COUNTER_MASTER_KEY: masterKey.toString('hex'),
+        ...seeded.coreEnv,
         DATABASE_POOL_SIZE: '24',
         // A little acquirer latency widens the window in which refunds overlap.
         SANDBOX_LATENCY_MS: '2',
@@ -71,15 +59,14 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
       // One terminal talking to both processes; only the first client mints payment ids (the sales).
       for (const c of cores) {
         const url = `http://127.0.0.1:${c.port}`;
-        online.push(rawClient(url, key.value.keyId, key.value.secret));
+        online.push(rawClient(url, key.keyId, key.secret));
         terminals.push(testTerminal(url, terminal.value));
       }
     }, 120_000);
 
     afterAll(async () => {
       for (const c of cores) await c.stop();
-      await db?.close();
-      await drop?.();
+      await seeded?.dispose();
     });
 
     const sale = async (): Promise<string> => {
@@ -131,7 +118,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
     }
 
     const recordedRefunds = async (paymentId: string) => {
-      const rows = await db.query<{ total: string | null }>(
+      const rows = await seeded.db.query<{ total: string | null }>(
         `SELECT sum(amount_minor) AS total FROM operations WHERE payment_id = $1 AND kind = 'REFUND'`,
         [paymentId],
       );

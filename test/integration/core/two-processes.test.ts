@@ -3,16 +3,11 @@
  * order, split across both processes, 200 trials: never more refunded than paid. A double full refund sent to
  * both processes at once: exactly one succeeds, the other is REFUND_ORDER_LOCKED or exceeds refundable.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'onlinepayments-sdk-nodejs';
-import { createApiKey, createMerchant } from '../../../src-core/admin/accounts';
-import { migrate } from '../../../src-core/db/migrations';
-import { openPostgres } from '../../../src-core/db/postgres';
-import { createKeyring } from '../../../src-core/security/keyring';
-import type { Db } from '../../../src-core/db/adapter';
 import { testCardById } from '../../../src-shared';
-import { createPostgresDatabase, POSTGRES_SKIP_REASON } from '../../helpers/core-db';
+import { POSTGRES_SKIP_REASON } from '../../helpers/core-db';
+import { seedPostgresMerchant, type SeededMerchant } from '../../helpers/core-seed';
 import { spawnCore, type CoreProcess } from '../../helpers/core-process';
 import { sdkClient } from '../../helpers/core-server';
 
@@ -25,37 +20,27 @@ const visa = testCardById('visa-approve')!;
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(
   `two core processes on one PostgreSQL${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ''}`,
   () => {
-    let drop: () => Promise<void>;
-    let db: Db;
+    let seeded: SeededMerchant;
     const cores: CoreProcess[] = [];
     const sdks: Client[] = [];
     const merchantId = 'M2PROC';
 
     beforeAll(async () => {
-      const created = await createPostgresDatabase();
-      drop = created.drop;
-      db = openPostgres({ connectionString: created.url, max: 4 });
-      await migrate(db);
-      const masterKey = randomBytes(32);
-      await createMerchant(db, { id: merchantId, name: 'Two processes' });
-      const key = await createApiKey(db, createKeyring(masterKey), { merchantId });
-      if (!key.ok) throw new Error(key.error.message);
+      seeded = await seedPostgresMerchant(merchantId, 'Two processes');
       const env = {
-        DATABASE_URL: created.url,
-        COUNTER_MASTER_KEY: masterKey.toString('hex'),
+        ...seeded.coreEnv,
         DATABASE_POOL_SIZE: '24',
         // A little acquirer latency widens the window in which refunds overlap.
         SANDBOX_LATENCY_MS: '2',
         LOG_REQUESTS: '0',
       };
       cores.push(...(await Promise.all([spawnCore(env), spawnCore(env)])));
-      for (const c of cores) sdks.push(sdkClient(c.port, key.value.keyId, key.value.secret));
+      for (const c of cores) sdks.push(sdkClient(c.port, seeded.key.keyId, seeded.key.secret));
     });
 
     afterAll(async () => {
       for (const c of cores) await c.stop();
-      await db?.close();
-      await drop?.();
+      await seeded?.dispose();
     });
 
     const sale = async (sdk: Client) => {
@@ -95,7 +80,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
           if (r.isSuccess) acceptedSum += amounts[i]!;
         });
         succeeded += results.filter((r) => r.isSuccess).length;
-        const rows = await db.query<{ total: string | null }>(
+        const rows = await seeded.db.query<{ total: string | null }>(
           `SELECT sum(amount_minor) AS total FROM operations WHERE payment_id = $1 AND kind = 'REFUND'`,
           [paymentId],
         );
