@@ -28,7 +28,7 @@ import {
 } from '../../src-shared';
 import { isUniqueViolation, violatedConstraint, type Db, type Queryable } from '../db/adapter';
 import type { LedgerContext } from './context';
-import { writeOrderSummaryInTx } from './order-summary';
+import { orderSummaryColumns } from './order-summary';
 import type { CardFacts, OrderRecord, PaymentRecord, StoredOperation } from './rows';
 import {
   insertOperation,
@@ -41,6 +41,7 @@ import {
   selectOrderOfPayment,
   selectPayment,
   selectPaymentsAndOperations,
+  selectWholeOrder,
 } from './store';
 
 export interface NewOrder {
@@ -156,7 +157,8 @@ export async function loadOrderInTx(
   orderId: string,
   forUpdate = false,
 ): Promise<LoadedOrder | null> {
-  const order = await selectOrder(q, merchantId, orderId, forUpdate);
+  if (!forUpdate) return loadedFrom(await selectWholeOrder(q, merchantId, { orderId }));
+  const order = await selectOrder(q, merchantId, orderId, true);
   return order ? loadRestOfOrder(q, order) : null;
 }
 
@@ -167,14 +169,27 @@ export async function loadOrderOfPaymentInTx(
   paymentId: string,
   forUpdate = false,
 ): Promise<LoadedOrder | null> {
-  const order = await selectOrderOfPayment(q, merchantId, paymentId, forUpdate);
+  if (!forUpdate) return loadedFrom(await selectWholeOrder(q, merchantId, { paymentId }));
+  const order = await selectOrderOfPayment(q, merchantId, paymentId, true);
   return order ? loadRestOfOrder(q, order) : null;
 }
 
+/**
+ * After the order row lock, the rest in a statement of its own: under READ COMMITTED it sees everything
+ * committed before the lock was granted (one statement that locks and reads would read from a snapshot
+ * taken before waiting for the lock).
+ */
 async function loadRestOfOrder(q: Queryable, order: OrderRecord): Promise<LoadedOrder> {
   const orderId = order.orderId;
   const { payments, operations } = await selectPaymentsAndOperations(q, orderId);
   return { order, payments, operations, state: orderStateFrom(order, operations) };
+}
+
+function loadedFrom(
+  whole: { order: OrderRecord; payments: PaymentRecord[]; operations: StoredOperation[] } | null,
+): LoadedOrder | null {
+  if (!whole) return null;
+  return { ...whole, state: orderStateFrom(whole.order, whole.operations) };
 }
 
 async function appendChecked(
@@ -201,8 +216,8 @@ async function appendChecked(
     merchantReference: source.merchantReference ?? null,
     operatorId: source.operatorId ?? null,
     recordedAt: now,
+    summary: orderSummaryColumns(applied.value),
   });
-  await writeOrderSummaryInTx(tx, loaded.order.orderId, applied.value, stored.orderSeq);
   return ok({
     stored,
     payment,

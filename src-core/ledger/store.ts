@@ -30,6 +30,7 @@ import {
   type StoredOperation,
 } from './rows';
 import type { Operation } from '../../src-shared';
+import type { OrderSummaryColumns } from './order-summary';
 
 export interface NewOrderRow {
   orderId: Uuid;
@@ -88,11 +89,8 @@ export async function selectOrderOfPayment(
   paymentId: string,
   forUpdate = false,
 ): Promise<OrderRecord | null> {
-  const columns = ORDER_COLUMNS.split(', ')
-    .map((c) => `o.${c}`)
-    .join(', ');
   const rows = await q.query<OrderRow>(
-    `SELECT ${columns} FROM orders o JOIN payments p ON p.order_id = o.id
+    `SELECT ${ORDER_COLUMNS_OF_O} FROM orders o JOIN payments p ON p.order_id = o.id
      WHERE p.id = $1 AND p.merchant_id = $2${forUpdate ? ' FOR UPDATE OF o' : ''}`,
     [paymentId, merchantId],
   );
@@ -152,30 +150,75 @@ export async function selectOperationBySeq(
   return rows[0] ? rowToStoredOperation(rows[0]) : null;
 }
 
+const PAYMENTS_JSON = (orderIdExpr: string) =>
+  `(SELECT coalesce(json_agg(p ORDER BY p.recorded_at, p.id), '[]'::json)
+      FROM (SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ${orderIdExpr}) p)`;
+const OPERATIONS_JSON = (orderIdExpr: string) =>
+  `(SELECT coalesce(json_agg(x ORDER BY x.order_seq), '[]'::json)
+      FROM (SELECT ${OPERATION_COLUMNS} FROM operations WHERE order_id = ${orderIdExpr}) x)`;
+
+interface PaymentsAndOperationsJson {
+  payments_json: unknown;
+  operations_json: unknown;
+}
+
+/** JSON columns arrive parsed from `pg` and PGlite alike; a string is parsed here in case a driver did not. */
+function fromJson(row: PaymentsAndOperationsJson | undefined): {
+  payments: PaymentRecord[];
+  operations: StoredOperation[];
+} {
+  const parse = (v: unknown): unknown[] =>
+    typeof v === 'string' ? (JSON.parse(v) as unknown[]) : ((v ?? []) as unknown[]);
+  return {
+    payments: parse(row?.payments_json).map((r) => rowToPayment(r as PaymentRow)),
+    operations: parse(row?.operations_json).map((r) => rowToStoredOperation(r as OperationRow)),
+  };
+}
+
 /**
- * Payments and operations of an order in one statement (one round trip instead of two: the refund path is
- * dominated by round trips). Run it *after* taking the order lock, as its own statement: under READ COMMITTED
- * a new statement sees everything committed before the lock was granted.
+ * Payments and operations of an order in one statement. Run it *after* taking the order lock, as its own
+ * statement: under READ COMMITTED a new statement sees everything committed before the lock was granted.
  */
 export async function selectPaymentsAndOperations(
   q: Queryable,
   orderId: string,
 ): Promise<{ payments: PaymentRecord[]; operations: StoredOperation[] }> {
-  const rows = await q.query<{ payments: unknown; operations: unknown }>(
-    `SELECT
-       (SELECT coalesce(json_agg(p ORDER BY p.recorded_at, p.id), '[]'::json)
-          FROM (SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1) p) AS payments,
-       (SELECT coalesce(json_agg(x ORDER BY x.order_seq), '[]'::json)
-          FROM (SELECT ${OPERATION_COLUMNS} FROM operations WHERE order_id = $1) x) AS operations`,
+  const rows = await q.query<PaymentsAndOperationsJson>(
+    `SELECT ${PAYMENTS_JSON('$1')} AS payments_json, ${OPERATIONS_JSON('$1')} AS operations_json`,
     [orderId],
   );
-  const parse = (v: unknown): unknown[] =>
-    typeof v === 'string' ? (JSON.parse(v) as unknown[]) : (v as unknown[]);
+  return fromJson(rows[0]);
+}
+
+const ORDER_COLUMNS_OF_O = ORDER_COLUMNS.split(', ')
+  .map((c) => `o.${c}`)
+  .join(', ');
+
+const WHOLE_ORDER_BY_ID = `SELECT ${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json,
+    ${OPERATIONS_JSON('o.id')} AS operations_json
+  FROM orders o WHERE o.id = $1 AND o.merchant_id = $2`;
+
+const WHOLE_ORDER_BY_PAYMENT = `SELECT ${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json,
+    ${OPERATIONS_JSON('o.id')} AS operations_json
+  FROM payments pp JOIN orders o ON o.id = pp.order_id WHERE pp.id = $1 AND pp.merchant_id = $2`;
+
+/**
+ * An order with its payments and operations in one statement, without a lock: one round trip, one snapshot,
+ * so the three agree with each other (a read for an answer or a dry run; writers lock the order first and
+ * load the rest in a statement of its own, `selectPaymentsAndOperations`). `by` names the order or one of its
+ * payments.
+ */
+export async function selectWholeOrder(
+  q: Queryable,
+  merchantId: string,
+  by: { orderId: string } | { paymentId: string },
+): Promise<{ order: OrderRecord; payments: PaymentRecord[]; operations: StoredOperation[] } | null> {
+  const rows = await q.query<OrderRow & PaymentsAndOperationsJson>(
+    'orderId' in by ? WHOLE_ORDER_BY_ID : WHOLE_ORDER_BY_PAYMENT,
+    ['orderId' in by ? by.orderId : by.paymentId, merchantId],
+  );
   const row = rows[0];
-  return {
-    payments: parse(row?.payments ?? []).map((r) => rowToPayment(r as PaymentRow)),
-    operations: parse(row?.operations ?? []).map((r) => rowToStoredOperation(r as OperationRow)),
-  };
+  return row ? { order: rowToOrder(row), ...fromJson(row) } : null;
 }
 
 /**
@@ -295,6 +338,8 @@ export interface NewOperationRow {
   merchantReference: string | null;
   operatorId: string | null;
   recordedAt: Date;
+  /** The order's summary after this operation (order-summary.ts), written with it. */
+  summary: OrderSummaryColumns;
 }
 
 /**
@@ -302,6 +347,8 @@ export interface NewOperationRow {
  * `feed_head` in the same statement: that row lock is held until commit, so positions of one store are
  * handed out in commit order and a reader that has seen position N has seen every position below N
  * (no row committed late behind the reader's back). Orders without a store have no feed position.
+ * The same statement moves the order's `op_count` and rewrites its summary copy (one update of the order
+ * row, one round trip).
  */
 export async function insertOperation(tx: Queryable, o: NewOperationRow): Promise<StoredOperation> {
   const c = operationBodyToColumns(o.operation);
@@ -309,7 +356,9 @@ export async function insertOperation(tx: Queryable, o: NewOperationRow): Promis
     `WITH pos AS (
        UPDATE stores SET feed_head = feed_head + 1 WHERE id = $15::uuid RETURNING feed_head
      ), bumped AS (
-       UPDATE orders SET op_count = $5, updated_at = $20 WHERE id = $2 RETURNING id
+       UPDATE orders SET op_count = $5, updated_at = $20, status = $21, authorised_minor = $22,
+         collected_minor = $23, refundable_minor = $24, summary_op_count = $5
+       WHERE id = $2 RETURNING id
      )
      INSERT INTO operations (id, order_id, payment_id, merchant_id, order_seq, payment_seq, kind, amount_minor,
        currency, auth_mode, is_final, reason, token_id, channel, store_id, feed_pos, terminal_id,
@@ -338,6 +387,10 @@ export async function insertOperation(tx: Queryable, o: NewOperationRow): Promis
       o.operatorId,
       new Date(o.operation.occurredAt),
       o.recordedAt,
+      o.summary.status,
+      o.summary.authorisedMinor,
+      o.summary.collectedMinor,
+      o.summary.refundableMinor,
     ],
   );
   return rowToStoredOperation(rows[0] as OperationRow);
