@@ -13,6 +13,21 @@ export interface Queryable {
 
 export type Tx = Queryable;
 
+/**
+ * A piece of SQL whose parameters are numbered by the statement that embeds it: `param(value)` appends the
+ * value and returns its placeholder (`$n`). Lets one module's write ride in another module's statement as a
+ * data-modifying CTE (one round trip instead of two, e.g. closing a journal row in the statement that appends
+ * the ledger operation), while the SQL stays in the module that owns the table.
+ */
+export type SqlFragment = (param: (value: SqlValue) => string) => string;
+
+/** Renders a fragment as a statement of its own (parameters from $1). */
+export function standalone(fragment: SqlFragment): { sql: string; params: SqlValue[] } {
+  const params: SqlValue[] = [];
+  const sql = fragment((value) => `$${params.push(value)}`);
+  return { sql, params };
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /**

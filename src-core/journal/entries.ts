@@ -21,7 +21,14 @@ import {
   type Uuid,
 } from '../../src-shared';
 import type { AuthoriseOutcome, MoneyMovementResult } from '../acquirer/acquirer';
-import { toIso, toNullableSafeInteger, toSafeInteger, type Queryable } from '../db/adapter';
+import {
+  standalone,
+  toIso,
+  toNullableSafeInteger,
+  toSafeInteger,
+  type Queryable,
+  type SqlFragment,
+} from '../db/adapter';
 import type { CardFacts } from '../ledger/rows';
 
 export type JournalKind =
@@ -208,31 +215,33 @@ export async function selectEntry(q: Queryable, id: string, forUpdate = false): 
   return rows[0] ? rowToEntry(rows[0]) : null;
 }
 
+export interface EntryClosing {
+  result: JournalResult;
+  answer: AcquirerAnswer;
+  error?: DomainError | null;
+  exceptionId?: Uuid | null;
+}
+
 /** Closes an open row; false when it was closed already (another process settled it first). */
-export async function closeEntryInTx(
-  tx: Queryable,
-  id: string,
-  close: {
-    result: JournalResult;
-    answer: AcquirerAnswer;
-    error?: DomainError | null;
-    exceptionId?: Uuid | null;
-  },
-): Promise<boolean> {
-  const rows = await tx.query(
-    `UPDATE acquirer_journal SET state = 'DONE', result = $2, answer = $3, error = $4, exception_id = $5,
-       closed_at = statement_timestamp()
-     WHERE id = $1 AND state <> 'DONE' RETURNING id`,
-    [
-      id,
-      close.result,
-      JSON.stringify(close.answer),
-      errorJson(close.error ?? null),
-      close.exceptionId ?? null,
-    ],
-  );
+export async function closeEntryInTx(tx: Queryable, id: string, close: EntryClosing): Promise<boolean> {
+  const { sql, params } = standalone(closeEntryWrite(id, close));
+  const rows = await tx.query(sql, params);
   return rows.length > 0;
 }
+
+/**
+ * The same, as a write that rides in the statement appending the ledger operation the answer records
+ * (`alsoInStatement` of the ledger service): "recorded" and "closed" in one statement of the one transaction.
+ * The caller holds the row lock (`selectEntry(…, true)`), so the row cannot change in between.
+ */
+export const closeEntryWrite =
+  (id: string, close: EntryClosing): SqlFragment =>
+  (param) =>
+    `UPDATE acquirer_journal SET state = 'DONE', result = ${param(close.result)}, answer = ${param(
+      JSON.stringify(close.answer),
+    )}, error = ${param(errorJson(close.error ?? null))}, exception_id = ${param(close.exceptionId ?? null)},
+       closed_at = statement_timestamp()
+     WHERE id = ${param(id)} AND state <> 'DONE' RETURNING id`;
 
 /** Keeps the row open as UNKNOWN (what is known is recorded; the reconciler asks again). */
 export async function markUnknownInTx(tx: Queryable, id: string, answer: AcquirerAnswer): Promise<void> {

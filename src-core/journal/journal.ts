@@ -137,7 +137,9 @@ export function createAcquirerJournal(
           await markUnknownInTx(tx, id, answer);
           return { entry: { ...entry, state: 'UNKNOWN' as const, answer }, appended: null };
         }
-        await closeEntryInTx(tx, id, { result: recording.result, answer, error: recording.error });
+        if (!recording.closed) {
+          await closeEntryInTx(tx, id, { result: recording.result, answer, error: recording.error });
+        }
         return {
           entry: {
             ...entry,

@@ -26,7 +26,13 @@ import {
   type Uuid,
   type Operation,
 } from '../../src-shared';
-import { isUniqueViolation, violatedConstraint, type Db, type Queryable } from '../db/adapter';
+import {
+  isUniqueViolation,
+  violatedConstraint,
+  type Db,
+  type Queryable,
+  type SqlFragment,
+} from '../db/adapter';
 import type { LedgerContext } from './context';
 import { orderSummaryColumns } from './order-summary';
 import type { CardFacts, OrderRecord, PaymentRecord, StoredOperation } from './rows';
@@ -75,6 +81,12 @@ export interface OperationSource {
    * operations and payments still refuse a second one.
    */
   freshIds?: boolean;
+  /**
+   * Writes that must commit with the operation (free the refund lock, close the journal row that asked for
+   * it), run in the statement that appends it, so they cost no round trip of their own. They run only when
+   * the operation is appended: not for a duplicate, not when the ledger refuses it.
+   */
+  alsoInStatement?: readonly SqlFragment[];
 }
 
 export type OpeningBody = Extract<OperationBody, { kind: 'SALE' | 'AUTHORISATION' | 'DECLINE' }>;
@@ -217,6 +229,7 @@ async function appendChecked(
     operatorId: source.operatorId ?? null,
     recordedAt: now,
     summary: orderSummaryColumns(applied.value),
+    also: source.alsoInStatement,
   });
   return ok({
     stored,

@@ -12,7 +12,7 @@ import {
   type PaymentId,
   type Uuid,
 } from '../../src-shared';
-import { toSafeInteger, type Queryable } from '../db/adapter';
+import { toSafeInteger, type Queryable, type SqlFragment, type SqlValue } from '../db/adapter';
 import {
   OPERATION_COLUMNS,
   ORDER_COLUMNS,
@@ -340,6 +340,8 @@ export interface NewOperationRow {
   recordedAt: Date;
   /** The order's summary after this operation (order-summary.ts), written with it. */
   summary: OrderSummaryColumns;
+  /** Writes that commit with the operation, run in the same statement (`OperationSource.alsoInStatement`). */
+  also?: readonly SqlFragment[];
 }
 
 /**
@@ -352,6 +354,36 @@ export interface NewOperationRow {
  */
 export async function insertOperation(tx: Queryable, o: NewOperationRow): Promise<StoredOperation> {
   const c = operationBodyToColumns(o.operation);
+  const params: SqlValue[] = [
+    o.operation.id,
+    o.orderId,
+    o.operation.paymentId,
+    o.merchantId,
+    o.orderSeq,
+    o.paymentSeq,
+    c.kind,
+    c.amount_minor,
+    o.currency,
+    c.auth_mode,
+    c.is_final,
+    c.reason,
+    c.token_id,
+    o.operation.channel,
+    o.storeId,
+    o.terminalId,
+    o.merchantReference,
+    o.operatorId,
+    new Date(o.operation.occurredAt),
+    o.recordedAt,
+    o.summary.status,
+    o.summary.authorisedMinor,
+    o.summary.collectedMinor,
+    o.summary.refundableMinor,
+  ];
+  // Data-modifying CTEs run to completion whether or not the INSERT reads them (PostgreSQL "WITH").
+  const also = (o.also ?? [])
+    .map((write, i) => `, also${i} AS (${write((value) => `$${params.push(value)}`)})`)
+    .join('');
   const rows = await tx.query<OperationRow>(
     `WITH pos AS (
        UPDATE stores SET feed_head = feed_head + 1 WHERE id = $15::uuid RETURNING feed_head
@@ -359,39 +391,14 @@ export async function insertOperation(tx: Queryable, o: NewOperationRow): Promis
        UPDATE orders SET op_count = $5, updated_at = $20, status = $21, authorised_minor = $22,
          collected_minor = $23, refundable_minor = $24, summary_op_count = $5
        WHERE id = $2 RETURNING id
-     )
+     )${also}
      INSERT INTO operations (id, order_id, payment_id, merchant_id, order_seq, payment_seq, kind, amount_minor,
        currency, auth_mode, is_final, reason, token_id, channel, store_id, feed_pos, terminal_id,
        merchant_reference, operator_id, occurred_at, recorded_at)
      SELECT $1, (SELECT id FROM bumped), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid,
        (SELECT feed_head FROM pos), $16, $17, $18, $19, $20
      RETURNING ${OPERATION_COLUMNS}`,
-    [
-      o.operation.id,
-      o.orderId,
-      o.operation.paymentId,
-      o.merchantId,
-      o.orderSeq,
-      o.paymentSeq,
-      c.kind,
-      c.amount_minor,
-      o.currency,
-      c.auth_mode,
-      c.is_final,
-      c.reason,
-      c.token_id,
-      o.operation.channel,
-      o.storeId,
-      o.terminalId,
-      o.merchantReference,
-      o.operatorId,
-      new Date(o.operation.occurredAt),
-      o.recordedAt,
-      o.summary.status,
-      o.summary.authorisedMinor,
-      o.summary.collectedMinor,
-      o.summary.refundableMinor,
-    ],
+    params,
   );
   return rowToStoredOperation(rows[0] as OperationRow);
 }
