@@ -43,11 +43,9 @@ import {
   mintCorePaymentId,
   orderStateFrom,
   selectOperation,
-  selectOrder,
-  selectOrderOfPayment,
   selectPayment,
-  selectPaymentsAndOperations,
   selectWholeOrder,
+  type WholeOrder,
 } from './store';
 
 export interface NewOrder {
@@ -169,37 +167,20 @@ export async function loadOrderInTx(
   orderId: string,
   forUpdate = false,
 ): Promise<LoadedOrder | null> {
-  if (!forUpdate) return loadedFrom(await selectWholeOrder(q, merchantId, { orderId }));
-  const order = await selectOrder(q, merchantId, orderId, true);
-  return order ? loadRestOfOrder(q, order) : null;
+  return loadedFrom(await selectWholeOrder(q, merchantId, { orderId }, forUpdate));
 }
 
-/** The whole order of a payment (two statements fewer than finding the payment first). */
+/** The whole order of a payment (one statement; see `selectWholeOrder` for the locking variant). */
 export async function loadOrderOfPaymentInTx(
   q: Queryable,
   merchantId: string,
   paymentId: string,
   forUpdate = false,
 ): Promise<LoadedOrder | null> {
-  if (!forUpdate) return loadedFrom(await selectWholeOrder(q, merchantId, { paymentId }));
-  const order = await selectOrderOfPayment(q, merchantId, paymentId, true);
-  return order ? loadRestOfOrder(q, order) : null;
+  return loadedFrom(await selectWholeOrder(q, merchantId, { paymentId }, forUpdate));
 }
 
-/**
- * After the order row lock, the rest in a statement of its own: under READ COMMITTED it sees everything
- * committed before the lock was granted (one statement that locks and reads would read from a snapshot
- * taken before waiting for the lock).
- */
-async function loadRestOfOrder(q: Queryable, order: OrderRecord): Promise<LoadedOrder> {
-  const orderId = order.orderId;
-  const { payments, operations } = await selectPaymentsAndOperations(q, orderId);
-  return { order, payments, operations, state: orderStateFrom(order, operations) };
-}
-
-function loadedFrom(
-  whole: { order: OrderRecord; payments: PaymentRecord[]; operations: StoredOperation[] } | null,
-): LoadedOrder | null {
+function loadedFrom(whole: WholeOrder | null): LoadedOrder | null {
   if (!whole) return null;
   return { ...whole, state: orderStateFrom(whole.order, whole.operations) };
 }
@@ -336,6 +317,8 @@ export async function recordUnknownPaymentInTx(
     );
   }
   const now = ctx.clock.now();
+  // A write to the order's payments updates its row (selectWholeOrder's locked load relies on it).
+  await tx.query('UPDATE orders SET updated_at = $2 WHERE id = $1', [input.orderId, now]);
   const payment = await insertPayment(tx, {
     paymentId: input.paymentId ?? (await mintCorePaymentId(tx)),
     orderId: input.orderId,

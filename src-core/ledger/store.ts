@@ -82,21 +82,6 @@ export async function selectOrder(
   return rows[0] ? rowToOrder(rows[0]) : null;
 }
 
-/** The order a payment belongs to, in one statement (`forUpdate` takes the order row lock). */
-export async function selectOrderOfPayment(
-  q: Queryable,
-  merchantId: string,
-  paymentId: string,
-  forUpdate = false,
-): Promise<OrderRecord | null> {
-  const rows = await q.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS_OF_O} FROM orders o JOIN payments p ON p.order_id = o.id
-     WHERE p.id = $1 AND p.merchant_id = $2${forUpdate ? ' FOR UPDATE OF o' : ''}`,
-    [paymentId, merchantId],
-  );
-  return rows[0] ? rowToOrder(rows[0]) : null;
-}
-
 export async function selectPayment(
   q: Queryable,
   merchantId: string,
@@ -194,31 +179,61 @@ const ORDER_COLUMNS_OF_O = ORDER_COLUMNS.split(', ')
   .map((c) => `o.${c}`)
   .join(', ');
 
-const WHOLE_ORDER_BY_ID = `SELECT ${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json,
-    ${OPERATIONS_JSON('o.id')} AS operations_json
-  FROM orders o WHERE o.id = $1 AND o.merchant_id = $2`;
+const WHOLE_ORDER = (from: string, lock: string) =>
+  `SELECT ${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json,
+     ${OPERATIONS_JSON('o.id')} AS operations_json${lock} ${from}`;
+/**
+ * Locking variant: `locked_version` is the order row version the lock was granted on, `seen_version` the one
+ * this statement's snapshot saw. They differ exactly when a writer of the order committed after the snapshot
+ * was taken (the lock waited for it): then payments and operations, read from that snapshot, miss its rows.
+ */
+const VERSIONS =
+  ', o.xmin::text AS locked_version, (SELECT s.xmin::text FROM orders s WHERE s.id = o.id) AS seen_version';
+const BY_ID = 'FROM orders o WHERE o.id = $1 AND o.merchant_id = $2';
+const BY_PAYMENT =
+  'FROM payments pp JOIN orders o ON o.id = pp.order_id WHERE pp.id = $1 AND pp.merchant_id = $2';
+const WHOLE_ORDER_SQL = {
+  orderId: { read: WHOLE_ORDER(BY_ID, ''), lock: WHOLE_ORDER(BY_ID, VERSIONS) + ' FOR UPDATE OF o' },
+  paymentId: {
+    read: WHOLE_ORDER(BY_PAYMENT, ''),
+    lock: WHOLE_ORDER(BY_PAYMENT, VERSIONS) + ' FOR UPDATE OF o',
+  },
+};
 
-const WHOLE_ORDER_BY_PAYMENT = `SELECT ${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json,
-    ${OPERATIONS_JSON('o.id')} AS operations_json
-  FROM payments pp JOIN orders o ON o.id = pp.order_id WHERE pp.id = $1 AND pp.merchant_id = $2`;
+export interface WholeOrder {
+  order: OrderRecord;
+  payments: PaymentRecord[];
+  operations: StoredOperation[];
+}
 
 /**
- * An order with its payments and operations in one statement, without a lock: one round trip, one snapshot,
- * so the three agree with each other (a read for an answer or a dry run; writers lock the order first and
- * load the rest in a statement of its own, `selectPaymentsAndOperations`). `by` names the order or one of its
- * payments.
+ * An order with its payments and operations in one statement: one round trip, one snapshot, so the three
+ * agree with each other. `by` names the order or one of its payments.
+ *
+ * With `forUpdate` it also takes the order row lock, which serialises the order's writers. Every write to an
+ * order's payments or operations updates its row in the same transaction (`insertOperation` moves
+ * `op_count`; `recordUnknownPaymentInTx` touches `updated_at`), so when the lock had to wait for a writer
+ * that committed after this statement's snapshot, the row version locked differs from the one the snapshot
+ * saw, and the rest is read again in a statement of its own, which sees everything committed before the lock
+ * was granted (READ COMMITTED). Without contention that is one round trip instead of two.
  */
 export async function selectWholeOrder(
   q: Queryable,
   merchantId: string,
   by: { orderId: string } | { paymentId: string },
-): Promise<{ order: OrderRecord; payments: PaymentRecord[]; operations: StoredOperation[] } | null> {
-  const rows = await q.query<OrderRow & PaymentsAndOperationsJson>(
-    'orderId' in by ? WHOLE_ORDER_BY_ID : WHOLE_ORDER_BY_PAYMENT,
-    ['orderId' in by ? by.orderId : by.paymentId, merchantId],
-  );
+  forUpdate = false,
+): Promise<WholeOrder | null> {
+  const sql = 'orderId' in by ? WHOLE_ORDER_SQL.orderId : WHOLE_ORDER_SQL.paymentId;
+  const rows = await q.query<
+    OrderRow & PaymentsAndOperationsJson & { locked_version?: string; seen_version?: string }
+  >(forUpdate ? sql.lock : sql.read, ['orderId' in by ? by.orderId : by.paymentId, merchantId]);
   const row = rows[0];
-  return row ? { order: rowToOrder(row), ...fromJson(row) } : null;
+  if (!row) return null;
+  const order = rowToOrder(row);
+  if (forUpdate && row.locked_version !== row.seen_version) {
+    return { order, ...(await selectPaymentsAndOperations(q, order.orderId)) };
+  }
+  return { order, ...fromJson(row) };
 }
 
 /**
