@@ -65,7 +65,10 @@ export interface JournalOptions {
 export interface RunResult {
   /** The row as it stands after the call: DONE, UNKNOWN, or still PENDING when recording failed. */
   entry: JournalEntry;
-  /** The ledger operation this call recorded (movements and rebills), when it recorded one. */
+  /**
+   * The ledger operation this call recorded (movements and rebills; the opening of a payment unless token
+   * operations followed it), when it recorded one.
+   */
   appended: Appended | null;
   /** RECORDING_FAILED: the acquirer answered but the ledger write failed; reconciliation will record it. */
   unsettled: 'RECORDING_FAILED' | null;
@@ -422,7 +425,7 @@ export function createAcquirerJournal(
       const loaded = await loadOrderInTx(db, entry.merchantId, stored.orderId);
       const payment = loaded?.payments.find((p) => p.paymentId === stored.operation.paymentId);
       if (!loaded || !payment) throw new Error(`operation ${entry.id} without its order`);
-      return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true };
+      return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true, after: loaded };
     },
   };
   return journal;

@@ -13,7 +13,7 @@ import type { AuthoriseOutcome } from '../acquirer/acquirer';
 import type { Queryable, SqlFragment } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
 import { completeRefundLockWrite, releaseRefundLock } from '../ledger/refund-lock';
-import type { CardFacts } from '../ledger/rows';
+import type { CardFacts, OrderRecord } from '../ledger/rows';
 import {
   appendOperationInTx,
   createOrderInTx,
@@ -269,7 +269,7 @@ async function recordAuthorisation(
     });
     if (!r.ok) throw new Refused(r.error);
   } else {
-    await ensureOrder(tx, ctx, entry, request);
+    const createdOrder = await ensureOrder(tx, ctx, entry, request);
     const closing = { result: declined ? 'DECLINED' : 'APPROVED', answer, error: declined } as const;
     const r = await openPaymentInTx(tx, ctx, {
       ...base,
@@ -279,11 +279,12 @@ async function recordAuthorisation(
       card,
       authorisationCode,
       acquirerReference: o.acquirerReference,
+      createdOrder,
       alsoInStatement: tokenWork ? [] : [closeEntryWrite(entry.id, closing)],
     });
     if (!r.ok) throw new Refused(r.error);
     if (!tokenWork)
-      return { kind: 'close', result: closing.result, error: declined, appended: null, closed: true };
+      return { kind: 'close', result: closing.result, error: declined, appended: r.value, closed: true };
   }
   if (declined) return close('DECLINED', declined);
   await recordTokenUse(tx, ctx, entry, request, card);
@@ -311,14 +312,19 @@ function knownCard(request: Extract<JournalRequest, { kind: 'AUTHORISE' }>): Car
   return request.fallbackCard;
 }
 
+/**
+ * The new order of a create payment, unless an earlier recording of the row created it (only a row kept open
+ * as UNKNOWN can have: whoever writes the order changes the row's state in the same transaction). Returns the
+ * order when this transaction created it.
+ */
 async function ensureOrder(
   tx: Queryable,
   ctx: LedgerContext,
   entry: JournalEntry,
   request: Extract<JournalRequest, { kind: 'AUTHORISE' }>,
-): Promise<void> {
-  if (!request.newOrder) return;
-  if (await selectOrder(tx, entry.merchantId, entry.orderId)) return;
+): Promise<OrderRecord | undefined> {
+  if (!request.newOrder) return undefined;
+  if (entry.state !== 'PENDING' && (await selectOrder(tx, entry.merchantId, entry.orderId))) return undefined;
   const created = await createOrderInTx(tx, ctx, {
     merchantId: entry.merchantId,
     orderId: entry.orderId,
@@ -329,6 +335,7 @@ async function ensureOrder(
     merchantReference: request.newOrder.merchantReference,
   });
   if (!created.ok) throw new Refused(created.error);
+  return created.value;
 }
 
 /** A token the payment used (TOKEN_USE) or the card stored as a new token (TOKEN_CREATE), in the chain. */

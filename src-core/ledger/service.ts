@@ -40,6 +40,7 @@ import {
   insertOperation,
   insertOrder,
   insertPayment,
+  createPaymentIdMinter,
   mintCorePaymentId,
   orderStateFrom,
   selectOperation,
@@ -102,6 +103,11 @@ export interface OpenPayment extends OperationSource {
   acquirerReference?: string | null;
   /** For a subsequent payment: the payment id the caller named. */
   initiatedByPaymentId?: PaymentId | null;
+  /**
+   * The order, when this same transaction just created it (`createOrderInTx`): it has no payments or
+   * operations and no other transaction can see it yet, so there is nothing to lock or load.
+   */
+  createdOrder?: OrderRecord;
 }
 
 export interface AppendOperation extends OperationSource {
@@ -118,6 +124,11 @@ export interface Appended {
   readonly state: OrderState;
   /** True when an operation with this id was recorded before: nothing new was written. */
   readonly duplicate: boolean;
+  /**
+   * The whole order after the operation, as this transaction sees it (for an answer built without reading the
+   * order back after commit).
+   */
+  readonly after: LoadedOrder;
 }
 
 export interface LoadedOrder {
@@ -212,14 +223,16 @@ async function appendChecked(
     summary: orderSummaryColumns(applied.value),
     also: source.alsoInStatement,
   });
-  return ok({
-    stored,
-    payment,
-    order: { ...loaded.order, operationCount: stored.orderSeq, updatedAt: now.toISOString() },
-    state: applied.value,
-    duplicate: false,
-  });
+  const order = { ...loaded.order, operationCount: stored.orderSeq, updatedAt: now.toISOString() };
+  const known = loaded.payments.some((p) => p.paymentId === payment.paymentId);
+  const payments = known ? loaded.payments : [...loaded.payments, payment].sort(byRecordedAtThenId);
+  const after = { order, payments, operations: [...loaded.operations, stored], state: applied.value };
+  return ok({ stored, payment, order, state: applied.value, duplicate: false, after });
 }
+
+/** The order of `payments` in an order load (ORDER BY recorded_at, id). */
+const byRecordedAtThenId = (a: PaymentRecord, b: PaymentRecord) =>
+  a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.paymentId < b.paymentId ? -1 : 1;
 
 /** An operation id seen before is answered with what was recorded then (retries from terminals). */
 async function findDuplicate(
@@ -233,7 +246,7 @@ async function findDuplicate(
   const loaded = await loadOrderInTx(tx, merchantId, stored.orderId);
   const payment = loaded?.payments.find((p) => p.paymentId === stored.operation.paymentId);
   if (!loaded || !payment) throw new Error(`operation ${operationId} without its order or payment`);
-  return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true };
+  return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true, after: loaded };
 }
 
 /**
@@ -247,7 +260,13 @@ export async function openPaymentInTx(
 ): Promise<Result<Appended, DomainError>> {
   const duplicate = input.freshIds ? null : await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
-  const loaded = await loadOrderInTx(tx, input.merchantId, input.orderId, true);
+  const created = input.createdOrder;
+  if (created && (created.orderId !== input.orderId || created.merchantId !== input.merchantId)) {
+    throw new Error(`openPaymentInTx: the created order is not order ${input.orderId}`);
+  }
+  const loaded = created
+    ? { order: created, payments: [], operations: [], state: orderStateFrom(created, []) }
+    : await loadOrderInTx(tx, input.merchantId, input.orderId, true);
   if (!loaded) return err(domainError('ORDER_NOT_FOUND', { orderId: input.orderId }));
   if (input.paymentId) {
     const id = parsePaymentId(input.paymentId);
@@ -489,6 +508,8 @@ export interface LedgerService {
   append(input: AppendOperation): Promise<Result<Appended, DomainError>>;
   loadOrder(merchantId: string, orderId: string): Promise<LoadedOrder | null>;
   loadOrderOfPayment(merchantId: string, paymentId: string): Promise<LoadedOrder | null>;
+  /** A core-minted payment id for a payment about to be asked of the acquirer (drawn in blocks). */
+  mintPaymentId(): Promise<PaymentId>;
 }
 
 type Base = OperationSource & { merchantId: string; paymentId: PaymentId };
@@ -543,6 +564,7 @@ export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
           ...payment,
           merchantId: order.merchantId,
           orderId: created.value.orderId,
+          createdOrder: created.value,
         });
       }),
     openPayment: (input) => inTx(input.paymentId, (tx) => openPaymentInTx(tx, ctx, input)),
@@ -559,6 +581,7 @@ export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
     append,
     loadOrder: (merchantId, orderId) => loadOrderInTx(db, merchantId, orderId),
     loadOrderOfPayment: (merchantId, paymentId) => loadOrderOfPaymentInTx(db, merchantId, paymentId),
+    mintPaymentId: createPaymentIdMinter(db),
   };
 }
 

@@ -281,6 +281,34 @@ export async function mintCorePaymentId(tx: Queryable): Promise<PaymentId> {
   return formatPaymentId(CORE_ISSUER, toSafeInteger(rows[0]?.seq, 'core_payment_seq'));
 }
 
+/**
+ * Core-minted payment ids drawn from the sequence `blockSize` at a time: one statement per block instead of
+ * one per payment. Every number comes from the shared sequence, so ids stay unique across core processes; a
+ * process that stops leaves the rest of its block unused (sequences have gaps anyway: ids.ts promises unique,
+ * not dense). Concurrent callers share one refill.
+ */
+export function createPaymentIdMinter(db: Queryable, blockSize = 16): () => Promise<PaymentId> {
+  const ready: number[] = [];
+  let refill: Promise<void> | null = null;
+  const drawBlock = async () => {
+    const rows = await db.query<{ seq: string | number }>(
+      `SELECT nextval('core_payment_seq') AS seq FROM generate_series(1, $1)`,
+      [blockSize],
+    );
+    ready.push(...rows.map((r) => toSafeInteger(r.seq, 'core_payment_seq')).sort((a, b) => a - b));
+  };
+  return async () => {
+    for (;;) {
+      const seq = ready.shift();
+      if (seq !== undefined) return formatPaymentId(CORE_ISSUER, seq);
+      refill ??= drawBlock().finally(() => {
+        refill = null;
+      });
+      await refill;
+    }
+  };
+}
+
 export interface NewPaymentRow {
   paymentId: PaymentId;
   orderId: Uuid;
