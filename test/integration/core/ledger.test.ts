@@ -482,6 +482,18 @@ for (const { kind, skip } of DATABASE_KINDS) {
       },
     );
 
+    it('payment ids the core mints in blocks are unique across concurrent callers and across minters (two processes)', async () => {
+      const other = createLedgerService(t.db, ctx);
+      const ids = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 ? ledger : other).mintPaymentId()),
+      );
+      expect(new Set(ids).size).toBe(100);
+      for (const id of ids) {
+        expect(parsePaymentId(id).ok).toBe(true);
+        expect(paymentIdIssuer(id)).toBe(1);
+      }
+    });
+
     it('the store feed hands out dense positions in commit order under concurrent writers', async () => {
       const before = await storeFeedHead(t.db, storeId);
       const deposits = await Promise.all(Array.from({ length: 6 }, () => storeDeposit(600, 600)));
