@@ -30,6 +30,7 @@ import {
   type SqlFragment,
 } from '../db/adapter';
 import type { CardFacts } from '../ledger/rows';
+import { wholeOrderColumns, wholeOrderFromRow, type WholeOrder, type WholeOrderRow } from '../ledger/store';
 
 export type JournalKind =
   'AUTHORISE' | 'REBILL' | 'CAPTURE' | 'REVERSAL' | 'CANCEL' | 'REFUND' | 'PAYOUT' | 'RELEASE';
@@ -213,6 +214,37 @@ export async function selectEntry(q: Queryable, id: string, forUpdate = false): 
     [id],
   );
   return rows[0] ? rowToEntry(rows[0]) : null;
+}
+
+const ENTRY_COLUMNS_OF_J = COLUMNS.replace(/created_at\) \* 1000/, 'j.created_at) * 1000')
+  .split(', ')
+  .map((c) => (c.includes(' AS ') ? c.replace(' AS ', ' AS j_') : `j.${c} AS j_${c}`))
+  .join(', ');
+
+/**
+ * The row locked together with its order, both `FOR UPDATE` in one statement (the row first, as
+ * `selectEntry(…, true)` and then the order would): the whole order comes back too, so recording an answer
+ * that appends to an existing order does not lock and load it in a statement of its own. Null when the row
+ * does not exist. See `selectWholeOrder` for why the order's payments and operations are current.
+ */
+export async function selectEntryWithOrderForUpdate(
+  tx: Queryable,
+  id: string,
+): Promise<{ entry: JournalEntry; order: WholeOrder } | null> {
+  const rows = await tx.query<Record<string, unknown>>(
+    `SELECT ${ENTRY_COLUMNS_OF_J}, ${wholeOrderColumns(true)}
+     FROM acquirer_journal j JOIN orders o ON o.id = j.order_id AND o.merchant_id = j.merchant_id
+     WHERE j.id = $1 FOR UPDATE OF j, o`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const entryRow: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) if (k.startsWith('j_')) entryRow[k.slice(2)] = v;
+  return {
+    entry: rowToEntry(entryRow as unknown as EntryRow),
+    order: await wholeOrderFromRow(tx, row as unknown as WholeOrderRow),
+  };
 }
 
 export interface EntryClosing {

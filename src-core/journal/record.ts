@@ -21,7 +21,9 @@ import {
   recordUnknownPaymentInTx,
   Refused,
   resolveUnknownPaymentInTx,
+  newOrderLoaded,
   type Appended,
+  type LoadedOrder,
 } from '../ledger/service';
 import { selectOrder, selectPayment } from '../ledger/store';
 import { insertToken, insertTokenEvent } from '../ledger/tokens';
@@ -83,11 +85,12 @@ async function appendAndClose(
   ctx: LedgerContext,
   entry: JournalEntry,
   answer: AcquirerAnswer,
+  order: LoadedOrder | undefined,
   body: AppendBody,
   more: readonly SqlFragment[] = [],
 ): Promise<Recording> {
   const closing = { result: 'APPROVED', answer, error: null } as const;
-  const appended = await append(tx, ctx, entry, body, [...more, closeEntryWrite(entry.id, closing)]);
+  const appended = await append(tx, ctx, entry, order, body, [...more, closeEntryWrite(entry.id, closing)]);
   return { kind: 'close', result: 'APPROVED', error: null, appended, closed: true };
 }
 
@@ -101,13 +104,15 @@ export async function recordAnswerInTx(
   entry: JournalEntry,
   answer: AcquirerAnswer,
   graceOver: boolean,
+  /** The order, when the caller locked and loaded it with the journal row (journal.ts); else loaded here. */
+  order?: LoadedOrder,
 ): Promise<Recording> {
   const c = classify(answer, graceOver);
   const request = entry.request;
   switch (request.kind) {
     case 'AUTHORISE':
       if (c.is === 'movement') mismatch(entry, answer);
-      return recordAuthorisation(tx, ctx, entry, request, c, answer);
+      return recordAuthorisation(tx, ctx, entry, request, c, answer, order);
     case 'REBILL': {
       if (c.is === 'movement') mismatch(entry, answer);
       if (c.is === 'unknown') return { kind: 'unknown' };
@@ -115,7 +120,7 @@ export async function recordAnswerInTx(
       if (c.outcome.outcome === 'DECLINED') {
         return close('DECLINED', domainError(c.outcome.reason, { reason: 'declined by the acquirer' }));
       }
-      return appendAndClose(tx, ctx, entry, answer, { kind: 'REBILL', amount: amountOf(entry) });
+      return appendAndClose(tx, ctx, entry, answer, order, { kind: 'REBILL', amount: amountOf(entry) });
     }
     case 'RELEASE':
       if (c.is === 'authorisation') mismatch(entry, answer);
@@ -123,7 +128,7 @@ export async function recordAnswerInTx(
       if (!c.answer.ok) throw new Refused(c.answer.error);
       return close('APPROVED');
     default:
-      return recordMovement(tx, ctx, entry, request, c, answer);
+      return recordMovement(tx, ctx, entry, request, c, answer, order);
   }
 }
 
@@ -136,6 +141,7 @@ async function append(
   tx: Queryable,
   ctx: LedgerContext,
   entry: JournalEntry,
+  lockedOrder: LoadedOrder | undefined,
   body: AppendBody,
   alsoInStatement: readonly SqlFragment[],
 ) {
@@ -147,6 +153,7 @@ async function append(
     freshIds: true,
     body,
     alsoInStatement,
+    lockedOrder,
   });
   if (!r.ok) throw new Refused(r.error);
   return r.value;
@@ -161,6 +168,7 @@ async function recordMovement(
   request: Extract<JournalRequest, { kind: 'CAPTURE' | 'REVERSAL' | 'CANCEL' | 'REFUND' | 'PAYOUT' }>,
   c: Classified,
   answer: AcquirerAnswer,
+  order: LoadedOrder | undefined,
 ): Promise<Recording> {
   if (c.is === 'authorisation') mismatch(entry, answer);
   // While the outcome is unknown the lock row stays (and the open row holds the order even after it expires).
@@ -187,7 +195,15 @@ async function recordMovement(
           : { kind: request.kind, amount: amountOf(entry) };
   // "Recorded", "lock freed" and "row closed" in one statement; if the lock was taken over after expiry, its
   // delete frees nothing.
-  return appendAndClose(tx, ctx, entry, answer, body, lockId ? [completeRefundLockWrite({ lockId })] : []);
+  return appendAndClose(
+    tx,
+    ctx,
+    entry,
+    answer,
+    order,
+    body,
+    lockId ? [completeRefundLockWrite({ lockId })] : [],
+  );
 }
 
 /** A new payment (create or subsequent): the order and payment rows, the opening operation, tokens. */
@@ -198,6 +214,7 @@ async function recordAuthorisation(
   request: Extract<JournalRequest, { kind: 'AUTHORISE' }>,
   c: Exclude<Classified, { is: 'movement' }>,
   answer: AcquirerAnswer,
+  order: LoadedOrder | undefined,
 ): Promise<Recording> {
   // Only a row that was kept open as UNKNOWN can have its payment recorded already (as pending): whoever
   // writes the payment row changes the state in the same transaction, and the caller holds the row lock.
@@ -279,7 +296,7 @@ async function recordAuthorisation(
       card,
       authorisationCode,
       acquirerReference: o.acquirerReference,
-      createdOrder,
+      lockedOrder: createdOrder ? newOrderLoaded(createdOrder) : order,
       alsoInStatement: tokenWork ? [] : [closeEntryWrite(entry.id, closing)],
     });
     if (!r.ok) throw new Refused(r.error);

@@ -86,6 +86,13 @@ export interface OperationSource {
    * the operation is appended: not for a duplicate, not when the ledger refuses it.
    */
   alsoInStatement?: readonly SqlFragment[];
+  /**
+   * The order as this transaction holds it already, so it is not locked and loaded again: locked and loaded
+   * with the journal row (one statement, journal.ts), or just created by this transaction (`newOrderLoaded`:
+   * no payments, no operations, and no other transaction can see it yet). It is the order before this
+   * operation: good for one operation.
+   */
+  lockedOrder?: LoadedOrder;
 }
 
 export type OpeningBody = Extract<OperationBody, { kind: 'SALE' | 'AUTHORISATION' | 'DECLINE' }>;
@@ -103,11 +110,6 @@ export interface OpenPayment extends OperationSource {
   acquirerReference?: string | null;
   /** For a subsequent payment: the payment id the caller named. */
   initiatedByPaymentId?: PaymentId | null;
-  /**
-   * The order, when this same transaction just created it (`createOrderInTx`): it has no payments or
-   * operations and no other transaction can see it yet, so there is nothing to lock or load.
-   */
-  createdOrder?: OrderRecord;
 }
 
 export interface AppendOperation extends OperationSource {
@@ -192,9 +194,17 @@ export async function loadOrderOfPaymentInTx(
 }
 
 function loadedFrom(whole: WholeOrder | null): LoadedOrder | null {
-  if (!whole) return null;
+  return whole ? loadedOrderFrom(whole) : null;
+}
+
+/** An order with its payments and operations, and the ledger state they make. */
+export function loadedOrderFrom(whole: WholeOrder): LoadedOrder {
   return { ...whole, state: orderStateFrom(whole.order, whole.operations) };
 }
+
+/** An order this transaction just created: nothing paid, nothing to load. */
+export const newOrderLoaded = (order: OrderRecord): LoadedOrder =>
+  loadedOrderFrom({ order, payments: [], operations: [] });
 
 async function appendChecked(
   tx: Queryable,
@@ -260,13 +270,11 @@ export async function openPaymentInTx(
 ): Promise<Result<Appended, DomainError>> {
   const duplicate = input.freshIds ? null : await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
-  const created = input.createdOrder;
-  if (created && (created.orderId !== input.orderId || created.merchantId !== input.merchantId)) {
-    throw new Error(`openPaymentInTx: the created order is not order ${input.orderId}`);
+  const held = input.lockedOrder?.order;
+  if (held && (held.orderId !== input.orderId || held.merchantId !== input.merchantId)) {
+    throw new Error(`openPaymentInTx: the order held is not order ${input.orderId}`);
   }
-  const loaded = created
-    ? { order: created, payments: [], operations: [], state: orderStateFrom(created, []) }
-    : await loadOrderInTx(tx, input.merchantId, input.orderId, true);
+  const loaded = input.lockedOrder ?? (await loadOrderInTx(tx, input.merchantId, input.orderId, true));
   if (!loaded) return err(domainError('ORDER_NOT_FOUND', { orderId: input.orderId }));
   if (input.paymentId) {
     const id = parsePaymentId(input.paymentId);
@@ -431,7 +439,12 @@ export async function appendOperationInTx(
 ): Promise<Result<Appended, DomainError>> {
   const duplicate = input.freshIds ? null : await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
-  const loaded = await loadOrderOfPaymentInTx(tx, input.merchantId, input.paymentId, true);
+  if (input.lockedOrder && input.lockedOrder.order.merchantId !== input.merchantId) {
+    throw new Error(`appendOperationInTx: the order held is not merchant ${input.merchantId}'s`);
+  }
+  // The order held must be the payment's: a payment not among its payments is not found.
+  const loaded =
+    input.lockedOrder ?? (await loadOrderOfPaymentInTx(tx, input.merchantId, input.paymentId, true));
   const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
   if (!loaded || !payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
   const paymentSeq = loaded.operations.filter((s) => s.operation.paymentId === input.paymentId).length;
@@ -564,7 +577,7 @@ export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
           ...payment,
           merchantId: order.merchantId,
           orderId: created.value.orderId,
-          createdOrder: created.value,
+          lockedOrder: newOrderLoaded(created.value),
         });
       }),
     openPayment: (input) => inTx(input.paymentId, (tx) => openPaymentInTx(tx, ctx, input)),

@@ -179,24 +179,33 @@ const ORDER_COLUMNS_OF_O = ORDER_COLUMNS.split(', ')
   .map((c) => `o.${c}`)
   .join(', ');
 
-const WHOLE_ORDER = (from: string, lock: string) =>
-  `SELECT ${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json,
-     ${OPERATIONS_JSON('o.id')} AS operations_json${lock} ${from}`;
 /**
- * Locking variant: `locked_version` is the order row version the lock was granted on, `seen_version` the one
- * this statement's snapshot saw. They differ exactly when a writer of the order committed after the snapshot
- * was taken (the lock waited for it): then payments and operations, read from that snapshot, miss its rows.
+ * The select list of a whole order (alias `o`): its columns and its payments and operations as JSON. The
+ * locking variant adds `locked_version`, the order row version the lock was granted on, and `seen_version`,
+ * the one this statement's snapshot saw. They differ exactly when a writer of the order committed after the
+ * snapshot was taken (the lock waited for it): then payments and operations, read from that snapshot, miss
+ * its rows (see `selectWholeOrder`).
  */
-const VERSIONS =
-  ', o.xmin::text AS locked_version, (SELECT s.xmin::text FROM orders s WHERE s.id = o.id) AS seen_version';
+export const wholeOrderColumns = (forUpdate: boolean) =>
+  `${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json, ${OPERATIONS_JSON('o.id')} AS operations_json` +
+  (forUpdate
+    ? ', o.xmin::text AS locked_version, (SELECT s.xmin::text FROM orders s WHERE s.id = o.id) AS seen_version'
+    : '');
+
+export type WholeOrderRow = OrderRow &
+  PaymentsAndOperationsJson & { locked_version?: string; seen_version?: string };
+
 const BY_ID = 'FROM orders o WHERE o.id = $1 AND o.merchant_id = $2';
 const BY_PAYMENT =
   'FROM payments pp JOIN orders o ON o.id = pp.order_id WHERE pp.id = $1 AND pp.merchant_id = $2';
 const WHOLE_ORDER_SQL = {
-  orderId: { read: WHOLE_ORDER(BY_ID, ''), lock: WHOLE_ORDER(BY_ID, VERSIONS) + ' FOR UPDATE OF o' },
+  orderId: {
+    read: `SELECT ${wholeOrderColumns(false)} ${BY_ID}`,
+    lock: `SELECT ${wholeOrderColumns(true)} ${BY_ID} FOR UPDATE OF o`,
+  },
   paymentId: {
-    read: WHOLE_ORDER(BY_PAYMENT, ''),
-    lock: WHOLE_ORDER(BY_PAYMENT, VERSIONS) + ' FOR UPDATE OF o',
+    read: `SELECT ${wholeOrderColumns(false)} ${BY_PAYMENT}`,
+    lock: `SELECT ${wholeOrderColumns(true)} ${BY_PAYMENT} FOR UPDATE OF o`,
   },
 };
 
@@ -224,13 +233,17 @@ export async function selectWholeOrder(
   forUpdate = false,
 ): Promise<WholeOrder | null> {
   const sql = 'orderId' in by ? WHOLE_ORDER_SQL.orderId : WHOLE_ORDER_SQL.paymentId;
-  const rows = await q.query<
-    OrderRow & PaymentsAndOperationsJson & { locked_version?: string; seen_version?: string }
-  >(forUpdate ? sql.lock : sql.read, ['orderId' in by ? by.orderId : by.paymentId, merchantId]);
-  const row = rows[0];
-  if (!row) return null;
+  const rows = await q.query<WholeOrderRow>(forUpdate ? sql.lock : sql.read, [
+    'orderId' in by ? by.orderId : by.paymentId,
+    merchantId,
+  ]);
+  return rows[0] ? wholeOrderFromRow(q, rows[0]) : null;
+}
+
+/** A row selected with `wholeOrderColumns`; in the locked variant, read again when the lock waited. */
+export async function wholeOrderFromRow(q: Queryable, row: WholeOrderRow): Promise<WholeOrder> {
   const order = rowToOrder(row);
-  if (forUpdate && row.locked_version !== row.seen_version) {
+  if (row.locked_version !== row.seen_version) {
     return { order, ...(await selectPaymentsAndOperations(q, order.orderId)) };
   }
   return { order, ...fromJson(row) };
