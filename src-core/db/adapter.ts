@@ -13,6 +13,21 @@ export interface Queryable {
 
 export type Tx = Queryable;
 
+/**
+ * A piece of SQL whose parameters are numbered by the statement that embeds it: `param(value)` appends the
+ * value and returns its placeholder (`$n`). Lets one module's write ride in another module's statement as a
+ * data-modifying CTE (one round trip instead of two, e.g. closing a journal row in the statement that appends
+ * the ledger operation), while the SQL stays in the module that owns the table.
+ */
+export type SqlFragment = (param: (value: SqlValue) => string) => string;
+
+/** Renders a fragment as a statement of its own (parameters from $1). */
+export function standalone(fragment: SqlFragment): { sql: string; params: SqlValue[] } {
+  const params: SqlValue[] = [];
+  const sql = fragment((value) => `$${params.push(value)}`);
+  return { sql, params };
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /**
@@ -67,8 +82,20 @@ export function toNullableSafeInteger(value: unknown, column: string): number | 
   return value === null || value === undefined ? null : toSafeInteger(value, column);
 }
 
+/**
+ * A UTC timestamp as PostgreSQL writes it in JSON (`2026-11-21T21:22:11.163672+00:00`, when the session's
+ * TimeZone is UTC): rewritten to the ISO form directly, since parsing a Date and printing it again for every
+ * timestamp of every operation of an order showed in the profile of the refund path. Like `Date` it keeps
+ * milliseconds and drops the rest. Anything else goes through `Date`.
+ */
+const PG_UTC_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00:00$/;
+
 export function toIso(value: unknown, column: string): string {
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') return new Date(value).toISOString();
+  if (typeof value === 'string') {
+    const utc = PG_UTC_TIMESTAMP.exec(value);
+    if (utc) return `${utc[1]}.${`${utc[2] ?? ''}000`.slice(0, 3)}Z`;
+    return new Date(value).toISOString();
+  }
   throw new Error(`column ${column}: ${String(value)} is not a timestamp`);
 }

@@ -10,6 +10,8 @@ export interface DatabaseConfig {
   databaseUrl?: string;
   dataDir: string;
   poolSize?: number;
+  /** false → statements are not prepared (behind a pooler that does not keep them; postgres.ts). */
+  prepareStatements?: boolean;
 }
 
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv): DatabaseConfig {
@@ -17,6 +19,7 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv): DatabaseConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.COUNTER_DATA_DIR || './.counter/core'),
     poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined,
+    prepareStatements: env.DATABASE_PREPARED_STATEMENTS !== '0',
   };
 }
 
@@ -24,7 +27,11 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv): DatabaseConfig {
 export async function openDatabase(config: DatabaseConfig): Promise<Db> {
   let db: Db;
   if (config.databaseUrl) {
-    db = openPostgres({ connectionString: config.databaseUrl, max: config.poolSize });
+    db = openPostgres({
+      connectionString: config.databaseUrl,
+      max: config.poolSize,
+      prepareStatements: config.prepareStatements,
+    });
   } else {
     mkdirSync(config.dataDir, { recursive: true });
     db = await openPglite(path.join(config.dataDir, 'pgdata'));

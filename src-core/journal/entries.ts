@@ -21,8 +21,16 @@ import {
   type Uuid,
 } from '../../src-shared';
 import type { AuthoriseOutcome, MoneyMovementResult } from '../acquirer/acquirer';
-import { toIso, toNullableSafeInteger, toSafeInteger, type Queryable } from '../db/adapter';
+import {
+  standalone,
+  toIso,
+  toNullableSafeInteger,
+  toSafeInteger,
+  type Queryable,
+  type SqlFragment,
+} from '../db/adapter';
 import type { CardFacts } from '../ledger/rows';
+import { wholeOrderColumns, wholeOrderFromRow, type WholeOrder, type WholeOrderRow } from '../ledger/store';
 
 export type JournalKind =
   'AUTHORISE' | 'REBILL' | 'CAPTURE' | 'REVERSAL' | 'CANCEL' | 'REFUND' | 'PAYOUT' | 'RELEASE';
@@ -208,31 +216,64 @@ export async function selectEntry(q: Queryable, id: string, forUpdate = false): 
   return rows[0] ? rowToEntry(rows[0]) : null;
 }
 
-/** Closes an open row; false when it was closed already (another process settled it first). */
-export async function closeEntryInTx(
+const ENTRY_COLUMNS_OF_J = COLUMNS.replace(/created_at\) \* 1000/, 'j.created_at) * 1000')
+  .split(', ')
+  .map((c) => (c.includes(' AS ') ? c.replace(' AS ', ' AS j_') : `j.${c} AS j_${c}`))
+  .join(', ');
+
+/**
+ * The row locked together with its order, both `FOR UPDATE` in one statement (the row first, as
+ * `selectEntry(…, true)` and then the order would): the whole order comes back too, so recording an answer
+ * that appends to an existing order does not lock and load it in a statement of its own. Null when the row
+ * does not exist. See `selectWholeOrder` for why the order's payments and operations are current.
+ */
+export async function selectEntryWithOrderForUpdate(
   tx: Queryable,
   id: string,
-  close: {
-    result: JournalResult;
-    answer: AcquirerAnswer;
-    error?: DomainError | null;
-    exceptionId?: Uuid | null;
-  },
-): Promise<boolean> {
-  const rows = await tx.query(
-    `UPDATE acquirer_journal SET state = 'DONE', result = $2, answer = $3, error = $4, exception_id = $5,
-       closed_at = statement_timestamp()
-     WHERE id = $1 AND state <> 'DONE' RETURNING id`,
-    [
-      id,
-      close.result,
-      JSON.stringify(close.answer),
-      errorJson(close.error ?? null),
-      close.exceptionId ?? null,
-    ],
+): Promise<{ entry: JournalEntry; order: WholeOrder } | null> {
+  const rows = await tx.query<Record<string, unknown>>(
+    `SELECT ${ENTRY_COLUMNS_OF_J}, ${wholeOrderColumns(true)}
+     FROM acquirer_journal j JOIN orders o ON o.id = j.order_id AND o.merchant_id = j.merchant_id
+     WHERE j.id = $1 FOR UPDATE OF j, o`,
+    [id],
   );
+  const row = rows[0];
+  if (!row) return null;
+  const entryRow: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) if (k.startsWith('j_')) entryRow[k.slice(2)] = v;
+  return {
+    entry: rowToEntry(entryRow as unknown as EntryRow),
+    order: await wholeOrderFromRow(tx, row as unknown as WholeOrderRow),
+  };
+}
+
+export interface EntryClosing {
+  result: JournalResult;
+  answer: AcquirerAnswer;
+  error?: DomainError | null;
+  exceptionId?: Uuid | null;
+}
+
+/** Closes an open row; false when it was closed already (another process settled it first). */
+export async function closeEntryInTx(tx: Queryable, id: string, close: EntryClosing): Promise<boolean> {
+  const { sql, params } = standalone(closeEntryWrite(id, close));
+  const rows = await tx.query(sql, params);
   return rows.length > 0;
 }
+
+/**
+ * The same, as a write that rides in the statement appending the ledger operation the answer records
+ * (`alsoInStatement` of the ledger service): "recorded" and "closed" in one statement of the one transaction.
+ * The caller holds the row lock (`selectEntry(…, true)`), so the row cannot change in between.
+ */
+export const closeEntryWrite =
+  (id: string, close: EntryClosing): SqlFragment =>
+  (param) =>
+    `UPDATE acquirer_journal SET state = 'DONE', result = ${param(close.result)}, answer = ${param(
+      JSON.stringify(close.answer),
+    )}, error = ${param(errorJson(close.error ?? null))}, exception_id = ${param(close.exceptionId ?? null)},
+       closed_at = statement_timestamp()
+     WHERE id = ${param(id)} AND state <> 'DONE' RETURNING id`;
 
 /** Keeps the row open as UNKNOWN (what is known is recorded; the reconciler asks again). */
 export async function markUnknownInTx(tx: Queryable, id: string, answer: AcquirerAnswer): Promise<void> {

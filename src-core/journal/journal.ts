@@ -18,6 +18,7 @@ import type { Queryable } from '../db/adapter';
 import { IDEMPOTENCE_RETENTION_MS } from '../http/idempotence';
 import { releaseRefundLock } from '../ledger/refund-lock';
 import {
+  loadedOrderFrom,
   loadOrderInTx,
   Refused,
   resolveUnknownPaymentInTx,
@@ -33,6 +34,7 @@ import {
   selectDueEntries,
   selectEntry,
   selectEntryForRequest,
+  selectEntryWithOrderForUpdate,
   selectOpenEntriesOfPayment,
   type AcquirerAnswer,
   type JournalEntry,
@@ -65,7 +67,10 @@ export interface JournalOptions {
 export interface RunResult {
   /** The row as it stands after the call: DONE, UNKNOWN, or still PENDING when recording failed. */
   entry: JournalEntry;
-  /** The ledger operation this call recorded (movements and rebills), when it recorded one. */
+  /**
+   * The ledger operation this call recorded (movements and rebills; the opening of a payment unless token
+   * operations followed it), when it recorded one.
+   */
   appended: Appended | null;
   /** RECORDING_FAILED: the acquirer answered but the ledger write failed; reconciliation will record it. */
   unsettled: 'RECORDING_FAILED' | null;
@@ -99,6 +104,15 @@ export interface AcquirerJournal {
   recordedOperation(entry: JournalEntry): Promise<Appended | null>;
 }
 
+/**
+ * Rows whose answer appends an operation to an order that exists before it: everything but a create payment
+ * (its order is created with the answer) and a release (nothing recorded).
+ */
+function appendsToExistingOrder(row: Pick<JournalEntry, 'request'>): boolean {
+  const r = row.request;
+  return r.kind !== 'RELEASE' && !(r.kind === 'AUTHORISE' && r.newOrder !== null);
+}
+
 export function inquiryAnswer(inquiry: Inquiry): AcquirerAnswer {
   switch (inquiry.state) {
     case 'NOT_RECEIVED':
@@ -122,22 +136,29 @@ export function createAcquirerJournal(
 
   /** Records the answer and closes the row in one transaction; a ledger refusal comes back as a value. */
   async function recordAndClose(
-    id: Uuid,
+    row: Pick<JournalEntry, 'id' | 'request'>,
     answer: AcquirerAnswer,
     graceOver: boolean,
   ): Promise<{ entry: JournalEntry; appended: Appended | null } | { refusal: DomainError }> {
+    const { id } = row;
     try {
       return await db.transaction(async (tx) => {
-        const entry = await selectEntry(tx, id, true);
+        // Lock the row; when the answer appends to an order that exists, lock and load it in the same
+        // statement (row first, then order, as the two statements would).
+        const withOrder = appendsToExistingOrder(row) ? await selectEntryWithOrderForUpdate(tx, id) : null;
+        const entry = withOrder?.entry ?? (await selectEntry(tx, id, true));
         if (!entry) throw new Error(`journal row ${id} vanished`);
         // Another process (a reconciler, the original request) settled it first: nothing more to record.
         if (entry.state === 'DONE') return { entry, appended: null };
-        const recording = await recordAnswerInTx(tx, ctx, entry, answer, graceOver);
+        const order = withOrder ? loadedOrderFrom(withOrder.order) : undefined;
+        const recording = await recordAnswerInTx(tx, ctx, entry, answer, graceOver, order);
         if (recording.kind === 'unknown') {
           await markUnknownInTx(tx, id, answer);
           return { entry: { ...entry, state: 'UNKNOWN' as const, answer }, appended: null };
         }
-        await closeEntryInTx(tx, id, { result: recording.result, answer, error: recording.error });
+        if (!recording.closed) {
+          await closeEntryInTx(tx, id, { result: recording.result, answer, error: recording.error });
+        }
         return {
           entry: {
             ...entry,
@@ -294,16 +315,16 @@ export function createAcquirerJournal(
 
   /** Record and close, settle a refusal, and send a release if one is due. */
   async function settle(
-    id: Uuid,
+    row: Pick<JournalEntry, 'id' | 'request'>,
     answer: AcquirerAnswer,
     graceOver: boolean,
   ): Promise<{ entry: JournalEntry; appended: Appended | null }> {
-    const recorded = await recordAndClose(id, answer, graceOver);
+    const recorded = await recordAndClose(row, answer, graceOver);
     if (!('refusal' in recorded)) return recorded;
-    const refused = await settleRefusal(id, answer, recorded.refusal);
+    const refused = await settleRefusal(row.id, answer, recorded.refusal);
     if (refused.release) {
       const released = await sendRelease(refused.release);
-      await settle(refused.release.id, released, false);
+      await settle(refused.release, released, false);
     }
     return { entry: refused.entry, appended: null };
   }
@@ -338,7 +359,7 @@ export function createAcquirerJournal(
       }
       await options.afterAcquirerAnswer?.(entry, answer, log);
       try {
-        const settled = await settle(entry.id, answer, false);
+        const settled = await settle(entry, answer, false);
         return { entry: settled.entry, appended: settled.appended, unsettled: null };
       } catch (e) {
         log.error(
@@ -374,7 +395,7 @@ export function createAcquirerJournal(
           answer = { type: 'NO_ANSWER', reason: 'the acquirer could not be asked' };
         }
       }
-      const settled = await settle(entry.id, answer, entry.ageMs >= graceMs);
+      const settled = await settle(entry, answer, entry.ageMs >= graceMs);
       if (opts.freeRequestClaim !== false) await freeRequestClaim(settled.entry);
       if (settled.entry.state === 'DONE') {
         log.info(
@@ -420,7 +441,7 @@ export function createAcquirerJournal(
       const loaded = await loadOrderInTx(db, entry.merchantId, stored.orderId);
       const payment = loaded?.payments.find((p) => p.paymentId === stored.operation.paymentId);
       if (!loaded || !payment) throw new Error(`operation ${entry.id} without its order`);
-      return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true };
+      return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true, after: loaded };
     },
   };
   return journal;

@@ -10,10 +10,10 @@
 import { domainError, type DomainError, type OperationBody } from '../../src-shared';
 import { cardFacts } from '../acquirer/card-facts';
 import type { AuthoriseOutcome } from '../acquirer/acquirer';
-import type { Queryable } from '../db/adapter';
+import type { Queryable, SqlFragment } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
-import { completeRefundLockInTx, releaseRefundLock } from '../ledger/refund-lock';
-import type { CardFacts } from '../ledger/rows';
+import { completeRefundLockWrite, releaseRefundLock } from '../ledger/refund-lock';
+import type { CardFacts, OrderRecord } from '../ledger/rows';
 import {
   appendOperationInTx,
   createOrderInTx,
@@ -21,19 +21,25 @@ import {
   recordUnknownPaymentInTx,
   Refused,
   resolveUnknownPaymentInTx,
+  newOrderLoaded,
   type Appended,
+  type LoadedOrder,
 } from '../ledger/service';
 import { selectOrder, selectPayment } from '../ledger/store';
 import { insertToken, insertTokenEvent } from '../ledger/tokens';
-import type { AcquirerAnswer, JournalEntry, JournalRequest } from './entries';
+import { closeEntryWrite, type AcquirerAnswer, type JournalEntry, type JournalRequest } from './entries';
 
-/** What recording decided for the row: close it with a result, or keep it open as UNKNOWN. */
+/**
+ * What recording decided for the row: close it with a result, or keep it open as UNKNOWN. `closed`: the row
+ * was closed already, in the statement that appended the operation (no statement of its own needed).
+ */
 export type Recording =
   | {
       kind: 'close';
       result: 'APPROVED' | 'DECLINED' | 'NOT_RECEIVED';
       error: DomainError | null;
       appended: Appended | null;
+      closed: boolean;
     }
   | { kind: 'unknown' };
 
@@ -68,7 +74,25 @@ const close = (
   result: 'APPROVED' | 'DECLINED' | 'NOT_RECEIVED',
   error: DomainError | null = null,
   appended: Appended | null = null,
-): Recording => ({ kind: 'close', result, error, appended });
+): Recording => ({ kind: 'close', result, error, appended, closed: false });
+
+/**
+ * Appends the operation and closes the row in the same statement (plus `more` writes that belong with it):
+ * one round trip fewer on every journaled path. A refusal throws before anything is written.
+ */
+async function appendAndClose(
+  tx: Queryable,
+  ctx: LedgerContext,
+  entry: JournalEntry,
+  answer: AcquirerAnswer,
+  order: LoadedOrder | undefined,
+  body: AppendBody,
+  more: readonly SqlFragment[] = [],
+): Promise<Recording> {
+  const closing = { result: 'APPROVED', answer, error: null } as const;
+  const appended = await append(tx, ctx, entry, order, body, [...more, closeEntryWrite(entry.id, closing)]);
+  return { kind: 'close', result: 'APPROVED', error: null, appended, closed: true };
+}
 
 function mismatch(entry: JournalEntry, answer: AcquirerAnswer): never {
   throw new Error(`journal row ${entry.id} (${entry.kind}) got a ${answer.type} answer`);
@@ -80,13 +104,15 @@ export async function recordAnswerInTx(
   entry: JournalEntry,
   answer: AcquirerAnswer,
   graceOver: boolean,
+  /** The order, when the caller locked and loaded it with the journal row (journal.ts); else loaded here. */
+  order?: LoadedOrder,
 ): Promise<Recording> {
   const c = classify(answer, graceOver);
   const request = entry.request;
   switch (request.kind) {
     case 'AUTHORISE':
       if (c.is === 'movement') mismatch(entry, answer);
-      return recordAuthorisation(tx, ctx, entry, request, c);
+      return recordAuthorisation(tx, ctx, entry, request, c, answer, order);
     case 'REBILL': {
       if (c.is === 'movement') mismatch(entry, answer);
       if (c.is === 'unknown') return { kind: 'unknown' };
@@ -94,11 +120,7 @@ export async function recordAnswerInTx(
       if (c.outcome.outcome === 'DECLINED') {
         return close('DECLINED', domainError(c.outcome.reason, { reason: 'declined by the acquirer' }));
       }
-      return close(
-        'APPROVED',
-        null,
-        await append(tx, ctx, entry, { kind: 'REBILL', amount: amountOf(entry) }),
-      );
+      return appendAndClose(tx, ctx, entry, answer, order, { kind: 'REBILL', amount: amountOf(entry) });
     }
     case 'RELEASE':
       if (c.is === 'authorisation') mismatch(entry, answer);
@@ -106,7 +128,7 @@ export async function recordAnswerInTx(
       if (!c.answer.ok) throw new Refused(c.answer.error);
       return close('APPROVED');
     default:
-      return recordMovement(tx, ctx, entry, request, c, answer);
+      return recordMovement(tx, ctx, entry, request, c, answer, order);
   }
 }
 
@@ -115,7 +137,14 @@ const amountOf = (entry: JournalEntry) => {
   return entry.amount;
 };
 
-async function append(tx: Queryable, ctx: LedgerContext, entry: JournalEntry, body: AppendBody) {
+async function append(
+  tx: Queryable,
+  ctx: LedgerContext,
+  entry: JournalEntry,
+  lockedOrder: LoadedOrder | undefined,
+  body: AppendBody,
+  alsoInStatement: readonly SqlFragment[],
+) {
   const r = await appendOperationInTx(tx, ctx, {
     ...entry.request.source,
     merchantId: entry.merchantId,
@@ -123,6 +152,8 @@ async function append(tx: Queryable, ctx: LedgerContext, entry: JournalEntry, bo
     operationId: entry.id,
     freshIds: true,
     body,
+    alsoInStatement,
+    lockedOrder,
   });
   if (!r.ok) throw new Refused(r.error);
   return r.value;
@@ -137,6 +168,7 @@ async function recordMovement(
   request: Extract<JournalRequest, { kind: 'CAPTURE' | 'REVERSAL' | 'CANCEL' | 'REFUND' | 'PAYOUT' }>,
   c: Classified,
   answer: AcquirerAnswer,
+  order: LoadedOrder | undefined,
 ): Promise<Recording> {
   if (c.is === 'authorisation') mismatch(entry, answer);
   // While the outcome is unknown the lock row stays (and the open row holds the order even after it expires).
@@ -161,10 +193,17 @@ async function recordMovement(
         : request.kind === 'CANCEL'
           ? { kind: 'CANCEL' }
           : { kind: request.kind, amount: amountOf(entry) };
-  const appended = await append(tx, ctx, entry, body);
-  // "Recorded" and "lock freed" commit together; if the lock was taken over after expiry this frees nothing.
-  if (lockId) await completeRefundLockInTx(tx, { lockId });
-  return close('APPROVED', null, appended);
+  // "Recorded", "lock freed" and "row closed" in one statement; if the lock was taken over after expiry, its
+  // delete frees nothing.
+  return appendAndClose(
+    tx,
+    ctx,
+    entry,
+    answer,
+    order,
+    body,
+    lockId ? [completeRefundLockWrite({ lockId })] : [],
+  );
 }
 
 /** A new payment (create or subsequent): the order and payment rows, the opening operation, tokens. */
@@ -174,6 +213,8 @@ async function recordAuthorisation(
   entry: JournalEntry,
   request: Extract<JournalRequest, { kind: 'AUTHORISE' }>,
   c: Exclude<Classified, { is: 'movement' }>,
+  answer: AcquirerAnswer,
+  order: LoadedOrder | undefined,
 ): Promise<Recording> {
   // Only a row that was kept open as UNKNOWN can have its payment recorded already (as pending): whoever
   // writes the payment row changes the state in the same transaction, and the caller holds the row lock.
@@ -230,6 +271,10 @@ async function recordAuthorisation(
         : ({ kind: 'AUTHORISATION', mode: entry.mode, amount } as const);
   const card = o.card ? facts(request, o.card) : request.fallbackCard;
   const authorisationCode = o.outcome === 'APPROVED' ? o.authorisationCode : null;
+  const declined =
+    o.outcome === 'DECLINED' ? domainError(o.reason, { reason: 'declined by the acquirer' }) : null;
+  // Token operations follow an approved opening; without them the row is closed in the opening's statement.
+  const tokenWork = !declined && (request.usedTokenId !== null || request.tokenize !== null);
   if (existing) {
     const r = await resolveUnknownPaymentInTx(tx, ctx, {
       merchantId: entry.merchantId,
@@ -241,7 +286,8 @@ async function recordAuthorisation(
     });
     if (!r.ok) throw new Refused(r.error);
   } else {
-    await ensureOrder(tx, ctx, entry, request);
+    const createdOrder = await ensureOrder(tx, ctx, entry, request);
+    const closing = { result: declined ? 'DECLINED' : 'APPROVED', answer, error: declined } as const;
     const r = await openPaymentInTx(tx, ctx, {
       ...base,
       operationId: entry.id,
@@ -250,12 +296,14 @@ async function recordAuthorisation(
       card,
       authorisationCode,
       acquirerReference: o.acquirerReference,
+      lockedOrder: createdOrder ? newOrderLoaded(createdOrder) : order,
+      alsoInStatement: tokenWork ? [] : [closeEntryWrite(entry.id, closing)],
     });
     if (!r.ok) throw new Refused(r.error);
+    if (!tokenWork)
+      return { kind: 'close', result: closing.result, error: declined, appended: r.value, closed: true };
   }
-  if (o.outcome === 'DECLINED') {
-    return close('DECLINED', domainError(o.reason, { reason: 'declined by the acquirer' }));
-  }
+  if (declined) return close('DECLINED', declined);
   await recordTokenUse(tx, ctx, entry, request, card);
   return close('APPROVED');
 }
@@ -281,14 +329,19 @@ function knownCard(request: Extract<JournalRequest, { kind: 'AUTHORISE' }>): Car
   return request.fallbackCard;
 }
 
+/**
+ * The new order of a create payment, unless an earlier recording of the row created it (only a row kept open
+ * as UNKNOWN can have: whoever writes the order changes the row's state in the same transaction). Returns the
+ * order when this transaction created it.
+ */
 async function ensureOrder(
   tx: Queryable,
   ctx: LedgerContext,
   entry: JournalEntry,
   request: Extract<JournalRequest, { kind: 'AUTHORISE' }>,
-): Promise<void> {
-  if (!request.newOrder) return;
-  if (await selectOrder(tx, entry.merchantId, entry.orderId)) return;
+): Promise<OrderRecord | undefined> {
+  if (!request.newOrder) return undefined;
+  if (entry.state !== 'PENDING' && (await selectOrder(tx, entry.merchantId, entry.orderId))) return undefined;
   const created = await createOrderInTx(tx, ctx, {
     merchantId: entry.merchantId,
     orderId: entry.orderId,
@@ -299,6 +352,7 @@ async function ensureOrder(
     merchantReference: request.newOrder.merchantReference,
   });
   if (!created.ok) throw new Refused(created.error);
+  return created.value;
 }
 
 /** A token the payment used (TOKEN_USE) or the card stored as a new token (TOKEN_CREATE), in the chain. */

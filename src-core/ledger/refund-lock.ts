@@ -28,7 +28,7 @@ import {
   type Result,
   type Uuid,
 } from '../../src-shared';
-import { toIso, toNullableSafeInteger, type Queryable } from '../db/adapter';
+import { standalone, toIso, toNullableSafeInteger, type Queryable, type SqlFragment } from '../db/adapter';
 import { OPEN_MONEY_BACK_SQL } from '../journal/entries';
 import type { LedgerContext } from './context';
 
@@ -185,9 +185,19 @@ export async function completeRefundLockInTx(
   tx: Queryable,
   lock: Pick<RefundLock, 'lockId'>,
 ): Promise<boolean> {
-  const rows = await tx.query('DELETE FROM refund_locks WHERE lock_id = $1 RETURNING lock_id', [lock.lockId]);
+  const { sql, params } = standalone(completeRefundLockWrite(lock));
+  const rows = await tx.query(sql, params);
   return rows.length > 0;
 }
+
+/**
+ * The same, as a write that rides in the statement appending the operation (`alsoInStatement` of the ledger
+ * service): no round trip of its own, and it commits with the operation it completes.
+ */
+export const completeRefundLockWrite =
+  (lock: Pick<RefundLock, 'lockId'>): SqlFragment =>
+  (param) =>
+    `DELETE FROM refund_locks WHERE lock_id = ${param(lock.lockId)} RETURNING lock_id`;
 
 /** Gives the lock up without recording anything (declined at the acquirer, refused by the ledger, aborted). */
 export async function releaseRefundLock(q: Queryable, lock: Pick<RefundLock, 'lockId'>): Promise<boolean> {

@@ -26,21 +26,27 @@ import {
   type Uuid,
   type Operation,
 } from '../../src-shared';
-import { isUniqueViolation, violatedConstraint, type Db, type Queryable } from '../db/adapter';
+import {
+  isUniqueViolation,
+  violatedConstraint,
+  type Db,
+  type Queryable,
+  type SqlFragment,
+} from '../db/adapter';
 import type { LedgerContext } from './context';
-import { writeOrderSummaryInTx } from './order-summary';
+import { orderSummaryColumns } from './order-summary';
 import type { CardFacts, OrderRecord, PaymentRecord, StoredOperation } from './rows';
 import {
   insertOperation,
   insertOrder,
   insertPayment,
+  createPaymentIdMinter,
   mintCorePaymentId,
   orderStateFrom,
   selectOperation,
-  selectOrder,
-  selectOrderOfPayment,
   selectPayment,
-  selectPaymentsAndOperations,
+  selectWholeOrder,
+  type WholeOrder,
 } from './store';
 
 export interface NewOrder {
@@ -74,6 +80,19 @@ export interface OperationSource {
    * operations and payments still refuse a second one.
    */
   freshIds?: boolean;
+  /**
+   * Writes that must commit with the operation (free the refund lock, close the journal row that asked for
+   * it), run in the statement that appends it, so they cost no round trip of their own. They run only when
+   * the operation is appended: not for a duplicate, not when the ledger refuses it.
+   */
+  alsoInStatement?: readonly SqlFragment[];
+  /**
+   * The order as this transaction holds it already, so it is not locked and loaded again: locked and loaded
+   * with the journal row (one statement, journal.ts), or just created by this transaction (`newOrderLoaded`:
+   * no payments, no operations, and no other transaction can see it yet). It is the order before this
+   * operation: good for one operation.
+   */
+  lockedOrder?: LoadedOrder;
 }
 
 export type OpeningBody = Extract<OperationBody, { kind: 'SALE' | 'AUTHORISATION' | 'DECLINE' }>;
@@ -107,6 +126,11 @@ export interface Appended {
   readonly state: OrderState;
   /** True when an operation with this id was recorded before: nothing new was written. */
   readonly duplicate: boolean;
+  /**
+   * The whole order after the operation, as this transaction sees it (for an answer built without reading the
+   * order back after commit).
+   */
+  readonly after: LoadedOrder;
 }
 
 export interface LoadedOrder {
@@ -156,26 +180,31 @@ export async function loadOrderInTx(
   orderId: string,
   forUpdate = false,
 ): Promise<LoadedOrder | null> {
-  const order = await selectOrder(q, merchantId, orderId, forUpdate);
-  return order ? loadRestOfOrder(q, order) : null;
+  return loadedFrom(await selectWholeOrder(q, merchantId, { orderId }, forUpdate));
 }
 
-/** The whole order of a payment (two statements fewer than finding the payment first). */
+/** The whole order of a payment (one statement; see `selectWholeOrder` for the locking variant). */
 export async function loadOrderOfPaymentInTx(
   q: Queryable,
   merchantId: string,
   paymentId: string,
   forUpdate = false,
 ): Promise<LoadedOrder | null> {
-  const order = await selectOrderOfPayment(q, merchantId, paymentId, forUpdate);
-  return order ? loadRestOfOrder(q, order) : null;
+  return loadedFrom(await selectWholeOrder(q, merchantId, { paymentId }, forUpdate));
 }
 
-async function loadRestOfOrder(q: Queryable, order: OrderRecord): Promise<LoadedOrder> {
-  const orderId = order.orderId;
-  const { payments, operations } = await selectPaymentsAndOperations(q, orderId);
-  return { order, payments, operations, state: orderStateFrom(order, operations) };
+function loadedFrom(whole: WholeOrder | null): LoadedOrder | null {
+  return whole ? loadedOrderFrom(whole) : null;
 }
+
+/** An order with its payments and operations, and the ledger state they make. */
+export function loadedOrderFrom(whole: WholeOrder): LoadedOrder {
+  return { ...whole, state: orderStateFrom(whole.order, whole.operations) };
+}
+
+/** An order this transaction just created: nothing paid, nothing to load. */
+export const newOrderLoaded = (order: OrderRecord): LoadedOrder =>
+  loadedOrderFrom({ order, payments: [], operations: [] });
 
 async function appendChecked(
   tx: Queryable,
@@ -201,16 +230,19 @@ async function appendChecked(
     merchantReference: source.merchantReference ?? null,
     operatorId: source.operatorId ?? null,
     recordedAt: now,
+    summary: orderSummaryColumns(applied.value),
+    also: source.alsoInStatement,
   });
-  await writeOrderSummaryInTx(tx, loaded.order.orderId, applied.value, stored.orderSeq);
-  return ok({
-    stored,
-    payment,
-    order: { ...loaded.order, operationCount: stored.orderSeq, updatedAt: now.toISOString() },
-    state: applied.value,
-    duplicate: false,
-  });
+  const order = { ...loaded.order, operationCount: stored.orderSeq, updatedAt: now.toISOString() };
+  const known = loaded.payments.some((p) => p.paymentId === payment.paymentId);
+  const payments = known ? loaded.payments : [...loaded.payments, payment].sort(byRecordedAtThenId);
+  const after = { order, payments, operations: [...loaded.operations, stored], state: applied.value };
+  return ok({ stored, payment, order, state: applied.value, duplicate: false, after });
 }
+
+/** The order of `payments` in an order load (ORDER BY recorded_at, id). */
+const byRecordedAtThenId = (a: PaymentRecord, b: PaymentRecord) =>
+  a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.paymentId < b.paymentId ? -1 : 1;
 
 /** An operation id seen before is answered with what was recorded then (retries from terminals). */
 async function findDuplicate(
@@ -224,7 +256,7 @@ async function findDuplicate(
   const loaded = await loadOrderInTx(tx, merchantId, stored.orderId);
   const payment = loaded?.payments.find((p) => p.paymentId === stored.operation.paymentId);
   if (!loaded || !payment) throw new Error(`operation ${operationId} without its order or payment`);
-  return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true };
+  return { stored, payment, order: loaded.order, state: loaded.state, duplicate: true, after: loaded };
 }
 
 /**
@@ -238,7 +270,11 @@ export async function openPaymentInTx(
 ): Promise<Result<Appended, DomainError>> {
   const duplicate = input.freshIds ? null : await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
-  const loaded = await loadOrderInTx(tx, input.merchantId, input.orderId, true);
+  const held = input.lockedOrder?.order;
+  if (held && (held.orderId !== input.orderId || held.merchantId !== input.merchantId)) {
+    throw new Error(`openPaymentInTx: the order held is not order ${input.orderId}`);
+  }
+  const loaded = input.lockedOrder ?? (await loadOrderInTx(tx, input.merchantId, input.orderId, true));
   if (!loaded) return err(domainError('ORDER_NOT_FOUND', { orderId: input.orderId }));
   if (input.paymentId) {
     const id = parsePaymentId(input.paymentId);
@@ -308,6 +344,8 @@ export async function recordUnknownPaymentInTx(
     );
   }
   const now = ctx.clock.now();
+  // A write to the order's payments updates its row (selectWholeOrder's locked load relies on it).
+  await tx.query('UPDATE orders SET updated_at = $2 WHERE id = $1', [input.orderId, now]);
   const payment = await insertPayment(tx, {
     paymentId: input.paymentId ?? (await mintCorePaymentId(tx)),
     orderId: input.orderId,
@@ -401,7 +439,12 @@ export async function appendOperationInTx(
 ): Promise<Result<Appended, DomainError>> {
   const duplicate = input.freshIds ? null : await findDuplicate(tx, input.merchantId, input.operationId);
   if (duplicate) return ok(duplicate);
-  const loaded = await loadOrderOfPaymentInTx(tx, input.merchantId, input.paymentId, true);
+  if (input.lockedOrder && input.lockedOrder.order.merchantId !== input.merchantId) {
+    throw new Error(`appendOperationInTx: the order held is not merchant ${input.merchantId}'s`);
+  }
+  // The order held must be the payment's: a payment not among its payments is not found.
+  const loaded =
+    input.lockedOrder ?? (await loadOrderOfPaymentInTx(tx, input.merchantId, input.paymentId, true));
   const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
   if (!loaded || !payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
   const paymentSeq = loaded.operations.filter((s) => s.operation.paymentId === input.paymentId).length;
@@ -478,6 +521,8 @@ export interface LedgerService {
   append(input: AppendOperation): Promise<Result<Appended, DomainError>>;
   loadOrder(merchantId: string, orderId: string): Promise<LoadedOrder | null>;
   loadOrderOfPayment(merchantId: string, paymentId: string): Promise<LoadedOrder | null>;
+  /** A core-minted payment id for a payment about to be asked of the acquirer (drawn in blocks). */
+  mintPaymentId(): Promise<PaymentId>;
 }
 
 type Base = OperationSource & { merchantId: string; paymentId: PaymentId };
@@ -532,6 +577,7 @@ export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
           ...payment,
           merchantId: order.merchantId,
           orderId: created.value.orderId,
+          lockedOrder: newOrderLoaded(created.value),
         });
       }),
     openPayment: (input) => inTx(input.paymentId, (tx) => openPaymentInTx(tx, ctx, input)),
@@ -548,6 +594,7 @@ export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
     append,
     loadOrder: (merchantId, orderId) => loadOrderInTx(db, merchantId, orderId),
     loadOrderOfPayment: (merchantId, paymentId) => loadOrderOfPaymentInTx(db, merchantId, paymentId),
+    mintPaymentId: createPaymentIdMinter(db),
   };
 }
 

@@ -12,7 +12,7 @@ import {
   type PaymentId,
   type Uuid,
 } from '../../src-shared';
-import { toSafeInteger, type Queryable } from '../db/adapter';
+import { toSafeInteger, type Queryable, type SqlFragment, type SqlValue } from '../db/adapter';
 import {
   OPERATION_COLUMNS,
   ORDER_COLUMNS,
@@ -30,6 +30,7 @@ import {
   type StoredOperation,
 } from './rows';
 import type { Operation } from '../../src-shared';
+import type { OrderSummaryColumns } from './order-summary';
 
 export interface NewOrderRow {
   orderId: Uuid;
@@ -77,24 +78,6 @@ export async function selectOrder(
   const rows = await q.query<OrderRow>(
     `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND merchant_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
     [orderId, merchantId],
-  );
-  return rows[0] ? rowToOrder(rows[0]) : null;
-}
-
-/** The order a payment belongs to, in one statement (`forUpdate` takes the order row lock). */
-export async function selectOrderOfPayment(
-  q: Queryable,
-  merchantId: string,
-  paymentId: string,
-  forUpdate = false,
-): Promise<OrderRecord | null> {
-  const columns = ORDER_COLUMNS.split(', ')
-    .map((c) => `o.${c}`)
-    .join(', ');
-  const rows = await q.query<OrderRow>(
-    `SELECT ${columns} FROM orders o JOIN payments p ON p.order_id = o.id
-     WHERE p.id = $1 AND p.merchant_id = $2${forUpdate ? ' FOR UPDATE OF o' : ''}`,
-    [paymentId, merchantId],
   );
   return rows[0] ? rowToOrder(rows[0]) : null;
 }
@@ -152,30 +135,118 @@ export async function selectOperationBySeq(
   return rows[0] ? rowToStoredOperation(rows[0]) : null;
 }
 
+const PAYMENTS_JSON = (orderIdExpr: string) =>
+  `(SELECT coalesce(json_agg(p ORDER BY p.recorded_at, p.id), '[]'::json)
+      FROM (SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ${orderIdExpr}) p)`;
+const OPERATIONS_JSON = (orderIdExpr: string) =>
+  `(SELECT coalesce(json_agg(x ORDER BY x.order_seq), '[]'::json)
+      FROM (SELECT ${OPERATION_COLUMNS} FROM operations WHERE order_id = ${orderIdExpr}) x)`;
+
+interface PaymentsAndOperationsJson {
+  payments_json: unknown;
+  operations_json: unknown;
+}
+
+/** JSON columns arrive parsed from `pg` and PGlite alike; a string is parsed here in case a driver did not. */
+function fromJson(row: PaymentsAndOperationsJson | undefined): {
+  payments: PaymentRecord[];
+  operations: StoredOperation[];
+} {
+  const parse = (v: unknown): unknown[] =>
+    typeof v === 'string' ? (JSON.parse(v) as unknown[]) : ((v ?? []) as unknown[]);
+  return {
+    payments: parse(row?.payments_json).map((r) => rowToPayment(r as PaymentRow)),
+    operations: parse(row?.operations_json).map((r) => rowToStoredOperation(r as OperationRow)),
+  };
+}
+
 /**
- * Payments and operations of an order in one statement (one round trip instead of two: the refund path is
- * dominated by round trips). Run it *after* taking the order lock, as its own statement: under READ COMMITTED
- * a new statement sees everything committed before the lock was granted.
+ * Payments and operations of an order in one statement. Run it *after* taking the order lock, as its own
+ * statement: under READ COMMITTED a new statement sees everything committed before the lock was granted.
  */
 export async function selectPaymentsAndOperations(
   q: Queryable,
   orderId: string,
 ): Promise<{ payments: PaymentRecord[]; operations: StoredOperation[] }> {
-  const rows = await q.query<{ payments: unknown; operations: unknown }>(
-    `SELECT
-       (SELECT coalesce(json_agg(p ORDER BY p.recorded_at, p.id), '[]'::json)
-          FROM (SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1) p) AS payments,
-       (SELECT coalesce(json_agg(x ORDER BY x.order_seq), '[]'::json)
-          FROM (SELECT ${OPERATION_COLUMNS} FROM operations WHERE order_id = $1) x) AS operations`,
+  const rows = await q.query<PaymentsAndOperationsJson>(
+    `SELECT ${PAYMENTS_JSON('$1')} AS payments_json, ${OPERATIONS_JSON('$1')} AS operations_json`,
     [orderId],
   );
-  const parse = (v: unknown): unknown[] =>
-    typeof v === 'string' ? (JSON.parse(v) as unknown[]) : (v as unknown[]);
-  const row = rows[0];
-  return {
-    payments: parse(row?.payments ?? []).map((r) => rowToPayment(r as PaymentRow)),
-    operations: parse(row?.operations ?? []).map((r) => rowToStoredOperation(r as OperationRow)),
-  };
+  return fromJson(rows[0]);
+}
+
+const ORDER_COLUMNS_OF_O = ORDER_COLUMNS.split(', ')
+  .map((c) => `o.${c}`)
+  .join(', ');
+
+/**
+ * The select list of a whole order (alias `o`): its columns and its payments and operations as JSON. The
+ * locking variant adds `locked_version`, the order row version the lock was granted on, and `seen_version`,
+ * the one this statement's snapshot saw. They differ exactly when a writer of the order committed after the
+ * snapshot was taken (the lock waited for it): then payments and operations, read from that snapshot, miss
+ * its rows (see `selectWholeOrder`).
+ */
+export const wholeOrderColumns = (forUpdate: boolean) =>
+  `${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json, ${OPERATIONS_JSON('o.id')} AS operations_json` +
+  (forUpdate
+    ? ', o.xmin::text AS locked_version, (SELECT s.xmin::text FROM orders s WHERE s.id = o.id) AS seen_version'
+    : '');
+
+export type WholeOrderRow = OrderRow &
+  PaymentsAndOperationsJson & { locked_version?: string; seen_version?: string };
+
+const BY_ID = 'FROM orders o WHERE o.id = $1 AND o.merchant_id = $2';
+const BY_PAYMENT =
+  'FROM payments pp JOIN orders o ON o.id = pp.order_id WHERE pp.id = $1 AND pp.merchant_id = $2';
+const WHOLE_ORDER_SQL = {
+  orderId: {
+    read: `SELECT ${wholeOrderColumns(false)} ${BY_ID}`,
+    lock: `SELECT ${wholeOrderColumns(true)} ${BY_ID} FOR UPDATE OF o`,
+  },
+  paymentId: {
+    read: `SELECT ${wholeOrderColumns(false)} ${BY_PAYMENT}`,
+    lock: `SELECT ${wholeOrderColumns(true)} ${BY_PAYMENT} FOR UPDATE OF o`,
+  },
+};
+
+export interface WholeOrder {
+  order: OrderRecord;
+  payments: PaymentRecord[];
+  operations: StoredOperation[];
+}
+
+/**
+ * An order with its payments and operations in one statement: one round trip, one snapshot, so the three
+ * agree with each other. `by` names the order or one of its payments.
+ *
+ * With `forUpdate` it also takes the order row lock, which serialises the order's writers. Every write to an
+ * order's payments or operations updates its row in the same transaction (`insertOperation` moves
+ * `op_count`; `recordUnknownPaymentInTx` touches `updated_at`), so when the lock had to wait for a writer
+ * that committed after this statement's snapshot, the row version locked differs from the one the snapshot
+ * saw, and the rest is read again in a statement of its own, which sees everything committed before the lock
+ * was granted (READ COMMITTED). Without contention that is one round trip instead of two.
+ */
+export async function selectWholeOrder(
+  q: Queryable,
+  merchantId: string,
+  by: { orderId: string } | { paymentId: string },
+  forUpdate = false,
+): Promise<WholeOrder | null> {
+  const sql = 'orderId' in by ? WHOLE_ORDER_SQL.orderId : WHOLE_ORDER_SQL.paymentId;
+  const rows = await q.query<WholeOrderRow>(forUpdate ? sql.lock : sql.read, [
+    'orderId' in by ? by.orderId : by.paymentId,
+    merchantId,
+  ]);
+  return rows[0] ? wholeOrderFromRow(q, rows[0]) : null;
+}
+
+/** A row selected with `wholeOrderColumns`; in the locked variant, read again when the lock waited. */
+export async function wholeOrderFromRow(q: Queryable, row: WholeOrderRow): Promise<WholeOrder> {
+  const order = rowToOrder(row);
+  if (row.locked_version !== row.seen_version) {
+    return { order, ...(await selectPaymentsAndOperations(q, order.orderId)) };
+  }
+  return { order, ...fromJson(row) };
 }
 
 /**
@@ -221,6 +292,34 @@ export function verifyOrderHistory(
 export async function mintCorePaymentId(tx: Queryable): Promise<PaymentId> {
   const rows = await tx.query<{ seq: string | number }>(`SELECT nextval('core_payment_seq') AS seq`);
   return formatPaymentId(CORE_ISSUER, toSafeInteger(rows[0]?.seq, 'core_payment_seq'));
+}
+
+/**
+ * Core-minted payment ids drawn from the sequence `blockSize` at a time: one statement per block instead of
+ * one per payment. Every number comes from the shared sequence, so ids stay unique across core processes; a
+ * process that stops leaves the rest of its block unused (sequences have gaps anyway: ids.ts promises unique,
+ * not dense). Concurrent callers share one refill.
+ */
+export function createPaymentIdMinter(db: Queryable, blockSize = 16): () => Promise<PaymentId> {
+  const ready: number[] = [];
+  let refill: Promise<void> | null = null;
+  const drawBlock = async () => {
+    const rows = await db.query<{ seq: string | number }>(
+      `SELECT nextval('core_payment_seq') AS seq FROM generate_series(1, $1)`,
+      [blockSize],
+    );
+    ready.push(...rows.map((r) => toSafeInteger(r.seq, 'core_payment_seq')).sort((a, b) => a - b));
+  };
+  return async () => {
+    for (;;) {
+      const seq = ready.shift();
+      if (seq !== undefined) return formatPaymentId(CORE_ISSUER, seq);
+      refill ??= drawBlock().finally(() => {
+        refill = null;
+      });
+      await refill;
+    }
+  };
 }
 
 export interface NewPaymentRow {
@@ -295,6 +394,10 @@ export interface NewOperationRow {
   merchantReference: string | null;
   operatorId: string | null;
   recordedAt: Date;
+  /** The order's summary after this operation (order-summary.ts), written with it. */
+  summary: OrderSummaryColumns;
+  /** Writes that commit with the operation, run in the same statement (`OperationSource.alsoInStatement`). */
+  also?: readonly SqlFragment[];
 }
 
 /**
@@ -302,43 +405,56 @@ export interface NewOperationRow {
  * `feed_head` in the same statement: that row lock is held until commit, so positions of one store are
  * handed out in commit order and a reader that has seen position N has seen every position below N
  * (no row committed late behind the reader's back). Orders without a store have no feed position.
+ * The same statement moves the order's `op_count` and rewrites its summary copy (one update of the order
+ * row, one round trip).
  */
 export async function insertOperation(tx: Queryable, o: NewOperationRow): Promise<StoredOperation> {
   const c = operationBodyToColumns(o.operation);
+  const params: SqlValue[] = [
+    o.operation.id,
+    o.orderId,
+    o.operation.paymentId,
+    o.merchantId,
+    o.orderSeq,
+    o.paymentSeq,
+    c.kind,
+    c.amount_minor,
+    o.currency,
+    c.auth_mode,
+    c.is_final,
+    c.reason,
+    c.token_id,
+    o.operation.channel,
+    o.storeId,
+    o.terminalId,
+    o.merchantReference,
+    o.operatorId,
+    new Date(o.operation.occurredAt),
+    o.recordedAt,
+    o.summary.status,
+    o.summary.authorisedMinor,
+    o.summary.collectedMinor,
+    o.summary.refundableMinor,
+  ];
+  // Data-modifying CTEs run to completion whether or not the INSERT reads them (PostgreSQL "WITH").
+  const also = (o.also ?? [])
+    .map((write, i) => `, also${i} AS (${write((value) => `$${params.push(value)}`)})`)
+    .join('');
   const rows = await tx.query<OperationRow>(
     `WITH pos AS (
        UPDATE stores SET feed_head = feed_head + 1 WHERE id = $15::uuid RETURNING feed_head
      ), bumped AS (
-       UPDATE orders SET op_count = $5, updated_at = $20 WHERE id = $2 RETURNING id
-     )
+       UPDATE orders SET op_count = $5, updated_at = $20, status = $21, authorised_minor = $22,
+         collected_minor = $23, refundable_minor = $24, summary_op_count = $5
+       WHERE id = $2 RETURNING id
+     )${also}
      INSERT INTO operations (id, order_id, payment_id, merchant_id, order_seq, payment_seq, kind, amount_minor,
        currency, auth_mode, is_final, reason, token_id, channel, store_id, feed_pos, terminal_id,
        merchant_reference, operator_id, occurred_at, recorded_at)
      SELECT $1, (SELECT id FROM bumped), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid,
        (SELECT feed_head FROM pos), $16, $17, $18, $19, $20
      RETURNING ${OPERATION_COLUMNS}`,
-    [
-      o.operation.id,
-      o.orderId,
-      o.operation.paymentId,
-      o.merchantId,
-      o.orderSeq,
-      o.paymentSeq,
-      c.kind,
-      c.amount_minor,
-      o.currency,
-      c.auth_mode,
-      c.is_final,
-      c.reason,
-      c.token_id,
-      o.operation.channel,
-      o.storeId,
-      o.terminalId,
-      o.merchantReference,
-      o.operatorId,
-      new Date(o.operation.occurredAt),
-      o.recordedAt,
-    ],
+    params,
   );
   return rowToStoredOperation(rows[0] as OperationRow);
 }

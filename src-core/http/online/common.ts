@@ -2,8 +2,7 @@
 import { domainError, parsePaymentId, type PaymentId } from '../../../src-shared';
 import type { PaymentRecord } from '../../ledger/rows';
 export { cardFacts } from '../../acquirer/card-facts';
-import { loadOrderInTx, type LoadedOrder } from '../../ledger/service';
-import { selectPayment } from '../../ledger/store';
+import { loadOrderOfPaymentInTx, type LoadedOrder } from '../../ledger/service';
 import { ApiFailure, fail } from '../api-error';
 import type { OnlineDeps } from './routes';
 
@@ -29,15 +28,20 @@ export async function findPayment(
   paymentId: PaymentId,
   options: { askAcquirer?: boolean } = {},
 ): Promise<FoundPayment> {
-  let payment = await selectPayment(deps.db, merchantId, paymentId);
-  if ((!payment || payment.outcome === 'UNKNOWN') && options.askAcquirer !== false) {
+  // The payment with its whole order in one statement (one snapshot): it is one of the order's payments.
+  const load = async () => {
+    const loaded = await loadOrderOfPaymentInTx(deps.db, merchantId, paymentId);
+    const payment = loaded?.payments.find((p) => p.paymentId === paymentId);
+    if (loaded && !payment) throw new Error(`payment ${paymentId} is not among its order's payments`);
+    return loaded && payment ? { payment, loaded } : null;
+  };
+  let found = await load();
+  if ((!found || found.payment.outcome === 'UNKNOWN') && options.askAcquirer !== false) {
     await deps.journal.reconcilePayment(merchantId, paymentId);
-    payment = await selectPayment(deps.db, merchantId, paymentId);
+    found = await load();
   }
-  if (!payment) throw fail('PAYMENT_NOT_FOUND', { paymentId });
-  const loaded = await loadOrderInTx(deps.db, merchantId, payment.orderId);
-  if (!loaded) throw new Error(`payment ${paymentId} without its order`);
-  return { payment, loaded };
+  if (!found) throw fail('PAYMENT_NOT_FOUND', { paymentId });
+  return found;
 }
 
 export const notOnFile = (paymentId: string) =>

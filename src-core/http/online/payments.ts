@@ -23,7 +23,6 @@ import type { JournalCard, JournalEntry, JournalIntent } from '../../journal/ent
 import type { RunResult } from '../../journal/journal';
 import { exceptionFailure, recordingPending } from '../../journal/outcome';
 import type { PaymentRecord } from '../../ledger/rows';
-import { mintCorePaymentId } from '../../ledger/store';
 import { insertToken, selectToken, type TokenRecord } from '../../ledger/tokens';
 import { apiErrorItem, ApiFailure, fail } from '../api-error';
 import type { ApiAnswer } from '../idempotence';
@@ -107,7 +106,7 @@ function authorise(
  */
 async function authorisationAnswer(
   deps: OnlineDeps,
-  run: Pick<RunResult, 'entry' | 'unsettled'>,
+  run: Pick<RunResult, 'entry' | 'unsettled'> & Partial<Pick<RunResult, 'appended'>>,
   creation: 'create' | 'subsequent',
 ): Promise<ApiAnswer> {
   const { entry } = run;
@@ -115,10 +114,12 @@ async function authorisationAnswer(
   if (entry.result === 'EXCEPTION') throw exceptionFailure(entry);
   if (entry.result === 'REFUSED' && entry.error) throw new ApiFailure(entry.error, 'order.amountOfMoney');
   if (entry.result === 'NOT_RECEIVED') throw fail('ACQUIRER_TIMEOUT');
-  // The answer to the request itself reports what the acquirer said, an unknown outcome included.
-  const { payment, loaded } = await findPayment(deps, entry.merchantId, entry.paymentId, {
-    askAcquirer: false,
-  });
+  // The answer to the request itself reports what the acquirer said, an unknown outcome included: from what
+  // the recording wrote when it has it (the payment's opening), else read back.
+  const opened = run.appended?.payment.paymentId === entry.paymentId ? run.appended : null;
+  const { payment, loaded } = opened
+    ? { payment: opened.payment, loaded: opened.after }
+    : await findPayment(deps, entry.merchantId, entry.paymentId, { askAcquirer: false });
   const body = paymentResponse(loaded, payment);
   const creationOutput = creation === 'create' ? tokenCreation(entry, payment) : null;
   if (entry.result === 'DECLINED' && entry.error) {
@@ -208,7 +209,7 @@ export function paymentHandlers(deps: OnlineDeps) {
         kind: 'AUTHORISE',
         merchantId,
         orderId: ctx.newId(),
-        paymentId: await mintCorePaymentId(deps.db),
+        paymentId: await deps.ledger.mintPaymentId(),
         amount,
         currency: amount.currency,
         mode,
@@ -282,7 +283,7 @@ export function paymentHandlers(deps: OnlineDeps) {
     if (!onFile || !onFile.card?.cardRef) throw notOnFile(named);
     const tokenId = onFile.card.tokenId;
     const usedToken = tokenId ? await usableToken(deps, deps.db, merchantId, tokenId, 'paymentId') : null;
-    const paymentId = await mintCorePaymentId(deps.db);
+    const paymentId = await deps.ledger.mintPaymentId();
     // Check the ledger would take it (currency, the order's balance due) before charging the card.
     const probe = {
       ...(mode === 'SALE' ? { kind: 'SALE' } : { kind: 'AUTHORISATION', mode }),

@@ -26,7 +26,14 @@ import {
   sendMoneyBack,
 } from '../../../src-core/ledger/money-back';
 import { acquireRefundLock, releaseRefundLock } from '../../../src-core/ledger/refund-lock';
-import { createLedgerService, type LedgerService } from '../../../src-core/ledger/service';
+import {
+  appendOperationInTx,
+  createLedgerService,
+  loadOrderInTx,
+  recordUnknownPaymentInTx,
+  type LedgerService,
+} from '../../../src-core/ledger/service';
+import type { Tx } from '../../../src-core/db/adapter';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
 
 const EUR = (n: number) => money(n, 'EUR');
@@ -413,6 +420,78 @@ for (const { kind, skip } of DATABASE_KINDS) {
       });
       expect(over.ok ? null : over.error.code).toBe('REFUND_EXCEEDS_REFUNDABLE');
       expect(await releaseReservedRefund(ledger, reserved.value.lockId)).toBe(false);
+    });
+
+    it.skipIf(kind !== 'postgres')(
+      'a writer whose order lock waited for another writer sees what that one committed: a pending payment, a refund (PostgreSQL; PGlite runs one transaction at a time)',
+      async () => {
+        const deposit = await storeDeposit(2_000, 1_000);
+        const orderId = deposit.order.orderId;
+        /** Runs `write` in a transaction that holds the order lock until a locked load of the order is waiting. */
+        async function lockedLoadBehind(write: (tx: Tx) => Promise<void>) {
+          let holding!: () => void;
+          const held = new Promise<void>((r) => (holding = r));
+          let release!: () => void;
+          const gate = new Promise<void>((r) => (release = r));
+          const first = t.db.transaction(async (tx) => {
+            await write(tx);
+            holding();
+            await gate;
+          });
+          await held;
+          const second = t.db.transaction((tx) => loadOrderInTx(tx, M, orderId, true));
+          for (let i = 0; ; i++) {
+            const waiting = await t.db.query<{ n: string | number }>(
+              `SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+               WHERE NOT l.granted AND a.datname = current_database()`,
+            );
+            if (Number(waiting[0]?.n) > 0) break;
+            if (i > 500) throw new Error('the locked load never waited for the lock');
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          release();
+          await first;
+          return (await second)!;
+        }
+
+        const pendingId = terminalPaymentId();
+        const afterPending = await lockedLoadBehind(async (tx) => {
+          const r = await recordUnknownPaymentInTx(tx, ctx, {
+            merchantId: M,
+            orderId,
+            paymentId: pendingId,
+            channel: 'ONLINE',
+            requestedMode: 'SALE',
+            amount: EUR(500),
+          });
+          expect(r.ok).toBe(true);
+        });
+        expect(afterPending.payments.map((p) => p.paymentId)).toContain(pendingId);
+
+        const afterRefund = await lockedLoadBehind(async (tx) => {
+          const r = await appendOperationInTx(tx, ctx, {
+            merchantId: M,
+            paymentId: deposit.payment.paymentId,
+            channel: 'ONLINE',
+            body: { kind: 'REFUND', amount: EUR(300) },
+          });
+          expect(r.ok).toBe(true);
+        });
+        expect(afterRefund.operations.map((s) => s.operation.kind)).toEqual(['SALE', 'REFUND']);
+        expect(afterRefund.operations).toHaveLength(afterRefund.order.operationCount);
+      },
+    );
+
+    it('payment ids the core mints in blocks are unique across concurrent callers and across minters (two processes)', async () => {
+      const other = createLedgerService(t.db, ctx);
+      const ids = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 ? ledger : other).mintPaymentId()),
+      );
+      expect(new Set(ids).size).toBe(100);
+      for (const id of ids) {
+        expect(parsePaymentId(id).ok).toBe(true);
+        expect(paymentIdIssuer(id)).toBe(1);
+      }
     });
 
     it('the store feed hands out dense positions in commit order under concurrent writers', async () => {
