@@ -6,6 +6,7 @@
  * (refund, cancel of a captured payment) holds the order's refund lock across the acquirer call, like the
  * online API and the counter. A retry with the same idempotence key resumes its journal row.
  */
+import { drawOnAuthorisation } from '../ledger/authorisation-draws';
 import {
   money,
   orderBalances,
@@ -134,33 +135,14 @@ export function backOfficeActions(deps: ActionDeps) {
         ? amountFromRequest(amountMinor, currency, 'body.amountMinor')
         : positiveOrOne(balances?.remainingFloat ?? money(0, currency));
     const final = isFinal ?? amountMinor === undefined;
-    const input: AppendOperation = {
+    const run = await drawOnAuthorisation(journal, {
       ...source(actor),
       paymentId,
       body: { kind: 'CAPTURE', amount, isFinal: final },
-    };
-    const check = await checkOperation(ledger.db, ledger.ctx, input);
-    if (!check.ok) throw new ApiFailure(check.error, prop);
-    const acquirerReference = check.value.payment.acquirerReference;
-    const run = await journal.run(
-      {
-        kind: 'CAPTURE',
-        merchantId: actor.merchantId,
-        orderId: loaded.order.orderId,
-        paymentId,
-        amount,
-        currency,
-        mode: null,
-        cardRef: check.value.payment.card?.cardRef ?? null,
-        requestKey: actor.requestKey,
-        request: { kind: 'CAPTURE', source: journalSource(actor), acquirerReference, isFinal: final },
-      },
-      async (reference) => ({
-        type: 'MOVEMENT',
-        result: await acquirer.capture({ reference, acquirerReference, amount, isFinal: final }),
-      }),
-    );
-    return operationResult(await movementOutcome(journal, run, 'body.amountMinor'));
+      requestKey: actor.requestKey,
+    });
+    if (!run.ok) throw new ApiFailure(run.error, prop);
+    return operationResult(await movementOutcome(journal, run.value, 'body.amountMinor'));
   }
 
   /** Refund on the payment of a SALE, CAPTURE or REBILL; without an amount, all that is refundable. */
@@ -203,33 +185,14 @@ export function backOfficeActions(deps: ActionDeps) {
       });
       return operationResult(await movementOutcome(journal, unwrap(r)));
     }
-    const input: AppendOperation = {
+    const run = await drawOnAuthorisation(journal, {
       ...source(actor),
       paymentId,
       body: { kind: 'AUTHORISATION_REVERSAL', amount },
-    };
-    const check = await checkOperation(ledger.db, ledger.ctx, input);
-    if (!check.ok) throw new ApiFailure(check.error, prop);
-    const acquirerReference = check.value.payment.acquirerReference;
-    const run = await journal.run(
-      {
-        kind: 'REVERSAL',
-        merchantId: actor.merchantId,
-        orderId: target.orderId,
-        paymentId,
-        amount,
-        currency: amount.currency,
-        mode: null,
-        cardRef: check.value.payment.card?.cardRef ?? null,
-        requestKey: actor.requestKey,
-        request: { kind: 'REVERSAL', source: journalSource(actor), acquirerReference },
-      },
-      async (reference) => ({
-        type: 'MOVEMENT',
-        result: await acquirer.cancel({ reference, acquirerReference, amount }),
-      }),
-    );
-    return operationResult(await movementOutcome(journal, run, prop));
+      requestKey: actor.requestKey,
+    });
+    if (!run.ok) throw new ApiFailure(run.error, prop);
+    return operationResult(await movementOutcome(journal, run.value, prop));
   }
 
   /** Chargebacks and their reversals are what the acquirer notified: recorded, no acquirer call, no lock. */

@@ -6,6 +6,7 @@
  * journal row. Refunds and whole cancels (a void of captured money) hold the order's refund lock across the
  * acquirer call, as in the back office and at the counter.
  */
+import { drawOnAuthorisation } from '../../ledger/authorisation-draws';
 import { money, orderBalances, type Money } from '../../../src-shared';
 import {
   CancelPaymentRequestSchema,
@@ -15,7 +16,6 @@ import {
 import type { JournalEntry } from '../../journal/entries';
 import { movementOutcome } from '../../journal/outcome';
 import { sendMoneyBack } from '../../ledger/money-back';
-import { checkOperation } from '../../ledger/service';
 import { ApiFailure } from '../api-error';
 import { findPayment, paymentIdFromPath } from './common';
 import type { OnlineDeps, OnlineHandler, OnlineRequest } from './routes';
@@ -36,7 +36,7 @@ const everythingOrOne = (available: Money): Money =>
   available.amountMinor > 0 ? available : money(1, available.currency);
 
 export function maintenanceHandlers(deps: OnlineDeps) {
-  const { ledger, acquirer, journal } = deps;
+  const { journal } = deps;
   /** A retry of a request whose journal row exists: its outcome, never a second acquirer call. */
   const resumed = (
     merchantId: string,
@@ -84,7 +84,7 @@ export function maintenanceHandlers(deps: OnlineDeps) {
     const earlier = await resumed(merchantId, requestKey);
     if (earlier)
       return { status: 200, body: captureResponse((await movementOutcome(journal, earlier)).stored) };
-    const { payment, loaded } = await findPayment(deps, merchantId, paymentId);
+    const { loaded } = await findPayment(deps, merchantId, paymentId);
     const balances = orderBalances(loaded.state).payments.get(paymentId);
     const amount =
       req.amount !== undefined
@@ -92,42 +92,16 @@ export function maintenanceHandlers(deps: OnlineDeps) {
         : everythingOrOne(balances?.remainingFloat ?? money(0, loaded.order.currency));
     const isFinal = req.isFinal ?? req.amount === undefined;
     const merchantReference = req.operationReferences?.merchantReference ?? null;
-    const check = await checkOperation(deps.db, ledger.ctx, {
+    const run = await drawOnAuthorisation(journal, {
       merchantId,
       paymentId,
       channel: 'ONLINE',
+      merchantReference,
       body: { kind: 'CAPTURE', amount, isFinal },
+      requestKey,
     });
-    if (!check.ok) throw new ApiFailure(check.error, property);
-    const run = await journal.run(
-      {
-        kind: 'CAPTURE',
-        merchantId,
-        orderId: loaded.order.orderId,
-        paymentId,
-        amount,
-        currency: amount.currency,
-        mode: null,
-        cardRef: payment.card?.cardRef ?? null,
-        requestKey,
-        request: {
-          kind: 'CAPTURE',
-          source: { channel: 'ONLINE', operatorId: null, merchantReference },
-          acquirerReference: payment.acquirerReference,
-          isFinal,
-        },
-      },
-      async (reference) => ({
-        type: 'MOVEMENT',
-        result: await acquirer.capture({
-          reference,
-          acquirerReference: payment.acquirerReference,
-          amount,
-          isFinal,
-        }),
-      }),
-    );
-    const a = await movementOutcome(journal, run, 'amount');
+    if (!run.ok) throw new ApiFailure(run.error, property);
+    const a = await movementOutcome(journal, run.value, 'amount');
     return { status: 200, body: captureResponse(a.stored) };
   };
 
@@ -144,37 +118,17 @@ export function maintenanceHandlers(deps: OnlineDeps) {
     const earlier = await resumed(merchantId, requestKey);
     if (earlier) await movementOutcome(journal, earlier, property);
     else if (amount) {
-      const { payment, loaded } = await findPayment(deps, merchantId, paymentId);
-      const check = await checkOperation(deps.db, ledger.ctx, {
+      await findPayment(deps, merchantId, paymentId);
+      const run = await drawOnAuthorisation(journal, {
         merchantId,
         paymentId,
         channel: 'ONLINE',
+        merchantReference,
         body: { kind: 'AUTHORISATION_REVERSAL', amount },
+        requestKey,
       });
-      if (!check.ok) throw new ApiFailure(check.error, property);
-      const run = await journal.run(
-        {
-          kind: 'REVERSAL',
-          merchantId,
-          orderId: loaded.order.orderId,
-          paymentId,
-          amount,
-          currency: amount.currency,
-          mode: null,
-          cardRef: payment.card?.cardRef ?? null,
-          requestKey,
-          request: {
-            kind: 'REVERSAL',
-            source: { channel: 'ONLINE', operatorId: null, merchantReference },
-            acquirerReference: payment.acquirerReference,
-          },
-        },
-        async (reference) => ({
-          type: 'MOVEMENT',
-          result: await acquirer.cancel({ reference, acquirerReference: payment.acquirerReference, amount }),
-        }),
-      );
-      await movementOutcome(journal, run, property);
+      if (!run.ok) throw new ApiFailure(run.error, property);
+      await movementOutcome(journal, run.value, property);
     } else {
       await findPayment(deps, merchantId, paymentId);
       const r = await sendMoneyBack(journal, {
