@@ -33,6 +33,14 @@ import {
   UuidSchema,
 } from './schemas';
 
+/**
+ * The v1HMAC scheme signs method, content type, date, X-GCS-* headers and path, but not the body. The sync API
+ * is ours on both ends, so a terminal also sends the base64 SHA-256 of the exact body bytes in this header:
+ * being an X-GCS-* header it is covered by the signature, and the core refuses a body that does not match it
+ * (a one-digit change in transit would otherwise pass under the original signature).
+ */
+export const SYNC_BODY_DIGEST_HEADER = 'X-GCS-Content-SHA256';
+
 /** The most messages one push may carry; the terminal sends the rest in the next batch. */
 export const MAX_PUSH_BATCH = 200;
 /** The most changes one pull returns. */
