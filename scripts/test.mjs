@@ -53,7 +53,7 @@ const outDir = path.join(root, '.counter', 'test-results');
 mkdirSync(outDir, { recursive: true });
 const vitestJson = path.join(outDir, 'vitest.json');
 rmSync(vitestJson, { force: true });
-run('vitest', bin('vitest'), [
+const vitestOk = run('vitest', bin('vitest'), [
   'run',
   '--reporter=default',
   '--reporter=json',
@@ -76,6 +76,12 @@ if (existsSync(vitestJson)) {
     }
   }
   for (const f of brokenFiles) failures.push(`${path.relative(root, f.name)} (failed to load: ${f.message})`);
+  // Vitest exits non-zero on an unhandled error (a rejected promise or a crash outside any test) even when
+  // every test passed; such an error can hide a false pass, so it fails the run too.
+  if (!vitestOk && report.numFailedTests === 0 && brokenFiles.length === 0) {
+    failed += 1;
+    failures.push('vitest reported unhandled errors (see "Unhandled Errors" above)');
+  }
 } else {
   failed += 1;
   failures.push('vitest produced no report');
