@@ -140,6 +140,28 @@ for (const { kind, skip } of DATABASE_KINDS) {
   });
 }
 
+describe('long-poll pull and shutdown', () => {
+  it('a closing server answers its waiting pulls at once instead of holding the shutdown up', async () => {
+    const core = await startTestCore('pglite');
+    try {
+      const term = testTerminal(core.url, core.terminal);
+      const pull = waitingPull(term, 0, 25);
+      await sleep(300);
+      expect(await settled(pull)).toBe(false);
+      const closing = performance.now();
+      const closed = core.close();
+      const { page, at } = await pull;
+      await closed;
+      console.log(`long poll at shutdown: answered ${(at - closing).toFixed(1)} ms after close began`);
+      expect(at - closing).toBeLessThan(WOKEN_WITHIN_MS);
+      expect(page).toMatchObject({ after: 0, nextCursor: 0, changes: [] });
+    } catch (e) {
+      await core.close().catch(() => undefined);
+      throw e;
+    }
+  });
+});
+
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(
   `long-poll pull across two core processes on one PostgreSQL${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ''}`,
   () => {
