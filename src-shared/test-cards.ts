@@ -170,7 +170,8 @@ export function testCardByToken(token: string): TestCard | undefined {
  * authorisations, cancels or reversals), whatever the card: so a tester can reach the decline and time-out
  * paths of money going back or being collected. Matched on the last four digits of the amount in minor units
  * (99.05 and 1,099.05 EUR alike); the two endings echo ISO 8583 response codes 05 "do not honour" and 91
- * "issuer or switch inoperative". No other test uses amounts ending in 99.05 or 99.91 by accident.
+ * "issuer or switch inoperative". Four digits, not two, because the concurrency suites refund generated
+ * amounts of every cent value between 10.00 and 60.00, and those must never be declined by accident.
  *
  * - `DECLINE`: the acquirer refuses; nothing moves and nothing is recorded (ACQUIRER_DECLINED).
  * - `TIMEOUT`: the acquirer carries the request out but its answer never arrives: the caller hears
