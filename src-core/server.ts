@@ -13,6 +13,9 @@ import { ApiFailure, errorBody, fail } from './http/api-error';
 import { createAuthenticator, type Authenticate } from './http/auth';
 import { registerOnlineApi } from './http/online/routes';
 import { registerBackOfficeAndSync } from './backoffice/register';
+import { listenForChangeSignals } from './change-signals';
+import { createCredentialCache } from './security/credential-cache';
+import { createStoreFeedWaiters } from './sync/feed-waiters';
 import { createAcquirerJournal, type AcquirerJournal, type JournalOptions } from './journal/journal';
 
 export interface CoreDeps {
@@ -69,11 +72,18 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     forceCloseConnections: 'idle',
   });
   const ctx = deps.ledger.ctx;
+  const credentials = createCredentialCache();
+  const feedWaiters = createStoreFeedWaiters();
+  const stopListening = await listenForChangeSignals(deps.db, { credentials, feedWaiters, log: app.log });
+  // Waiting pulls answer at once when the server closes, instead of holding the shutdown up.
+  app.addHook('preClose', async () => feedWaiters.close());
+  app.addHook('onClose', async () => stopListening());
   const authenticate = createAuthenticator({
     db: deps.db,
     keyring: deps.keyring,
     clock: ctx.clock,
     dateSkewMs: deps.dateSkewMs,
+    credentials,
   });
   let closing = false;
 
@@ -141,7 +151,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     deps.journal,
   );
   await registerOnlineApi(app, { ...deps, authenticate, journal });
-  await registerBackOfficeAndSync(app, { ...deps, authenticate, journal });
+  await registerBackOfficeAndSync(app, { ...deps, authenticate, journal, feedWaiters });
 
   return {
     app,

@@ -296,6 +296,13 @@ export const ERROR_CATALOG = {
     'The acquirer did not answer in time; the outcome is unknown. Check the payment before charging again.',
     { retryable: true, category: 'IO_ERROR' },
   ),
+  ACQUIRER_DECLINED: entry(
+    402,
+    '402507',
+    'The acquirer declined the {kind} of {amount} on payment {paymentId}: no money moved and nothing was ' +
+      'recorded. Check the payment and the card with the acquirer before trying again.',
+    { category: 'PAYMENT_PLATFORM_ERROR' },
+  ),
 
   // ── Terminal sync ────────────────────────────────────────────────────────────────────────────────
   SYNC_MESSAGE_INVALID: entry(400, '400601', 'Sync message {messageId} is invalid: {reason}.'),

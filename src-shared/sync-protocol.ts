@@ -45,6 +45,8 @@ export const SYNC_BODY_DIGEST_HEADER = 'X-GCS-Content-SHA256';
 export const MAX_PUSH_BATCH = 200;
 /** The most changes one pull returns. */
 export const MAX_PULL_LIMIT = 500;
+/** The longest a pull may wait for changes; below the 60 s idle time-out of common proxies. */
+export const MAX_PULL_WAIT_SECONDS = 30;
 export const DEFAULT_RESERVATION_TTL_SECONDS = 120;
 export const MAX_RESERVATION_TTL_SECONDS = 900;
 
@@ -289,6 +291,11 @@ export const SyncPullQuerySchema = z.object({
   /** The last feed position the terminal has applied; 0 to start. */
   after: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(100),
+  /**
+   * Long poll: with nothing after the cursor, the core holds the answer up to this many seconds and answers
+   * as soon as the store's feed moves (within about a second of an online refund). 0 (default) answers at once.
+   */
+  waitSeconds: z.coerce.number().int().min(0).max(MAX_PULL_WAIT_SECONDS).default(0),
 });
 
 export const FeedChangeSchema = z.object({

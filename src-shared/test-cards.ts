@@ -164,3 +164,41 @@ export function testCardByPan(pan: string): TestCard | undefined {
 export function testCardByToken(token: string): TestCard | undefined {
   return TEST_CARDS.find((c) => c.token === token);
 }
+
+/**
+ * Amounts the sandbox acquirer refuses or leaves unanswered for captures, refunds and payouts (never for
+ * authorisations, cancels or reversals), whatever the card: so a tester can reach the decline and time-out
+ * paths of money going back or being collected. Matched on the last four digits of the amount in minor units
+ * (99.05 and 1,099.05 EUR alike); the two endings echo ISO 8583 response codes 05 "do not honour" and 91
+ * "issuer or switch inoperative". Four digits, not two, because the concurrency suites refund generated
+ * amounts of every cent value between 10.00 and 60.00, and those must never be declined by accident.
+ *
+ * - `DECLINE`: the acquirer refuses; nothing moves and nothing is recorded (ACQUIRER_DECLINED).
+ * - `TIMEOUT`: the acquirer carries the request out but its answer never arrives: the caller hears
+ *   ACQUIRER_TIMEOUT, and reconciliation (which asks the acquirer) records the operation exactly once.
+ */
+export type AcquirerAmountOutcome = 'DECLINE' | 'TIMEOUT';
+
+export interface AcquirerTestAmount {
+  /** The amount in minor units modulo 10,000 (9905: 99.05, 199.05, 1,099.05 … in a currency with cents). */
+  readonly minorEnding: number;
+  readonly outcome: AcquirerAmountOutcome;
+  readonly label: string;
+}
+
+export const ACQUIRER_TEST_AMOUNT_MODULUS = 10_000;
+
+export const ACQUIRER_TEST_AMOUNTS: readonly AcquirerTestAmount[] = [
+  { minorEnding: 9_905, outcome: 'DECLINE', label: 'declined by the acquirer (like ISO 8583 response 05)' },
+  {
+    minorEnding: 9_991,
+    outcome: 'TIMEOUT',
+    label: 'the acquirer does not answer (like ISO 8583 response 91)',
+  },
+];
+
+/** What the sandbox acquirer does with a capture, refund or payout of this amount; null: carried out. */
+export function acquirerAmountOutcome(amountMinor: number): AcquirerAmountOutcome | null {
+  const ending = amountMinor % ACQUIRER_TEST_AMOUNT_MODULUS;
+  return ACQUIRER_TEST_AMOUNTS.find((a) => a.minorEnding === ending)?.outcome ?? null;
+}

@@ -11,6 +11,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  acquirerAmountOutcome,
   cardBrandFromPan,
   domainError,
   isExpired,
@@ -19,6 +20,7 @@ import {
   maskPan,
   testCardByPan,
   testCardByToken,
+  toDecimalString,
   type ErrorCode,
   type Money,
   type OnlineOutcome,
@@ -39,6 +41,14 @@ export interface SandboxOptions {
   /** How long an acquirer time-out takes before the core gives up, in ms. */
   timeoutMs?: number;
   clock?: { now(): Date };
+}
+
+/** A sandbox call whose answer is lost on the way back (test amounts ending in 99.91). */
+export class SandboxTimeout extends Error {
+  constructor(kind: string, reference: string) {
+    super(`sandbox acquirer: no answer to the ${kind.toLowerCase()} ${reference} (test amount, time-out)`);
+    this.name = 'SandboxTimeout';
+  }
 }
 
 const DECLINE_REASON: Record<Exclude<OnlineOutcome, 'APPROVE' | 'TIMEOUT'>, ErrorCode> = {
@@ -153,7 +163,11 @@ export function createSandboxAcquirer(options: SandboxOptions): Acquirer {
     return seen.outcome;
   }
 
-  /** Captures, cancels, refunds and payouts: always accepted by the sandbox (the ledger decides). */
+  /**
+   * Captures, cancels, refunds and payouts: carried out, except captures, refunds and payouts of the
+   * documented test amounts (src-shared/test-cards.ts `ACQUIRER_TEST_AMOUNTS`): declined, or carried out
+   * with the answer lost (a time-out the core resolves by inquiry, as after a real acquirer's time-out).
+   */
   async function movement(
     kind: 'CAPTURE' | 'CANCEL' | 'REFUND' | 'PAYOUT',
     ref: string,
@@ -161,16 +175,34 @@ export function createSandboxAcquirer(options: SandboxOptions): Acquirer {
     amount: Money | null,
   ): Promise<MoneyMovementResult> {
     await latency();
+    const byAmount = kind !== 'CANCEL' && amount ? acquirerAmountOutcome(amount.amountMinor) : null;
+    const result: MoneyMovementResult =
+      byAmount === 'DECLINE' && amount
+        ? {
+            ok: false,
+            error: domainError('ACQUIRER_DECLINED', {
+              kind: kind.toLowerCase(),
+              amount: `${toDecimalString(amount)} ${amount.currency}`,
+              paymentId: paymentId ?? 'unknown',
+            }),
+          }
+        : { ok: true, acquirerReference: reference() };
     // Stored before it is answered; a repeated reference gets what was stored first.
     const stored = await records.put({
       reference: ref,
       kind,
       paymentId,
       amount,
-      answer: { type: 'MOVEMENT', kind, result: { ok: true, acquirerReference: reference() } },
+      answer: { type: 'MOVEMENT', kind, result },
     });
     if (stored.type !== 'MOVEMENT' || stored.kind !== kind)
       throw new Error(`reference ${ref} was first used for another kind of request`);
+    if (byAmount === 'TIMEOUT') {
+      // Done and stored, but the answer never reaches the core: like a real connector's time-out, the call
+      // fails, and `inquire(reference)` finds the stored result.
+      await wait(options.timeoutMs ?? 0);
+      throw new SandboxTimeout(kind, ref);
+    }
     return stored.result;
   }
 

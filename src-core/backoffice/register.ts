@@ -8,6 +8,7 @@ import { registerRoutes } from '../apidoc/contract';
 import { buildOpenApiDocument } from '../apidoc/openapi';
 import type { Authenticate } from '../http/auth';
 import type { LedgerService } from '../ledger/service';
+import type { StoreFeedWaiters } from '../sync/feed-waiters';
 import { syncRoutes } from '../sync/routes';
 import type { AcquirerJournal } from '../journal/journal';
 import { exceptionRoutes } from './exceptions';
@@ -21,6 +22,7 @@ export interface BackOfficeAndSyncDeps {
   acquirer: Acquirer;
   journal: AcquirerJournal;
   authenticate: Authenticate;
+  feedWaiters: StoreFeedWaiters;
   version?: string;
 }
 
@@ -33,7 +35,7 @@ export async function registerBackOfficeAndSync(
   const routes = [
     ...backOfficeRoutes({ ledger: deps.ledger, acquirer: deps.acquirer, journal: deps.journal }),
     ...exceptionRoutes(deps.ledger.db),
-    ...syncRoutes({ ledger: deps.ledger, log: app.log }),
+    ...syncRoutes({ ledger: deps.ledger, log: app.log, feedWaiters: deps.feedWaiters }),
   ];
   registerRoutes(app, routes, { db: deps.ledger.db, ctx: deps.ledger.ctx, authenticate: deps.authenticate });
   const document = buildOpenApiDocument(routes, {

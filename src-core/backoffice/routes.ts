@@ -79,7 +79,12 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
   ] as const;
   const ADJUST_ERRORS = ACTION_ERRORS.filter((c) => !c.startsWith('OPERATION_'));
   /** Actions that call the acquirer (through the write-ahead journal). */
-  const ACQUIRER_ERRORS = ['ACQUIRER_TIMEOUT', 'RECORDING_PENDING', 'MONEY_MOVED_NOT_RECORDED'] as const;
+  const ACQUIRER_ERRORS = [
+    'ACQUIRER_DECLINED',
+    'ACQUIRER_TIMEOUT',
+    'RECORDING_PENDING',
+    'MONEY_MOVED_NOT_RECORDED',
+  ] as const;
 
   return [
     defineRoute({

@@ -28,6 +28,17 @@ export function standalone(fragment: SqlFragment): { sql: string; params: SqlVal
   return { sql, params };
 }
 
+/** What a listener is told (db.listen). */
+export interface NotificationHandlers {
+  /** A NOTIFY on one of the channels; sent by a transaction that has committed. */
+  onNotify(channel: string, payload: string): void;
+  /**
+   * The listening connection was lost and is back: notifications sent in between are lost, so whatever was
+   * kept up to date by them must be thrown away (PostgreSQL only; PGlite never loses them).
+   */
+  onReconnect(): void;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /**
@@ -38,6 +49,11 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * LISTENs on the channels (PostgreSQL: on a connection of its own, outside the pool, reconnecting when it is
+   * lost; PGlite: in process), until the returned function is called.
+   */
+  listen(channels: readonly string[], handlers: NotificationHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

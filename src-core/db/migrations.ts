@@ -7,6 +7,7 @@ import type { Db } from './adapter';
 import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2_BACKOFFICE_SYNC } from './schema-v2-backoffice-sync';
 import { SCHEMA_V3_ACQUIRER_JOURNAL } from './schema-v3-acquirer-journal';
+import { SCHEMA_V4_CHANGE_SIGNALS } from './schema-v4-change-signals';
 
 export interface Migration {
   readonly version: number;
@@ -25,6 +26,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'write-ahead acquirer journal, money exceptions, sandbox acquirer journal',
     sql: SCHEMA_V3_ACQUIRER_JOURNAL,
+  },
+  {
+    version: 4,
+    name: 'change signals: key revocations and store feed moves as notifications',
+    sql: SCHEMA_V4_CHANGE_SIGNALS,
   },
 ];
 

@@ -30,6 +30,15 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
         return fn(tx);
       });
     },
+    async listen(channels, handlers) {
+      // The notifying transaction and the listener share the one PGlite instance: nothing to reconnect.
+      const stops = await Promise.all(
+        channels.map((channel) => lite.listen(channel, (payload) => handlers.onNotify(channel, payload))),
+      );
+      return async () => {
+        for (const stop of stops) await stop();
+      };
+    },
     async close() {
       await lite.close();
     },

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { isRetryableTxError, type Db, type SqlValue, type Tx } from './adapter';
+import { listenPostgres } from './postgres-listen';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -97,6 +98,7 @@ export function openPostgres(options: PostgresOptions): Db {
         }
       }
     },
+    listen: (channels, handlers) => listenPostgres(options.connectionString, channels, handlers),
     async close() {
       await pool.end();
     },

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { findCredentials, type KeyCredentials } from '../admin/accounts';
 import type { Db } from '../db/adapter';
 import type { Clock } from '../ledger/context';
+import { createCredentialCache, type CredentialCache } from '../security/credential-cache';
 import type { Keyring } from '../security/keyring';
 import { fail } from './api-error';
 import { parseAuthorization, parseHttpDate, signatureMatches } from './v1hmac';
@@ -17,8 +18,8 @@ export interface AuthenticatorOptions {
   clock: Clock;
   /** How far the Date header may be from the server clock (reference §3.2 suggests ±15 minutes). */
   dateSkewMs?: number;
-  /** Credentials are cached this long per process (revocation takes effect within it). */
-  cacheMs?: number;
+  /** The process's credential cache, invalidated by revocations (security/credential-cache.ts). */
+  credentials?: CredentialCache;
 }
 
 export const DEFAULT_DATE_SKEW_MS = 15 * 60 * 1000;
@@ -27,18 +28,9 @@ export type Authenticate = (req: FastifyRequest, expected: 'api' | 'terminal') =
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
   const skew = options.dateSkewMs ?? DEFAULT_DATE_SKEW_MS;
-  const cacheMs = options.cacheMs ?? 5_000;
-  const cache = new Map<string, { at: number; creds: KeyCredentials | null }>();
-
-  async function lookup(keyId: string): Promise<KeyCredentials | null> {
-    const now = Date.now();
-    const hit = cache.get(keyId);
-    if (hit && now - hit.at < cacheMs) return hit.creds;
-    const creds = await findCredentials(options.db, options.keyring, keyId);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(keyId, { at: now, creds });
-    return creds;
-  }
+  const cache = options.credentials ?? createCredentialCache();
+  const lookup = (keyId: string) =>
+    cache.lookup(keyId, () => findCredentials(options.db, options.keyring, keyId));
 
   return async (req, expected) => {
     const auth = parseAuthorization(req.headers.authorization);

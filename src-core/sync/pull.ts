@@ -15,6 +15,34 @@ import { fail } from '../http/api-error';
 import { readStoreFeed, storeFeedHead } from '../ledger/feed';
 import { currentRefundLock } from '../ledger/refund-lock';
 import { loadOrderInTx } from '../ledger/service';
+import type { StoreFeedWaiters } from './feed-waiters';
+
+/**
+ * A long-poll pull: answers at once when there is anything after the cursor (the cursor moves), otherwise
+ * waits up to `waitMs` for the store's feed to move and reads it again (feed-waiters.ts). Holds no database
+ * connection while it waits. With nothing new by the deadline it answers the empty page.
+ */
+export async function pullChangesWaiting(
+  q: Queryable,
+  waiters: StoreFeedWaiters,
+  terminal: Terminal,
+  query: { after: number; limit: number; waitMs: number },
+): Promise<SyncPullResponse> {
+  const deadline = Date.now() + query.waitMs;
+  for (;;) {
+    // Watch before reading: a change committed after the read wakes this waiter.
+    const watch = waiters.watch(terminal.storeId);
+    try {
+      const page = await pullChanges(q, terminal, query.after, query.limit);
+      const left = deadline - Date.now();
+      if (page.nextCursor !== query.after || left <= 0) return page;
+      // Woken: the feed moved (or may have, after a reconnect): read again, wait on if it was not for us.
+      if (!(await watch.until(left))) return page;
+    } finally {
+      watch.cancel();
+    }
+  }
+}
 
 export async function pullChanges(
   q: Queryable,

@@ -9,6 +9,7 @@ import { UuidSchema } from '../../src-shared';
 import {
   ConfirmReservationRequestSchema,
   ConfirmReservationResponseSchema,
+  MAX_PULL_WAIT_SECONDS,
   ReservationSchema,
   ReserveRefundRequestSchema,
   SyncPullQuerySchema,
@@ -22,7 +23,8 @@ import { defineRoute, type AnyApiRoute } from '../apidoc/contract';
 import type { KeyCredentials } from '../admin/accounts';
 import { storeFeedHead } from '../ledger/feed';
 import type { LedgerService } from '../ledger/service';
-import { pullChanges } from './pull';
+import type { StoreFeedWaiters } from './feed-waiters';
+import { pullChangesWaiting } from './pull';
 import { pushBatch } from './push';
 import { confirmReservation, getReservation, releaseReservation, reserve } from './reservations';
 
@@ -37,6 +39,8 @@ function terminalOf(credentials: KeyCredentials): Terminal {
 export interface SyncDeps {
   ledger: LedgerService;
   log: FastifyBaseLogger;
+  /** Waiting pulls, woken when their store's feed moves (server.ts wires the notifications). */
+  feedWaiters: StoreFeedWaiters;
 }
 
 export function syncRoutes(deps: SyncDeps): AnyApiRoute[] {
@@ -108,12 +112,20 @@ export function syncRoutes(deps: SyncDeps): AnyApiRoute[] {
       operationId: 'pullChanges',
       tag: TAG,
       summary: "Pull the store's change feed after a position: what other channels did to its orders",
+      description:
+        `With \`waitSeconds\` (long poll, at most ${MAX_PULL_WAIT_SECONDS}) and nothing after the cursor, the answer waits until the ` +
+        "store's feed moves (answered within about a second of the change, whichever core process recorded " +
+        'it) or the time is up (an empty page). Without it, the answer is immediate.',
       auth: 'terminal',
       query: SyncPullQuerySchema,
       answer: { status: 200, schema: SyncPullResponseSchema, description: 'Changes after the cursor' },
       errors: [],
       handler: async ({ query, credentials }) =>
-        pullChanges(db, terminalOf(credentials), query.after, query.limit),
+        pullChangesWaiting(db, deps.feedWaiters, terminalOf(credentials), {
+          after: query.after,
+          limit: query.limit,
+          waitMs: query.waitSeconds * 1_000,
+        }),
     }),
     defineRoute({
       method: 'POST',

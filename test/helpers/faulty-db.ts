@@ -43,6 +43,7 @@ export function faultyDb(db: Db): FaultyDb {
     query: (sql, params) => outside.query(sql, params),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     exec: (sql) => db.exec(sql),
+    listen: (channels, handlers) => db.listen(channels, handlers),
     close: () => db.close(),
     failNext(when, times = 1) {
       armed = { when, left: times };
