@@ -13,6 +13,7 @@ import { ApiFailure, errorBody, fail } from './http/api-error';
 import { createAuthenticator, type Authenticate } from './http/auth';
 import { registerOnlineApi } from './http/online/routes';
 import { registerBackOfficeAndSync } from './backoffice/register';
+import { registerAdminApi } from './admin/routes';
 import { createAcquirerJournal, type AcquirerJournal, type JournalOptions } from './journal/journal';
 
 export interface CoreDeps {
@@ -28,6 +29,8 @@ export interface CoreDeps {
   logRequests?: boolean;
   /** The write-ahead acquirer journal's grace period and (tests only) its hook. */
   journal?: JournalOptions;
+  /** Per-start token of the loopback admin API (CLI commands on embedded PGlite); unset → no admin API. */
+  adminToken?: string;
 }
 
 declare module 'fastify' {
@@ -142,6 +145,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
   );
   await registerOnlineApi(app, { ...deps, authenticate, journal });
   await registerBackOfficeAndSync(app, { ...deps, authenticate, journal });
+  if (deps.adminToken) registerAdminApi(app, { ...deps, token: deps.adminToken });
 
   return {
     app,

@@ -110,3 +110,39 @@ describe('core CLI and server process (PGlite in a data directory)', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('a CLI command while a core serves the same PGlite directory', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'counter-core-live-'));
+  const env = { COUNTER_DATA_DIR: dataDir, DATABASE_URL: '', COUNTER_MASTER_KEY: '' };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('goes through the running core: the new merchant and key work at once, and the store stays usable', async () => {
+    const core = await spawnCore(env);
+    let apiKeyId = '';
+    let secret = '';
+    try {
+      const merchant = await runCoreCommand(['create-merchant', '--name', 'Live Shop', '--id', 'M77'], env);
+      expect(merchant.code, merchant.stderr).toBe(0);
+      expect(merchant.stdout).toContain('merchant id: M77');
+      const key = await runCoreCommand(['create-api-key', '--merchant', 'M77', '--json'], env);
+      expect(key.code, key.stderr).toBe(0);
+      ({ keyId: apiKeyId, secret } = JSON.parse(key.stdout) as { keyId: string; secret: string });
+      const r = await sdkClient(core.port, apiKeyId, secret).services.testConnection('M77');
+      expect(r.isSuccess, JSON.stringify(r.body)).toBe(true);
+      // Refusals keep their exit codes through the running core.
+      const unknown = await runCoreCommand(['create-api-key', '--merchant', 'NOPE'], env);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('MERCHANT_NOT_FOUND');
+      const usage = await runCoreCommand(['create-store', '--merchant', 'M77'], env);
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toContain('missing --name');
+    } finally {
+      expect(await core.stop()).toBe(0);
+    }
+    // Afterwards the CLI opens the directory itself and finds everything the core wrote.
+    const list = await runCoreCommand(['list-api-keys', '--merchant', 'M77'], env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain(apiKeyId);
+    expect(list.stderr).not.toContain('Aborted');
+  });
+});
