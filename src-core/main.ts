@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createSandboxAcquirer } from './acquirer/sandbox';
-import { accessDataDir, runInCore } from './admin/data-dir-access';
+import { CoreNotTakingCommands, accessDataDir, runInCore } from './admin/data-dir-access';
 import { publishAdminEndpoint } from './admin/data-dir-lock';
 import { runRequestCommand } from './admin/signed-request';
 import { COMMANDS, runCommand, usage } from './cli';
@@ -39,17 +39,27 @@ async function main(argv: string[]): Promise<number> {
   if (!config.databaseUrl) {
     // Embedded PGlite: this process takes the data directory, or a command runs inside the core serving it.
     mkdirSync(config.dataDir, { recursive: true });
-    const access = await accessDataDir(config.dataDir, serving ? 'server' : 'command');
+    let access = await accessDataDir(config.dataDir, serving ? 'server' : 'command');
+    // A core that is stopping refuses the command without running it; by then its lock is about to go.
+    for (let retries = 3; access.kind === 'through-core'; retries--) {
+      try {
+        const answer = await runInCore(access.endpoint, command!, args);
+        process.stdout.write(answer.stdout);
+        process.stderr.write(answer.stderr);
+        return answer.exitCode;
+      } catch (e) {
+        if (!(e instanceof CoreNotTakingCommands) || retries === 0) {
+          process.stderr.write(`${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+          return 1;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      access = await accessDataDir(config.dataDir, 'command');
+    }
     if (access.kind === 'refused') {
       if (serving) throw new Error(access.message);
       process.stderr.write(`${command}: ${access.message}\n`);
       return 1;
-    }
-    if (access.kind === 'through-core') {
-      const answer = await runInCore(access.endpoint, command!, args);
-      process.stdout.write(answer.stdout);
-      process.stderr.write(answer.stderr);
-      return answer.exitCode;
     }
     // Released however the process ends (process.exit included); a killed process leaves a stale lock
     // that the next one takes over.

@@ -66,6 +66,12 @@ export async function accessDataDir(
   }
 }
 
+/**
+ * The core did not run the command and says so (it is stopping: 503, or no longer listening): the caller
+ * may look at the data directory again, where the lock will soon be free.
+ */
+export class CoreNotTakingCommands extends Error {}
+
 /** Runs a CLI command inside the serving core; throws with a readable message if the core does not answer. */
 export async function runInCore(
   endpoint: AdminEndpoint,
@@ -82,7 +88,9 @@ export async function runInCore(
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-    throw new Error(
+    // Refused before anything was sent: the command certainly did not run.
+    const ErrorKind = cause === 'ECONNREFUSED' ? CoreNotTakingCommands : Error;
+    throw new ErrorKind(
       `the core process ${endpoint.pid} serves this data directory but does not answer at ${endpoint.url} ` +
         `(${cause}). If it is stopping, retry in a moment; otherwise stop it and run the command again.`,
     );
@@ -90,6 +98,9 @@ export async function runInCore(
   const body = (await res.json().catch(() => null)) as Partial<AdminCommandAnswer> & {
     errors?: { message?: string }[];
   };
+  if (res.status === 503) {
+    throw new CoreNotTakingCommands(`the core at ${endpoint.url} is stopping`);
+  }
   if (res.status !== 200 || typeof body?.exitCode !== 'number') {
     const why = body?.errors?.[0]?.message ?? `HTTP ${res.status}`;
     throw new Error(`the core at ${endpoint.url} refused the command: ${why}`);

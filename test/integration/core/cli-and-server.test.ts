@@ -103,6 +103,8 @@ describe('core CLI and server process (PGlite in a data directory)', () => {
     });
     await new Promise((r) => setTimeout(r, 500));
     const exited = core.stop();
+    // A command given while the core stops waits for the directory instead of failing or opening it twice.
+    const during = runCoreCommand(['list-merchants'], env);
     await new Promise((r) => setTimeout(r, 200));
     const late = await fetch(`http://127.0.0.1:${core.port}/health`).then(
       (r) => r.status,
@@ -112,6 +114,9 @@ describe('core CLI and server process (PGlite in a data directory)', () => {
     const answer = await inFlight;
     expect(answer.status).toBe(201);
     expect(await exited).toBe(0);
+    const listed = await during;
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('M123\tCorner Shop');
   });
 });
 
