@@ -3,7 +3,15 @@
  * sync API the body digest header (an X-GCS-* header, so itself under the signature).
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  demoCredentialsPath,
+  readDemoCredentials,
+  writeDemoCredentials,
+} from '../../../src-core/admin/demo-credentials';
 import { signedHeaders } from '../../../src-core/admin/signed-request';
 import { parseAuthorization, signatureMatches } from '../../../src-core/http/v1hmac';
 import { SYNC_BODY_DIGEST_HEADER } from '../../../src-shared/sync-protocol';
@@ -54,5 +62,32 @@ describe('signed requests of the request command', () => {
     // The digest is signed: changing it (to match a tampered body) breaks the signature.
     expect(verify('POST', '/sync/v1/push', { ...h, [SYNC_BODY_DIGEST_HEADER]: 'AAAA' })).toBe(false);
     expect(verify('POST', '/sync/v1/push', { ...h, 'X-GCS-Idempotence-Key': 'k2' })).toBe(false);
+  });
+});
+
+describe('the demo credentials file', () => {
+  it('says secretApiKey as the SDK does, and a file written before (apiKeySecret) still reads', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'counter-demo-'));
+    try {
+      const c = {
+        merchantId: 'M1',
+        apiKeyId: 'ak1',
+        secretApiKey: 'sk',
+        storeId: 's',
+        terminalId: 't',
+        terminalKeyId: 'tk1',
+        terminalSecret: 'ts',
+        issuer: 1000,
+      };
+      writeDemoCredentials(dir, c);
+      expect(JSON.parse(readFileSync(demoCredentialsPath(dir), 'utf8'))).toEqual(c);
+      expect(statSync(demoCredentialsPath(dir)).mode & 0o777).toBe(0o600);
+      const { secretApiKey, ...rest } = c;
+      writeFileSync(demoCredentialsPath(dir), JSON.stringify({ ...rest, apiKeySecret: secretApiKey }));
+      expect(readDemoCredentials(dir)).toEqual(c);
+      expect(readDemoCredentials(path.join(dir, 'none'))).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
