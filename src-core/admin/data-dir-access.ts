@@ -37,6 +37,17 @@ export async function accessDataDir(
     const attempt = acquireDataDirLock(dataDir, role);
     if (attempt.ok) return { kind: 'own', release: attempt.release };
     const { holder } = attempt;
+    if (!holder) {
+      // Someone is taking over a dead process's lock this very moment: look again shortly.
+      if (Date.now() >= deadline) {
+        return {
+          kind: 'refused',
+          message: `the data directory ${dataDir} is being taken by another process; retry.`,
+        };
+      }
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
+      continue;
+    }
     if (holder.role === 'server' && role === 'server') {
       return {
         kind: 'refused',

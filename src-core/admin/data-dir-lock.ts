@@ -34,7 +34,8 @@ export interface AdminEndpoint {
   token: string;
 }
 
-export type LockAttempt = { ok: true; release(): void } | { ok: false; holder: LockHolder };
+/** holder null: another process is taking over a stale lock right now; try again in a moment. */
+export type LockAttempt = { ok: true; release(): void } | { ok: false; holder: LockHolder | null };
 
 /** True while the process exists (EPERM: it exists but belongs to another user). */
 export function processIsAlive(pid: number): boolean {
@@ -84,7 +85,7 @@ export function acquireDataDirLock(dataDir: string, role: LockHolder['role']): L
     hostname: hostname(),
     startedAt: new Date().toISOString(),
   };
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     const temp = writeTemp(lockFile, JSON.stringify(mine));
     try {
       linkSync(temp, lockFile); // atomic: fails with EEXIST if anyone holds it
@@ -99,8 +100,7 @@ export function acquireDataDirLock(dataDir: string, role: LockHolder['role']): L
     removeStaleLock(lockFile, holder);
   }
   const holder = readJson<LockHolder>(lockFile);
-  if (holder) return { ok: false, holder };
-  throw new Error(`could not take ${lockFile}: it keeps changing; is another program removing it?`);
+  return { ok: false, holder: isLive(holder) ? holder : null };
 }
 
 function removeStaleLock(lockFile: string, seen: LockHolder | null): void {
