@@ -12,6 +12,7 @@ import { openPglite } from '../../../src-core/db/pglite';
 import { runCoreCommand, spawnCore, type CoreProcess } from '../../helpers/core-process';
 import { sdkClient } from '../../helpers/core-server';
 
+// Each CLI command below is a process that boots PGlite (seconds each on a loaded 2-core machine).
 describe('core CLI and server process (PGlite in a data directory)', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'counter-core-cli-'));
   const env = { COUNTER_DATA_DIR: dataDir, DATABASE_URL: '', COUNTER_MASTER_KEY: '' };
@@ -68,7 +69,7 @@ describe('core CLI and server process (PGlite in a data directory)', () => {
       expect(r.secret_ciphertext).not.toContain(t.secret);
     }
     expect(readFileSync(path.join(dataDir, 'master.key'), 'utf8')).not.toContain(secret);
-  });
+  }, 180_000);
 
   it('serves /health and the SDK with the CLI-made key, logs JSON, and stops cleanly on SIGTERM', async () => {
     const core = await spawnCore(env);
@@ -150,7 +151,7 @@ describe('a CLI command while a core serves the same PGlite directory', () => {
     const usage = await runCoreCommand(['create-store', '--merchant', 'M77'], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('missing --name');
-  });
+  }, 180_000);
 
   it('the admin API answers only with the per-start token from the 0600 file in the data directory', async () => {
     const admin = JSON.parse(readFileSync(path.join(dataDir, 'admin.json'), 'utf8')) as { token: string };
@@ -257,7 +258,7 @@ describe('a CLI command while a core serves the same PGlite directory', () => {
     });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('no key to sign with');
-  });
+  }, 180_000);
 
   it('after kill -9 the stale lock is taken over: the CLI opens the directory and finds everything', async () => {
     const pid = (
