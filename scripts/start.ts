@@ -10,30 +10,25 @@
  * Logs go to ./.counter/logs/; Ctrl-C stops everything.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import {
+  demoCredentialsPath,
+  readDemoCredentials,
+  writeDemoCredentials,
+  type DemoCredentials,
+} from '../src-core/admin/demo-credentials';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.resolve(process.env.COUNTER_DATA_DIR ?? path.join(root, '.counter', 'core'));
 const logDir = path.join(root, '.counter', 'logs');
 // Kept with the database it belongs to, so another COUNTER_DATA_DIR gets its own demo merchant.
-const credentialsFile = path.join(dataDir, 'demo-credentials.json');
+const credentialsFile = demoCredentialsPath(dataDir);
 const port = Number(process.env.PORT ?? 8080);
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const env = { ...process.env, COUNTER_DATA_DIR: dataDir };
 /** Paths inside the repository print relative to it, others in full. */
 const shown = (p: string) => (p.startsWith(root + path.sep) ? path.relative(root, p) : p);
-
-interface DemoCredentials {
-  merchantId: string;
-  apiKeyId: string;
-  apiKeySecret: string;
-  storeId: string;
-  terminalId: string;
-  terminalKeyId: string;
-  terminalSecret: string;
-  issuer: number;
-}
 
 function coreCommand(args: string[]): Record<string, unknown> {
   const r = spawnSync(tsx, ['src-core/main.ts', ...args, '--json'], { cwd: root, env, encoding: 'utf8' });
@@ -48,12 +43,8 @@ const str = (o: Record<string, unknown>, ...keys: string[]): string => {
 
 /** Provisioned before the server starts: PGlite is one process's database at a time. */
 function provisionDemo(): { credentials: DemoCredentials; fresh: boolean } {
-  if (existsSync(credentialsFile)) {
-    return {
-      credentials: JSON.parse(readFileSync(credentialsFile, 'utf8')) as DemoCredentials,
-      fresh: false,
-    };
-  }
+  const existing = readDemoCredentials(dataDir);
+  if (existing) return { credentials: existing, fresh: false };
   const merchant = coreCommand(['create-merchant', '--name', 'Counter Demo Shop']);
   const merchantId = str(merchant, 'id', 'merchantId');
   const key = coreCommand(['create-api-key', '--merchant', merchantId, '--label', 'npm start demo']);
@@ -71,7 +62,7 @@ function provisionDemo(): { credentials: DemoCredentials; fresh: boolean } {
   const credentials: DemoCredentials = {
     merchantId,
     apiKeyId: str(key, 'apiKeyId', 'keyId', 'id'),
-    apiKeySecret: str(key, 'secretApiKey', 'secret'),
+    secretApiKey: str(key, 'secretApiKey', 'secret'),
     storeId,
     terminalId: str(terminal, 'terminalId', 'id'),
     terminalKeyId: str(terminal, 'keyId', 'apiKeyId'),
@@ -80,7 +71,7 @@ function provisionDemo(): { credentials: DemoCredentials; fresh: boolean } {
   };
   mkdirSync(dataDir, { recursive: true });
   // The demo's own credentials, readable by this user only; the terminal app keeps its key in the OS keystore.
-  writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  writeDemoCredentials(dataDir, credentials);
   return { credentials, fresh: true };
 }
 
@@ -164,7 +155,7 @@ async function main(): Promise<void> {
   });
 
   const secretLine = fresh
-    ? `secret ${c.apiKeySecret}   (shown once; also in ${shown(credentialsFile)}, mode 0600)`
+    ? `secret ${c.secretApiKey}   (shown once; also in ${shown(credentialsFile)}, mode 0600)`
     : `secret in ${shown(credentialsFile)} (mode 0600)`;
   console.log(`
 Core   ${coreUrl}   (online API, back office, terminal sync; PGlite in ${shown(dataDir)})

@@ -66,6 +66,10 @@ export function usage(): string {
     'Usage:',
     '  npm run core                       serve (HOST, PORT, DATABASE_URL, COUNTER_DATA_DIR, COUNTER_MASTER_KEY)',
     ...lines,
+    '  npm run core -- request <GET|POST|DELETE> <path> [--data <json> | --data @<file>] [--idempotence-key <k>]',
+    '                     [--key-id <id> --secret <secret>] [--merchant <id>] [--url <core url>]',
+    '                     a signed request to a running core (key: flags, COUNTER_KEY_ID/COUNTER_KEY_SECRET,',
+    '                     or the demo credentials of `npm start`; {merchantId} in the path is filled in)',
     'Add --json to any command for machine-readable output.',
   ].join('\n');
 }

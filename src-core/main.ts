@@ -2,7 +2,12 @@
  * `npm run core`: serves the core (no command), or runs an operator command (`npm run core -- create-merchant …`).
  * Composition root: the database, the master key, the ledger, the acquirer and the server are wired here.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { createSandboxAcquirer } from './acquirer/sandbox';
+import { CoreNotTakingCommands, accessDataDir, runInCore } from './admin/data-dir-access';
+import { publishAdminEndpoint } from './admin/data-dir-lock';
+import { runRequestCommand } from './admin/signed-request';
 import { COMMANDS, runCommand, usage } from './cli';
 import { databaseConfigFromEnv, openDatabase } from './db/open';
 import { purgeExpiredIdempotenceKeys } from './http/idempotence';
@@ -21,11 +26,45 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return 0;
   }
+  if (command === 'request') {
+    // A client of a running core: it never opens the database.
+    return runRequestCommand(args, { env, out: process.stdout, err: process.stderr });
+  }
   if (command !== undefined && command !== 'serve' && !(command in COMMANDS)) {
     process.stderr.write(`Unknown command '${command}'.\n${usage()}\n`);
     return 2;
   }
   const config = databaseConfigFromEnv(env);
+  const serving = command === undefined || command === 'serve';
+  if (!config.databaseUrl) {
+    // Embedded PGlite: this process takes the data directory, or a command runs inside the core serving it.
+    mkdirSync(config.dataDir, { recursive: true });
+    let access = await accessDataDir(config.dataDir, serving ? 'server' : 'command');
+    // A core that is stopping refuses the command without running it; by then its lock is about to go.
+    for (let retries = 3; access.kind === 'through-core'; retries--) {
+      try {
+        const answer = await runInCore(access.endpoint, command!, args);
+        process.stdout.write(answer.stdout);
+        process.stderr.write(answer.stderr);
+        return answer.exitCode;
+      } catch (e) {
+        if (!(e instanceof CoreNotTakingCommands) || retries === 0) {
+          process.stderr.write(`${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+          return 1;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      access = await accessDataDir(config.dataDir, 'command');
+    }
+    if (access.kind === 'refused') {
+      if (serving) throw new Error(access.message);
+      process.stderr.write(`${command}: ${access.message}\n`);
+      return 1;
+    }
+    // Released however the process ends (process.exit included); a killed process leaves a stale lock
+    // that the next one takes over.
+    process.once('exit', access.release);
+  }
   const master = loadMasterKey(env, config.dataDir);
   const keyring = createKeyring(master.key);
   const ctx = createLedgerContext();
@@ -41,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     afterAcquirerAnswer: testOnlyPauseAfterAcquirer(env[TEST_ONLY_PAUSE_ENV]),
   };
 
-  if (command !== undefined && command !== 'serve') {
+  if (!serving) {
     const io = {
       out: (t: string) => process.stdout.write(t + '\n'),
       err: (t: string) => process.stderr.write(t + '\n'),
@@ -65,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
+  // The loopback admin API exists only for embedded PGlite, where a CLI command cannot open the database.
+  const adminToken = config.databaseUrl ? undefined : randomBytes(32).toString('base64url');
   const server = await buildCoreServer({
     db,
     ledger,
@@ -74,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     version: env.npm_package_version,
     logRequests: env.LOG_REQUESTS !== '0',
     journal: journalOptions,
+    adminToken,
   });
   const { app } = server;
   const host = env.HOST || '127.0.0.1';
@@ -81,6 +123,12 @@ async function main(argv: string[]): Promise<number> {
   await app.listen({ host, port });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
+  const adminUrl = adminToken ? loopbackUrl(host, boundPort) : undefined;
+  const withdrawAdmin =
+    adminToken && adminUrl
+      ? publishAdminEndpoint(config.dataDir, { url: adminUrl, token: adminToken })
+      : () => {};
+  process.once('exit', withdrawAdmin);
   app.log.info(
     {
       url: `http://${host}:${boundPort}`,
@@ -120,6 +168,8 @@ async function main(argv: string[]): Promise<number> {
       stopping = true;
       app.log.info({ signal }, 'core shutting down');
       server.beginClosing();
+      // New CLI commands wait for the lock and then open the directory themselves.
+      withdrawAdmin();
       clearInterval(purge);
       const force = setTimeout(() => {
         app.log.error('shutdown took longer than 15 s; exiting');
@@ -142,6 +192,15 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+}
+
+/** Where a CLI on this machine reaches a core listening on `host`; none if it listens on another interface. */
+function loopbackUrl(host: string, port: number): string | undefined {
+  if (host === '::1' || host === '[::1]') return `http://[::1]:${port}`;
+  if (['127.0.0.1', 'localhost', '0.0.0.0', '::', '[::]'].includes(host) || host.startsWith('127.')) {
+    return `http://127.0.0.1:${port}`;
+  }
+  return undefined;
 }
 
 main(process.argv.slice(2)).then(

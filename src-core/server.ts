@@ -16,6 +16,7 @@ import { registerBackOfficeAndSync } from './backoffice/register';
 import { listenForChangeSignals } from './change-signals';
 import { createCredentialCache } from './security/credential-cache';
 import { createStoreFeedWaiters } from './sync/feed-waiters';
+import { registerAdminApi } from './admin/routes';
 import { createAcquirerJournal, type AcquirerJournal, type JournalOptions } from './journal/journal';
 
 export interface CoreDeps {
@@ -31,6 +32,8 @@ export interface CoreDeps {
   logRequests?: boolean;
   /** The write-ahead acquirer journal's grace period and (tests only) its hook. */
   journal?: JournalOptions;
+  /** Per-start token of the loopback admin API (CLI commands on embedded PGlite); unset → no admin API. */
+  adminToken?: string;
 }
 
 declare module 'fastify' {
@@ -152,6 +155,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
   );
   await registerOnlineApi(app, { ...deps, authenticate, journal });
   await registerBackOfficeAndSync(app, { ...deps, authenticate, journal, feedWaiters });
+  if (deps.adminToken) registerAdminApi(app, { ...deps, token: deps.adminToken });
 
   return {
     app,
