@@ -215,6 +215,32 @@ export const ERROR_CATALOG = {
   // ── Online API: requests, authentication, idempotence ───────────────────────────────────────────
   REQUEST_INVALID: entry(400, '400401', 'The request is invalid at {propertyName}: {reason}.'),
   REQUEST_BODY_NOT_JSON: entry(400, '400402', 'The request body is not valid JSON: {reason}.'),
+  REQUEST_BODY_NOT_UTF8: entry(
+    400,
+    '400414',
+    'The request body is not valid UTF-8 (byte {offset} cannot start or continue a character); send JSON ' +
+      'encoded as UTF-8.',
+  ),
+  REQUEST_BODY_TOO_LARGE: entry(
+    413,
+    '413415',
+    'The request body is larger than {limit} bytes; no request of this API needs that much: check what is sent.',
+  ),
+  REQUEST_URI_TOO_LONG: entry(
+    414,
+    '414416',
+    'A part of the path is longer than {limit} characters; check the ids in the path.',
+  ),
+  REQUEST_HEADERS_TOO_LARGE: entry(
+    431,
+    '431417',
+    'The request line and headers are larger than {limit} bytes; check the path and headers that are sent.',
+  ),
+  REQUEST_MALFORMED: entry(
+    400,
+    '400418',
+    'The request could not be read as HTTP ({reason}); check the client or proxy that sends it.',
+  ),
   AUTHORIZATION_MISSING: entry(
     401,
     '401403',
