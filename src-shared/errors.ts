@@ -198,6 +198,13 @@ export const ERROR_CATALOG = {
       '({reason}). It is kept as money exception {exceptionId} for a manager to settle in the back office; do ' +
       'not send it again.',
   ),
+  RECORDING_FAILED: entry(
+    500,
+    '500339',
+    "The ledger could not record the acquirer's answer ({answer}) in {attempts} attempts (last database " +
+      'error {sqlstate}); check the acquirer for what happened and book it by hand.',
+    { category: 'IO_ERROR' },
+  ),
   RECORDING_PENDING: entry(
     503,
     '503329',
