@@ -75,7 +75,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
             },
           },
     bodyLimit: BODY_LIMIT_BYTES,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     // Refusals before a route runs and before Fastify sees the request, in the API's shape (http/edge.ts).
     frameworkErrors: (error, _req, reply) => {
