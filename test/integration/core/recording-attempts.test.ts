@@ -63,18 +63,24 @@ for (const { kind, skip } of DATABASE_KINDS) {
       });
       const paymentId = (sale.body as any).payment.id as string;
       db.failNext(LEDGER_WRITES, 1_000);
-      const first = await refund(paymentId, 1_234);
+      const k = key();
+      const first = await refund(paymentId, 1_234, k);
       expect(first.status, first.text).toBe(503);
       expect((first.body as any).errors[0].id).toBe('RECORDING_PENDING');
+      // A retry with the same key (issue 7 saw a 500 here) is told the same, and counts as an attempt.
+      const retry = await refund(paymentId, 1_234, k);
+      expect(retry.status, retry.text).toBe(503);
+      expect((retry.body as any).errors[0].id).toBe('RECORDING_PENDING');
       // While its outcome is being recorded, the order's refunds wait.
       expect((await refund(paymentId, 100)).status).toBe(409);
       const row = await journalRow(paymentId, 'REFUND');
       expect(row.state).toBe('PENDING');
 
-      for (let pass = 2; pass < MAX_ATTEMPTS; pass++) {
+      for (let pass = 3; pass < MAX_ATTEMPTS; pass++) {
         await core.journal.reconcileDue();
         expect((await journalRow(paymentId, 'REFUND')).state, `after attempt ${pass}`).not.toBe('DONE');
       }
+      expect((await journalRow(paymentId, 'REFUND')).state).not.toBe('DONE');
       await core.journal.reconcileDue();
       const closed = await journalRow(paymentId, 'REFUND');
       expect(closed).toMatchObject({ state: 'DONE', result: 'EXCEPTION' });
