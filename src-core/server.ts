@@ -2,6 +2,7 @@
  * The core's HTTP server (composition of the routes): Fastify, JSON in the online API's error shape,
  * `GET /health`, structured logs without card data or secrets, and a closing mode for graceful shutdown.
  */
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { domainError } from '../src-shared';
 import type { Acquirer } from './acquirer/acquirer';
@@ -9,7 +10,6 @@ import type { KeyCredentials } from './admin/accounts';
 import type { Db } from './db/adapter';
 import type { LedgerService } from './ledger/service';
 import type { Keyring } from './security/keyring';
-import type { Socket } from 'node:net';
 import { ApiFailure, errorBody, fail } from './http/api-error';
 import {
   answerClientError,
