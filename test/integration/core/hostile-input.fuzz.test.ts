@@ -1,7 +1,7 @@
 /**
  * Issue 7, "Done when": thousands of hostile bodies, properly signed, to every money endpoint of the three
  * APIs (online create payment, subsequent, capture, cancel, refund, payout, token; back-office capture,
- * refund, cancel; sync push, reservation, confirmation). Each body is a valid request with one hostile
+ * refund, cancel, chargeback, rebill; sync push, reservation, confirmation). Each body is a valid request with one hostile
  * mutation (NUL and other control characters, lone surrogates, raw bytes that are not UTF-8, huge, fractional
  * and out-of-range numbers, `1e400`, wrong types, oversized fields, deep nesting, arrays where objects are
  * expected), or a hostile body altogether. Asserted: no 5xx; every error in the API's documented shape with
@@ -359,6 +359,26 @@ describe('hostile input fuzz (PGlite)', () => {
         }),
       },
       {
+        name: 'back-office chargeback',
+        api: 'backoffice',
+        path: () => `/backoffice/v1/${M}/payments/${ids.sale}/chargebacks`,
+        body: () => ({
+          amount: { amountMinor: 1, currency: 'EUR' },
+          merchantReference: 'cb',
+          operatorId: 'mgr',
+        }),
+      },
+      {
+        name: 'back-office rebill',
+        api: 'backoffice',
+        path: () => `/backoffice/v1/${M}/payments/${ids.sale}/rebills`,
+        body: () => ({
+          amount: { amountMinor: 1, currency: 'EUR' },
+          merchantReference: 'rb',
+          operatorId: 'mgr',
+        }),
+      },
+      {
         name: 'sync push',
         api: 'push',
         path: () => '/sync/v1/push',
@@ -447,7 +467,8 @@ describe('hostile input fuzz (PGlite)', () => {
     );
     const recorded = await db.query<{ id: string; amount_minor: string | null }>(
       `SELECT id::text AS id, amount_minor FROM operations
-       WHERE kind IN ('SALE', 'AUTHORISATION', 'CAPTURE', 'AUTHORISATION_REVERSAL', 'CANCEL', 'REFUND', 'PAYOUT')
+       WHERE kind IN ('SALE', 'AUTHORISATION', 'CAPTURE', 'AUTHORISATION_REVERSAL', 'CANCEL', 'REFUND', 'PAYOUT',
+         'REBILL')
          AND channel <> 'IN_STORE' AND id::text IN (SELECT id::text FROM acquirer_journal)
        ORDER BY id`,
     );
