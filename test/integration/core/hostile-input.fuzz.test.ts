@@ -394,7 +394,38 @@ describe('hostile input fuzz (PGlite)', () => {
             method: 'CASH',
             operatorId: 'cashier',
           });
-          return { messages: [order, payment, refund] };
+          const envelope = () => ({
+            messageId: term.newId(),
+            seq: term.seq(),
+            occurredAt: new Date().toISOString(),
+          });
+          const cash = {
+            ...envelope(),
+            kind: 'CASH_MOVEMENT',
+            direction: 'IN',
+            reason: 'FLOAT',
+            amount: eurMoney(1),
+            note: 'float\nfor the day',
+            operatorId: 'cashier',
+          };
+          const endOfDay = {
+            ...envelope(),
+            kind: 'END_OF_DAY',
+            businessDay: new Date().toISOString().slice(0, 10),
+            totals: [
+              {
+                currency: 'EUR',
+                method: 'CARD',
+                salesMinor: 0,
+                voidsMinor: 0,
+                refundsMinor: 0,
+                paymentCount: 0,
+              },
+            ],
+            terminalReference: 'eod-1',
+            operatorId: 'cashier',
+          };
+          return { messages: [order, payment, refund, cash, endOfDay] };
         },
       },
       {
