@@ -77,6 +77,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const journalOptions: JournalOptions = {
     graceMs: env.COUNTER_RECONCILE_GRACE_MS ? Number(env.COUNTER_RECONCILE_GRACE_MS) : undefined,
+    maxRecordingAttempts: env.COUNTER_MAX_RECORDING_ATTEMPTS
+      ? Number(env.COUNTER_MAX_RECORDING_ATTEMPTS)
+      : undefined,
     afterAcquirerAnswer: testOnlyPauseAfterAcquirer(env[TEST_ONLY_PAUSE_ENV]),
   };
 

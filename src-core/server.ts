@@ -2,7 +2,8 @@
  * The core's HTTP server (composition of the routes): Fastify, JSON in the online API's error shape,
  * `GET /health`, structured logs without card data or secrets, and a closing mode for graceful shutdown.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { domainError } from '../src-shared';
 import type { Acquirer } from './acquirer/acquirer';
 import type { KeyCredentials } from './admin/accounts';
@@ -10,6 +11,14 @@ import type { Db } from './db/adapter';
 import type { LedgerService } from './ledger/service';
 import type { Keyring } from './security/keyring';
 import { ApiFailure, errorBody, fail } from './http/api-error';
+import {
+  answerClientError,
+  BODY_LIMIT_BYTES,
+  fastifyRefusal,
+  firstInvalidUtf8Byte,
+  MAX_HEADER_BYTES,
+  MAX_PARAM_LENGTH,
+} from './http/edge';
 import { createAuthenticator, type Authenticate } from './http/auth';
 import { registerOnlineApi } from './http/online/routes';
 import { registerBackOfficeAndSync } from './backoffice/register';
@@ -54,6 +63,7 @@ export interface CoreServer {
 }
 
 export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
+  const newErrorId = () => deps.ledger.ctx.newId();
   const app = Fastify({
     logger:
       deps.logger === false || deps.logger === undefined
@@ -70,7 +80,16 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
           },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // Refusals before a route runs and before Fastify sees the request, in the API's shape (http/edge.ts).
+    frameworkErrors: (error, _req, reply) => {
+      const failure = fastifyRefusal(error);
+      const r = reply as unknown as FastifyReply;
+      void r.status(failure.status).type('application/json').send(errorBody(newErrorId(), failure));
+    },
+    clientErrorHandler: (err, socket) => answerClientError(err, socket as Socket, newErrorId),
     return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
@@ -101,8 +120,12 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
 
   // One parser for every content type: the body is kept raw (idempotence hashes it) and parsed as JSON.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (req: FastifyRequest, body: string | Buffer, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req: FastifyRequest, body: string | Buffer, done) => {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    // Bytes that are not UTF-8 are refused, not replaced by U+FFFD: what is stored is what was sent.
+    const bad = firstInvalidUtf8Byte(bytes);
+    if (bad >= 0) return done(fail('REQUEST_BODY_NOT_UTF8', { offset: bad }), undefined);
+    const text = bytes.toString('utf8');
     req.rawBody = text;
     if (text.trim() === '') return done(null, undefined);
     try {
@@ -126,9 +149,9 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     }
     const fastifyError = error as { statusCode?: number; code?: string; message: string };
     if (fastifyError.statusCode && fastifyError.statusCode < 500) {
-      // Fastify's own refusals (body too large, bad content length …).
-      const failure = fail('REQUEST_INVALID', { propertyName: 'body', reason: fastifyError.message }, 'body');
-      return reply.status(fastifyError.statusCode).type('application/json').send(errorBody(errorId, failure));
+      // Fastify's own refusals (body too large, bad content length …), each with its status and code.
+      const failure = fastifyRefusal(fastifyError);
+      return reply.status(failure.status).type('application/json').send(errorBody(errorId, failure));
     }
     req.log.error({ err: error, errorId }, 'request failed');
     const failure = new ApiFailure(domainError('INTERNAL_ERROR', { reference: errorId }));

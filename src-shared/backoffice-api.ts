@@ -19,6 +19,7 @@ import {
   PaymentIdSchema,
   UuidSchema,
 } from './schemas';
+import { storedText, WireAmountMinorSchema } from './validation';
 import { orderBalances, type OrderBalances, type OrderState } from './ledger';
 
 // ── Order status, derived from the ledger ────────────────────────────────────────────────────────
@@ -67,12 +68,17 @@ export function orderStatusFromBalances(b: OrderBalances): OrderStatus {
 
 /** Money in a request: checked by the core for a whole positive amount and a known currency. */
 export const MoneyInputSchema = z.object({
-  amountMinor: z.number({ error: 'amountMinor must be a number of minor units, e.g. 1250 for 12.50 EUR' }),
-  currency: z.string({ error: 'currency must be an ISO 4217 code such as EUR' }),
+  amountMinor: WireAmountMinorSchema,
+  currency: storedText({ max: 10 }),
 });
 
 const LIMIT = z.coerce.number().int().min(1).max(200).default(50);
-const CURSOR = z.string().min(1).max(300);
+const CURSOR = storedText({ max: 300 });
+
+/** Path parameters (texts the core looks up: bounded and clean like the texts it stores). */
+export const MerchantIdParamSchema = storedText({ max: 40 });
+export const CustomerIdParamSchema = storedText({ max: 100 });
+export const ContractIdParamSchema = storedText({ max: 64 });
 
 export const OrdersQuerySchema = z.object({
   /** Recorded by the core at or after this instant. */
@@ -83,7 +89,7 @@ export const OrdersQuerySchema = z.object({
   /** Orders created in this channel or with any operation in it. */
   channel: ChannelSchema.optional(),
   storeId: UuidSchema.optional(),
-  customerId: z.string().min(1).max(100).optional(),
+  customerId: storedText({ max: 100 }).optional(),
   /** Needed with minAmount / maxAmount: amounts of different currencies are not comparable. */
   currency: CurrencyCodeSchema.optional(),
   /** The order's amount (its total, or what was authorised for an order without a total), in minor units. */
@@ -127,12 +133,12 @@ export const OperationsQuerySchema = z.object({
   cursor: CURSOR.optional(),
 });
 
-const OperationReferenceSchema = z.string().min(1).max(100);
-const OperatorSchema = z.string().min(1).max(100);
+const OperationReferenceSchema = storedText({ max: 100 });
+const OperatorSchema = storedText({ max: 100 });
 
 /** Capture on an AUTHORISATION operation; without an amount, everything still open, final. */
 export const CaptureRequestSchema = z.object({
-  amountMinor: z.number({ error: 'amountMinor must be a number of minor units' }).optional(),
+  amountMinor: WireAmountMinorSchema.optional(),
   isFinal: z.boolean().optional(),
   merchantReference: OperationReferenceSchema.optional(),
   operatorId: OperatorSchema.optional(),

@@ -198,6 +198,13 @@ export const ERROR_CATALOG = {
       '({reason}). It is kept as money exception {exceptionId} for a manager to settle in the back office; do ' +
       'not send it again.',
   ),
+  RECORDING_FAILED: entry(
+    500,
+    '500339',
+    "The ledger could not record the acquirer's answer ({answer}) in {attempts} attempts (last database " +
+      'error {sqlstate}); check the acquirer for what happened and book it by hand.',
+    { category: 'IO_ERROR' },
+  ),
   RECORDING_PENDING: entry(
     503,
     '503329',
@@ -215,6 +222,32 @@ export const ERROR_CATALOG = {
   // ── Online API: requests, authentication, idempotence ───────────────────────────────────────────
   REQUEST_INVALID: entry(400, '400401', 'The request is invalid at {propertyName}: {reason}.'),
   REQUEST_BODY_NOT_JSON: entry(400, '400402', 'The request body is not valid JSON: {reason}.'),
+  REQUEST_BODY_NOT_UTF8: entry(
+    400,
+    '400414',
+    'The request body is not valid UTF-8 (byte {offset} cannot start or continue a character); send JSON ' +
+      'encoded as UTF-8.',
+  ),
+  REQUEST_BODY_TOO_LARGE: entry(
+    413,
+    '413415',
+    'The request body is larger than {limit} bytes; no request of this API needs that much: check what is sent.',
+  ),
+  REQUEST_URI_TOO_LONG: entry(
+    414,
+    '414416',
+    'A part of the path is longer than {limit} characters; check the ids in the path.',
+  ),
+  REQUEST_HEADERS_TOO_LARGE: entry(
+    431,
+    '431417',
+    'The request line and headers are larger than {limit} bytes; check the path and headers that are sent.',
+  ),
+  REQUEST_MALFORMED: entry(
+    400,
+    '400418',
+    'The request could not be read as HTTP ({reason}); check the client or proxy that sends it.',
+  ),
   AUTHORIZATION_MISSING: entry(
     401,
     '401403',

@@ -7,3 +7,4 @@ export * from './result';
 export * from './schemas';
 export * from './cards';
 export * from './test-cards';
+export * from './validation';

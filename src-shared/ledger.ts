@@ -350,7 +350,7 @@ function checkAmount(amount: Money, currency: CurrencyCode): DomainError | null 
   if (!Number.isSafeInteger(amount.amountMinor)) {
     return domainError('AMOUNT_NOT_SAFE_INTEGER', { amount: amount.amountMinor });
   }
-  if (amount.amountMinor <= 0) return domainError('AMOUNT_NOT_POSITIVE', { amount: amount.amountMinor });
+  if (amount.amountMinor <= 0) return domainError('AMOUNT_NOT_POSITIVE', { amount: show(amount) });
   if (amount.currency !== currency) {
     return domainError('CURRENCY_MISMATCH', { expected: currency, actual: amount.currency });
   }

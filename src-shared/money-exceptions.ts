@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ChannelSchema, IsoDateTimeSchema, MoneySchema, PaymentIdSchema, UuidSchema } from './schemas';
+import { storedText } from './validation';
 
 export const MONEY_EXCEPTION_KINDS = [
   'AUTHORISE',
@@ -23,7 +24,7 @@ export const MoneyExceptionsQuerySchema = z.object({
   state: z.enum(['OPEN', 'RESOLVED', 'ALL']).default('OPEN'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** `nextCursor` of the previous page. */
-  cursor: z.string().min(1).max(300).optional(),
+  cursor: storedText({ max: 300 }).optional(),
 });
 
 export const MoneyExceptionSchema = z.object({
@@ -62,7 +63,7 @@ export const MoneyExceptionsPageSchema = z.object({
 
 export const MoneyExceptionResolutionSchema = z.object({
   /** Who settled it (recorded as given). */
-  operatorId: z.string().min(1).max(100),
+  operatorId: storedText({ max: 100 }),
   /** What was done: "refund booked manually", "customer paid back by bank transfer" … */
-  resolution: z.string().min(1).max(1000),
+  resolution: storedText({ max: 1000, multiline: true }),
 });

@@ -14,6 +14,7 @@ import {
   type PaymentBalances,
 } from './ledger';
 import type { Money } from './money';
+import { amountMinorProblem, showAmount, storedText } from './validation';
 
 export const CurrencyCodeSchema = z
   .string()
@@ -22,10 +23,12 @@ export const CurrencyCodeSchema = z
   })
   .transform((s) => s as CurrencyCode);
 
+/** Whole minor units within the safe range; each way it can be wrong is said (validation.ts). */
 export const AmountMinorSchema = z
-  .number({ error: 'amount must be a number of minor units, e.g. 1250 for 12.50 EUR' })
-  .refine(Number.isSafeInteger, {
-    error: 'amount must be a whole number of minor units within the safe range',
+  .number({ error: (issue) => amountMinorProblem(issue.input) ?? 'expected a number of minor units' })
+  .superRefine((value, ctx) => {
+    const problem = amountMinorProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
   });
 
 export const MoneySchema = z.object({
@@ -34,7 +37,10 @@ export const MoneySchema = z.object({
 }) satisfies z.ZodType<Money, unknown>;
 
 export const PositiveMoneySchema = MoneySchema.refine((m) => m.amountMinor > 0, {
-  error: 'amount must be greater than zero',
+  error: (issue) => {
+    const m = issue.input as Money;
+    return `amount must be greater than zero; got ${showAmount(m.amountMinor, m.currency)}`;
+  },
   path: ['amountMinor'],
 });
 
@@ -77,7 +83,7 @@ export const PaymentStatusSchema = z.enum([
   'CHARGEBACKED',
 ]);
 
-const TokenIdSchema = z.string().min(1).max(64);
+const TokenIdSchema = storedText({ max: 64 });
 
 export const OperationBodySchema = z.discriminatedUnion('kind', [
   z.object({

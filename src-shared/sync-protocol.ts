@@ -32,6 +32,7 @@ import {
   PositiveMoneySchema,
   UuidSchema,
 } from './schemas';
+import { storedText } from './validation';
 
 /**
  * The v1HMAC scheme signs method, content type, date, X-GCS-* headers and path, but not the body. The sync API
@@ -50,8 +51,10 @@ export const MAX_PULL_WAIT_SECONDS = 30;
 export const DEFAULT_RESERVATION_TTL_SECONDS = 120;
 export const MAX_RESERVATION_TTL_SECONDS = 900;
 
-const OperatorIdSchema = z.string().min(1).max(100);
-const ReferenceSchema = z.string().min(1).max(100);
+const OperatorIdSchema = storedText({ max: 100 });
+const ReferenceSchema = storedText({ max: 100 });
+/** A receipt or trace number of the card terminal. */
+const TerminalReferenceSchema = storedText({ max: 40 });
 
 /** What every message carries: who minted it, in which outbox order, and when it happened on the terminal. */
 const envelope = {
@@ -67,7 +70,7 @@ const envelope = {
  * first six and last four digits, and the terminal's card token that the acquirer also knows.
  */
 export const TerminalCardSchema = z.object({
-  brand: z.string().min(1).max(20),
+  brand: storedText({ max: 20 }),
   bin: z
     .string()
     .regex(/^\d{6}$/, 'bin is the first six digits')
@@ -79,7 +82,7 @@ export const TerminalCardSchema = z.object({
     .regex(/^(0[1-9]|1[0-2])\d{2}$/, 'expiry is MMYY')
     .nullish(),
   /** The card token the terminal reported (TLV); lets the order be charged online later. */
-  token: z.string().min(1).max(64).nullish(),
+  token: storedText({ max: 64 }).nullish(),
 });
 
 export const OrderCreatedMessageSchema = z.object({
@@ -89,7 +92,7 @@ export const OrderCreatedMessageSchema = z.object({
   currency: CurrencyCodeSchema,
   /** What the order is worth (a deposit pays part of it now); null for an order that grows with each payment. */
   total: PositiveMoneySchema.nullable(),
-  customerRef: z.string().min(1).max(100).nullish(),
+  customerRef: storedText({ max: 100 }).nullish(),
   merchantReference: ReferenceSchema.nullish(),
   operatorId: OperatorIdSchema.nullish(),
 });
@@ -121,9 +124,9 @@ export const PaymentRecordedMessageSchema = z
      * cards (a contract the back office lists and can deactivate). Needs the order's customerRef.
      */
     storeCard: z.boolean().optional(),
-    authorisationCode: z.string().min(1).max(20).nullish(),
+    authorisationCode: storedText({ max: 20 }).nullish(),
     /** Receipt or trace number of the terminal, for finding the payment from the paper receipt. */
-    terminalReference: z.string().min(1).max(40).nullish(),
+    terminalReference: TerminalReferenceSchema.nullish(),
     operatorId: OperatorIdSchema.nullish(),
   })
   .superRefine((m, ctx) => {
@@ -174,7 +177,7 @@ export const RefundMessageSchema = z.object({
   amount: PositiveMoneySchema,
   method: z.enum(['CARD', 'CASH']),
   reservationId: UuidSchema.nullish(),
-  terminalReference: z.string().min(1).max(40).nullish(),
+  terminalReference: TerminalReferenceSchema.nullish(),
 });
 
 /** Cash put into or taken out of the drawer that is not a sale or refund (float, safe drop, petty cash). */
@@ -184,7 +187,7 @@ export const CashMovementMessageSchema = z.object({
   direction: z.enum(['IN', 'OUT']),
   reason: z.enum(['FLOAT', 'SAFE_DROP', 'PETTY_CASH', 'CORRECTION']),
   amount: PositiveMoneySchema,
-  note: z.string().max(200).nullish(),
+  note: storedText({ max: 200, min: 0, multiline: true }).nullish(),
   operatorId: OperatorIdSchema.nullish(),
 });
 
@@ -207,7 +210,7 @@ export const EndOfDayMessageSchema = z.object({
   /** The business day closed, YYYY-MM-DD. */
   businessDay: z.iso.date(),
   totals: z.array(EndOfDayTotalsSchema).max(20),
-  terminalReference: z.string().min(1).max(40).nullish(),
+  terminalReference: TerminalReferenceSchema.nullish(),
   operatorId: OperatorIdSchema.nullish(),
 });
 
@@ -384,7 +387,7 @@ export const ConfirmReservationRequestSchema = z.object({
   /** What the card terminal actually refunded: at most the reserved amount. */
   amount: PositiveMoneySchema,
   occurredAt: IsoDateTimeSchema,
-  terminalReference: z.string().min(1).max(40).nullish(),
+  terminalReference: TerminalReferenceSchema.nullish(),
   operatorId: OperatorIdSchema.nullish(),
 });
 

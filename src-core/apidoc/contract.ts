@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ErrorCode } from '../../src-shared';
+import { describeFirstIssue } from '../../src-shared/validation';
 import type { KeyCredentials } from '../admin/accounts';
 import type { Db } from '../db/adapter';
 import { ApiFailure, errorBody, fail } from '../http/api-error';
@@ -92,16 +93,11 @@ export function parsePart<S extends z.ZodType>(
   value: unknown,
   where: 'path' | 'query' | 'body',
 ): z.output<S> {
-  const r = schema.safeParse(value ?? {});
+  const input = value ?? {};
+  const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const property = [where, ...issue.path.map(String)].join('.');
-  const reason =
-    issue.code === 'invalid_type' && issue.input === undefined
-      ? 'it is missing'
-      : issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.join(', ')}`
-        : issue.message;
+  const { path, reason } = describeFirstIssue(r.error, input);
+  const property = path ? `${where}.${path}` : where;
   throw fail('REQUEST_INVALID', { propertyName: property, reason }, property);
 }
 

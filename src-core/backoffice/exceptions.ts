@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { UuidSchema } from '../../src-shared';
+import { MerchantIdParamSchema } from '../../src-shared/backoffice-api';
 import {
   MoneyExceptionResolutionSchema,
   MoneyExceptionSchema,
@@ -27,7 +28,7 @@ import { decodeCursor, encodeCursor } from './queries';
 
 const BASE = '/backoffice/v1/{merchantId}';
 const TAG = 'Back office';
-const MerchantParams = z.object({ merchantId: z.string().min(1).max(40) });
+const MerchantParams = z.object({ merchantId: MerchantIdParamSchema });
 const ExceptionParams = MerchantParams.extend({ exceptionId: UuidSchema });
 
 export function exceptionView(e: MoneyException): MoneyExceptionView {

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { PaymentIdSchema, UuidSchema } from '../../src-shared';
 import {
   BackOfficeOperationSchema,
+  ContractIdParamSchema,
+  CustomerIdParamSchema,
+  MerchantIdParamSchema,
   BackOfficeOrderSchema,
   CancelRequestSchema,
   CaptureRequestSchema,
@@ -37,7 +40,7 @@ import { moneyFromRequest, operationView, orderView } from './views';
 
 const BASE = '/backoffice/v1/{merchantId}';
 const TAG = 'Back office';
-const MerchantParams = z.object({ merchantId: z.string().min(1).max(40) });
+const MerchantParams = z.object({ merchantId: MerchantIdParamSchema });
 const OrderParams = MerchantParams.extend({ orderId: UuidSchema });
 const OperationParams = MerchantParams.extend({ operationId: UuidSchema });
 const PaymentParams = MerchantParams.extend({ paymentId: PaymentIdSchema });
@@ -314,7 +317,7 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
       tag: TAG,
       summary: "A customer's stored cards (brand, last four, expiry, status) for one-click payments",
       auth: 'merchant',
-      params: MerchantParams.extend({ customerId: z.string().min(1).max(100) }),
+      params: MerchantParams.extend({ customerId: CustomerIdParamSchema }),
       answer: { status: 200, schema: CustomerContractsSchema, description: "The customer's contracts" },
       errors: [],
       handler: async ({ params, now }) => customerContracts(db, params.merchantId, params.customerId, now),
@@ -326,7 +329,7 @@ export function backOfficeRoutes(deps: BackOfficeDeps): AnyApiRoute[] {
       tag: TAG,
       summary: 'Deactivate a contract: it can no longer be charged, in any channel',
       auth: 'merchant',
-      params: MerchantParams.extend({ contractId: z.string().min(1).max(64) }),
+      params: MerchantParams.extend({ contractId: ContractIdParamSchema }),
       body: ContractDeactivationRequestSchema,
       answer: { status: 200, schema: ContractSchema, description: 'The contract, deactivated' },
       errors: ['TOKEN_NOT_FOUND', 'TOKEN_DELETED'],

@@ -16,6 +16,7 @@ import {
   type BackOfficePayment,
   type OrderSummary,
 } from '../../src-shared/backoffice-api';
+import { showAmount } from '../../src-shared/validation';
 import { ApiFailure, fail } from '../http/api-error';
 import type { RefundLock } from '../ledger/refund-lock';
 import type { OrderRecord, PaymentRecord, StoredOperation } from '../ledger/rows';
@@ -141,7 +142,11 @@ export function moneyFromRequest(m: { amountMinor: number; currency: string }, p
     );
   }
   if (r.value.amountMinor <= 0) {
-    throw fail('AMOUNT_NOT_POSITIVE', { amount: r.value.amountMinor }, `${path}.amountMinor`);
+    throw fail(
+      'AMOUNT_NOT_POSITIVE',
+      { amount: showAmount(r.value.amountMinor, r.value.currency) },
+      `${path}.amountMinor`,
+    );
   }
   return r.value;
 }
@@ -151,6 +156,7 @@ export function amountFromRequest(amountMinor: number, currency: CurrencyCode, p
   if (!Number.isSafeInteger(amountMinor)) {
     throw fail('AMOUNT_NOT_SAFE_INTEGER', { amount: amountMinor }, path);
   }
-  if (amountMinor <= 0) throw fail('AMOUNT_NOT_POSITIVE', { amount: amountMinor }, path);
+  if (amountMinor <= 0)
+    throw fail('AMOUNT_NOT_POSITIVE', { amount: showAmount(amountMinor, currency) }, path);
   return money(amountMinor, currency);
 }

@@ -54,6 +54,8 @@ export class ApiFailure extends Error {
 export const fail = (code: ErrorCode, params: ErrorParams = {}, propertyName?: string): ApiFailure =>
   new ApiFailure(domainError(code, params), propertyName);
 
+/** The body of an error answer; `httpStatusCode` is always the status the answer is sent with. */
 export function errorBody(errorId: string, failure: ApiFailure): Record<string, unknown> {
-  return { errorId, errors: [apiErrorItem(failure.error, failure.propertyName)], ...failure.extra };
+  const item = { ...apiErrorItem(failure.error, failure.propertyName), httpStatusCode: failure.status };
+  return { errorId, errors: [item], ...failure.extra };
 }

@@ -283,6 +283,29 @@ export async function markUnknownInTx(tx: Queryable, id: string, answer: Acquire
   );
 }
 
+/**
+ * Counts one more failed attempt at recording the row's answer, in its own statement (the attempt's
+ * transaction was rolled back). While the row is open its `error` holds RECORDING_FAILED with the count and
+ * the last SQLSTATE; closing the row overwrites it. Returns the count, or null when the row is closed.
+ */
+export async function noteRecordingFailure(
+  q: Queryable,
+  id: string,
+  sqlstate: string,
+  answer: string,
+): Promise<number | null> {
+  const rows = await q.query<{ failures: number }>(
+    `UPDATE acquirer_journal SET error = json_build_object('code', 'RECORDING_FAILED', 'params',
+       json_build_object('attempts', CASE WHEN error IS NOT NULL AND error::json->>'code' = 'RECORDING_FAILED'
+         THEN (error::json->'params'->>'attempts')::int ELSE 0 END + 1, 'sqlstate', $2::text,
+         'answer', $3::text))::text
+     WHERE id = $1 AND state <> 'DONE'
+     RETURNING (error::json->'params'->>'attempts')::int AS failures`,
+    [id, sqlstate, answer],
+  );
+  return rows[0] ? Number(rows[0].failures) : null;
+}
+
 /** Counts an inquiry (for people reading the table: how often it was asked about, and when last). */
 export async function noteInquiry(q: Queryable, id: string): Promise<void> {
   await q.query(

@@ -43,6 +43,7 @@ import {
 } from './entries';
 import { recordMoneyException } from './exceptions';
 import { recordAnswerInTx } from './record';
+import { DEFAULT_MAX_RECORDING_ATTEMPTS, recordingFailed } from './recording-failures';
 
 /** Structured logs (pino's shape); never card data. */
 export interface JournalLog {
@@ -62,6 +63,11 @@ export interface JournalOptions {
    * answered and before the answer is recorded, so a test can kill the process exactly there.
    */
   afterAcquirerAnswer?: (entry: JournalEntry, answer: AcquirerAnswer, log: JournalLog) => Promise<void>;
+  /**
+   * Failed attempts at recording a row's answer (the first run and each reconciliation) before the row is
+   * closed as a money exception for a manager (recording-failures.ts). COUNTER_MAX_RECORDING_ATTEMPTS.
+   */
+  maxRecordingAttempts?: number;
 }
 
 export interface RunResult {
@@ -133,6 +139,15 @@ export function createAcquirerJournal(
   const { ledger, acquirer, log } = deps;
   const { db, ctx } = ledger;
   const graceMs = options.graceMs ?? DEFAULT_RECONCILE_GRACE_MS;
+  const failures = {
+    db,
+    ctx,
+    log,
+    maxAttempts:
+      options.maxRecordingAttempts !== undefined && options.maxRecordingAttempts >= 1
+        ? Math.floor(options.maxRecordingAttempts)
+        : DEFAULT_MAX_RECORDING_ATTEMPTS,
+  };
 
   /** Records the answer and closes the row in one transaction; a ledger refusal comes back as a value. */
   async function recordAndClose(
@@ -362,10 +377,9 @@ export function createAcquirerJournal(
         const settled = await settle(entry, answer, false);
         return { entry: settled.entry, appended: settled.appended, unsettled: null };
       } catch (e) {
-        log.error(
-          { err: e, journalId: entry.id, kind: entry.kind, paymentId: entry.paymentId },
-          'recording the acquirer answer failed: the journal row stays PENDING for reconciliation',
-        );
+        // Counted (and logged) once per attempt; after the last one the row is a money exception.
+        const closed = await recordingFailed(failures, entry, answer, e);
+        if (closed) return { entry: closed, appended: null, unsettled: null };
         return { entry, appended: null, unsettled: 'RECORDING_FAILED' };
       }
     },
@@ -395,7 +409,15 @@ export function createAcquirerJournal(
           answer = { type: 'NO_ANSWER', reason: 'the acquirer could not be asked' };
         }
       }
-      const settled = await settle(entry, answer, entry.ageMs >= graceMs);
+      let settled: { entry: JournalEntry };
+      try {
+        settled = await settle(entry, answer, entry.ageMs >= graceMs);
+      } catch (e) {
+        // The row stays open (answered as still pending) until its attempts run out; never thrown at a
+        // reader of the payment, never logged more than once per attempt.
+        const closed = await recordingFailed(failures, entry, answer, e);
+        settled = { entry: closed ?? entry };
+      }
       if (opts.freeRequestClaim !== false) await freeRequestClaim(settled.entry);
       if (settled.entry.state === 'DONE') {
         log.info(

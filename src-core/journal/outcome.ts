@@ -43,7 +43,8 @@ export async function movementOutcome(
 ): Promise<Appended> {
   const { entry, appended, unsettled } =
     'entry' in run ? run : { entry: run, appended: null, unsettled: null };
-  if (unsettled) throw recordingPending(entry);
+  // A row still PENDING after a run or a resume is one whose answer could not be recorded (yet).
+  if (unsettled || entry.state === 'PENDING') throw recordingPending(entry);
   if (entry.state !== 'DONE') throw fail('ACQUIRER_TIMEOUT');
   switch (entry.result) {
     case 'APPROVED': {

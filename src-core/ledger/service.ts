@@ -26,6 +26,7 @@ import {
   type Uuid,
   type Operation,
 } from '../../src-shared';
+import { showAmount } from '../../src-shared/validation';
 import {
   isUniqueViolation,
   violatedConstraint,
@@ -151,7 +152,9 @@ export async function createOrderInTx(
     const t = toMoney(input.total.amountMinor, input.total.currency);
     if (!t.ok) return t;
     if (t.value.amountMinor <= 0)
-      return err(domainError('AMOUNT_NOT_POSITIVE', { amount: t.value.amountMinor }));
+      return err(
+        domainError('AMOUNT_NOT_POSITIVE', { amount: showAmount(t.value.amountMinor, t.value.currency) }),
+      );
     if (t.value.currency !== input.currency) {
       return err(domainError('CURRENCY_MISMATCH', { expected: input.currency, actual: t.value.currency }));
     }

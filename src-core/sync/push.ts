@@ -16,6 +16,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { catalogEntry, domainError, type DomainError } from '../../src-shared';
+import { describeFirstIssue, textProblem } from '../../src-shared/validation';
 import {
   SyncMessageSchema,
   type AcceptedDetails,
@@ -68,10 +69,10 @@ function rejected(messageId: string, error: DomainError, dependsOn?: string): Sy
 }
 
 function invalid(raw: unknown, index: number, reason: string): SyncPushResult {
-  const id =
-    typeof raw === 'object' && raw !== null && typeof (raw as { messageId?: unknown }).messageId === 'string'
-      ? (raw as { messageId: string }).messageId
-      : `#${index}`;
+  const sent =
+    typeof raw === 'object' && raw !== null ? (raw as { messageId?: unknown }).messageId : undefined;
+  // The answer echoes the message id: only one that is clean text (issue 7: a NUL must not reach a table).
+  const id = typeof sent === 'string' && textProblem(sent, { max: 64 }) === null ? sent : `#${index}`;
   return rejected(id, domainError('SYNC_MESSAGE_INVALID', { messageId: id, reason }));
 }
 
@@ -106,8 +107,8 @@ export async function pushBatch(
   const results: SyncPushResult[] = [];
   for (const [index, p] of parsed.entries()) {
     if (!p.success) {
-      const issue = p.error.issues[0]!;
-      results.push(invalid(raw[index], index, `${issue.path.join('.') || 'message'}: ${issue.message}`));
+      const { path, reason } = describeFirstIssue(p.error, raw[index]);
+      results.push(invalid(raw[index], index, `${path || 'message'}: ${reason}`));
       continue;
     }
     const m = p.data;

@@ -33,7 +33,7 @@ describe('ledger DTO schemas', () => {
     expect(PositiveMoneySchema.safeParse({ amountMinor: 0, currency: 'EUR' }).error?.issues[0]).toMatchObject(
       {
         path: ['amountMinor'],
-        message: 'amount must be greater than zero',
+        message: 'amount must be greater than zero; got 0.00 EUR',
       },
     );
     const unknownKind = OperationSchema.safeParse({

@@ -10,6 +10,7 @@ import {
   type PaymentId,
   type Uuid,
 } from '../../../src-shared';
+import { describeFirstIssue, showAmount } from '../../../src-shared/validation';
 import type { z } from 'zod';
 import type { LoadedOrder } from '../../ledger/service';
 import type { PaymentRecord, StoredOperation } from '../../ledger/rows';
@@ -40,11 +41,11 @@ export function parseOperationWireId(id: string): { paymentId: string; paymentSe
 
 /** Validates a body against a contract from src-shared; the first problem becomes a 400 with its property. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const r = schema.safeParse(body ?? {});
+  const input = body ?? {};
+  const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const propertyName = issue.path.map(String).join('.') || 'body';
-  const reason = issue.code === 'invalid_type' && issue.input === undefined ? 'it is missing' : issue.message;
+  const { path, reason } = describeFirstIssue(r.error, input);
+  const propertyName = path || 'body';
   throw fail('REQUEST_INVALID', { propertyName, reason }, propertyName);
 }
 
@@ -53,9 +54,11 @@ export function moneyFromWire(w: { amount: number; currencyCode: string }, path:
   if (!Number.isSafeInteger(w.amount)) {
     throw fail('AMOUNT_NOT_SAFE_INTEGER', { amount: w.amount }, `${path}.amount`);
   }
-  if (w.amount <= 0) throw fail('AMOUNT_NOT_POSITIVE', { amount: w.amount }, `${path}.amount`);
   if (!isCurrencyCode(w.currencyCode)) {
     throw fail('UNKNOWN_CURRENCY', { currency: w.currencyCode }, `${path}.currencyCode`);
+  }
+  if (w.amount <= 0) {
+    throw fail('AMOUNT_NOT_POSITIVE', { amount: showAmount(w.amount, w.currencyCode) }, `${path}.amount`);
   }
   return { amountMinor: w.amount, currency: w.currencyCode };
 }
@@ -63,7 +66,7 @@ export function moneyFromWire(w: { amount: number; currencyCode: string }, path:
 /** A bare integer amount (capture, reference §8.4) in the order's currency; `path` names the field itself. */
 export function amountFromWire(amount: number, currency: Money['currency'], path: string): Money {
   if (!Number.isSafeInteger(amount)) throw fail('AMOUNT_NOT_SAFE_INTEGER', { amount }, path);
-  if (amount <= 0) throw fail('AMOUNT_NOT_POSITIVE', { amount }, path);
+  if (amount <= 0) throw fail('AMOUNT_NOT_POSITIVE', { amount: showAmount(amount, currency) }, path);
   return { amountMinor: amount, currency };
 }
 
