@@ -1,5 +1,6 @@
 /** Readable text for the technician (JSON is the alternative with --json). */
 import { toDecimalString, type DomainError } from '../../../src-shared';
+import { hexByte } from '../codec/bytes';
 import type { Receipt, RecoveryReport, TerminalStatus, TransactionOutcome } from '../session/types';
 
 export function formatReceipts(receipts: readonly Receipt[]): string {
@@ -43,9 +44,9 @@ export function formatOutcome(o: TransactionOutcome, success: SuccessWord = 'APP
       return rows.filter((r) => r !== '').join('\n');
     }
     case 'declined':
-      return `DECLINED: ${o.reason.en} / ${o.reason.de} (ZVT ${hex(o.resultCode)})\n${formatReceipts(o.receipts)}`;
+      return `DECLINED: ${o.reason.en} / ${o.reason.de} (ZVT ${hexByte(o.resultCode)})\n${formatReceipts(o.receipts)}`;
     case 'aborted':
-      return `ABORTED (${o.by}): ${o.reason.en} / ${o.reason.de} (ZVT ${hex(o.resultCode)})`;
+      return `ABORTED (${o.by}): ${o.reason.en} / ${o.reason.de} (ZVT ${hexByte(o.resultCode)})`;
     case 'failed':
       return `NOT DONE: ${o.error.message}${o.recovery ? `\n  ${formatRecovery(o.recovery)}` : ''}`;
     case 'unknown':
@@ -54,11 +55,9 @@ export function formatOutcome(o: TransactionOutcome, success: SuccessWord = 'APP
 }
 
 export function formatStatus(s: TerminalStatus): string {
-  return `terminal status ${hex(s.code)}: ${s.text.en} / ${s.text.de}${s.softwareVersion ? `\nsoftware ${s.softwareVersion}` : ''}`;
+  return `terminal status ${hexByte(s.code)}: ${s.text.en} / ${s.text.de}${s.softwareVersion ? `\nsoftware ${s.softwareVersion}` : ''}`;
 }
 
 export function formatError(e: DomainError): string {
   return `error ${e.code}: ${e.message}`;
 }
-
-const hex = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();
