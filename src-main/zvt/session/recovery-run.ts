@@ -15,7 +15,7 @@ export interface RecoveryDeps {
   readonly timers: SessionTimers;
   reconnect(): Promise<Result<ApduChannel, DomainError>>;
   exchange(
-    name: string,
+    kind: 'status-enquiry' | 'repeat-receipt',
     command: Uint8Array,
     layout?: CompletionLayout,
   ): Promise<Result<ExchangeResult, DomainError>>;
@@ -42,7 +42,7 @@ export async function recoverAfterFailure(
     }
     // Status Enquiry first: it only answers once the terminal is idle again (P15 §2.56).
     const status = await deps.exchange(
-      'Status Enquiry',
+      'status-enquiry',
       commands.statusEnquiry(deps.password),
       'status-enquiry',
     );
@@ -64,7 +64,7 @@ export async function recoverAfterFailure(
       lastProblem = 'the terminal did not answer the Status Enquiry';
       continue;
     }
-    const repeat = await deps.exchange('Repeat Receipt', commands.repeatReceipt(deps.password));
+    const repeat = await deps.exchange('repeat-receipt', commands.repeatReceipt(deps.password));
     if (!repeat.ok) {
       lastProblem = repeat.error.message;
       continue;
