@@ -22,6 +22,7 @@ import { DEFAULT_CARD_TOKEN_TAG } from '../codec/tables/private-tags';
 import type { ByteStream } from '../link/byte-stream';
 import { Conversation } from './conversation';
 import * as flows from './flows';
+import { readCard } from './read-card-flow';
 import {
   DEFAULT_VT_TIMERS,
   type FlowTerminal,
@@ -275,6 +276,9 @@ export class VirtualTerminal implements FlowTerminal {
       case 0x0620:
         if (!(await this.checkPassword(conv, msg))) break;
         await flows.repeatReceipt(this, conv, msg);
+        break;
+      case 0x06c0:
+        await readCard(this, conv, msg);
         break;
       default:
         await conv.post(refuse(0x83)); // P15 §2.66: unknown command
