@@ -116,7 +116,8 @@ export function cardDataInformation(d: {
     encodeBmp(0x8b, concatBytes([encodeCp437(typeId === 0xff ? 'Card' : cardTypeName(typeId)), [0x00]])),
   ];
   if (d.tlvAllowed) {
-    const aid = d.card.brand === 'VISA' ? [0xa0, 0, 0, 0, 0x03, 0x10, 0x10] : [0xa0, 0, 0, 0, 0x04, 0x10, 0x10];
+    const aid =
+      d.card.brand === 'VISA' ? [0xa0, 0, 0, 0, 0x03, 0x10, 0x10] : [0xa0, 0, 0, 0, 0x04, 0x10, 0x10];
     const nodes: TlvNode[] = [tlv('1F12', [d.chip ? 0x01 : 0x02]), tlv('43', aid)];
     if (d.tokenTag) nodes.push(tlv(d.tokenTag, d.card.token));
     parts.push(encodeBmp(0x06, encodeTlv(nodes)));
