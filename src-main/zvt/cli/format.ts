@@ -1,7 +1,13 @@
 /** Readable text for the technician (JSON is the alternative with --json). */
 import { toDecimalString, type DomainError } from '../../../src-shared';
 import { hexByte } from '../codec/bytes';
-import type { Receipt, RecoveryReport, TerminalStatus, TransactionOutcome } from '../session/types';
+import type {
+  ReadCardOutcome,
+  Receipt,
+  RecoveryReport,
+  TerminalStatus,
+  TransactionOutcome,
+} from '../session/types';
 
 export function formatReceipts(receipts: readonly Receipt[]): string {
   return receipts
@@ -60,4 +66,29 @@ export function formatStatus(s: TerminalStatus): string {
 
 export function formatError(e: DomainError): string {
   return `error ${e.code}: ${e.message}`;
+}
+
+export function formatCardRead(o: ReadCardOutcome): string {
+  switch (o.kind) {
+    case 'read': {
+      const c = o.card;
+      return [
+        'CARD READ',
+        `  card      ${[c.cardName ?? c.cardType?.name, c.maskedPan].filter(Boolean).join(' ')}`,
+        c.expiry ? `  expires   ${c.expiry}` : '',
+        c.technology ? `  read by   ${c.technology}` : '',
+        `  token     ${c.token ?? '(the terminal sent none)'}`,
+      ]
+        .filter((r) => r !== '')
+        .join('\n');
+    }
+    case 'no-card':
+      return `NO CARD: ${o.error.message}`;
+    case 'aborted':
+      return `ABORTED (${o.by}): ${o.reason.en} / ${o.reason.de} (ZVT ${hexByte(o.resultCode)})`;
+    case 'not-read':
+      return `NOT READ: ${o.error.message}`;
+    case 'failed':
+      return `NOT DONE: ${o.error.message}`;
+  }
 }

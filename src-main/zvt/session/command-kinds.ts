@@ -35,6 +35,8 @@ export interface TransactionTraits {
   readonly needsStatusInformation: boolean;
   /** After a line failure, recovery may decide the outcome; End-of-Day can simply be run again. */
   readonly recoverable: boolean;
+  /** The customer presents a card (and maybe a PIN) after the terminal accepted the command. */
+  readonly customerFacing: boolean;
 }
 
 const MONEY: TransactionTraits = {
@@ -42,6 +44,7 @@ const MONEY: TransactionTraits = {
   booksReceipt: true,
   needsStatusInformation: true,
   recoverable: true,
+  customerFacing: true,
 };
 
 export const TRANSACTION_TRAITS: Readonly<Record<TransactionKind, TransactionTraits>> = {
@@ -57,6 +60,7 @@ export const TRANSACTION_TRAITS: Readonly<Record<TransactionKind, TransactionTra
     booksReceipt: false,
     needsStatusInformation: false,
     recoverable: false,
+    customerFacing: false,
   },
 };
 

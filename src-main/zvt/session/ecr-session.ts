@@ -27,7 +27,7 @@ import type { ExchangeResult } from './exchange';
 import { TerminalLine, type ExchangeExtra, type Listener } from './line';
 import { linkError, refusedError } from './errors';
 import { abortedError, classifyTransaction, outcomeAfterRecovery, unknownWithoutRecovery } from './outcome';
-import { DEFAULT_READ_CARD_TIMEOUT_S, readCardOutcome } from './read-card';
+import { DEFAULT_READ_CARD_TIMEOUT_S, readCardOutcome, readCardPlan } from './read-card';
 import { recoverAfterFailure } from './recovery-run';
 import type { RecoveryInput } from './recovery';
 import { amountProblem, readCardTimeoutProblem } from './validation';
@@ -224,7 +224,10 @@ export class EcrSession {
     const traits = TRANSACTION_TRAITS[kind];
     try {
       const baseline = this.lastKnownReceipt;
-      const ran = await this.exchange(kind, build(), { goodsIssue: traits.goodsIssue });
+      const ran = await this.exchange(kind, build(), {
+        goodsIssue: traits.goodsIssue,
+        customerFacing: traits.customerFacing,
+      });
       if (!ran.ok) return { kind: 'failed', error: ran.error };
       const c = classifyTransaction(kind, ran.value, this.outcomeContext());
       let outcome: TransactionOutcome;
@@ -300,19 +303,14 @@ export class EcrSession {
     const busy = this.claim('read-card');
     if (busy) return { kind: 'failed', error: busy };
     const startedAt = Date.now();
-    const waitMs = timeoutSeconds * 1000 + this.timers.t3Ms;
+    const plan = readCardPlan(timeoutSeconds, opts, this.timers);
     let abortedAtDeadline = false;
     const deadline = setTimeout(() => {
       abortedAtDeadline = true;
       void this.abort();
-    }, waitMs);
+    }, plan.deadlineMs);
     try {
-      const ran = await this.exchange(
-        'read-card',
-        commands.readCard({ timeoutSeconds, cardType: opts.cardTypeByte, dialogControl: opts.dialogControl }),
-        // The card timeout replaces T3 (reference §3); after our own abort the PT still gets T3 to end it.
-        { endsWithStatusInformation: true, t3Ms: waitMs, t4Ms: waitMs + this.timers.t3Ms },
-      );
+      const ran = await this.exchange('read-card', plan.command, plan.extra);
       if (!ran.ok) return { kind: 'failed', error: ran.error };
       const run = { timeoutSeconds, elapsedMs: Date.now() - startedAt, abortedAtDeadline };
       return readCardOutcome(ran.value, run, this.outcomeContext());

@@ -53,6 +53,8 @@ export interface ExchangeOptions {
   readonly endsWithAcceptance?: boolean;
   /** Read Card ends with its 04 0F (P15 §2.21). */
   readonly endsWithStatusInformation?: boolean;
+  /** The customer acts at the terminal after the 80 00 (payments, card reads), not only the terminal. */
+  readonly customerFacing?: boolean;
   /** Before each wait for the PT: what for and for how long at most (the CLI tells the technician). */
   readonly onWaiting?: (phase: WaitPhase, upToMs: number, status?: StatusEvent) => void;
   readonly onStatus?: (e: StatusEvent) => void;
@@ -129,7 +131,7 @@ export async function runExchange(o: ExchangeOptions): Promise<ExchangeResult> {
 
   let t4 = o.t4Ms;
   let stage: FailureStage = 'awaiting-result';
-  let phase: WaitPhase = 'customer';
+  let phase: WaitPhase = o.customerFacing ? 'customer' : 'processing';
   let lastStatus: StatusEvent | undefined;
   let lastStatusInfo: Uint8Array | null = null;
   const ack = async (bytes: Uint8Array, failStage: FailureStage): Promise<ExchangeEnd | null> => {

@@ -17,6 +17,7 @@ export interface ExchangeExtra {
   readonly completionLayout?: CompletionLayout;
   readonly endsWithAcceptance?: boolean;
   readonly endsWithStatusInformation?: boolean;
+  readonly customerFacing?: boolean;
   /** Answers an approved 04 0F (goods issue, P15 §2.2.6); default issued. */
   readonly answerStatusInformation?: (info: ParsedMessage) => Promise<GoodsIssueAnswer> | GoodsIssueAnswer;
   readonly t3Ms?: number;
@@ -86,6 +87,7 @@ export class TerminalLine {
       completionLayout: extra.completionLayout,
       endsWithAcceptance: extra.endsWithAcceptance,
       endsWithStatusInformation: extra.endsWithStatusInformation,
+      customerFacing: extra.customerFacing,
       onStatus: (e) => this.statusListeners.forEach((l) => l(e)),
       onReceiptLine: (line) => this.lineListeners.forEach((l) => l(line)),
       onWaiting: (phase, upToMs, status) =>

@@ -7,15 +7,39 @@ import { domainError } from '../../../src-shared';
 import { hexByte } from '../codec/bytes';
 import { resultCodeText } from '../codec/tables/result-codes';
 import { COMMAND_NAMES } from './command-kinds';
+import { readCard } from './commands';
 import { detailsFromFields } from './details';
 import { linkError, refusedError } from './errors';
 import type { ExchangeResult } from './exchange';
 import type { OutcomeContext } from './outcome';
 import { abortedError } from './outcome';
-import type { CardRead, ReadCardOutcome, TransactionDetails } from './types';
+import type { ExchangeExtra } from './line';
+import type { CardRead, ReadCardOptions, ReadCardOutcome, SessionTimers, TransactionDetails } from './types';
 
 export const DEFAULT_READ_CARD_TIMEOUT_S = 30;
 const NAME = COMMAND_NAMES['read-card'];
+
+/**
+ * The command and its timers. The card timeout replaces T3 (reference §3): the session waits the timeout
+ * plus T3 for the answer, then aborts the read itself (06 B0), and gives the terminal another T3 to end it.
+ */
+export function readCardPlan(
+  timeoutSeconds: number,
+  opts: ReadCardOptions,
+  timers: SessionTimers,
+): { command: Uint8Array; extra: ExchangeExtra; deadlineMs: number } {
+  const deadlineMs = timeoutSeconds * 1000 + timers.t3Ms;
+  return {
+    command: readCard({ timeoutSeconds, cardType: opts.cardTypeByte, dialogControl: opts.dialogControl }),
+    extra: {
+      endsWithStatusInformation: true,
+      customerFacing: true,
+      t3Ms: deadlineMs,
+      t4Ms: deadlineMs + timers.t3Ms,
+    },
+    deadlineMs,
+  };
+}
 
 export function cardReadFrom(d: TransactionDetails): CardRead {
   const digits = d.maskedPan?.replace(/\D/g, '') ?? '';

@@ -163,10 +163,11 @@ export interface TerminalStatus {
 
 /**
  * What the session waits for (the technician CLI prints it, a checkout can show it): the terminal's 80 00
- * (T3), the customer and the host during the transaction (T4, restarted by each 04 FF and 04 0F), or the
- * receipts and the completion after the result.
+ * (T3); the customer and the host during a payment or card read, or the terminal's own work during an
+ * administrative command (T4, restarted by each 04 FF and 04 0F); the receipts and the completion after
+ * the result.
  */
-export type WaitPhase = 'acceptance' | 'customer' | 'completion';
+export type WaitPhase = 'acceptance' | 'customer' | 'processing' | 'completion';
 
 export interface WaitingEvent {
   /** The command being run, as the spec names it ("Authorization", "Read Card" …). */
