@@ -128,13 +128,15 @@ function decode(args: CliArgs, print: Print): number {
   if (!text) return usageError(print, 'decode needs hex bytes, e.g. decode "10 02 80 00 00 10 03 F5 1F"');
   const bytes = fromHex(text);
   if (!bytes) return usageError(print, `'${text}' is not whole bytes of hex`);
-  const layout = flag(args, 'after') === 'status-enquiry' ? 'status-enquiry' : 'bitmaps';
+  // --after names the command the bytes answered; without it a 06 0F's layout is found (describe.ts).
+  const after = flag(args, 'after');
+  const layout = after === undefined ? undefined : after === 'status-enquiry' ? 'status-enquiry' : 'bitmaps';
   const d = describeBytes(bytes, layout);
   if (!d.ok) {
     print({ error: d.error }, `cannot decode: ${describeDecodeError(d.error)}`);
     return 1;
   }
-  print(d.value, JSON.stringify(d.value, null, 2));
+  print(d.value, `${d.value.note ? `${d.value.note}\n` : ''}${JSON.stringify(d.value, null, 2)}`);
   return 0;
 }
 

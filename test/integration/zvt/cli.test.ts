@@ -184,4 +184,28 @@ describe('npm run terminal', () => {
       sim.kill('SIGTERM');
     }
   }, 90_000);
+
+  test('decode reads a Status Enquiry completion without --after, and says which layout it used (issue 8)', () => {
+    const hex = '06 0F 12 F0 F1 F4 43 6F 75 6E 74 65 72 2D 56 54 20 31 2E 30 00';
+    const auto = run('decode', hex, '--json');
+    expect(auto.status).toBe(0);
+    expect(JSON.parse(auto.stdout)).toMatchObject({
+      command: 'Completion',
+      layout: 'status-enquiry',
+      fields: { softwareVersion: 'Counter-VT 1.0', terminalStatus: 0 },
+      texts: { terminalStatus: { en: 'PT ready' } },
+      note: expect.stringContaining('BMP F4'),
+    });
+    const text = run('decode', hex);
+    expect(text.stdout).toContain('read as the completion of a Status Enquiry');
+    // A completion that reads as BMPs stays one, and says so.
+    const bitmaps = run('decode', '06 0F 0A 19 00 29 52500001 49 0978', '--json');
+    expect(JSON.parse(bitmaps.stdout)).toMatchObject({
+      layout: 'bitmaps',
+      fields: { terminalId: '52500001' },
+    });
+    // --after forces a layout: no guessing.
+    const forced = run('decode', hex, '--after', 'command', '--json');
+    expect(forced.status).toBe(1);
+  });
 });
