@@ -67,9 +67,7 @@ export interface EcrSessionOptions {
   readonly onStateStoreError?: (error: unknown) => void;
   readonly cardTokenTag?: string;
   /** Goods issue (vending): how to answer an approved 04 0F. Default: issued (80 00 00). */
-  readonly answerStatusInformation?: (
-    details: TransactionDetails,
-  ) => Promise<GoodsIssueAnswer> | GoodsIssueAnswer;
+  readonly answerStatusInformation?: (d: TransactionDetails) => Promise<GoodsIssueAnswer> | GoodsIssueAnswer;
   /** Run recovery automatically after an unknown outcome (default true). */
   readonly autoRecover?: boolean;
   readonly clock?: () => Date;
@@ -291,10 +289,8 @@ export class EcrSession {
   }
 
   /**
-   * Read Card (06 C0): the customer presents a card, the terminal answers with its token, masked PAN, type
-   * and expiry; nothing is charged. Statuses and waits are events; a timeout, an abort and an unreadable
-   * card are outcomes. If the terminal has not answered `timeoutSeconds` + T3 after the command, the
-   * session aborts the read (06 B0) itself.
+   * Read Card (06 C0): the token, masked PAN, type and expiry of the presented card; nothing is charged. No
+   * card, an abort, an unreadable card are outcomes; past the timeout + T3 the session aborts it (06 B0).
    */
   async readCard(opts: ReadCardOptions = {}): Promise<ReadCardOutcome> {
     const timeoutSeconds = opts.timeoutSeconds ?? DEFAULT_READ_CARD_TIMEOUT_S;
@@ -355,7 +351,12 @@ export class EcrSession {
         currency: this.currency,
         tlv: [commands.PERMIT_TEXT_BLOCKS],
       }),
-      registrationInfo,
+      (r) => {
+        const info = registrationInfo(r);
+        // A swapped terminal: the receipt we knew is another terminal's, so the baseline is unknown.
+        if (this.keeper.belongsToAnother(info.terminalId)) this.lastKnownReceipt = undefined;
+        return info;
+      },
     );
   }
 

@@ -58,6 +58,12 @@ export class TerminalNumbersKeeper {
     return this.numbers;
   }
 
+  /** True when the numbers kept belong to another terminal than `terminalId` (it was swapped). */
+  belongsToAnother(terminalId: string | undefined): boolean {
+    const kept = this.numbers?.terminalId;
+    return terminalId !== undefined && kept !== undefined && kept !== terminalId;
+  }
+
   async learn(d: {
     receiptNumber?: string;
     trace?: string;
@@ -65,7 +71,12 @@ export class TerminalNumbersKeeper {
     terminalId?: string;
   }): Promise<void> {
     if (d.receiptNumber === undefined && d.trace === undefined) return;
-    const before = this.numbers;
+    // Numbers of another terminal (swapped hardware) say nothing about this one: start afresh.
+    const sameTerminal =
+      d.terminalId === undefined ||
+      this.numbers?.terminalId === undefined ||
+      d.terminalId === this.numbers.terminalId;
+    const before = sameTerminal ? this.numbers : null;
     const pick = <K extends 'lastTrace' | 'lastTurnover' | 'terminalId'>(key: K, now: string | undefined) => {
       const value = now ?? before?.[key];
       return value === undefined ? {} : { [key]: value };

@@ -87,4 +87,22 @@ describe('terminal state store', () => {
     expect(String(failures[0])).toContain('disk full');
     expect(rig.session.lastKnownReceipt).toBe('0001');
   });
+
+  test('numbers kept for another terminal are not used for a swapped one', async () => {
+    const store = jsonStore();
+    rig = await createRig('in-process-serial', { session: { stateStore: store } });
+    expect((await rig.session.register()).ok).toBe(true);
+    expect((await rig.session.authorize(money(300, 'EUR'))).kind).toBe('approved');
+    await rig.close();
+
+    rig = await createRig('in-process-serial', {
+      vt: { terminalId: '52500099' },
+      session: { stateStore: store },
+    });
+    expect(rig.session.lastKnownReceipt).toBe('0001'); // before it knows which terminal it talks to
+    expect((await rig.session.register()).ok).toBe(true);
+    expect(rig.session.lastKnownReceipt).toBeUndefined();
+    expect((await rig.session.authorize(money(300, 'EUR'))).kind).toBe('approved');
+    expect(JSON.parse(store.saved.at(-1)!)).toMatchObject({ terminalId: '52500099', lastReceipt: '0001' });
+  });
 });
