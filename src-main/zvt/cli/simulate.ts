@@ -4,6 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import { TEST_CARDS, testCardById } from '../../../src-shared';
+import { hexByte } from '../codec/bytes';
 import { openSerialStream } from '../transport/serial';
 import { listenTcp } from '../transport/tcp';
 import { startPtyPair } from '../virtual-terminal/pty';
@@ -77,7 +78,7 @@ export async function simulate(args: CliArgs, print: Print, json: boolean): Prom
         `booked ${e.entry.kind} receipt ${e.entry.receipt}: ${e.entry.amountMinor} ${e.entry.currency} (${e.entry.card?.id ?? '-'})`,
       );
     else if (e.kind === 'auto-reversal') console.log(`auto-reversal of receipt ${e.receipt}: ${e.why}`);
-    else if (e.kind === 'declined') console.log(`declined with ZVT result ${e.resultCode.toString(16)}`);
+    else if (e.kind === 'declined') console.log(`declined with ZVT result ${hexByte(e.resultCode)}`);
     else if (e.kind === 'end-of-day') console.log(`end-of-day batch ${e.batch}: total ${e.totalMinor}`);
     else console.log(`command: ${e.name}`);
   });

@@ -5,6 +5,7 @@
 import type { DomainError, Result } from '../../../src-shared';
 import type { CompletionLayout } from '../codec/messages';
 import type { ApduChannel } from '../link/channel';
+import { hexByte } from '../codec/bytes';
 import * as commands from './commands';
 import { detailsFromFields } from './details';
 import type { ExchangeResult } from './exchange';
@@ -77,7 +78,7 @@ export async function recoverAfterFailure(
     if (end.kind === 'refused') {
       return {
         verdict: 'undetermined',
-        basis: `the terminal refused Repeat Receipt (84 ${end.resultCode.toString(16).toUpperCase()}); check its journal by hand`,
+        basis: `the terminal refused Repeat Receipt (84 ${hexByte(end.resultCode)}); check its journal by hand`,
         attempts: attempt,
         receipts: [],
       };

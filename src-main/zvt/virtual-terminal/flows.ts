@@ -4,7 +4,7 @@
  * Booking happens only after the ECR acknowledged the 04 0F and every print message (P15 §2.2.8).
  */
 import { currencyByNumericCode, type CurrencyCode, type Money, type TestCard } from '../../../src-shared';
-import { concatBytes, encodeBcd } from '../codec/bytes';
+import { concatBytes, encodeBcd, hexByte } from '../codec/bytes';
 import { findBmp } from '../codec/bmp';
 import type { ParsedMessage } from '../codec/messages';
 import { resultCodeText } from '../codec/tables/result-codes';
@@ -130,7 +130,7 @@ async function approve(vt: FlowTerminal, conv: Conversation, a: Approval): Promi
   if (answer.kind === 'partial') amount.amountMinor = Math.min(amount.amountMinor, answer.amountMinor);
   if (answer.kind === 'retry-later' || answer.kind === 'negative') {
     autoReverse(
-      answer.kind === 'negative' ? `ECR answered 84 ${answer.code.toString(16)}` : 'goods never issued',
+      answer.kind === 'negative' ? `ECR answered 84 ${hexByte(answer.code)}` : 'goods never issued',
     );
     await conv.send(shortStatusInformation(0x6c));
     await conv.send(abortMessage(0x6c));
