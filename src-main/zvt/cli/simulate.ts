@@ -44,6 +44,11 @@ export async function simulate(args: CliArgs, print: Print, json: boolean): Prom
     if (typeof f === 'string') return usageError(print, f);
     vt.injectFault(f);
   }
+  // Listen for Ctrl-C / SIGTERM before socat starts, so a stop during start-up still cleans it up.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   const pty = await startPtyPair();
   const settings = serialSettings(args, pty.ptPath);
   if (typeof settings === 'string') return usageError(print, settings);
@@ -111,10 +116,7 @@ export async function simulate(args: CliArgs, print: Print, json: boolean): Prom
       console.log(`customer now presents ${words[0]}`);
     } else console.log(`unknown card or command '${line.trim()}'`);
   });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   rl.close();
   await listener?.close();
   await pt.value.close();
