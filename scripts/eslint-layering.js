@@ -33,6 +33,51 @@ export const LAYER_RULES = {
   },
 };
 
+/**
+ * Layers inside a top folder: per area (a folder relative to the repository root), each sub-folder and the
+ * sibling sub-folders it may import. A sub-folder that is not in its area's table may not be imported by
+ * a listed one (add it to the table first); files at the area's root (e.g. an index) are not restricted.
+ * Add an area as a new key (the core's renovation adds `src-core` with its own layers).
+ */
+export const INTERNAL_LAYERS = {
+  // codec → link → transport → session → cli; the virtual terminal (the PT side) sits beside the session.
+  'src-main/zvt': {
+    codec: [],
+    link: ['codec'],
+    transport: ['codec', 'link'],
+    session: ['codec', 'link', 'transport'],
+    'virtual-terminal': ['codec', 'link', 'transport'],
+    cli: ['codec', 'link', 'transport', 'session', 'virtual-terminal'],
+  },
+};
+
+/** The area and its sub-folder that `absPath` lies in, or null when it is in no area's sub-folder. */
+function internalLayerOf(absPath) {
+  const rel = path.relative(ROOT, absPath).split(path.sep).join('/');
+  for (const area of Object.keys(INTERNAL_LAYERS)) {
+    if (!rel.startsWith(`${area}/`)) continue;
+    const rest = rel.slice(area.length + 1).split('/');
+    return rest.length > 1 ? { area, folder: rest[0] } : { area, folder: null };
+  }
+  return null;
+}
+
+/** A message if importing `targetAbs` from `fileAbs` goes up or sideways inside an area, otherwise null. */
+function internalLayerViolation(fileAbs, targetAbs, spec) {
+  const from = internalLayerOf(fileAbs);
+  const to = internalLayerOf(targetAbs);
+  if (!from || !to || from.area !== to.area || from.folder === null || to.folder === null) return null;
+  if (from.folder === to.folder) return null;
+  const table = INTERNAL_LAYERS[from.area];
+  const allowed = table[from.folder];
+  if (allowed === undefined) {
+    return `${from.area}/${from.folder} is not in the layer table of ${from.area} (scripts/eslint-layering.js); add it before it imports '${spec}'.`;
+  }
+  if (allowed.includes(to.folder)) return null;
+  const may = allowed.length > 0 ? allowed.join(', ') : 'nothing else';
+  return `${from.area}/${from.folder} must not import ${from.area}/${to.folder} ('${spec}'): inside ${from.area}, ${from.folder} may import ${may}.`;
+}
+
 function layerOf(absPath) {
   const rel = path.relative(ROOT, absPath);
   const top = rel.split(path.sep)[0];
@@ -57,7 +102,8 @@ export function layeringViolation(file, spec) {
     if (!rule.layers.includes(target)) {
       return `${from} must not import ${target} ('${spec}'); allowed layers: ${rule.layers.join(', ')}.`;
     }
-    return null;
+    const fileAbs = path.resolve(file);
+    return internalLayerViolation(fileAbs, path.resolve(path.dirname(fileAbs), spec), spec);
   }
   if (spec.startsWith('node:') || NODE_BUILTINS.has(packageName(spec))) {
     return rule.node

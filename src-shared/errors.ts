@@ -453,6 +453,23 @@ export const ERROR_CATALOG = {
       'and the line settings ({settings}).',
     { retryable: true, category: 'IO_ERROR' },
   ),
+  TERMINAL_NO_CARD: entry(
+    408,
+    '408712',
+    'No card was presented at the card terminal within {seconds} s. Ask the customer to present the card, then try again.',
+    { retryable: true },
+  ),
+  TERMINAL_READ_CARD_TIMEOUT_INVALID: entry(
+    400,
+    '400714',
+    'Read Card waits 1 to 255 whole seconds for a card (one byte, ZVT 06 C0); got {seconds}.',
+  ),
+  TERMINAL_CARD_NOT_READ: entry(
+    422,
+    '422713',
+    'The card terminal could not read the card: {reason} (ZVT result {resultCode}). Present it again or try another way to find the order.',
+    { retryable: true },
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -106,4 +106,53 @@ describe('layering lint (a violation fails npm test)', () => {
       ),
     ).toHaveLength(1);
   });
+
+  describe('layers inside src-main/zvt: codec → link → transport → session → cli, the virtual terminal beside the session', () => {
+    const probe = (file: string, spec: string) =>
+      layeringErrors(`src-main/zvt/${file}`, `import { x } from '${spec}';\nexport const a = x;\n`);
+
+    it.each([
+      ['codec/x.ts', '../session/ecr-session', 'codec', 'session'],
+      ['codec/x.ts', '../link/channel', 'codec', 'link'],
+      ['link/x.ts', '../transport/byte-stream', 'link', 'transport'],
+      ['transport/x.ts', '../session/types', 'transport', 'session'],
+      ['session/x.ts', '../cli/format', 'session', 'cli'],
+      ['session/x.ts', '../virtual-terminal/terminal', 'session', 'virtual-terminal'],
+      ['virtual-terminal/x.ts', '../session/details', 'virtual-terminal', 'session'],
+      ['virtual-terminal/x.ts', '../cli/args', 'virtual-terminal', 'cli'],
+    ])('%s importing %s fails lint', async (file, spec, from, to) => {
+      const errors = await probe(file, spec);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(`src-main/zvt/${from} must not import src-main/zvt/${to}`);
+    });
+
+    it('a type-only import counts too, and a nested file is judged by its folder', async () => {
+      expect(
+        await layeringErrors(
+          'src-main/zvt/codec/tables/x.ts',
+          "import type { EcrSession } from '../../session/ecr-session';\nexport type A = EcrSession;\n",
+        ),
+      ).toHaveLength(1);
+    });
+
+    it.each([
+      ['link/x.ts', '../codec/framing'],
+      ['transport/x.ts', '../link/serial-link'],
+      ['session/x.ts', '../transport/connect'],
+      ['session/x.ts', '../codec/messages'],
+      ['virtual-terminal/x.ts', '../link/serial-link'],
+      ['virtual-terminal/x.ts', '../transport/byte-stream'],
+      ['cli/x.ts', '../session/ecr-session'],
+      ['cli/x.ts', '../virtual-terminal/terminal'],
+      ['codec/x.ts', './tables/texts'],
+    ])('%s may import %s', async (file, spec) => {
+      expect(await probe(file, spec)).toEqual([]);
+    });
+
+    it('a new folder must be put in the layer table before it imports a sibling', async () => {
+      expect(await probe('receipts/x.ts', '../codec/bytes')).toEqual([
+        "src-main/zvt/receipts is not in the layer table of src-main/zvt (scripts/eslint-layering.js); add it before it imports '../codec/bytes'.",
+      ]);
+    });
+  });
 });

@@ -30,6 +30,9 @@ const COMMON_FLAGS = ['json', 'help', 'verbose'];
 /** Options each command understands; anything else is a mistake worth saying out loud, not ignoring. */
 const FLAGS_BY_COMMAND: Readonly<Record<string, readonly string[]>> = {
   decode: [...COMMON_FLAGS, 'after'],
+  pay: [...COMMON_FLAGS, ...CONNECTION_FLAGS, 'locale'],
+  refund: [...COMMON_FLAGS, ...CONNECTION_FLAGS, 'locale'],
+  'read-card': [...COMMON_FLAGS, ...CONNECTION_FLAGS, 'timeout'],
   simulate: [...COMMON_FLAGS, 'card', 'fault', 'tcp', 'delay', 'baud'],
   default: [...COMMON_FLAGS, ...CONNECTION_FLAGS],
 };
@@ -57,14 +60,16 @@ usage: npm run terminal -- <command> [arguments] (--port <serial path> | --host 
 
 commands:
   status                 Status Enquiry: is the terminal ready, which software
-  pay <amount>           Authorization, e.g. pay 12.50 (registers first)
+  pay <amount>           Authorization, e.g. pay 12.50, 12,50, 1.234,56 or 1,234.56 (registers first)
   refund <amount>        Refund to the card presented
+  read-card              Read Card: the presented card's token, masked number, type and expiry
   reverse <receipt>      Reversal of the payment with that receipt number
   end-of-day             End-of-Day: settle and print the totals
   repeat-receipt         Repeat the last receipt (and its result)
   diagnosis              Run the terminal's diagnosis
   register               Registration only (Counter's config byte BE)
-  decode <hex>           A captured frame (10 02 … 10 03 crc crc) or APDU → named fields
+  decode <hex>           A captured frame (10 02 … 10 03 crc crc) or APDU → named fields;
+                         --after status-enquiry reads a 06 0F as the Status Enquiry's completion
   simulate               Start a virtual terminal on a pseudo-terminal and print its path
 
 connection:
@@ -75,9 +80,26 @@ connection:
   --password <6 digits>  terminal password, default 000000
   --currency <ISO>       default EUR
 
+amounts (pay, refund):
+  --locale <bcp47>       read the amount in this locale only (e.g. de-DE: 1.234,56). Without it both
+                         1.234,56 and 1,234.56 are taken; a form that reads two ways (1.234) follows
+                         LC_ALL / LC_NUMERIC / LANG, or is refused when they name no locale
+
+read-card:
+  --timeout <s>          how long the terminal waits for a card, 1–255 (default 30)
+
+amounts (pay, refund):
+  --locale <bcp47>       read the amount in this locale only (e.g. de-DE: 1.234,56). Without it both
+                         1.234,56 and 1,234.56 are taken; a form that reads two ways (1.234) follows
+                         LC_ALL / LC_NUMERIC / LANG, or is refused when they name no locale
+
+read-card:
+  --timeout <s>          how long the terminal waits for a card, 1–255 (default 30)
+
 simulate:
   --card <id>            the test card the customer presents (default visa-approve); type another id
-                         on stdin while it runs to change it, or "fault <name>" to inject a fault
+                         on stdin while it runs to change it ("none": no card), or "fault <name>"
+                         to inject a fault
   --fault <name>         bad-crc | missing-ack | late-acceptance | silence-after-approval |
                          silence-before-answer | goods-issue-loop
   --tcp <port>           also serve ZVT over TCP on 127.0.0.1:<port> (0 = any free port)

@@ -1,6 +1,13 @@
 /** Readable text for the technician (JSON is the alternative with --json). */
 import { toDecimalString, type DomainError } from '../../../src-shared';
-import type { Receipt, RecoveryReport, TerminalStatus, TransactionOutcome } from '../session/types';
+import { hexByte } from '../codec/bytes';
+import type {
+  ReadCardOutcome,
+  Receipt,
+  RecoveryReport,
+  TerminalStatus,
+  TransactionOutcome,
+} from '../session/types';
 
 export function formatReceipts(receipts: readonly Receipt[]): string {
   return receipts
@@ -43,9 +50,9 @@ export function formatOutcome(o: TransactionOutcome, success: SuccessWord = 'APP
       return rows.filter((r) => r !== '').join('\n');
     }
     case 'declined':
-      return `DECLINED: ${o.reason.en} / ${o.reason.de} (ZVT ${hex(o.resultCode)})\n${formatReceipts(o.receipts)}`;
+      return `DECLINED: ${o.reason.en} / ${o.reason.de} (ZVT ${hexByte(o.resultCode)})\n${formatReceipts(o.receipts)}`;
     case 'aborted':
-      return `ABORTED (${o.by}): ${o.reason.en} / ${o.reason.de} (ZVT ${hex(o.resultCode)})`;
+      return `ABORTED (${o.by}): ${o.reason.en} / ${o.reason.de} (ZVT ${hexByte(o.resultCode)})`;
     case 'failed':
       return `NOT DONE: ${o.error.message}${o.recovery ? `\n  ${formatRecovery(o.recovery)}` : ''}`;
     case 'unknown':
@@ -54,11 +61,34 @@ export function formatOutcome(o: TransactionOutcome, success: SuccessWord = 'APP
 }
 
 export function formatStatus(s: TerminalStatus): string {
-  return `terminal status ${hex(s.code)}: ${s.text.en} / ${s.text.de}${s.softwareVersion ? `\nsoftware ${s.softwareVersion}` : ''}`;
+  return `terminal status ${hexByte(s.code)}: ${s.text.en} / ${s.text.de}${s.softwareVersion ? `\nsoftware ${s.softwareVersion}` : ''}`;
 }
 
 export function formatError(e: DomainError): string {
   return `error ${e.code}: ${e.message}`;
 }
 
-const hex = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();
+export function formatCardRead(o: ReadCardOutcome): string {
+  switch (o.kind) {
+    case 'read': {
+      const c = o.card;
+      return [
+        'CARD READ',
+        `  card      ${[c.cardName ?? c.cardType?.name, c.maskedPan].filter(Boolean).join(' ')}`,
+        c.expiry ? `  expires   ${c.expiry}` : '',
+        c.technology ? `  read by   ${c.technology}` : '',
+        `  token     ${c.token ?? '(the terminal sent none)'}`,
+      ]
+        .filter((r) => r !== '')
+        .join('\n');
+    }
+    case 'no-card':
+      return `NO CARD: ${o.error.message}`;
+    case 'aborted':
+      return `ABORTED (${o.by}): ${o.reason.en} / ${o.reason.de} (ZVT ${hexByte(o.resultCode)})`;
+    case 'not-read':
+      return `NOT READ: ${o.error.message}`;
+    case 'failed':
+      return `NOT DONE: ${o.error.message}`;
+  }
+}

@@ -86,14 +86,23 @@ export interface Described {
   readonly fields: Readonly<Record<string, string | number | readonly DescribedTlv[]>>;
   readonly texts: Readonly<Record<string, { en: string; de: string }>>;
   readonly bmps: readonly { bmp: string; name: string; offset: number }[];
+  /** Completion 06 0F only: which of its two layouts was read (reference §9.8). */
+  readonly layout?: CompletionLayout;
+  /** Why that layout, when it was chosen without context. */
+  readonly note?: string;
 }
 
 const plain = (v: BmpValue): string | number | readonly DescribedTlv[] =>
   typeof v === 'string' || typeof v === 'number' ? v : describeTlv(v);
 
+/**
+ * Without `completionLayout`, a Completion 06 0F is read as BMPs, and when that does not read, as the
+ * completion of a Status Enquiry ([LLLVAR software version] status [06 TLV], P15 §2.56.5); the result says
+ * which layout was used and why. With it, only that layout is tried.
+ */
 export function describeBytes(
   bytes: Uint8Array,
-  completionLayout: CompletionLayout = 'bitmaps',
+  completionLayout?: CompletionLayout,
 ): Result<Described, DecodeError> {
   let apduBytes = bytes;
   let kind: Described['kind'] = 'apdu';
@@ -103,7 +112,20 @@ export function describeBytes(
     apduBytes = f.value;
     kind = 'frame';
   }
-  const m = parseMessage(apduBytes, { completionLayout });
+  const isCompletion = apduBytes[0] === 0x06 && apduBytes[1] === 0x0f;
+  let layout: CompletionLayout = completionLayout ?? 'bitmaps';
+  let note: string | undefined;
+  let m = parseMessage(apduBytes, { completionLayout: layout });
+  if (!m.ok && isCompletion && completionLayout === undefined) {
+    const asStatus = parseMessage(apduBytes, { completionLayout: 'status-enquiry' });
+    if (asStatus.ok) {
+      note =
+        `the BMP layout does not read (${m.error.reason} at offset ${m.error.offset}), so this was read as the ` +
+        'completion of a Status Enquiry: [LLLVAR software version] terminal status [06 TLV] (P15 §2.56.5)';
+      layout = 'status-enquiry';
+      m = asStatus;
+    }
+  }
   if (!m.ok) {
     // Offsets inside a frame refer to the un-stuffed APDU; say so.
     return kind === 'frame'
@@ -136,6 +158,8 @@ export function describeBytes(
     fields,
     texts,
     bmps: msg.fields.map((f) => ({ bmp: toHex(Uint8Array.of(f.bmp)), name: f.name, offset: f.offset })),
+    ...(isCompletion ? { layout } : {}),
+    ...(note ? { note } : {}),
   });
 }
 

@@ -51,6 +51,9 @@ function layoutOf(a: Apdu, ctx: ParseContext): PrefixItem[] | 'print-line' {
       return [PW];
     case '0501':
       return a.data.length >= 3 ? [PW] : [];
+    case '06C0':
+      // Read Card: the timeout byte has no BMP tag and is present whenever anything follows (P15 §2.21).
+      return [{ name: 'timeoutSeconds', kind: 'bin1-optional' }];
     case '061E':
       return [{ name: 'resultCode', kind: 'bin1' }];
     case '04FF':

@@ -5,7 +5,7 @@
 import { err, ok, type Result } from '../../../src-shared';
 import { apduLength } from '../codec/apdu';
 import { concatBytes } from '../codec/bytes';
-import type { ByteStream } from '../transport/byte-stream';
+import type { ByteStream } from './byte-stream';
 import { ApduInbox, type ApduChannel, type LinkFailure } from './channel';
 
 export class ApduStreamLink implements ApduChannel {

@@ -9,7 +9,7 @@
  */
 import { err, ok, type Result } from '../../../src-shared';
 import { FrameReceiver, encodeFrame, ACK, NAK } from '../codec/framing';
-import type { ByteStream } from '../transport/byte-stream';
+import type { ByteStream } from './byte-stream';
 import { ApduInbox, type ApduChannel, type LinkFailure } from './channel';
 
 export interface SerialLinkTimers {

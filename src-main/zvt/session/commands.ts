@@ -106,6 +106,24 @@ export const statusEnquiry = (password: string, serviceByte = 0) =>
 export const diagnosis = (type?: number) =>
   type === undefined ? cmd(0x06, 0x70) : cmd(0x06, 0x70, tlvBmp([tlv('1B', [type])]));
 
+export interface ReadCardParams {
+  /** Seconds the PT waits for a card (1 byte binary, no BMP tag: the first byte of the data, P15 §2.21). */
+  readonly timeoutSeconds: number;
+  /** BMP 19: which card types to read. */
+  readonly cardType?: number;
+  /** BMP FC: dialog control. */
+  readonly dialogControl?: number;
+}
+
+/** 06 C0: read a card without a payment; an empty TLV container (06 00) allows the PT's TLV answer (P15 §9.2). */
+export function readCard(p: ReadCardParams): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.of(p.timeoutSeconds)];
+  if (p.cardType !== undefined) parts.push(encodeBmp(0x19, [p.cardType]));
+  if (p.dialogControl !== undefined) parts.push(encodeBmp(0xfc, [p.dialogControl]));
+  parts.push(tlvBmp([]));
+  return cmd(0x06, 0xc0, ...parts);
+}
+
 /** Positive and negative acknowledgements the ECR sends. */
 export const ACK_POSITIVE = Uint8Array.of(0x80, 0x00, 0x00);
 export const ackNegative = (code: number) => Uint8Array.of(0x84, code, 0x00);

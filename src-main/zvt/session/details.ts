@@ -12,7 +12,7 @@ import { cardTypeName } from '../codec/tables/terminal-tables';
 import { findAllTlv, findTlv, tlvUint, type TlvNode } from '../codec/tlv';
 import type { EndOfDayTotals, Receipt, ReceiptType, TransactionDetails } from './types';
 
-export const DEFAULT_CARD_TOKEN_TAG = 'DF7C';
+export { DEFAULT_CARD_TOKEN_TAG } from '../codec/tables/private-tags';
 
 const str = (f: BmpField | undefined): string | undefined =>
   typeof f?.value === 'string' ? f.value : undefined;

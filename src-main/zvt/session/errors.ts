@@ -1,10 +1,9 @@
 /** Link failures and refusals → catalog errors that say what to check (issue 4: cable, port, baud, password). */
 import { domainError, type DomainError } from '../../../src-shared';
+import { hexByte } from '../codec/bytes';
 import { resultCodeText } from '../codec/tables/result-codes';
 import type { LinkFailure } from '../link/channel';
 import type { SessionTimers } from './types';
-
-const hex = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();
 
 export function linkError(
   command: string,
@@ -44,5 +43,5 @@ export function refusedError(command: string, resultCode: number): DomainError {
     resultCode === 0x83 || resultCode === 0x9a
       ? `${reason}; check the terminal password and that the terminal allows ${command}`
       : reason;
-  return domainError('TERMINAL_COMMAND_REFUSED', { command, reason: hint, resultCode: hex(resultCode) });
+  return domainError('TERMINAL_COMMAND_REFUSED', { command, reason: hint, resultCode: hexByte(resultCode) });
 }

@@ -13,7 +13,7 @@ import { findBmp } from '../codec/bmp';
 import type { ApduChannel, LinkFailure } from '../link/channel';
 import { ACK_POSITIVE, ackNegative, ackPartialIssue } from './commands';
 import { ReceiptCollector } from './details';
-import type { FailureStage, GoodsIssueAnswer, StatusEvent } from './types';
+import type { FailureStage, GoodsIssueAnswer, StatusEvent, WaitPhase } from './types';
 
 export type ExchangeEnd =
   | { kind: 'completion'; message: ParsedMessage }
@@ -21,6 +21,8 @@ export type ExchangeEnd =
   | { kind: 'refused'; resultCode: number }
   /** Commands without a completion (Log-Off, Abort): the 80 00 is the end. */
   | { kind: 'accepted'; message: ParsedMessage }
+  /** Read Card: its Status-Information hands master rights back, no completion follows (P15 §2.21). */
+  | { kind: 'status-information'; message: ParsedMessage }
   | {
       kind: 'link-failure';
       stage: FailureStage;
@@ -49,6 +51,12 @@ export interface ExchangeOptions {
   readonly completionLayout?: CompletionLayout;
   /** Log-Off and Abort end with the PT's 80 00 (P15 §2.24, §2.23). */
   readonly endsWithAcceptance?: boolean;
+  /** Read Card ends with its 04 0F (P15 §2.21). */
+  readonly endsWithStatusInformation?: boolean;
+  /** The customer acts at the terminal after the 80 00 (payments, card reads), not only the terminal. */
+  readonly customerFacing?: boolean;
+  /** Before each wait for the PT: what for and for how long at most (the CLI tells the technician). */
+  readonly onWaiting?: (phase: WaitPhase, upToMs: number, status?: StatusEvent) => void;
   readonly onStatus?: (e: StatusEvent) => void;
   readonly onReceiptLine?: (line: string) => void;
   readonly answerStatusInformation?: (info: ParsedMessage) => Promise<GoodsIssueAnswer> | GoodsIssueAnswer;
@@ -104,6 +112,7 @@ export async function runExchange(o: ExchangeOptions): Promise<ExchangeResult> {
   delivered = true;
 
   // T3: the PT accepts (80 00 / 84 00) or refuses (84 xx) the command.
+  o.onWaiting?.('acceptance', o.t3Ms);
   const first = await o.channel.receive(o.t3Ms);
   if (!first.ok) return result({ kind: 'link-failure', stage: 'awaiting-acceptance', failure: first.error });
   const firstMsg = parseMessage(first.value, layout);
@@ -122,6 +131,8 @@ export async function runExchange(o: ExchangeOptions): Promise<ExchangeResult> {
 
   let t4 = o.t4Ms;
   let stage: FailureStage = 'awaiting-result';
+  let phase: WaitPhase = o.customerFacing ? 'customer' : 'processing';
+  let lastStatus: StatusEvent | undefined;
   let lastStatusInfo: Uint8Array | null = null;
   const ack = async (bytes: Uint8Array, failStage: FailureStage): Promise<ExchangeEnd | null> => {
     const r = await o.channel.send(bytes);
@@ -134,6 +145,7 @@ export async function runExchange(o: ExchangeOptions): Promise<ExchangeResult> {
       msg = pendingMessage;
       pendingMessage = null;
     } else {
+      o.onWaiting?.(phase, t4, lastStatus);
       const next = await o.channel.receive(t4);
       if (!next.ok) return result({ kind: 'link-failure', stage, failure: next.error });
       const parsed = parseMessage(next.value, layout);
@@ -148,7 +160,8 @@ export async function runExchange(o: ExchangeOptions): Promise<ExchangeResult> {
     const key = (msg.cls << 8) | msg.ins;
     switch (key) {
       case 0x04ff: {
-        o.onStatus?.(statusEvent(msg));
+        lastStatus = statusEvent(msg);
+        o.onStatus?.(lastStatus);
         const minutes = Number(msg.prefix.timeoutMinutes ?? 0);
         // P15 §3.7: a timeout byte (BCD minutes) in 04 FF sets a new T4; otherwise T4 simply restarts.
         if (minutes > 0) t4 = ((minutes >> 4) * 10 + (minutes & 0x0f)) * 60_000;
@@ -167,7 +180,10 @@ export async function runExchange(o: ExchangeOptions): Promise<ExchangeResult> {
         if (rc === 0 && (answer.kind === 'issued' || answer.kind === 'partial')) approvedAcked = true;
         const failed = await ack(answerBytes(answer), 'acknowledging-result');
         if (failed) return result(failed);
+        if (o.endsWithStatusInformation) return result({ kind: 'status-information', message: msg });
         stage = 'receiving-receipt';
+        phase = 'completion';
+        lastStatus = undefined;
         break;
       }
       case 0x06d1:

@@ -5,6 +5,7 @@
 import type { DomainError, Result } from '../../../src-shared';
 import type { CompletionLayout } from '../codec/messages';
 import type { ApduChannel } from '../link/channel';
+import { hexByte } from '../codec/bytes';
 import * as commands from './commands';
 import { detailsFromFields } from './details';
 import type { ExchangeResult } from './exchange';
@@ -15,7 +16,7 @@ export interface RecoveryDeps {
   readonly timers: SessionTimers;
   reconnect(): Promise<Result<ApduChannel, DomainError>>;
   exchange(
-    name: string,
+    kind: 'status-enquiry' | 'repeat-receipt',
     command: Uint8Array,
     layout?: CompletionLayout,
   ): Promise<Result<ExchangeResult, DomainError>>;
@@ -42,7 +43,7 @@ export async function recoverAfterFailure(
     }
     // Status Enquiry first: it only answers once the terminal is idle again (P15 §2.56).
     const status = await deps.exchange(
-      'Status Enquiry',
+      'status-enquiry',
       commands.statusEnquiry(deps.password),
       'status-enquiry',
     );
@@ -64,7 +65,7 @@ export async function recoverAfterFailure(
       lastProblem = 'the terminal did not answer the Status Enquiry';
       continue;
     }
-    const repeat = await deps.exchange('Repeat Receipt', commands.repeatReceipt(deps.password));
+    const repeat = await deps.exchange('repeat-receipt', commands.repeatReceipt(deps.password));
     if (!repeat.ok) {
       lastProblem = repeat.error.message;
       continue;
@@ -77,7 +78,7 @@ export async function recoverAfterFailure(
     if (end.kind === 'refused') {
       return {
         verdict: 'undetermined',
-        basis: `the terminal refused Repeat Receipt (84 ${end.resultCode.toString(16).toUpperCase()}); check its journal by hand`,
+        basis: `the terminal refused Repeat Receipt (84 ${hexByte(end.resultCode)}); check its journal by hand`,
         attempts: attempt,
         receipts: [],
       };

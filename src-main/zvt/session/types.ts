@@ -160,3 +160,72 @@ export interface TerminalStatus {
   readonly softwareVersion?: string;
   readonly terminalId?: string;
 }
+
+/**
+ * What the session waits for (the technician CLI prints it, a checkout can show it): the terminal's 80 00
+ * (T3); the customer and the host during a payment or card read, or the terminal's own work during an
+ * administrative command (T4, restarted by each 04 FF and 04 0F); the receipts and the completion after
+ * the result.
+ */
+export type WaitPhase = 'acceptance' | 'customer' | 'processing' | 'completion';
+
+export interface WaitingEvent {
+  /** The command being run, as the spec names it ("Authorization", "Read Card" …). */
+  readonly command: string;
+  readonly phase: WaitPhase;
+  /** The longest the session will wait before it gives up on this step. */
+  readonly upToMs: number;
+  /** The terminal's latest intermediate status in this step, if any. */
+  readonly status?: StatusEvent;
+}
+
+export interface ReadCardOptions {
+  /** How long the terminal waits for a card, 1–255 s (the command's timeout byte, P15 §2.21); default 30. */
+  readonly timeoutSeconds?: number;
+  /** BMP 19, the card types to read (P15 §2.21); omitted, the terminal reads any card. */
+  readonly cardTypeByte?: number;
+  /** BMP FC, dialog control (P15 §2.21); omitted, the terminal's default prompts. */
+  readonly dialogControl?: number;
+}
+
+/** What Read Card (06 C0) tells the counter about a card: enough to find its payments, never the full PAN. */
+export interface CardRead {
+  /** The card's token (TLV DF7C by default, as in payments): the same token its payments carry. */
+  readonly token?: string;
+  /** As the terminal sends it (BMP 22), masked; a full PAN is masked by the decoder. */
+  readonly maskedPan?: string;
+  readonly last4?: string;
+  readonly cardType?: CardType;
+  readonly cardName?: string;
+  /** MM/YY from BMP 0E (YYMM on the wire), when the terminal sends it. */
+  readonly expiry?: string;
+  readonly technology?: TransactionDetails['cardTechnology'];
+  /** TLV 43: the chip application (hex). */
+  readonly emvAid?: string;
+}
+
+export type ReadCardOutcome =
+  | { readonly kind: 'read'; readonly card: CardRead }
+  /** No card was presented before the timeout (the terminal's, or ours: then we sent 06 B0). */
+  | {
+      readonly kind: 'no-card';
+      readonly resultCode?: number;
+      readonly reason: Texts;
+      readonly error: DomainError;
+    }
+  | {
+      readonly kind: 'aborted';
+      readonly by: 'ecr' | 'customer-or-terminal';
+      readonly resultCode: number;
+      readonly reason: Texts;
+      readonly error: DomainError;
+    }
+  /** A card was there but could not be read (result code ≠ 00, 6C). */
+  | {
+      readonly kind: 'not-read';
+      readonly resultCode: number;
+      readonly reason: Texts;
+      readonly error: DomainError;
+    }
+  /** The terminal refused Read Card (84 xx) or the line failed; nothing happened, it can be run again. */
+  | { readonly kind: 'failed'; readonly error: DomainError; readonly resultCode?: number };

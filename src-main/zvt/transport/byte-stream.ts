@@ -1,20 +1,8 @@
 /**
- * The one thing every transport gives the link layer: an ordered, full-duplex stream of bytes.
- * Serial (serialport), TCP and the in-process pair all implement it, so the link and session logic is the
- * same over each (issue 4).
+ * The byte stream every transport implements. Its interface belongs to the link layer that consumes it
+ * (link/byte-stream.ts); it is re-exported here so transports and callers keep one import path.
  */
-export interface ByteStream {
-  /** Queues bytes in order; resolves when they have been handed to the line (not when they arrived). */
-  write(bytes: Uint8Array): Promise<void>;
-  /** Registers a listener for incoming bytes; returns a function that removes it. */
-  onData(listener: (bytes: Uint8Array) => void): () => void;
-  /** Called once when the stream closes (cable gone, socket closed, close()). */
-  onClose(listener: (reason: string) => void): () => void;
-  close(): Promise<void>;
-  readonly isOpen: boolean;
-  /** What a human would check, e.g. "/dev/ttyUSB0 at 9600 8N2" or "192.168.1.20:20007". */
-  readonly description: string;
-}
+export type { ByteStream } from '../link/byte-stream';
 
 /** Listener bookkeeping shared by the implementations. */
 export class StreamListeners {

@@ -4,7 +4,7 @@
  * Booking happens only after the ECR acknowledged the 04 0F and every print message (P15 §2.2.8).
  */
 import { currencyByNumericCode, type CurrencyCode, type Money, type TestCard } from '../../../src-shared';
-import { concatBytes, encodeBcd } from '../codec/bytes';
+import { concatBytes, encodeBcd, hexByte } from '../codec/bytes';
 import { findBmp } from '../codec/bmp';
 import type { ParsedMessage } from '../codec/messages';
 import { resultCodeText } from '../codec/tables/result-codes';
@@ -18,14 +18,14 @@ import {
   shortStatusInformation,
   statusInformation,
 } from './pt-messages';
-import type { JournalEntry, JournalKind, VirtualTerminal } from './terminal';
+import type { FlowTerminal, JournalEntry, JournalKind } from './state';
 
 const str = (m: ParsedMessage, bmp: number) => {
   const v = findBmp(m.fields, bmp)?.value;
   return typeof v === 'string' ? v : undefined;
 };
 
-function amountOf(vt: VirtualTerminal, m: ParsedMessage): Money | null | 'wrong-currency' {
+function amountOf(vt: FlowTerminal, m: ParsedMessage): Money | null | 'wrong-currency' {
   const digits = str(m, 0x04);
   const cc = str(m, 0x49);
   let currency: CurrencyCode = vt.currency;
@@ -88,7 +88,7 @@ interface Approval {
 }
 
 /** Sends the approval, prints, books, completes; auto-reverses if any answer is missing or negative. */
-async function approve(vt: VirtualTerminal, conv: Conversation, a: Approval): Promise<void> {
+async function approve(vt: FlowTerminal, conv: Conversation, a: Approval): Promise<void> {
   vt.trace += 1;
   vt.receipt += 1;
   const trace = vt.trace;
@@ -130,7 +130,7 @@ async function approve(vt: VirtualTerminal, conv: Conversation, a: Approval): Pr
   if (answer.kind === 'partial') amount.amountMinor = Math.min(amount.amountMinor, answer.amountMinor);
   if (answer.kind === 'retry-later' || answer.kind === 'negative') {
     autoReverse(
-      answer.kind === 'negative' ? `ECR answered 84 ${answer.code.toString(16)}` : 'goods never issued',
+      answer.kind === 'negative' ? `ECR answered 84 ${hexByte(answer.code)}` : 'goods never issued',
     );
     await conv.send(shortStatusInformation(0x6c));
     await conv.send(abortMessage(0x6c));
@@ -182,7 +182,7 @@ async function approve(vt: VirtualTerminal, conv: Conversation, a: Approval): Pr
 }
 
 async function decline(
-  vt: VirtualTerminal,
+  vt: FlowTerminal,
   conv: Conversation,
   rc: number,
   amount: Money,
@@ -221,7 +221,7 @@ async function decline(
 }
 
 export async function payment(
-  vt: VirtualTerminal,
+  vt: FlowTerminal,
   conv: Conversation,
   m: ParsedMessage,
   kind: JournalKind,
@@ -230,7 +230,13 @@ export async function payment(
   if (amount === 'wrong-currency') return void (await conv.post(refuse(0x6f)));
   if (amount === null || amount.amountMinor <= 0) return void (await conv.post(refuse(0x9a))); // BMP 04 is mandatory in practice
   if (!(await conv.post(ACCEPT))) return;
-  const card = vt.presentedCard;
+  const card = vt.presentedCardOrNone;
+  if (!card) {
+    // Nobody presents a card: the PT prompts, then gives up with "abort via timeout" (6C).
+    if ((await vt.status(conv, 0x0a)) === 'lost') return;
+    if ((await conv.waitCustomer(vt.timers.customerDelayMs)) === 'lost') return;
+    return decline(vt, conv, 0x6c, amount);
+  }
   const d = cardDecision(card, amount);
   for (const code of d.statuses) {
     if ((await vt.status(conv, code)) === 'lost') return;
@@ -249,7 +255,7 @@ export async function payment(
   });
 }
 
-export async function reversal(vt: VirtualTerminal, conv: Conversation, m: ParsedMessage): Promise<void> {
+export async function reversal(vt: FlowTerminal, conv: Conversation, m: ParsedMessage): Promise<void> {
   const receipt = str(m, 0x87);
   if (receipt === undefined) return void (await conv.post(refuse(0x9a)));
   if (!(await conv.post(ACCEPT))) return;
@@ -270,7 +276,7 @@ export async function reversal(vt: VirtualTerminal, conv: Conversation, m: Parse
 
 /** 06 23 (partial reversal / booking), 06 24 (book total), 06 25 (pre-auth reversal). */
 export async function preAuthOperation(
-  vt: VirtualTerminal,
+  vt: FlowTerminal,
   conv: Conversation,
   m: ParsedMessage,
 ): Promise<void> {
@@ -300,7 +306,7 @@ export async function preAuthOperation(
 
 const SCHEME_INDEX: Record<string, number> = { GIROCARD: 0, JCB: 1, MASTERCARD: 2, AMEX: 3, VISA: 4 };
 
-export async function endOfDay(vt: VirtualTerminal, conv: Conversation): Promise<void> {
+export async function endOfDay(vt: FlowTerminal, conv: Conversation): Promise<void> {
   if (!(await conv.post(ACCEPT))) return;
   const sales = vt.journal.filter(
     (e) => e.batch === vt.batch && e.status === 'booked' && (e.kind === 'payment' || e.kind === 'book-total'),
@@ -348,11 +354,7 @@ export async function endOfDay(vt: VirtualTerminal, conv: Conversation): Promise
   await conv.send(completion());
 }
 
-export async function repeatReceipt(
-  vt: VirtualTerminal,
-  conv: Conversation,
-  m: ParsedMessage,
-): Promise<void> {
+export async function repeatReceipt(vt: FlowTerminal, conv: Conversation, m: ParsedMessage): Promise<void> {
   if (!(await conv.post(ACCEPT))) return;
   const last = vt.lastBooked();
   if (!last) return void (await conv.send(abortMessage(0x83)));

@@ -95,6 +95,36 @@ export function statusInformation(d: StatusInfoData): Uint8Array {
   return cmd(0x04, 0x0f, ...parts);
 }
 
+/**
+ * The answer to Read Card (06 C0, P15 §2.21): a Status-Information with what a terminal gives an ECR about a
+ * card: result 00, expiry (0E), the PAN masked as terminals mask it for ECRs (22, `E` nibbles), the card type
+ * and name (8A, 8B), and in TLV the technology (1F12), the chip application (43) and the card's token, the
+ * same as in its payments. No track data, no full PAN, no amount, trace or receipt: nothing was booked.
+ */
+export function cardDataInformation(d: {
+  readonly card: TestCard;
+  readonly chip: boolean;
+  readonly tokenTag: string;
+  readonly tlvAllowed: boolean;
+}): Uint8Array {
+  const typeId = CARD_TYPE_BY_BRAND[d.card.brand] ?? 0xff;
+  const parts: Uint8Array[] = [
+    encodeBmp(0x27, [0x00]),
+    encodeBmp(0x0e, encodeBcd(d.card.expiry.slice(2, 4) + d.card.expiry.slice(0, 2), 2)),
+    encodeBmp(0x22, encodeMaskedBcd(maskPan(d.card.pan))),
+    encodeBmp(0x8a, [typeId]),
+    encodeBmp(0x8b, concatBytes([encodeCp437(typeId === 0xff ? 'Card' : cardTypeName(typeId)), [0x00]])),
+  ];
+  if (d.tlvAllowed) {
+    const aid =
+      d.card.brand === 'VISA' ? [0xa0, 0, 0, 0, 0x03, 0x10, 0x10] : [0xa0, 0, 0, 0, 0x04, 0x10, 0x10];
+    const nodes: TlvNode[] = [tlv('1F12', [d.chip ? 0x01 : 0x02]), tlv('43', aid)];
+    if (d.tokenTag) nodes.push(tlv(d.tokenTag, d.card.token));
+    parts.push(encodeBmp(0x06, encodeTlv(nodes)));
+  }
+  return cmd(0x04, 0x0f, ...parts);
+}
+
 /** 04 0F 02 27 rc: the short form after an auto-reversal (reference §9.7). */
 export const shortStatusInformation = (rc: number) => cmd(0x04, 0x0f, encodeBmp(0x27, [rc]));
 export const completion = () => cmd(0x06, 0x0f);

@@ -41,12 +41,16 @@ export async function startPtyPair(timeoutMs = 5000): Promise<PtyPair> {
       throw new Error(`socat did not create the pty pair: ${stderr.trim()}`);
     }
   }
+  // If this process ends without stop() (an uncaught error, process.exit), socat must not outlive it.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   return {
     ecrPath,
     ptPath,
     stop: () =>
       new Promise<void>((resolve) => {
         const done = () => {
+          process.removeListener('exit', killOnExit);
           rmSync(dir, { recursive: true, force: true });
           resolve();
         };

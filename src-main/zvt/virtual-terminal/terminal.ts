@@ -18,10 +18,19 @@ import { findTlv } from '../codec/tlv';
 import { ApduStreamLink } from '../link/apdu-stream-link';
 import type { ApduChannel } from '../link/channel';
 import { SerialLink, SPEC_LINK_TIMERS, type SerialLinkTimers } from '../link/serial-link';
-import { DEFAULT_CARD_TOKEN_TAG } from '../session/details';
-import type { ByteStream } from '../transport/byte-stream';
+import { DEFAULT_CARD_TOKEN_TAG } from '../codec/tables/private-tags';
+import type { ByteStream } from '../link/byte-stream';
 import { Conversation } from './conversation';
 import * as flows from './flows';
+import { readCard } from './read-card-flow';
+import {
+  DEFAULT_VT_TIMERS,
+  type FlowTerminal,
+  type JournalEntry,
+  type VirtualFault,
+  type VirtualTerminalTimers,
+  type VtEvent,
+} from './state';
 import {
   ACCEPT,
   completion,
@@ -32,48 +41,8 @@ import {
   registrationCompletion,
   statusEnquiryCompletion,
   textBlock,
+  type ReceiptText,
 } from './pt-messages';
-
-export type VirtualFault =
-  /** Serial: the next `frames` frames the PT sends carry a broken CRC (the ECR NAKs, the PT repeats). */
-  | { kind: 'bad-crc'; frames?: number }
-  /** Serial: the next `frames` frames from the ECR are neither ACKed nor acted on. */
-  | { kind: 'missing-ack'; frames?: number }
-  /** The 80 00 to the next command comes `delayMs` late. */
-  | { kind: 'late-acceptance'; delayMs: number }
-  /** After booking the next payment, the PT says nothing more (no completion). */
-  | { kind: 'silence-after-approval' }
-  /** The next command gets no answer at all (link-ACKed on serial, then silence). */
-  | { kind: 'silence-before-answer' }
-  /** The next approved 04 0F is sent `repeats` extra times, as a PT stuck in its goods-issue loop. */
-  | { kind: 'goods-issue-loop'; repeats?: number };
-
-export const FAULT_NAMES = [
-  'bad-crc',
-  'missing-ack',
-  'late-acceptance',
-  'silence-after-approval',
-  'silence-before-answer',
-  'goods-issue-loop',
-] as const;
-
-export interface VirtualTerminalTimers {
-  /** How long the PT waits for the ECR's answer to each of its messages (its view of T3). */
-  readonly answerTimeoutMs: number;
-  /** Time the simulated customer takes per step (insert card, PIN). */
-  readonly customerDelayMs: number;
-  /** Time the simulated host takes to authorise. */
-  readonly hostDelayMs: number;
-  /** Pause before repeating 04 0F after 84 9C (P15 §2.2.6: 2 s). */
-  readonly goodsRetryDelayMs: number;
-}
-
-export const DEFAULT_VT_TIMERS: VirtualTerminalTimers = {
-  answerTimeoutMs: 5_000,
-  customerDelayMs: 0,
-  hostDelayMs: 0,
-  goodsRetryDelayMs: 2_000,
-};
 
 export interface VirtualTerminalOptions {
   readonly terminalId?: string;
@@ -87,33 +56,17 @@ export interface VirtualTerminalOptions {
   readonly tokenTag?: string;
 }
 
-export type JournalKind =
-  'payment' | 'refund' | 'reversal' | 'pre-authorisation' | 'book-total' | 'pre-auth-reversal';
+export {
+  DEFAULT_VT_TIMERS,
+  FAULT_NAMES,
+  type JournalEntry,
+  type JournalKind,
+  type VirtualFault,
+  type VirtualTerminalTimers,
+  type VtEvent,
+} from './state';
 
-export interface JournalEntry {
-  readonly kind: JournalKind;
-  readonly receipt: number;
-  readonly trace: number;
-  readonly turnover: number;
-  readonly amountMinor: number;
-  readonly currency: CurrencyCode;
-  readonly card?: TestCard;
-  /** payment/book-total: booked | reversed; pre-authorisation: open | closed. */
-  status: 'booked' | 'reversed' | 'open' | 'closed';
-  readonly refersTo?: number;
-  readonly statusInformation: Uint8Array;
-  readonly receipts: readonly { type: 1 | 2 | 3; lines: string[] }[];
-  readonly batch: number;
-}
-
-export type VtEvent =
-  | { kind: 'command'; name: string }
-  | { kind: 'booked'; entry: JournalEntry }
-  | { kind: 'auto-reversal'; receipt: number; why: string }
-  | { kind: 'declined'; resultCode: number }
-  | { kind: 'end-of-day'; batch: number; totalMinor: number };
-
-export class VirtualTerminal {
+export class VirtualTerminal implements FlowTerminal {
   readonly timers: VirtualTerminalTimers;
   readonly terminalId: string;
   readonly vuNumber: string;
@@ -133,6 +86,7 @@ export class VirtualTerminal {
   private readonly faults: VirtualFault[] = [];
   private linkFaultCounts = { 'bad-crc': 0, 'missing-ack': 0 };
   private card: TestCard;
+  private noCard = false;
   private readonly listeners = new Set<(e: VtEvent) => void>();
   private activeChannel: ApduChannel | null = null;
 
@@ -157,10 +111,20 @@ export class VirtualTerminal {
   /** The card the "customer" presents from now on (sticky until changed). */
   presentCard(id: string): void {
     this.card = this.lookupCard(id);
+    this.noCard = false;
+  }
+
+  /** The customer presents no card from now on (until presentCard): reading times out, payments end in 6C. */
+  presentNoCard(): void {
+    this.noCard = true;
   }
 
   get presentedCard(): TestCard {
     return this.card;
+  }
+
+  get presentedCardOrNone(): TestCard | null {
+    return this.noCard ? null : this.card;
   }
 
   /** Queues a fault for the next command (link faults count frames). */
@@ -313,6 +277,9 @@ export class VirtualTerminal {
         if (!(await this.checkPassword(conv, msg))) break;
         await flows.repeatReceipt(this, conv, msg);
         break;
+      case 0x06c0:
+        await readCard(this, conv, msg);
+        break;
       default:
         await conv.post(refuse(0x83)); // P15 §2.66: unknown command
     }
@@ -375,7 +342,7 @@ export class VirtualTerminal {
     return 'ok';
   }
 
-  receiptFor(args: Omit<Parameters<typeof receiptLines>[0], 'merchant' | 'terminalId'>): string[] {
+  receiptFor(args: Omit<ReceiptText, 'merchant' | 'terminalId'>): string[] {
     return receiptLines({ ...args, merchant: this.merchant, terminalId: this.terminalId });
   }
 

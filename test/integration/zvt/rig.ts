@@ -35,6 +35,8 @@ export interface Rig {
   readonly vt: VirtualTerminal;
   /** The current line (in-process only): cut it to simulate a pulled cable. */
   line(): LineControl | undefined;
+  /** Another session on the same terminal and line (e.g. the host after a restart). */
+  newSession(options?: Partial<Omit<EcrSessionOptions, 'connect'>>): EcrSession;
   close(): Promise<void>;
 }
 
@@ -68,11 +70,10 @@ export async function createRig(transport: Transport, o: RigOptions = {}): Promi
       else void vt.serveStream(pair.b);
       return ok(wrap(pair.a));
     };
-    const session = new EcrSession({
-      ...sessionOptions,
-      connect: streamConnector(open, serial ? 'serial' : 'bare-apdu', linkTimers),
-    });
-    return { session, vt, line: () => current, close: () => session.close() };
+    const connect = streamConnector(open, serial ? 'serial' : 'bare-apdu', linkTimers);
+    const session = new EcrSession({ ...sessionOptions, connect });
+    const newSession = (x = {}) => new EcrSession({ ...sessionOptions, ...x, connect });
+    return { session, vt, line: () => current, newSession, close: () => session.close() };
   }
   if (transport === 'tcp') {
     const listener: TcpListener = await listenTcp('127.0.0.1', 0, (stream) => void vt.serveStream(stream));
@@ -81,11 +82,13 @@ export async function createRig(transport: Transport, o: RigOptions = {}): Promi
       const s = await connectTcp('127.0.0.1', listener.port);
       return s.ok ? ok(wrap(s.value)) : s;
     };
-    const session = new EcrSession({ ...sessionOptions, connect: streamConnector(open, 'bare-apdu') });
+    const connect = streamConnector(open, 'bare-apdu');
+    const session = new EcrSession({ ...sessionOptions, connect });
     return {
       session,
       vt,
       line: () => undefined,
+      newSession: (x = {}) => new EcrSession({ ...sessionOptions, ...x, connect }),
       close: async () => {
         await session.close();
         await listener.close();
@@ -101,11 +104,13 @@ export async function createRig(transport: Transport, o: RigOptions = {}): Promi
     const s = await openSerialStream({ path: pty.ecrPath });
     return s.ok ? ok(wrap(s.value)) : s;
   };
-  const session = new EcrSession({ ...sessionOptions, connect: streamConnector(open, 'serial', linkTimers) });
+  const connect = streamConnector(open, 'serial', linkTimers);
+  const session = new EcrSession({ ...sessionOptions, connect });
   return {
     session,
     vt,
     line: () => undefined,
+    newSession: (x = {}) => new EcrSession({ ...sessionOptions, ...x, connect }),
     close: async () => {
       await session.close();
       await ptSide.value.close();

@@ -49,6 +49,8 @@ const encoders: Record<string, () => Uint8Array> = {
   abortCommand: () => commands.abortCommand(),
   statusEnquiry: () => commands.statusEnquiry(PW),
   ackPartialIssue: () => commands.ackPartialIssue(100),
+  readCard: () => commands.readCard({ timeoutSeconds: 30 }),
+  readCardWithOptions: () => commands.readCard({ timeoutSeconds: 15, cardType: 0x10, dialogControl: 0x02 }),
 };
 
 describe('ZVT messages from the reference decode to named fields', () => {
