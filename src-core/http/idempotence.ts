@@ -1,7 +1,9 @@
 /**
  * Idempotent POSTs (`X-GCS-Idempotence-Key`, reference §5). The key is claimed by a conditional insert, so
  * two core processes agree on who runs the request:
- * - the first request runs and its answer is stored (answers ≥ 500 are not: the key is freed for a retry);
+ * - the first request runs and its answer is stored if it is a result (`isStoredAnswer`: successes and final
+ *   business refusals; not answers ≥ 500, conflicts, retriable refusals or validation failures: for those
+ *   the key is freed, and a retry with it runs anew);
  * - a retry after it finished gets the stored answer again, with `X-GCS-Idempotence-Request-Timestamp` =
  *   the first request's time in epoch milliseconds;
  * - a retry while the first is still running gets 409 with errorCode 1409 (IdempotenceException in the
@@ -78,9 +80,51 @@ export async function runIdempotent(
     await forget(db, input);
     throw e;
   }
-  if (answer.status >= 500) await forget(db, input);
-  else await remember(db, input, answer);
+  if (isStoredAnswer(answer)) await remember(db, input, answer);
+  else await forget(db, input);
   return answer;
+}
+
+interface WireError {
+  id?: unknown;
+  errorCode?: unknown;
+  retriable?: unknown;
+}
+
+/** Request-shape codes: amounts and currencies as sent, ids as sent, the body as JSON, the card data. */
+const VALIDATION_CODES = new Set([
+  'REQUEST_INVALID',
+  'REQUEST_BODY_NOT_JSON',
+  'CARD_INVALID',
+  'SYNC_MESSAGE_INVALID',
+]);
+
+/**
+ * Whether an answer is a result the key keeps and replays (docs/core.md "Idempotence: what is stored"):
+ * - stored: every success (< 400), and a final business refusal: a 4xx whose errors are all not retriable
+ *   and not validation failures (a decline, REFUND_EXCEEDS_REFUNDABLE, CANCEL_NOT_POSSIBLE, …);
+ * - not stored, the key is released and the same request with the same key runs anew: answers ≥ 500, any
+ *   answer with a retriable error (a conflict with something in progress: REFUND_ORDER_LOCKED,
+ *   PAYMENT_OUTCOME_UNKNOWN, …), and validation failures (a 400 whose code is about the request's shape:
+ *   4001xx money input, 4002xx ids, 4004xx request, CARD_INVALID, SYNC_MESSAGE_INVALID). Like Stripe,
+ *   which keeps neither conflicts nor validation failures: nothing ran, so there is nothing to replay.
+ */
+export function isStoredAnswer(answer: Pick<ApiAnswer, 'status' | 'body'>): boolean {
+  if (answer.status < 400) return true;
+  if (answer.status >= 500) return false;
+  const errors = (answer.body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return true;
+  return (errors as WireError[]).every((e) => {
+    if (e.retriable === true) return false;
+    if (answer.status !== 400) return true;
+    const code = typeof e.errorCode === 'string' ? e.errorCode : '';
+    const validation =
+      (typeof e.id === 'string' && VALIDATION_CODES.has(e.id)) ||
+      code.startsWith('4001') ||
+      code.startsWith('4002') ||
+      code.startsWith('4004');
+    return !validation;
+  });
 }
 
 async function forget(db: Db, input: { merchantId: string; key: string }) {
