@@ -338,6 +338,18 @@ export const ERROR_CATALOG = {
     '409609',
     '{what} {id} was first used for something else; mint a new id for a new fact.',
   ),
+  SYNC_BODY_DIGEST_MISSING: entry(
+    401,
+    '401610',
+    'A sync request with a body must carry {header}: the base64 SHA-256 of the exact body bytes, signed with ' +
+      'the request (v1HMAC does not sign the body). Update the terminal software.',
+  ),
+  SYNC_BODY_DIGEST_MISMATCH: entry(
+    401,
+    '401611',
+    'The body does not match its signed {header}: it was changed after signing, or the digest was computed ' +
+      'over other bytes than were sent. Nothing was applied; send the request again.',
+  ),
   // ── Card terminal (ZVT) ──────────────────────────────────────────────────────────────────────────
   TERMINAL_UNREACHABLE: entry(
     503,

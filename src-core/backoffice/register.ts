@@ -8,6 +8,7 @@ import { registerRoutes } from '../apidoc/contract';
 import { buildOpenApiDocument } from '../apidoc/openapi';
 import type { Authenticate } from '../http/auth';
 import type { LedgerService } from '../ledger/service';
+import { registerSyncBodyDigest } from '../sync/body-digest';
 import { syncRoutes } from '../sync/routes';
 import type { AcquirerJournal } from '../journal/journal';
 import { exceptionRoutes } from './exceptions';
@@ -35,6 +36,7 @@ export async function registerBackOfficeAndSync(
     ...exceptionRoutes(deps.ledger.db),
     ...syncRoutes({ ledger: deps.ledger, log: app.log }),
   ];
+  registerSyncBodyDigest(app);
   registerRoutes(app, routes, { db: deps.ledger.db, ctx: deps.ledger.ctx, authenticate: deps.authenticate });
   const document = buildOpenApiDocument(routes, {
     title: 'Counter core: back-office and terminal sync APIs',

@@ -13,6 +13,8 @@ import { createLedgerContext, type Clock } from '../../src-core/ledger/context';
 import { createLedgerService, type LedgerService } from '../../src-core/ledger/service';
 import { createKeyring } from '../../src-core/security/keyring';
 import { buildCoreServer } from '../../src-core/server';
+import { bodyDigest } from '../../src-core/sync/body-digest';
+import { SYNC_BODY_DIGEST_HEADER } from '../../src-shared/sync-protocol';
 import type { Uuid } from '../../src-shared';
 import type { Db } from '../../src-core/db/adapter';
 import type { AcquirerJournal, JournalOptions } from '../../src-core/journal/journal';
@@ -54,15 +56,29 @@ export type RawClient = (
     keyId?: string;
     secret?: string | null;
     date?: Date;
+    /**
+     * Sync requests (`/sync/v1/…`) with a body carry the signed body digest as a terminal sends it
+     * (SYNC_BODY_DIGEST_HEADER); false leaves it out. A digest given in `headers` is sent as given.
+     */
+    bodyDigest?: boolean;
   },
 ) => Promise<RawResponse>;
 
 export function rawClient(baseUrl: string, keyId: string, secret: string): RawClient {
   return async (method, path, options = {}) => {
     const date = formatHttpDate(options.date ?? new Date());
+    const body =
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body);
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       Date: date,
+      ...(body !== undefined && path.startsWith('/sync/v1/') && options.bodyDigest !== false
+        ? { [SYNC_BODY_DIGEST_HEADER]: bodyDigest(body) }
+        : {}),
       ...options.headers,
     };
     const s = options.secret === undefined ? secret : options.secret;
@@ -76,12 +92,6 @@ export function rawClient(baseUrl: string, keyId: string, secret: string): RawCl
       });
       headers.Authorization = authorizationHeader(options.keyId ?? keyId, signature);
     }
-    const body =
-      options.body === undefined
-        ? undefined
-        : typeof options.body === 'string'
-          ? options.body
-          : JSON.stringify(options.body);
     const res = await fetch(baseUrl + path, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = null;
