@@ -5,6 +5,7 @@
 import { createSandboxAcquirer } from './acquirer/sandbox';
 import { COMMANDS, runCommand, usage } from './cli';
 import { databaseConfigFromEnv, openDatabase } from './db/open';
+import { transportPolicyFromEnv } from './http/transport';
 import { purgeExpiredIdempotenceKeys } from './http/idempotence';
 import { createAcquirerJournal, type JournalLog, type JournalOptions } from './journal/journal';
 import { DEFAULT_RECONCILE_INTERVAL_MS, startReconciler } from './journal/reconcile';
@@ -74,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
     version: env.npm_package_version,
     logRequests: env.LOG_REQUESTS !== '0',
     journal: journalOptions,
+    transport: transportPolicyFromEnv(env),
   });
   const { app } = server;
   const host = env.HOST || '127.0.0.1';

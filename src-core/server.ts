@@ -11,6 +11,7 @@ import type { LedgerService } from './ledger/service';
 import type { Keyring } from './security/keyring';
 import { ApiFailure, errorBody, fail } from './http/api-error';
 import { createAuthenticator, type Authenticate } from './http/auth';
+import type { TransportPolicy } from './http/transport';
 import { registerOnlineApi } from './http/online/routes';
 import { registerBackOfficeAndSync } from './backoffice/register';
 import { createAcquirerJournal, type AcquirerJournal, type JournalOptions } from './journal/journal';
@@ -28,6 +29,8 @@ export interface CoreDeps {
   logRequests?: boolean;
   /** The write-ahead acquirer journal's grace period and (tests only) its hook. */
   journal?: JournalOptions;
+  /** Who may use plain HTTP (auth.ts); absent → loopback only. */
+  transport?: TransportPolicy;
 }
 
 declare module 'fastify' {
@@ -74,6 +77,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     keyring: deps.keyring,
     clock: ctx.clock,
     dateSkewMs: deps.dateSkewMs,
+    transport: deps.transport,
   });
   let closing = false;
 

@@ -261,6 +261,14 @@ export const ERROR_CATALOG = {
     retryable: true,
     category: 'IO_ERROR',
   }),
+  HTTPS_REQUIRED: entry(
+    403,
+    '403420',
+    'This API must be reached over HTTPS (https://): v1HMAC does not sign the request body, so over plain HTTP ' +
+      'a changed amount would pass under a valid signature. Plain HTTP is answered from loopback only; behind a ' +
+      'TLS-terminating proxy, list the proxy in COUNTER_TRUSTED_PROXIES; COUNTER_ALLOW_PLAIN_HTTP=1 allows it ' +
+      'anyway (a private network you trust).',
+  ),
   CARD_NOT_ON_FILE: entry(
     409,
     '409413',

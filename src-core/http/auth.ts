@@ -9,6 +9,7 @@ import type { Db } from '../db/adapter';
 import type { Clock } from '../ledger/context';
 import type { Keyring } from '../security/keyring';
 import { fail } from './api-error';
+import { arrivalOf, LOOPBACK_ONLY, transportAllowed, type TransportPolicy } from './transport';
 import { parseAuthorization, parseHttpDate, signatureMatches } from './v1hmac';
 
 export interface AuthenticatorOptions {
@@ -19,6 +20,8 @@ export interface AuthenticatorOptions {
   dateSkewMs?: number;
   /** Credentials are cached this long per process (revocation takes effect within it). */
   cacheMs?: number;
+  /** Who may use plain HTTP (transport.ts); absent → loopback only, no trusted proxy. */
+  transport?: TransportPolicy;
 }
 
 export const DEFAULT_DATE_SKEW_MS = 15 * 60 * 1000;
@@ -41,6 +44,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
   }
 
   return async (req, expected) => {
+    // Before anything else: over plain HTTP from afar, even a valid signature proves nothing about the body.
+    if (!transportAllowed(options.transport ?? LOOPBACK_ONLY, arrivalOf(req))) throw fail('HTTPS_REQUIRED');
     const auth = parseAuthorization(req.headers.authorization);
     if (!auth) throw fail('AUTHORIZATION_MISSING');
     const creds = await lookup(auth.keyId);

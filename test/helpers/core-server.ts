@@ -4,10 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { init, type Client } from 'onlinepayments-sdk-nodejs';
 import type { Acquirer } from '../../src-core/acquirer/acquirer';
 import { createSandboxAcquirer } from '../../src-core/acquirer/sandbox';
 import { createApiKey, createMerchant, createStore, enrollTerminal } from '../../src-core/admin/accounts';
+import type { TransportPolicy } from '../../src-core/http/transport';
 import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../src-core/http/v1hmac';
 import { createLedgerContext, type Clock } from '../../src-core/ledger/context';
 import { createLedgerService, type LedgerService } from '../../src-core/ledger/service';
@@ -22,6 +24,8 @@ import { openTestDatabase, type TestDatabase } from './core-db';
 
 export interface TestCore {
   url: string;
+  /** The Fastify app (to `inject` requests, e.g. from a simulated remote address). */
+  app: FastifyInstance;
   port: number;
   t: TestDatabase;
   ledger: LedgerService;
@@ -125,6 +129,7 @@ export async function startTestCore(
     /** Wraps the sandbox acquirer (to interleave something with its calls); the test's name says so. */
     wrapAcquirer?: (acquirer: Acquirer, ledger: LedgerService) => Acquirer;
     journal?: JournalOptions;
+    transport?: TransportPolicy;
   } = {},
 ): Promise<TestCore> {
   const t = await openTestDatabase(kind, 20);
@@ -159,6 +164,7 @@ export async function startTestCore(
     logger: { level: 'info', stream },
     dateSkewMs: options.dateSkewMs,
     journal: options.journal,
+    transport: options.transport,
   });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const address = server.app.server.address();
@@ -166,6 +172,7 @@ export async function startTestCore(
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    app: server.app,
     port,
     t,
     ledger,
