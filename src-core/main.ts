@@ -9,7 +9,13 @@ import { transportPolicyFromEnv } from './http/transport';
 import { purgeExpiredIdempotenceKeys } from './http/idempotence';
 import { createAcquirerJournal, type JournalLog, type JournalOptions } from './journal/journal';
 import { DEFAULT_RECONCILE_INTERVAL_MS, startReconciler } from './journal/reconcile';
-import { TEST_ONLY_PAUSE_ENV, testOnlyPauseAfterAcquirer } from './journal/test-hooks';
+import {
+  TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV,
+  TEST_ONLY_PAUSE_ENV,
+  testOnlyPauseAfterAcquirer,
+  testOnlyPauseBeforeJournal,
+} from './journal/test-hooks';
+import { startCoreInstance } from './http/claim-liveness';
 import { createLedgerContext } from './ledger/context';
 import { createLedgerService } from './ledger/service';
 import { createKeyring, loadMasterKey } from './security/keyring';
@@ -40,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
   const journalOptions: JournalOptions = {
     graceMs: env.COUNTER_RECONCILE_GRACE_MS ? Number(env.COUNTER_RECONCILE_GRACE_MS) : undefined,
     afterAcquirerAnswer: testOnlyPauseAfterAcquirer(env[TEST_ONLY_PAUSE_ENV]),
+    beforeJournalRow: testOnlyPauseBeforeJournal(env[TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV]),
   };
 
   if (command !== undefined && command !== 'serve') {
@@ -78,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
     transport: transportPolicyFromEnv(env),
   });
   const { app } = server;
+  // Before listening: from here on, this process's idempotence claims say whose they are (claim-liveness.ts).
+  const instance = await startCoreInstance(db, { instanceId: ctx.newId(), log: app.log });
   const host = env.HOST || '127.0.0.1';
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
   await app.listen({ host, port });
@@ -103,8 +112,10 @@ async function main(argv: string[]): Promise<number> {
   );
   purge.unref();
   await purgeExpiredIdempotenceKeys(db, new Date());
-  if (journalOptions.afterAcquirerAnswer) {
-    app.log.warn(`${TEST_ONLY_PAUSE_ENV} is set: requests of those kinds never answer (tests only)`);
+  if (journalOptions.afterAcquirerAnswer || journalOptions.beforeJournalRow) {
+    app.log.warn(
+      `${TEST_ONLY_PAUSE_ENV} or ${TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV} is set: requests of those kinds never answer (tests only)`,
+    );
   }
   // Reconciliation at start-up (rows a crashed process left open), then periodically.
   const reconciler = startReconciler(server.journal, {
@@ -131,6 +142,7 @@ async function main(argv: string[]): Promise<number> {
       app
         .close()
         .then(() => reconciler.stop())
+        .then(() => instance.stop())
         .then(() => db.close())
         .then(() => {
           clearTimeout(force);

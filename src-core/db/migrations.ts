@@ -7,6 +7,7 @@ import type { Db } from './adapter';
 import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2_BACKOFFICE_SYNC } from './schema-v2-backoffice-sync';
 import { SCHEMA_V3_ACQUIRER_JOURNAL } from './schema-v3-acquirer-journal';
+import { SCHEMA_V4_CLAIM_LIVENESS } from './schema-v4-claim-liveness';
 
 export interface Migration {
   readonly version: number;
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'write-ahead acquirer journal, money exceptions, sandbox acquirer journal',
     sql: SCHEMA_V3_ACQUIRER_JOURNAL,
   },
+  { version: 4, name: 'core instances and whose idempotence claim is alive', sql: SCHEMA_V4_CLAIM_LIVENESS },
 ];
 
 /** Any fixed number; it names the lock that serialises migrations across processes. */
