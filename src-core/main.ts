@@ -17,6 +17,7 @@ import {
 } from './journal/test-hooks';
 import { startCoreInstance } from './http/claim-liveness';
 import { createLedgerContext } from './ledger/context';
+import { refundRepeatWindowFromEnv } from './ledger/repeat-refund';
 import { createLedgerService } from './ledger/service';
 import { createKeyring, loadMasterKey } from './security/keyring';
 import { buildCoreServer } from './server';
@@ -35,7 +36,9 @@ async function main(argv: string[]): Promise<number> {
   const config = databaseConfigFromEnv(env);
   const master = loadMasterKey(env, config.dataDir);
   const keyring = createKeyring(master.key);
-  const ctx = createLedgerContext();
+  const ctx = createLedgerContext(undefined, {
+    refundRepeatWindowMs: refundRepeatWindowFromEnv(env.COUNTER_REFUND_REPEAT_WINDOW_SECONDS),
+  });
   const db = await openDatabase(config);
   const ledger = createLedgerService(db, ctx);
   const acquirer = createSandboxAcquirer({

@@ -147,12 +147,9 @@ export const ERROR_CATALOG = {
     '400317',
     'Cannot pay out {amount}: of what order {orderId} collected, {available} has not been paid back yet.',
   ),
-  REFUND_ORDER_LOCKED: entry(
-    409,
-    '409318',
-    'Another refund or payout on this order is being processed. Wait for it to finish, then check the refundable amount.',
-    { retryable: true },
-  ),
+  REFUND_ORDER_LOCKED: entry(409, '409318', 'This refund or payout cannot go ahead now: {reason}.', {
+    retryable: true,
+  }),
   CANCEL_NOT_POSSIBLE: entry(
     409,
     '409319',

@@ -32,6 +32,12 @@ import { standalone, toIso, toNullableSafeInteger, type Queryable, type SqlFragm
 import type { ClaimOwner } from '../http/claim-liveness';
 import { OPEN_MONEY_BACK_SQL } from '../journal/entries';
 import type { LedgerContext } from './context';
+import {
+  DEFAULT_REFUND_REPEAT_WINDOW_MS,
+  findRepeatedMoneyBack,
+  refundInProgressError,
+  repeatedRefundError,
+} from './repeat-refund';
 
 export type RefundLockPurpose = 'REFUND' | 'PAYOUT' | 'RESERVATION';
 
@@ -97,7 +103,8 @@ function rowToLock(row: LockRow): RefundLock {
 }
 
 /**
- * Takes the order's refund lock, or answers REFUND_ORDER_LOCKED when someone else holds an unexpired one.
+ * Takes the order's refund lock, or answers REFUND_ORDER_LOCKED when someone else holds an unexpired one, or
+ * when the refund repeats one recorded on the order within the repeat window (repeat-refund.ts).
  * One statement, decided by the database: the insert wins when there is no row, the conditional update wins
  * only over an expired row, and when neither happens no row is returned.
  */
@@ -108,8 +115,27 @@ export async function acquireRefundLock(
 ): Promise<Result<RefundLock, DomainError>> {
   const rows = await upsertLock(q, ctx, input, { expr: '$1::uuid', from: '', params: [input.orderId] });
   const row = rows[0];
-  if (!row) return err(domainError('REFUND_ORDER_LOCKED', { orderId: input.orderId }));
-  return ok(rowToLock(row));
+  if (!row) return err(refundInProgressError({ orderId: input.orderId }));
+  return refuseRepeat(q, ctx, input, rowToLock(row));
+}
+
+/**
+ * Under the lock just taken: a refund or payout of the same amount recorded on the order within the repeat
+ * window makes this one a repeat (repeat-refund.ts); the lock is given back and REFUND_ORDER_LOCKED names the
+ * earlier one.
+ */
+async function refuseRepeat(
+  q: Queryable,
+  ctx: LedgerContext,
+  input: Pick<AcquireRefundLock, 'amount'>,
+  lock: RefundLock,
+): Promise<Result<RefundLock, DomainError>> {
+  const windowMs = ctx.refundRepeatWindowMs ?? DEFAULT_REFUND_REPEAT_WINDOW_MS;
+  if (!input.amount || windowMs <= 0) return ok(lock);
+  const earlier = await findRepeatedMoneyBack(q, lock.orderId, input.amount, windowMs);
+  if (!earlier) return ok(lock);
+  await releaseRefundLock(q, lock);
+  return err(repeatedRefundError(earlier, lock.orderId, windowMs));
 }
 
 /**
@@ -128,7 +154,7 @@ export async function acquireRefundLockForPayment(
     extra: [input.merchantId],
   });
   const row = rows[0];
-  if (row) return ok(rowToLock(row));
+  if (row) return refuseRepeat(q, ctx, input, rowToLock(row));
   const exists = await q.query('SELECT 1 FROM payments WHERE id = $1 AND merchant_id = $2', [
     input.paymentId,
     input.merchantId,
@@ -136,7 +162,7 @@ export async function acquireRefundLockForPayment(
   return err(
     exists.length === 0
       ? domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId })
-      : domainError('REFUND_ORDER_LOCKED', { paymentId: input.paymentId }),
+      : refundInProgressError({ paymentId: input.paymentId }),
   );
 }
 

@@ -130,11 +130,13 @@ export async function startTestCore(
     wrapAcquirer?: (acquirer: Acquirer, ledger: LedgerService) => Acquirer;
     journal?: JournalOptions;
     transport?: TransportPolicy;
+    /** The double-refund rule's window (repeat-refund.ts); absent → the core's default of 10 minutes. */
+    refundRepeatWindowMs?: number;
   } = {},
 ): Promise<TestCore> {
   const t = await openTestDatabase(kind, 20);
   const keyring = createKeyring(randomBytes(32));
-  const ctx = createLedgerContext(options.clock);
+  const ctx = createLedgerContext(options.clock, { refundRepeatWindowMs: options.refundRepeatWindowMs });
   const coreDb = options.wrapDb ? options.wrapDb(t.db) : t.db;
   const ledger = createLedgerService(coreDb, ctx);
   const merchant = await createMerchant(t.db, { name: 'Test shop' });
