@@ -127,12 +127,13 @@ export async function acquireRefundLock(
 async function refuseRepeat(
   q: Queryable,
   ctx: LedgerContext,
-  input: Pick<AcquireRefundLock, 'amount'>,
+  input: Pick<AcquireRefundLock, 'amount' | 'purpose'>,
   lock: RefundLock,
 ): Promise<Result<RefundLock, DomainError>> {
   const windowMs = ctx.refundRepeatWindowMs ?? DEFAULT_REFUND_REPEAT_WINDOW_MS;
   if (!input.amount || windowMs <= 0) return ok(lock);
-  const earlier = await findRepeatedMoneyBack(q, lock.orderId, input.amount, windowMs);
+  const kind = input.purpose === 'PAYOUT' ? 'PAYOUT' : 'REFUND';
+  const earlier = await findRepeatedMoneyBack(q, lock.orderId, kind, input.amount, windowMs);
   if (!earlier) return ok(lock);
   await releaseRefundLock(q, lock);
   return err(repeatedRefundError(earlier, lock.orderId, windowMs));

@@ -2,10 +2,12 @@
  * The double-refund rule of the omnichannel guide: "If you accidentally process a refund twice, our platform
  * will return the error message REFUND_ORDER_LOCKED in property errors.id for the second attempt."
  *
- * What counts as a repeat (docs/core.md "The double-refund rule"): money going back on an order (a refund, a
- * payout, or a counter refund reservation) of **the same amount and currency** as a refund or payout
- * **recorded on the same order** within the repeat window (default 10 minutes, `COUNTER_REFUND_REPEAT_WINDOW_SECONDS`,
- * 0 turns the rule off), from any channel. It is answered 409 `REFUND_ORDER_LOCKED` naming the earlier one
+ * What counts as a repeat (docs/core.md "The double-refund rule"): a refund (online, back office, pushed by a
+ * counter, or a counter refund reservation) of **the same amount and currency** as a refund **recorded on the
+ * same order** within the repeat window (default 10 minutes, `COUNTER_REFUND_REPEAT_WINDOW_SECONDS`, 0 turns
+ * the rule off), from any channel; likewise a payout repeating a payout. A payout of the same amount as a
+ * refund is not a repeat: it is another act (money beyond one payment; the omnichannel story does exactly
+ * that). It is answered 409 `REFUND_ORDER_LOCKED` naming the earlier one
  * (channel, time, amount). A retry of the *same* request with the same `X-GCS-Idempotence-Key` never gets
  * here: it replays (or resumes) the first answer. A further refund of a different amount goes through, and
  * so does one of the same amount once the window has passed.
@@ -64,20 +66,21 @@ export function refundRepeatWindowFromEnv(value: string | undefined): number {
   return seconds * 1000;
 }
 
-/** The newest refund or payout of this amount on the order within the window; null when there is none. */
+/** The newest refund (or payout) of this amount on the order within the window; null when there is none. */
 export async function findRepeatedMoneyBack(
   q: Queryable,
   orderId: string,
+  kind: 'REFUND' | 'PAYOUT',
   amount: Money,
   windowMs: number,
 ): Promise<EarlierMoneyBack | null> {
   if (windowMs <= 0) return null;
   const rows = await q.query<Row>(
     `SELECT id, kind, amount_minor, currency, channel, payment_id, payment_seq, recorded_at FROM operations
-     WHERE order_id = $1 AND kind IN ('REFUND', 'PAYOUT') AND amount_minor = $2 AND currency = $3
+     WHERE order_id = $1 AND kind = $5 AND amount_minor = $2 AND currency = $3
        AND recorded_at > statement_timestamp() - make_interval(secs => $4::double precision / 1000)
      ORDER BY order_seq DESC LIMIT 1`,
-    [orderId, amount.amountMinor, amount.currency, windowMs],
+    [orderId, amount.amountMinor, amount.currency, windowMs, kind],
   );
   const row = rows[0];
   if (!row) return null;
@@ -123,8 +126,8 @@ export function repeatedRefundError(
     reason:
       `it repeats the ${what} of ${formatMoney(earlier.amount)} made ${CHANNEL_WORDS[earlier.channel]} at ` +
       `${when(earlier.recordedAt)} (${what} ${earlier.wireId}), less than ${span} ago, so it is taken ` +
-      `for an accidental second refund and nothing was refunded. If it is a genuine further refund, send it ` +
-      `again after ${when(until)}`,
+      `for the same ${what} sent twice and nothing was sent back. If it is a genuine further ${what}, send ` +
+      `it again after ${when(until)}`,
     earlierOperationId: earlier.operationId,
     earlierId: earlier.wireId,
     earlierChannel: earlier.channel,

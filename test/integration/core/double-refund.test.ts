@@ -58,6 +58,15 @@ for (const { kind, skip } of DATABASE_KINDS) {
       // A genuine further partial refund of another amount goes through.
       const further = await online(core, sale.paymentId, 300, `third-${sale.paymentId}`);
       expect(further.status, further.text).toBe(201);
+      // A payout is another act than a refund: the same amount as a refund is not a repeat; a second one is.
+      const payout = {
+        amountOfMoney: { amount: 500, currencyCode: 'EUR' },
+        omnichannelPayoutSpecificInput: { paymentId: sale.paymentId },
+      };
+      expect((await core.raw('POST', `/v2/${core.merchantId}/payouts`, { body: payout })).status).toBe(201);
+      expect(
+        lockedError(await core.raw('POST', `/v2/${core.merchantId}/payouts`, { body: payout })),
+      ).toContain('repeats the payout');
       const refunds = await core.raw('GET', `/v2/${core.merchantId}/payments/${sale.paymentId}/refunds`);
       expect((refunds.body as any).refunds.map((r: any) => r.refundOutput.amountOfMoney.amount)).toEqual([
         500, 300,
