@@ -2,8 +2,10 @@
  * Which answers an idempotence key keeps (docs/core.md "Idempotence: what is stored"), over real HTTP on
  * PGlite and PostgreSQL: a conflict or any retriable refusal, and a validation failure, is not a result; the
  * key is released so the same request with the same key runs anew. Successes and final business refusals
- * (a decline, "exceeds refundable") are replayed.
+ * (a decline, "exceeds refundable") are replayed. And a claim taken over (its process judged dead) cannot
+ * reach the acquirer: the journal row is written only under the very claim.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReservationSchema } from '../../../src-shared/sync-protocol';
 import { DATABASE_KINDS } from '../../helpers/core-db';
@@ -76,6 +78,63 @@ for (const { kind, skip } of DATABASE_KINDS) {
         expect(again.status).toBe(400);
         expect(again.headers.get('X-GCS-Idempotence-Request-Timestamp')).not.toBeNull();
         expect((again.body as any).errorId).toBe((over.body as any).errorId);
+      });
+    },
+  );
+}
+
+for (const { kind, skip } of DATABASE_KINDS) {
+  describe.skipIf(skip !== null)(
+    `a claim taken over cannot reach the acquirer, on ${kind}${skip ? ` (${skip})` : ''}`,
+    () => {
+      let core: TestCore;
+      let takeOver = false;
+      beforeAll(async () => {
+        core = await startTestCore(kind, {
+          journal: {
+            // What a retry on another process does when it judges this one dead: it claims the key anew.
+            beforeJournalRow: async (intent) => {
+              if (!takeOver || intent.kind !== 'REFUND' || !intent.requestKey) return;
+              await core.t.db.query(
+                `UPDATE idempotence_keys SET claim_id = $3 WHERE merchant_id = $1 AND key = $2`,
+                [intent.merchantId, intent.requestKey.key, randomUUID()],
+              );
+            },
+          },
+        });
+      });
+      afterAll(async () => {
+        await core?.close();
+      });
+
+      it('the request whose claim was taken over answers "in progress" and asks the acquirer nothing', async () => {
+        const term = testTerminal(core.url, core.terminal);
+        const sale = await term.sale({ total: 1_000, paid: 1_000 });
+        takeOver = true;
+        const r = await core.raw('POST', `/v2/${core.merchantId}/payments/${sale.paymentId}/refund`, {
+          body: { amountOfMoney: { amount: 100, currencyCode: 'EUR' } },
+          headers: { 'X-GCS-Idempotence-Key': `taken-${sale.paymentId}` },
+        });
+        takeOver = false;
+        expect(r.status, r.text).toBe(409);
+        expect((r.body as any).errors[0]).toMatchObject({
+          id: 'IDEMPOTENCE_REQUEST_IN_PROGRESS',
+          errorCode: '1409',
+        });
+        const journal = await core.t.db.query(`SELECT 1 FROM acquirer_journal WHERE request_key = $1`, [
+          `taken-${sale.paymentId}`,
+        ]);
+        expect(journal).toHaveLength(0);
+        const atAcquirer = await core.t.db.query(
+          `SELECT 1 FROM sandbox_acquirer_journal WHERE kind = 'REFUND' AND payment_id = $1`,
+          [sale.paymentId],
+        );
+        expect(atAcquirer).toHaveLength(0);
+        // The order's refund lock was given back: a refund goes through.
+        const after = await core.raw('POST', `/v2/${core.merchantId}/payments/${sale.paymentId}/refund`, {
+          body: { amountOfMoney: { amount: 100, currencyCode: 'EUR' } },
+        });
+        expect(after.status, after.text).toBe(201);
       });
     },
   );
