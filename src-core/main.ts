@@ -10,11 +10,19 @@ import { publishAdminEndpoint } from './admin/data-dir-lock';
 import { runRequestCommand } from './admin/signed-request';
 import { COMMANDS, runCommand, usage } from './cli';
 import { databaseConfigFromEnv, openDatabase } from './db/open';
+import { transportPolicyFromEnv } from './http/transport';
 import { purgeExpiredIdempotenceKeys } from './http/idempotence';
 import { createAcquirerJournal, type JournalLog, type JournalOptions } from './journal/journal';
 import { DEFAULT_RECONCILE_INTERVAL_MS, startReconciler } from './journal/reconcile';
-import { TEST_ONLY_PAUSE_ENV, testOnlyPauseAfterAcquirer } from './journal/test-hooks';
+import {
+  TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV,
+  TEST_ONLY_PAUSE_ENV,
+  testOnlyPauseAfterAcquirer,
+  testOnlyPauseBeforeJournal,
+} from './journal/test-hooks';
+import { startCoreInstance } from './http/claim-liveness';
 import { createLedgerContext } from './ledger/context';
+import { refundRepeatWindowFromEnv } from './ledger/repeat-refund';
 import { createLedgerService } from './ledger/service';
 import { createKeyring, loadMasterKey } from './security/keyring';
 import { buildCoreServer } from './server';
@@ -67,7 +75,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const master = loadMasterKey(env, config.dataDir);
   const keyring = createKeyring(master.key);
-  const ctx = createLedgerContext();
+  const ctx = createLedgerContext(undefined, {
+    refundRepeatWindowMs: refundRepeatWindowFromEnv(env.COUNTER_REFUND_REPEAT_WINDOW_SECONDS),
+  });
   const db = await openDatabase(config);
   const ledger = createLedgerService(db, ctx);
   const acquirer = createSandboxAcquirer({
@@ -81,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
       ? Number(env.COUNTER_MAX_RECORDING_ATTEMPTS)
       : undefined,
     afterAcquirerAnswer: testOnlyPauseAfterAcquirer(env[TEST_ONLY_PAUSE_ENV]),
+    beforeJournalRow: testOnlyPauseBeforeJournal(env[TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV]),
   };
 
   if (!serving) {
@@ -119,8 +130,11 @@ async function main(argv: string[]): Promise<number> {
     logRequests: env.LOG_REQUESTS !== '0',
     journal: journalOptions,
     adminToken,
+    transport: transportPolicyFromEnv(env),
   });
   const { app } = server;
+  // Before listening: from here on, this process's idempotence claims say whose they are (claim-liveness.ts).
+  const instance = await startCoreInstance(db, { instanceId: ctx.newId(), log: app.log });
   const host = env.HOST || '127.0.0.1';
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
   await app.listen({ host, port });
@@ -152,8 +166,10 @@ async function main(argv: string[]): Promise<number> {
   );
   purge.unref();
   await purgeExpiredIdempotenceKeys(db, new Date());
-  if (journalOptions.afterAcquirerAnswer) {
-    app.log.warn(`${TEST_ONLY_PAUSE_ENV} is set: requests of those kinds never answer (tests only)`);
+  if (journalOptions.afterAcquirerAnswer || journalOptions.beforeJournalRow) {
+    app.log.warn(
+      `${TEST_ONLY_PAUSE_ENV} or ${TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV} is set: requests of those kinds never answer (tests only)`,
+    );
   }
   // Reconciliation at start-up (rows a crashed process left open), then periodically.
   const reconciler = startReconciler(server.journal, {
@@ -182,6 +198,7 @@ async function main(argv: string[]): Promise<number> {
       app
         .close()
         .then(() => reconciler.stop())
+        .then(() => instance.stop())
         .then(() => db.close())
         .then(() => {
           clearTimeout(force);

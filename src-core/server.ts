@@ -20,6 +20,7 @@ import {
   MAX_PARAM_LENGTH,
 } from './http/edge';
 import { createAuthenticator, type Authenticate } from './http/auth';
+import type { TransportPolicy } from './http/transport';
 import { registerOnlineApi } from './http/online/routes';
 import { registerBackOfficeAndSync } from './backoffice/register';
 import { listenForChangeSignals } from './change-signals';
@@ -43,6 +44,8 @@ export interface CoreDeps {
   journal?: JournalOptions;
   /** Per-start token of the loopback admin API (CLI commands on embedded PGlite); unset → no admin API. */
   adminToken?: string;
+  /** Who may use plain HTTP (auth.ts); absent → loopback only. */
+  transport?: TransportPolicy;
 }
 
 declare module 'fastify' {
@@ -106,6 +109,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     clock: ctx.clock,
     dateSkewMs: deps.dateSkewMs,
     credentials,
+    transport: deps.transport,
   });
   let closing = false;
 

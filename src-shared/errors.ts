@@ -147,12 +147,9 @@ export const ERROR_CATALOG = {
     '400317',
     'Cannot pay out {amount}: of what order {orderId} collected, {available} has not been paid back yet.',
   ),
-  REFUND_ORDER_LOCKED: entry(
-    409,
-    '409318',
-    'Another refund or payout on this order is being processed. Wait for it to finish, then check the refundable amount.',
-    { retryable: true },
-  ),
+  REFUND_ORDER_LOCKED: entry(409, '409318', 'This refund or payout cannot go ahead now: {reason}.', {
+    retryable: true,
+  }),
   CANCEL_NOT_POSSIBLE: entry(
     409,
     '409319',
@@ -294,6 +291,14 @@ export const ERROR_CATALOG = {
     retryable: true,
     category: 'IO_ERROR',
   }),
+  HTTPS_REQUIRED: entry(
+    403,
+    '403420',
+    'This API must be reached over HTTPS (https://): v1HMAC does not sign the request body, so over plain HTTP ' +
+      'a changed amount would pass under a valid signature. Plain HTTP is answered from loopback only; behind a ' +
+      'TLS-terminating proxy, list the proxy in COUNTER_TRUSTED_PROXIES; COUNTER_ALLOW_PLAIN_HTTP=1 allows it ' +
+      'anyway (a private network you trust).',
+  ),
   CARD_NOT_ON_FILE: entry(
     409,
     '409413',
@@ -377,6 +382,18 @@ export const ERROR_CATALOG = {
     409,
     '409609',
     '{what} {id} was first used for something else; mint a new id for a new fact.',
+  ),
+  SYNC_BODY_DIGEST_MISSING: entry(
+    401,
+    '401610',
+    'A sync request with a body must carry {header}: the base64 SHA-256 of the exact body bytes, signed with ' +
+      'the request (v1HMAC does not sign the body). Update the terminal software.',
+  ),
+  SYNC_BODY_DIGEST_MISMATCH: entry(
+    401,
+    '401611',
+    'The body does not match its signed {header}: it was changed after signing, or the digest was computed ' +
+      'over other bytes than were sent. Nothing was applied; send the request again.',
   ),
   // ── Card terminal (ZVT) ──────────────────────────────────────────────────────────────────────────
   TERMINAL_UNREACHABLE: entry(

@@ -93,6 +93,9 @@ export function buildOpenApiDocument(routes: readonly AnyApiRoute[], info: OpenA
           ...route.errors,
           ...(route.auth === 'merchant' ? (['MERCHANT_FORBIDDEN'] as const) : []),
           ...(route.body ? (['REQUEST_BODY_NOT_JSON'] as const) : []),
+          ...(route.body && route.auth === 'terminal'
+            ? (['SYNC_BODY_DIGEST_MISSING', 'SYNC_BODY_DIGEST_MISMATCH'] as const)
+            : []),
         ]),
       },
     };
@@ -100,7 +103,9 @@ export function buildOpenApiDocument(routes: readonly AnyApiRoute[], info: OpenA
   }
   const v1hmac =
     'v1HMAC as in the online API: `Authorization: GCS v1HMAC:<keyId>:<base64 HMAC-SHA256>` over method, ' +
-    'content type, Date, X-GCS-* headers and path, with a Date within the skew window.';
+    'content type, Date, X-GCS-* headers and path, with a Date within the skew window. It does not sign the ' +
+    'body: terminal (sync) requests with a body also send X-GCS-Content-SHA256, the base64 SHA-256 of the ' +
+    'exact body bytes, which the signature covers.';
   return {
     openapi: '3.1.0',
     info,

@@ -9,6 +9,7 @@ import { buildOpenApiDocument } from '../apidoc/openapi';
 import type { Authenticate } from '../http/auth';
 import type { LedgerService } from '../ledger/service';
 import type { StoreFeedWaiters } from '../sync/feed-waiters';
+import { registerSyncBodyDigest } from '../sync/body-digest';
 import { syncRoutes } from '../sync/routes';
 import type { AcquirerJournal } from '../journal/journal';
 import { exceptionRoutes } from './exceptions';
@@ -37,6 +38,7 @@ export async function registerBackOfficeAndSync(
     ...exceptionRoutes(deps.ledger.db),
     ...syncRoutes({ ledger: deps.ledger, log: app.log, feedWaiters: deps.feedWaiters }),
   ];
+  registerSyncBodyDigest(app);
   registerRoutes(app, routes, { db: deps.ledger.db, ctx: deps.ledger.ctx, authenticate: deps.authenticate });
   const document = buildOpenApiDocument(routes, {
     title: 'Counter core: back-office and terminal sync APIs',

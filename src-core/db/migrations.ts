@@ -8,6 +8,7 @@ import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2_BACKOFFICE_SYNC } from './schema-v2-backoffice-sync';
 import { SCHEMA_V3_ACQUIRER_JOURNAL } from './schema-v3-acquirer-journal';
 import { SCHEMA_V4_CHANGE_SIGNALS } from './schema-v4-change-signals';
+import { SCHEMA_V5_CLAIM_LIVENESS } from './schema-v5-claim-liveness';
 
 export interface Migration {
   readonly version: number;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'change signals: key revocations and store feed moves as notifications',
     sql: SCHEMA_V4_CHANGE_SIGNALS,
   },
+  { version: 5, name: 'core instances and whose idempotence claim is alive', sql: SCHEMA_V5_CLAIM_LIVENESS },
 ];
 
 /** Any fixed number; it names the lock that serialises migrations across processes. */

@@ -10,6 +10,7 @@ import type { Clock } from '../ledger/context';
 import { createCredentialCache, type CredentialCache } from '../security/credential-cache';
 import type { Keyring } from '../security/keyring';
 import { fail } from './api-error';
+import { arrivalOf, LOOPBACK_ONLY, transportAllowed, type TransportPolicy } from './transport';
 import { parseAuthorization, parseHttpDate, signatureMatches } from './v1hmac';
 
 export interface AuthenticatorOptions {
@@ -20,6 +21,8 @@ export interface AuthenticatorOptions {
   dateSkewMs?: number;
   /** The process's credential cache, invalidated by revocations (security/credential-cache.ts). */
   credentials?: CredentialCache;
+  /** Who may use plain HTTP (transport.ts); absent → loopback only, no trusted proxy. */
+  transport?: TransportPolicy;
 }
 
 export const DEFAULT_DATE_SKEW_MS = 15 * 60 * 1000;
@@ -33,6 +36,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     cache.lookup(keyId, () => findCredentials(options.db, options.keyring, keyId));
 
   return async (req, expected) => {
+    // Before anything else: over plain HTTP from afar, even a valid signature proves nothing about the body.
+    if (!transportAllowed(options.transport ?? LOOPBACK_ONLY, arrivalOf(req))) throw fail('HTTPS_REQUIRED');
     const auth = parseAuthorization(req.headers.authorization);
     if (!auth) throw fail('AUTHORIZATION_MISSING');
     const creds = await lookup(auth.keyId);

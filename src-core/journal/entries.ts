@@ -208,6 +208,46 @@ export async function insertEntry(q: Queryable, id: Uuid, i: JournalIntent): Pro
   return rowToEntry(rows[0] as EntryRow);
 }
 
+/**
+ * The same, written only while the API request's idempotence claim `claimId` holds (it locks the claim row
+ * FOR SHARE, so a takeover waits for this insert, or this insert sees the takeover and writes nothing): null
+ * when the claim was taken over by a retry (claim-liveness.ts), so the acquirer is never called twice.
+ */
+export async function insertEntryUnderClaim(
+  q: Queryable,
+  id: Uuid,
+  i: JournalIntent & { requestKey: RequestKey },
+  claimId: string,
+): Promise<JournalEntry | null> {
+  const rows = await q.query<EntryRow>(
+    `INSERT INTO acquirer_journal (id, kind, merchant_id, order_id, payment_id, amount_minor, currency, mode,
+       card_ref, request, request_key, request_hash, state)
+     SELECT $1::uuid, $2::text, $3::text, $4::uuid, $5::text, $6::bigint, $7::text, $8::text, $9::text,
+       $10::text, $11::text, $12::text, 'PENDING'
+     FROM idempotence_keys k
+     WHERE k.merchant_id = $3 AND k.key = $11 AND k.request_hash = $12 AND k.claim_id = $13::uuid
+       AND k.state = 'IN_PROGRESS'
+     FOR SHARE OF k
+     RETURNING ${COLUMNS}`,
+    [
+      id,
+      i.kind,
+      i.merchantId,
+      i.orderId,
+      i.paymentId,
+      i.amount?.amountMinor ?? null,
+      i.currency,
+      i.mode,
+      i.cardRef,
+      JSON.stringify(i.request),
+      i.requestKey.key,
+      i.requestKey.hash,
+      claimId,
+    ],
+  );
+  return rows[0] ? rowToEntry(rows[0]) : null;
+}
+
 export async function selectEntry(q: Queryable, id: string, forUpdate = false): Promise<JournalEntry | null> {
   const rows = await q.query<EntryRow>(
     `SELECT ${COLUMNS} FROM acquirer_journal WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,

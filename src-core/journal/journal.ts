@@ -15,7 +15,8 @@
 import type { DomainError, Uuid } from '../../src-shared';
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
 import type { Queryable } from '../db/adapter';
-import { IDEMPOTENCE_RETENTION_MS } from '../http/idempotence';
+import { fail } from '../http/api-error';
+import { currentClaim, IDEMPOTENCE_RETENTION_MS } from '../http/idempotence';
 import { releaseRefundLock } from '../ledger/refund-lock';
 import {
   loadedOrderFrom,
@@ -29,6 +30,7 @@ import { selectOperation, selectPayment } from '../ledger/store';
 import {
   closeEntryInTx,
   insertEntry,
+  insertEntryUnderClaim,
   markUnknownInTx,
   noteInquiry,
   selectDueEntries,
@@ -68,6 +70,8 @@ export interface JournalOptions {
    * closed as a money exception for a manager (recording-failures.ts). COUNTER_MAX_RECORDING_ATTEMPTS.
    */
   maxRecordingAttempts?: number;
+  /** TEST ONLY (COUNTER_TEST_ONLY_PAUSE_BEFORE_JOURNAL): runs before the journal row is written. */
+  beforeJournalRow?: (intent: JournalIntent, log: JournalLog) => Promise<void>;
 }
 
 export interface RunResult {
@@ -361,7 +365,21 @@ export function createAcquirerJournal(
     graceMs,
 
     async run(intent, send) {
-      const entry = await insertEntry(db, ctx.newId(), intent);
+      await options.beforeJournalRow?.(intent, log);
+      // Under the API request's idempotence claim, the row is written only while that claim holds: a retry
+      // that took the key over (this process was judged dead) runs the request instead, never both.
+      const claim = currentClaim();
+      const key = intent.requestKey;
+      const underClaim =
+        claim &&
+        key &&
+        claim.merchantId === intent.merchantId &&
+        claim.key === key.key &&
+        claim.hash === key.hash;
+      const entry = underClaim
+        ? await insertEntryUnderClaim(db, ctx.newId(), { ...intent, requestKey: key }, claim.claimId)
+        : await insertEntry(db, ctx.newId(), intent);
+      if (!entry) throw fail('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: key?.key ?? '' });
       let answer: AcquirerAnswer;
       try {
         answer = await send(entry.id);

@@ -5,7 +5,7 @@
  * a restart records the payment once (test/integration/core/crash-recovery.test.ts). Read only by the
  * composition root (main.ts); never set it in production: the paused request never answers.
  */
-import type { AcquirerAnswer, JournalEntry } from './entries';
+import type { AcquirerAnswer, JournalEntry, JournalIntent } from './entries';
 import type { JournalLog } from './journal';
 
 export const TEST_ONLY_PAUSE_ENV = 'COUNTER_TEST_ONLY_PAUSE_AFTER_ACQUIRER';
@@ -28,6 +28,32 @@ export function testOnlyPauseAfterAcquirer(
       TEST_ONLY_PAUSE_MESSAGE,
     );
     // Until the test kills the process.
+    await new Promise<never>(() => undefined);
+  };
+}
+
+export const TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV = 'COUNTER_TEST_ONLY_PAUSE_BEFORE_JOURNAL';
+export const TEST_ONLY_PAUSE_BEFORE_JOURNAL_MESSAGE = 'TEST ONLY: paused before writing the journal row';
+
+/**
+ * TEST ONLY. `COUNTER_TEST_ONLY_PAUSE_BEFORE_JOURNAL=REFUND,…` stops a request of those kinds dead after it
+ * claimed its idempotence key and before its journal row is written (nothing asked of the acquirer yet), so
+ * a test can `kill -9` the process there and prove the key frees within seconds
+ * (test/integration/core/claim-liveness.test.ts).
+ */
+export function testOnlyPauseBeforeJournal(
+  value: string | undefined,
+): ((intent: JournalIntent, log: JournalLog) => Promise<void>) | undefined {
+  const kinds = new Set(
+    (value ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  );
+  if (kinds.size === 0) return undefined;
+  return async (intent, log) => {
+    if (!kinds.has(intent.kind)) return;
+    log.warn({ kind: intent.kind, paymentId: intent.paymentId }, TEST_ONLY_PAUSE_BEFORE_JOURNAL_MESSAGE);
     await new Promise<never>(() => undefined);
   };
 }

@@ -10,6 +10,11 @@ export interface LedgerContext {
   readonly clock: Clock;
   /** Mints UUIDv7s for orders, operations, locks and events. */
   readonly newId: () => Uuid;
+  /**
+   * A refund or payout of the same amount as one recorded on the order this recently is refused as a repeat
+   * (repeat-refund.ts); absent → 10 minutes, 0 → the rule is off.
+   */
+  readonly refundRepeatWindowMs?: number;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -34,9 +39,15 @@ export function pooledRandomBytes(blockSize = 4096): (length: number) => Uint8Ar
   };
 }
 
-export function createLedgerContext(clock: Clock = systemClock): LedgerContext {
+export function createLedgerContext(
+  clock: Clock = systemClock,
+  options: { refundRepeatWindowMs?: number } = {},
+): LedgerContext {
   return {
     clock,
+    ...(options.refundRepeatWindowMs === undefined
+      ? {}
+      : { refundRepeatWindowMs: options.refundRepeatWindowMs }),
     newId: createUuidV7Generator({
       now: () => clock.now().getTime(),
       randomBytes: pooledRandomBytes(),

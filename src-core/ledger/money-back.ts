@@ -13,6 +13,7 @@ import {
   type Result,
   type Uuid,
 } from '../../src-shared';
+import { claimOwnerOf } from '../http/claim-liveness';
 import type { RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import type { LedgerService, OperationSource, Appended } from './service';
@@ -59,6 +60,8 @@ export async function sendMoneyBack(
     purpose: req.kind === 'PAYOUT' ? 'PAYOUT' : 'REFUND',
     amount: req.amount ?? null,
     ttlMs: req.ttlMs ?? ONLINE_REFUND_LOCK_TTL_MS,
+    // Held by this process for this request: free at once if the process dies (claim-liveness.ts).
+    holderInstance: claimOwnerOf(db),
   });
   if (!lock.ok) return lock;
   const lockId = lock.value.lockId;

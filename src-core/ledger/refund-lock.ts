@@ -29,8 +29,15 @@ import {
   type Uuid,
 } from '../../src-shared';
 import { standalone, toIso, toNullableSafeInteger, type Queryable, type SqlFragment } from '../db/adapter';
+import type { ClaimOwner } from '../http/claim-liveness';
 import { OPEN_MONEY_BACK_SQL } from '../journal/entries';
 import type { LedgerContext } from './context';
+import {
+  DEFAULT_REFUND_REPEAT_WINDOW_MS,
+  findRepeatedMoneyBack,
+  refundInProgressError,
+  repeatedRefundError,
+} from './repeat-refund';
 
 export type RefundLockPurpose = 'REFUND' | 'PAYOUT' | 'RESERVATION';
 
@@ -56,6 +63,11 @@ export interface AcquireRefundLock {
   ttlMs: number;
   paymentId?: PaymentId | null;
   amount?: Money | null;
+  /**
+   * The core instance running the request that holds the lock (claim-liveness.ts): when it dies, the lock is
+   * free at once rather than after its TTL. Absent for a counter reservation (a terminal holds it).
+   */
+  holderInstance?: ClaimOwner | null;
 }
 
 /** Default TTL for a refund through the online API: well above the acquirer time-out. */
@@ -91,7 +103,8 @@ function rowToLock(row: LockRow): RefundLock {
 }
 
 /**
- * Takes the order's refund lock, or answers REFUND_ORDER_LOCKED when someone else holds an unexpired one.
+ * Takes the order's refund lock, or answers REFUND_ORDER_LOCKED when someone else holds an unexpired one, or
+ * when the refund repeats one recorded on the order within the repeat window (repeat-refund.ts).
  * One statement, decided by the database: the insert wins when there is no row, the conditional update wins
  * only over an expired row, and when neither happens no row is returned.
  */
@@ -102,8 +115,28 @@ export async function acquireRefundLock(
 ): Promise<Result<RefundLock, DomainError>> {
   const rows = await upsertLock(q, ctx, input, { expr: '$1::uuid', from: '', params: [input.orderId] });
   const row = rows[0];
-  if (!row) return err(domainError('REFUND_ORDER_LOCKED', { orderId: input.orderId }));
-  return ok(rowToLock(row));
+  if (!row) return err(refundInProgressError({ orderId: input.orderId }));
+  return refuseRepeat(q, ctx, input, rowToLock(row));
+}
+
+/**
+ * Under the lock just taken: a refund or payout of the same amount recorded on the order within the repeat
+ * window makes this one a repeat (repeat-refund.ts); the lock is given back and REFUND_ORDER_LOCKED names the
+ * earlier one.
+ */
+async function refuseRepeat(
+  q: Queryable,
+  ctx: LedgerContext,
+  input: Pick<AcquireRefundLock, 'amount' | 'purpose'>,
+  lock: RefundLock,
+): Promise<Result<RefundLock, DomainError>> {
+  const windowMs = ctx.refundRepeatWindowMs ?? DEFAULT_REFUND_REPEAT_WINDOW_MS;
+  if (!input.amount || windowMs <= 0) return ok(lock);
+  const kind = input.purpose === 'PAYOUT' ? 'PAYOUT' : 'REFUND';
+  const earlier = await findRepeatedMoneyBack(q, lock.orderId, kind, input.amount, windowMs);
+  if (!earlier) return ok(lock);
+  await releaseRefundLock(q, lock);
+  return err(repeatedRefundError(earlier, lock.orderId, windowMs));
 }
 
 /**
@@ -122,7 +155,7 @@ export async function acquireRefundLockForPayment(
     extra: [input.merchantId],
   });
   const row = rows[0];
-  if (row) return ok(rowToLock(row));
+  if (row) return refuseRepeat(q, ctx, input, rowToLock(row));
   const exists = await q.query('SELECT 1 FROM payments WHERE id = $1 AND merchant_id = $2', [
     input.paymentId,
     input.merchantId,
@@ -130,7 +163,7 @@ export async function acquireRefundLockForPayment(
   return err(
     exists.length === 0
       ? domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId })
-      : domainError('REFUND_ORDER_LOCKED', { paymentId: input.paymentId }),
+      : refundInProgressError({ paymentId: input.paymentId }),
   );
 }
 
@@ -148,19 +181,27 @@ async function upsertLock(
   if (!Number.isSafeInteger(input.ttlMs) || input.ttlMs <= 0)
     throw new RangeError(`bad lock TTL ${input.ttlMs}`);
   // Neither path takes the lock while a refund, payout or void of the order has an open journal row: its
-  // outcome is unknown, and the lock must not lapse from under it (the reconciler closes the row).
+  // outcome is unknown, and the lock must not lapse from under it (the reconciler closes the row). A lock
+  // whose holder's core instance is dead (no heartbeat) is taken over like an expired one: with no open
+  // journal row, that holder never asked the acquirer for anything.
+  const extra = order.extra ?? [];
+  const instance = `$${9 + extra.length}`;
+  const deadAfter = `$${10 + extra.length}`;
   return q.query<LockRow>(
     `INSERT INTO refund_locks AS l (order_id, lock_id, holder, channel, purpose, payment_id, amount_minor,
-       acquired_at, expires_at)
+       acquired_at, expires_at, instance_id)
      SELECT o.order_id, $2::uuid, $3, $4, $5, $6, $7::bigint, statement_timestamp(),
-       statement_timestamp() + make_interval(secs => $8::double precision / 1000)
+       statement_timestamp() + make_interval(secs => $8::double precision / 1000), ${instance}::uuid
      FROM (SELECT ${order.expr} AS order_id ${order.from}) o
      WHERE NOT ${OPEN_MONEY_BACK_SQL('o.order_id')}
      ON CONFLICT (order_id) DO UPDATE SET
        lock_id = EXCLUDED.lock_id, holder = EXCLUDED.holder, channel = EXCLUDED.channel,
        purpose = EXCLUDED.purpose, payment_id = EXCLUDED.payment_id, amount_minor = EXCLUDED.amount_minor,
-       acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at
+       acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at, instance_id = EXCLUDED.instance_id
      WHERE l.expires_at <= statement_timestamp()
+       OR (l.instance_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM core_instances i
+         WHERE i.instance_id = l.instance_id
+           AND i.heartbeat_at > statement_timestamp() - make_interval(secs => ${deadAfter}::double precision / 1000)))
      RETURNING ${LOCK_COLUMNS}`,
     [
       order.params[0],
@@ -171,7 +212,9 @@ async function upsertLock(
       input.paymentId ?? null,
       input.amount?.amountMinor ?? null,
       input.ttlMs,
-      ...(order.extra ?? []),
+      ...extra,
+      input.holderInstance?.instanceId ?? null,
+      input.holderInstance?.deadAfterMs ?? input.ttlMs,
     ],
   );
 }

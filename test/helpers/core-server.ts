@@ -4,15 +4,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { init, type Client } from 'onlinepayments-sdk-nodejs';
 import type { Acquirer } from '../../src-core/acquirer/acquirer';
 import { createSandboxAcquirer } from '../../src-core/acquirer/sandbox';
 import { createApiKey, createMerchant, createStore, enrollTerminal } from '../../src-core/admin/accounts';
+import type { TransportPolicy } from '../../src-core/http/transport';
 import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../src-core/http/v1hmac';
 import { createLedgerContext, type Clock } from '../../src-core/ledger/context';
 import { createLedgerService, type LedgerService } from '../../src-core/ledger/service';
 import { createKeyring } from '../../src-core/security/keyring';
 import { buildCoreServer } from '../../src-core/server';
+import { bodyDigest } from '../../src-core/sync/body-digest';
+import { SYNC_BODY_DIGEST_HEADER } from '../../src-shared/sync-protocol';
 import type { Uuid } from '../../src-shared';
 import type { Db } from '../../src-core/db/adapter';
 import type { AcquirerJournal, JournalOptions } from '../../src-core/journal/journal';
@@ -20,6 +24,8 @@ import { openTestDatabase, type TestDatabase } from './core-db';
 
 export interface TestCore {
   url: string;
+  /** The Fastify app (to `inject` requests, e.g. from a simulated remote address). */
+  app: FastifyInstance;
   port: number;
   t: TestDatabase;
   ledger: LedgerService;
@@ -54,15 +60,29 @@ export type RawClient = (
     keyId?: string;
     secret?: string | null;
     date?: Date;
+    /**
+     * Sync requests (`/sync/v1/…`) with a body carry the signed body digest as a terminal sends it
+     * (SYNC_BODY_DIGEST_HEADER); false leaves it out. A digest given in `headers` is sent as given.
+     */
+    bodyDigest?: boolean;
   },
 ) => Promise<RawResponse>;
 
 export function rawClient(baseUrl: string, keyId: string, secret: string): RawClient {
   return async (method, path, options = {}) => {
     const date = formatHttpDate(options.date ?? new Date());
+    const body =
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body);
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       Date: date,
+      ...(body !== undefined && path.startsWith('/sync/v1/') && options.bodyDigest !== false
+        ? { [SYNC_BODY_DIGEST_HEADER]: bodyDigest(body) }
+        : {}),
       ...options.headers,
     };
     const s = options.secret === undefined ? secret : options.secret;
@@ -76,12 +96,6 @@ export function rawClient(baseUrl: string, keyId: string, secret: string): RawCl
       });
       headers.Authorization = authorizationHeader(options.keyId ?? keyId, signature);
     }
-    const body =
-      options.body === undefined
-        ? undefined
-        : typeof options.body === 'string'
-          ? options.body
-          : JSON.stringify(options.body);
     const res = await fetch(baseUrl + path, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = null;
@@ -115,11 +129,14 @@ export async function startTestCore(
     /** Wraps the sandbox acquirer (to interleave something with its calls); the test's name says so. */
     wrapAcquirer?: (acquirer: Acquirer, ledger: LedgerService) => Acquirer;
     journal?: JournalOptions;
+    transport?: TransportPolicy;
+    /** The double-refund rule's window (repeat-refund.ts); absent → the core's default of 10 minutes. */
+    refundRepeatWindowMs?: number;
   } = {},
 ): Promise<TestCore> {
   const t = await openTestDatabase(kind, 20);
   const keyring = createKeyring(randomBytes(32));
-  const ctx = createLedgerContext(options.clock);
+  const ctx = createLedgerContext(options.clock, { refundRepeatWindowMs: options.refundRepeatWindowMs });
   const coreDb = options.wrapDb ? options.wrapDb(t.db) : t.db;
   const ledger = createLedgerService(coreDb, ctx);
   const merchant = await createMerchant(t.db, { name: 'Test shop' });
@@ -149,6 +166,7 @@ export async function startTestCore(
     logger: { level: 'info', stream },
     dateSkewMs: options.dateSkewMs,
     journal: options.journal,
+    transport: options.transport,
   });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const address = server.app.server.address();
@@ -156,6 +174,7 @@ export async function startTestCore(
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    app: server.app,
     port,
     t,
     ledger,
