@@ -179,6 +179,13 @@ async function applyOne(deps: PushDeps, terminal: Terminal, m: SyncMessage): Pro
       return answer;
     });
   } catch (e) {
+    // The same message pushed twice at once (a retransmission while the first copy was being applied): the
+    // other copy's transaction inserted the order, payment or message row first and has committed by the time
+    // ours sees the unique violation, so its record answers this copy `duplicate`, never ORDER_ALREADY_EXISTS.
+    if (isUniqueViolation(e)) {
+      const other = await find();
+      if (other) return replay(terminal, m, other);
+    }
     // A refund the card terminal made that the ledger refuses: stored as a money exception after the rollback.
     const refusal =
       e instanceof UnrecordedCounterRefund
@@ -192,11 +199,6 @@ async function applyOne(deps: PushDeps, terminal: Terminal, m: SyncMessage): Pro
         await db.query(`${INSERT} ON CONFLICT (message_id) DO NOTHING`, [...remember(answer, refusal.code)]);
       }
       return answer;
-    }
-    // The same message id pushed twice at once: the other push recorded it first.
-    if (isUniqueViolation(e) && (violatedConstraint(e) ?? '').startsWith('sync_messages_pkey')) {
-      const other = await find();
-      if (other) return replay(terminal, m, other);
     }
     const reference = deps.ctx.newId();
     deps.log.error({ err: e, errorId: reference, messageId: m.messageId }, 'sync message failed');

@@ -77,6 +77,19 @@ for (const { kind, skip } of DATABASE_KINDS) {
       expect(o.payments[0].operations).toHaveLength(1);
     });
 
+    it('the same batch pushed twice at once (a retransmission in flight) is one sale: each copy accepted or duplicate, never ORDER_ALREADY_EXISTS', async () => {
+      for (let trial = 0; trial < 10; trial += 1) {
+        const order = term.messages.order(3_000);
+        const payment = term.messages.payment(order.orderId, 3_000);
+        const [a, b] = await Promise.all([term.push([order, payment]), term.push([order, payment])]);
+        const statuses = [...a.results, ...b.results].map((r) => r.status).sort();
+        expect(statuses).toEqual(['accepted', 'accepted', 'duplicate', 'duplicate']);
+        const got = await bo(`/orders/${order.orderId}`);
+        expect(got.status).toBe(200);
+        expect((got.body as any).payments).toHaveLength(1);
+      }
+    });
+
     it('rejects a message without blocking the next one, and rejects what depends on it', async () => {
       const good = term.messages.order(1_000);
       const foreignId = formatPaymentId(core.terminal.issuer + 1, 7);
