@@ -180,12 +180,11 @@ async function applyOne(deps: PushDeps, terminal: Terminal, m: SyncMessage): Pro
     });
   } catch (e) {
     // The same message pushed twice at once (a retransmission while the first copy was being applied): the
-    // other copy's transaction inserted the order, payment or message row first and has committed by the time
-    // ours sees the unique violation, so its record answers this copy `duplicate`, never ORDER_ALREADY_EXISTS.
-    if (isUniqueViolation(e)) {
-      const other = await find();
-      if (other) return replay(terminal, m, other);
-    }
+    // other copy committed the order, payment or message first, and ours failed on it (a unique violation, or
+    // a refusal such as ORDER_ALREADY_EXISTS when ours read after the other's commit). The other copy's record
+    // answers this one `duplicate`; only a message nobody recorded is refused.
+    const other = await find();
+    if (other) return replay(terminal, m, other);
     // A refund the card terminal made that the ledger refuses: stored as a money exception after the rollback.
     const refusal =
       e instanceof UnrecordedCounterRefund

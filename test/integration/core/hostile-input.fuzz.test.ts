@@ -223,7 +223,10 @@ describe('hostile input fuzz (PGlite)', () => {
     core = await startTestCore('pglite', { journal: { graceMs: 60_000 } });
     term = testTerminal(core.url, core.terminal);
     const M = core.merchantId;
-    const pay = async (extra: object, amount = 10_000_000) => {
+    // 100,040.00: the hostile bodies capture and refund 0.01 at a time, and a capture without an amount takes
+    // what remains; starting here, no remainder ends in the sandbox's documented decline/time-out endings
+    // (…99.05, …99.91, src-shared/test-cards.ts), so every 5xx is a defect, never a documented outcome.
+    const pay = async (extra: object, amount = 10_004_000) => {
       const r = await core.raw('POST', `/v2/${M}/payments`, {
         body: {
           order: { amountOfMoney: { amount, currencyCode: 'EUR' } },
