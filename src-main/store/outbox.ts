@@ -6,6 +6,7 @@
  * Duplicates are suppressed on the message id minted with the fact (never re-minted: a resend or a rescue
  * import carries the same id), so the core applies each fact once however often it is sent.
  */
+import type { z } from 'zod';
 import {
   SyncMessageSchema,
   type SyncMessage,
@@ -56,7 +57,7 @@ export const rowToOutboxItem = (r: OutboxRow): OutboxItem => ({
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 /** A message as a use case builds it; the outbox gives it its sequence. */
-export type NewSyncMessage = WithoutSeq<SyncMessage>;
+export type NewSyncMessage = WithoutSeq<z.input<typeof SyncMessageSchema>>;
 
 /**
  * Appends a message to the queue, in the caller's transaction. The message is validated against the sync
