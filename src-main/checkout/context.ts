@@ -11,7 +11,14 @@ import type { StatusEvent } from '../zvt/session/types';
 /** The part of the ZVT session checkout uses (EcrSession satisfies it). */
 export type CardTerminal = Pick<
   EcrSession,
-  'authorize' | 'reverse' | 'refund' | 'endOfDay' | 'recover' | 'onStatus' | 'lastKnownReceipt'
+  | 'authorize'
+  | 'reverse'
+  | 'refund'
+  | 'endOfDay'
+  | 'recover'
+  | 'repeatReceipt'
+  | 'onStatus'
+  | 'lastKnownReceipt'
 >;
 
 /** A failure talking to the core: transient (try later) or a final answer from its error catalog. */

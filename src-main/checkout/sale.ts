@@ -104,15 +104,14 @@ function checkAmount(
   orderId: string,
   amountMinor: number | undefined,
 ): Result<number, DomainError> {
+  const order = getOrder(deps.db, orderId);
   const due = balanceDueMinor(deps, orderId);
-  if (!due.ok) return due;
+  if (!due.ok || !order) return due.ok ? err(domainError('ORDER_NOT_FOUND', { orderId })) : due;
+  if (due.value === 0)
+    return err(domainError('CHECKOUT_INVALID', { reason: `order ${orderId} is paid in full` }));
   const amount = amountMinor ?? due.value;
   if (!Number.isSafeInteger(amount) || amount <= 0) {
-    return err(
-      due.value === 0
-        ? domainError('CHECKOUT_INVALID', { reason: `order ${orderId} is paid in full` })
-        : domainError('AMOUNT_NOT_POSITIVE', { amount }),
-    );
+    return err(domainError('AMOUNT_NOT_POSITIVE', { amount }));
   }
   if (amount > due.value) {
     const show = (m: number) =>
@@ -120,7 +119,7 @@ function checkAmount(
     return err(
       domainError('ORDER_AMOUNT_EXCEEDED', {
         amount: show(amount),
-        total: 'the order total',
+        total: show(order.totalMinor ?? 0),
         balanceDue: show(due.value),
       }),
     );

@@ -72,32 +72,49 @@ function pendingError(a: AttemptRecord): DomainError {
 }
 
 /**
- * What recovery's report means for this attempt. The ZVT rule (recovery.ts) decides most cases. One more is
- * decided here: after a host restart we never saw the approval, and the terminal reports a new booked
- * transaction since our baseline. Because this counter never starts a card command while another is
- * unresolved, the only transaction that can have been booked since the baseline is ours — if its amount is
- * ours too, it went through. Anything else goes to a manager.
+ * What recovery's report means for an attempt whose approval this process never saw (the host restarted, or
+ * the session could not decide). The terminal's last booked transaction is compared with the baseline
+ * committed with the attempt: unchanged means ours was not booked. A new booking with our amount is ours:
+ * this counter never starts a card command while another is unresolved, so nothing else of ours can have
+ * been booked since the baseline. Anything else (another amount, no baseline, a refused Repeat Receipt) goes
+ * to a manager; a terminal that does not answer keeps the attempt in flight, to be recovered again.
  */
+function judgeUnseen(a: AttemptRecord, report: RecoveryReport): Verdict {
+  const last = report.lastTransaction;
+  const notCharged: Verdict = {
+    state: 'NOT_CHARGED',
+    error: domainError('TERMINAL_NOT_CHARGED', { command: a.kind.toLowerCase() }),
+  };
+  if (last) {
+    const booked = (last.resultCode ?? 0) === 0 && last.receiptNumber !== undefined;
+    if (booked && a.baselineReceipt !== undefined) {
+      if (last.receiptNumber === a.baselineReceipt) return notCharged;
+      if (last.amount?.amountMinor === a.amountMinor) return { state: 'APPROVED', details: last };
+    }
+    return { state: 'PARKED', error: pendingError(a), basis: report.basis };
+  }
+  // The terminal answered that nothing (or nothing new) is booked.
+  if (report.verdict === 'did-not-go-through') return notCharged;
+  if (report.basis.startsWith('recovery failed'))
+    return { state: 'IN_FLIGHT', error: pendingError(a), basis: report.basis };
+  return { state: 'PARKED', error: pendingError(a), basis: report.basis };
+}
+
+/** The session saw the exchange fail: its verdict stands where it is sure (it knows what it acknowledged). */
 function judgeRecovery(
   a: AttemptRecord,
   report: RecoveryReport,
   seen: TransactionDetails | undefined,
 ): Verdict {
-  const last = report.lastTransaction;
-  if (report.verdict === 'went-through') return { state: 'APPROVED', details: last ?? seen };
+  if (report.verdict === 'went-through')
+    return { state: 'APPROVED', details: report.lastTransaction ?? seen };
   if (report.verdict === 'did-not-go-through') {
     return {
       state: 'NOT_CHARGED',
       error: domainError('TERMINAL_NOT_CHARGED', { command: a.kind.toLowerCase() }),
     };
   }
-  if (last && (last.resultCode ?? 0) === 0 && last.receiptNumber !== undefined) {
-    const isNew = a.baselineReceipt === undefined || last.receiptNumber !== a.baselineReceipt;
-    if (isNew && last.amount?.amountMinor === a.amountMinor) return { state: 'APPROVED', details: last };
-    if (isNew) return { state: 'PARKED', error: pendingError(a), basis: report.basis };
-  }
-  // The terminal did not answer (or had nothing new to say while undetermined): stay in flight, retry later.
-  return { state: 'IN_FLIGHT', error: pendingError(a), basis: report.basis };
+  return judgeUnseen(a, report);
 }
 
 function verdictOf(a: AttemptRecord, o: TransactionOutcome): Verdict {
@@ -166,9 +183,26 @@ export async function recoverUnresolvedAttempt(
   if (a.state === 'PARKED') return err(pendingError(a));
   deps.terminal.lastKnownReceipt = a.baselineReceipt;
   const report = await deps.terminal.recover({});
-  const r = apply(deps, a, judgeRecovery(a, report, undefined));
+  const r = apply(deps, a, judgeUnseen(a, report));
   if (r?.state === 'PARKED') return err(r.error);
   return r ? ok(r) : err(pendingError(a));
+}
+
+/**
+ * Learns the terminal's last booked receipt when this counter has never recorded one (first start), so
+ * every attempt carries a known recovery baseline. Left unknown when the terminal cannot be asked now.
+ */
+export async function learnTerminalBaseline(deps: CheckoutDeps): Promise<void> {
+  if (terminalState(deps.db)) return;
+  const r = await deps.terminal.repeatReceipt();
+  // 06 1E on Repeat Receipt: the terminal has nothing booked.
+  if (!r.ok && r.error.code !== 'TERMINAL_ABORTED') return;
+  const receipt = r.ok ? (r.value.details?.receiptNumber ?? null) : null;
+  recordTerminalState(
+    deps.db,
+    { lastReceipt: receipt, lastTrace: r.ok ? r.value.details?.trace : null },
+    deps.clock(),
+  );
 }
 
 /** Runs one money-moving terminal command under the attempt discipline. */

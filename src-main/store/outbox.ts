@@ -111,6 +111,19 @@ export function outboxState(db: StoreDb, messageId: string): OutboxState | null 
   return (r?.state as OutboxState | undefined) ?? null;
 }
 
+export function outboxLastError(db: StoreDb, messageId: string): string | null {
+  const r = db.sql.prepare('SELECT last_error FROM outbox WHERE message_id = ?').get(messageId) as
+    { last_error: string | null } | undefined;
+  return r?.last_error ?? null;
+}
+
+/** The core's answer to a message, once acknowledged or rejected (e.g. END_OF_DAY's reconciliation). */
+export function outboxResult(db: StoreDb, messageId: string): unknown {
+  const r = db.sql.prepare('SELECT result FROM outbox WHERE message_id = ?').get(messageId) as
+    { result: string | null } | undefined;
+  return r?.result ? (JSON.parse(r.result) as unknown) : null;
+}
+
 /** The order whole, for a manager resolving a rejection: order, lines, payments, operations. */
 function orderSnapshot(db: StoreDb, orderId: string | null): string | null {
   if (!orderId) return null;

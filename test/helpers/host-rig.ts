@@ -5,6 +5,7 @@
 import type { CheckoutDeps, CheckoutEvent, CoreRefundPort } from '../../src-main/checkout/context';
 import { DEFAULT_POLICY } from '../../src-main/checkout/context';
 import { enrollStaff } from '../../src-main/checkout/staff';
+import { learnTerminalBaseline } from '../../src-main/checkout/terminal-attempts';
 import type { StoreDb } from '../../src-main/store';
 import { createRig, type Rig, type Transport } from '../integration/zvt/rig';
 import { newIdGenerator, openTestStore, tempDataDir } from './host-store';
@@ -65,6 +66,7 @@ export async function createHostRig(
     },
   };
   (h as { deps: CheckoutDeps }).deps = deps;
+  await learnTerminalBaseline(deps);
   if (o.staff !== false) {
     for (const s of [
       { staffId: 'cashier', name: 'Cara Cashier', role: 'CASHIER' as const, pin: '1111' },
