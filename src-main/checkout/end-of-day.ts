@@ -233,11 +233,9 @@ export async function closeDay(
     });
   });
   if (deps.isOnline()) await deps.syncNow().catch(() => undefined);
-  const answer = deps.db.sql.prepare('SELECT result FROM outbox WHERE message_id = ?').get(messageId) as
-    { result: string | null } | undefined;
-  const parsed = answer?.result
-    ? (JSON.parse(answer.result) as { details?: { reconciliation?: ZReport['core'] } })
-    : null;
+  const parsed = outboxResult(deps.db, messageId) as {
+    details?: { reconciliation?: ZReport['core'] };
+  } | null;
   const report = buildReport(deps, {
     terminal,
     core: parsed?.details?.reconciliation ?? null,
