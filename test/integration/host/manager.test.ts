@@ -200,7 +200,6 @@ describe('manager refunds', () => {
     expect((claim.message as { reservationId?: string }).reservationId).toBeUndefined();
     // Online: the daemon pushes on request and the core accepts; the claim is done.
     h.online = true;
-    h.deps = { ...h.deps, syncNow: async () => coreAcceptsEverything(h) } as never;
     const second = await executeRefund(
       { ...h.deps, syncNow: async () => coreAcceptsEverything(h) },
       { paymentId, amountMinor: 1000, method: 'CORE_CARD', reason: 'goodwill', operatorId: 'manager' },
