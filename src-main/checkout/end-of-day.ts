@@ -83,7 +83,7 @@ const sumOf = (rows: readonly LocalTotalsRow[], f: (r: LocalTotalsRow) => boolea
 const countOf = (rows: readonly LocalTotalsRow[], f: (r: LocalTotalsRow) => boolean) =>
   rows.filter(f).reduce((s, r) => s + r.count, 0);
 
-export function counterTotalsSince(deps: CheckoutDeps, since: string): CounterTotals {
+export function counterTotalsSince(deps: Pick<CheckoutDeps, 'db'>, since: string): CounterTotals {
   const rows = operationTotalsSince(deps.db, since);
   const local = (kind: string, method: string | null) => (r: LocalTotalsRow) =>
     r.origin === 'LOCAL' && r.kind === kind && r.method === method;
@@ -106,7 +106,7 @@ export function counterTotalsSince(deps: CheckoutDeps, since: string): CounterTo
   };
 }
 
-function balancesOwed(deps: CheckoutDeps): ZReport['balancesOwed'] {
+function balancesOwed(deps: Pick<CheckoutDeps, 'db'>): ZReport['balancesOwed'] {
   const out: { orderId: string; customer: string | null; contact: string | null; balanceDueMinor: number }[] =
     [];
   for (const o of ordersWithTotal(deps.db)) {
@@ -120,7 +120,7 @@ function balancesOwed(deps: CheckoutDeps): ZReport['balancesOwed'] {
 
 /** The report's figures without closing anything (an X report), or with the terminal's and core's totals. */
 export function buildReport(
-  deps: CheckoutDeps,
+  deps: Pick<CheckoutDeps, 'db' | 'clock'>,
   input: { terminal: TerminalTotals | null; core: ZReport['core']; reportId: string },
 ): ZReport {
   const now = deps.clock();

@@ -1,0 +1,231 @@
+/**
+ * `npm run host -- <command> [--flags]`: the counter's CLI for store IT, text or `--json`.
+ *
+ *   status                         queue, last sync, exceptions, drawer, a card payment in doubt
+ *   z-report [--preview]           the last Z report (or the figures so far)
+ *   enroll --issuer N [--currency EUR] [--terminal /dev/ttyUSB0|host:port] [--core-url URL]
+ *          [--manager ID --name NAME --pin-env VAR]
+ *   export-rescue --out FILE --passphrase-env VAR [--force]
+ *   import-rescue --in FILE --passphrase-env VAR
+ *   sync | reconcile               (the sync daemon's; see below)
+ *
+ * The data directory is `--data-dir`, else $COUNTER_DATA_DIR, else ./counter-data. Secrets (PIN,
+ * passphrase) are read from the environment variable named, never from the command line (`ps` shows it).
+ */
+import fs from 'node:fs';
+import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
+import { buildReport } from '../checkout/end-of-day';
+import { DEFAULT_POLICY, type CheckoutDeps } from '../checkout/context';
+import { enrollStaff } from '../checkout/staff';
+import {
+  currentCashSession,
+  endOfDayReports,
+  expectedCash,
+  getSetting,
+  openStore,
+  setSetting,
+  syncStatus,
+  unresolvedAttempt,
+  type StoreDb,
+} from '../store';
+import { SETTING } from './compose';
+import { exportRescue, importRescue } from './rescue';
+
+const BOOLEAN = new Set(['json', 'force', 'preview', 'help']);
+
+export function parseCli(argv: readonly string[]): {
+  command: string | undefined;
+  flags: Map<string, string | true>;
+} {
+  const flags = new Map<string, string | true>();
+  let command: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (!a.startsWith('--')) {
+      command ??= a;
+      continue;
+    }
+    const [name = '', inline] = a.slice(2).split('=', 2);
+    if (inline !== undefined) flags.set(name, inline);
+    else if (BOOLEAN.has(name)) flags.set(name, true);
+    else flags.set(name, argv[++i] ?? '');
+  }
+  return { command, flags };
+}
+
+type Flags = Map<string, string | true>;
+const str = (f: Flags, name: string): string | undefined => {
+  const v = f.get(name);
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+const invalid = (command: string, reason: string) =>
+  err(domainError('HOST_COMMAND_INVALID', { command, reason }));
+
+function secret(f: Flags, flag: string, command: string): Result<string, DomainError> {
+  const name = str(f, flag);
+  if (!name) return invalid(command, `--${flag} names the environment variable holding the secret`);
+  const v = process.env[name];
+  return v ? ok(v) : invalid(command, `the environment variable ${name} is empty`);
+}
+
+function withStore<T>(
+  dir: string,
+  opts: { lock: boolean; force?: boolean },
+  fn: (db: StoreDb) => Result<T, DomainError>,
+): Result<T, DomainError> {
+  const s = openStore(dir, { noLock: !opts.lock, skipIntegrityCheck: opts.force });
+  if (!s.ok) return s;
+  try {
+    return fn(s.value);
+  } finally {
+    s.value.close();
+  }
+}
+
+export function runCommand(
+  command: string | undefined,
+  f: Flags,
+  dataDir: string,
+  now = () => new Date(),
+): Result<unknown, DomainError> {
+  switch (command) {
+    case 'status':
+      // Read-only, without the lock: it works beside a running host.
+      return withStore(dataDir, { lock: false }, (db) => {
+        const drawer = currentCashSession(db);
+        const attempt = unresolvedAttempt(db);
+        return ok({
+          dataDir,
+          issuer: getSetting<number>(db, SETTING.issuer) ?? null,
+          currency: getSetting<string>(db, SETTING.currency) ?? null,
+          ...syncStatus(db, now()),
+          drawer: drawer
+            ? { openedAt: drawer.openedAt, expectedMinor: expectedCash(db, drawer.sessionId) }
+            : null,
+          cardPaymentInDoubt: attempt
+            ? {
+                attemptId: attempt.attemptId,
+                state: attempt.state,
+                amountMinor: attempt.amountMinor,
+                orderId: attempt.orderId,
+              }
+            : null,
+        });
+      });
+    case 'z-report':
+      return withStore(dataDir, { lock: false }, (db) => {
+        if (f.get('preview'))
+          return ok(buildReport({ db, clock: now }, { terminal: null, core: null, reportId: 'preview' }));
+        const last = endOfDayReports(db, 1)[0];
+        return last
+          ? ok(last.report)
+          : invalid('z-report', 'no day has been closed yet; use --preview for the figures so far');
+      });
+    case 'enroll':
+      return withStore(dataDir, { lock: true }, (db) => {
+        const issuer = Number(str(f, 'issuer'));
+        if (!Number.isInteger(issuer) || issuer < 1000 || issuer > 999_999) {
+          return invalid(
+            'enroll',
+            '--issuer is the payment-id issuer the core assigned this counter (1000-999999)',
+          );
+        }
+        const terminal = str(f, 'terminal');
+        db.tx(() => {
+          setSetting(db, SETTING.issuer, issuer);
+          setSetting(db, SETTING.currency, str(f, 'currency') ?? 'EUR');
+          if (terminal)
+            setSetting(
+              db,
+              /^[^/]+:\d+$/.test(terminal) ? SETTING.terminalTcp : SETTING.terminalSerialPath,
+              terminal,
+            );
+          const core = str(f, 'core-url');
+          if (core) setSetting(db, SETTING.coreUrl, core);
+        });
+        const manager = str(f, 'manager');
+        if (manager) {
+          const pin = secret(f, 'pin-env', 'enroll');
+          if (!pin.ok) return pin;
+          const deps = { db, clock: now, policy: DEFAULT_POLICY } as unknown as CheckoutDeps;
+          const r = enrollStaff(deps, {
+            staffId: manager,
+            name: str(f, 'name') ?? manager,
+            role: 'MANAGER',
+            pin: pin.value,
+          });
+          if (!r.ok) return r;
+        }
+        return ok({
+          issuer,
+          currency: getSetting(db, SETTING.currency),
+          terminal: terminal ?? null,
+          manager: manager ?? null,
+        });
+      });
+    case 'export-rescue': {
+      const out = str(f, 'out');
+      if (!out) return invalid('export-rescue', '--out FILE is where the encrypted rescue file goes');
+      const pass = secret(f, 'passphrase-env', 'export-rescue');
+      if (!pass.ok) return pass;
+      return withStore(dataDir, { lock: true, force: f.get('force') === true }, (db) => {
+        const r = exportRescue(db, pass.value, now());
+        if (!r.ok) return r;
+        fs.writeFileSync(out, r.value.file, { mode: 0o600 });
+        return ok({ file: out, messages: r.value.messages });
+      });
+    }
+    case 'import-rescue': {
+      const input = str(f, 'in');
+      if (!input || !fs.existsSync(input))
+        return invalid('import-rescue', '--in FILE must name an existing rescue file');
+      const pass = secret(f, 'passphrase-env', 'import-rescue');
+      if (!pass.ok) return pass;
+      const text = fs.readFileSync(input, 'utf8');
+      return withStore(dataDir, { lock: true }, (db) => importRescue(db, text, pass.value));
+    }
+    case 'sync':
+    case 'reconcile':
+      return err(
+        domainError('HOST_NOT_WIRED', {
+          command,
+          reason:
+            'the sync daemon (branch h-sync) is not merged into this build yet; it runs inside the host once wired',
+        }),
+      );
+    default:
+      return invalid(
+        command ?? '(none)',
+        'use one of status, z-report, enroll, export-rescue, import-rescue, sync, reconcile',
+      );
+  }
+}
+
+function print(value: unknown, json: boolean): string {
+  if (json) return JSON.stringify(value, null, 2);
+  if (value && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(
+        ([k, v]) => `${k.padEnd(20)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`,
+      )
+      .join('\n');
+  }
+  return String(value);
+}
+
+export function main(argv: readonly string[]): number {
+  const { command, flags } = parseCli(argv);
+  const dataDir = str(flags, 'data-dir') ?? process.env.COUNTER_DATA_DIR ?? 'counter-data';
+  const json = flags.get('json') === true;
+  const r = runCommand(command, flags, dataDir);
+  if (r.ok) {
+    process.stdout.write(`${print(r.value, json)}\n`);
+    return 0;
+  }
+  process.stderr.write(
+    json
+      ? `${JSON.stringify({ error: { code: r.error.code, message: r.error.message } })}\n`
+      : `${r.error.code}: ${r.error.message}\n`,
+  );
+  return 1;
+}
