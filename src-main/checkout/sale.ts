@@ -344,15 +344,73 @@ export async function checkoutSale(
   if (input.tenders.some((t) => t.method === 'CASH') && !currentCashSession(deps.db)) {
     return err(domainError('CASH_DRAWER_CLOSED'));
   }
-  const created = createLocalOrder(deps, {
-    kind: 'SALE',
+  const order = {
+    kind: 'SALE' as const,
     cart: cart.value,
     totalMinor: cart.value.totalMinor,
     operatorId: input.operatorId,
-  });
+  };
+  if (input.tenders.every((t) => t.method === 'CASH'))
+    return cashOnlySale(deps, order, input.tenders as CashTender[]);
+  const created = createLocalOrder(deps, order);
   if (!created.ok) return created;
   const orderId = created.value.order.orderId;
   return ok(await payTenders(deps, orderId, input.tenders, input.operatorId, cart.value));
+}
+
+type CashTender = Extract<Tender, { method: 'CASH' }>;
+
+class TenderRefused extends Error {
+  constructor(readonly error: DomainError) {
+    super(error.message);
+  }
+}
+
+/**
+ * A sale paid in cash only is one transaction (order, lines, payments, drawer, messages: one commit, one
+ * fsync). A tender that does not cover its amount rolls the whole sale back: nothing happened.
+ */
+function cashOnlySale(
+  deps: CheckoutDeps,
+  order: Parameters<typeof createLocalOrder>[1] & { cart: Cart },
+  tenders: readonly CashTender[],
+): Result<SaleResult, DomainError> {
+  try {
+    return deps.db.tx(() => {
+      const created = createLocalOrder(deps, order);
+      if (!created.ok) throw new TenderRefused(created.error);
+      const orderId = created.value.order.orderId;
+      const results: TenderResult[] = [];
+      for (const t of tenders) {
+        const r = payCash(deps, {
+          orderId,
+          tenderedMinor: t.tenderedMinor,
+          amountMinor: t.amountMinor,
+          operatorId: order.operatorId,
+        });
+        if (!r.ok) throw new TenderRefused(r.error);
+        results.push({
+          method: 'CASH',
+          ok: true,
+          paymentId: r.value.paymentId,
+          amountMinor: r.value.amountMinor,
+          changeMinor: r.value.changeMinor,
+          state: 'PAID',
+          error: null,
+        });
+      }
+      return ok({
+        orderId,
+        totalMinor: order.totalMinor,
+        taxes: order.cart.taxes,
+        tenders: results,
+        balanceDueMinor: balanceOrZero(deps, orderId),
+      });
+    });
+  } catch (e) {
+    if (e instanceof TenderRefused) return err(e.error);
+    throw e;
+  }
 }
 
 async function payTenders(
