@@ -81,14 +81,12 @@ export const attemptToRow = (a: AttemptRecord): AttemptRow => ({
 });
 
 export function insertAttempt(db: StoreDb, a: AttemptRecord): void {
-  db.sql
-    .prepare(
-      `INSERT INTO payment_attempts (attempt_id, kind, order_id, payment_id, amount_minor, currency, state,
+  db.prepare(
+    `INSERT INTO payment_attempts (attempt_id, kind, order_id, payment_id, amount_minor, currency, state,
          baseline_receipt, intent, result, error_code, operator_id, created_at, updated_at)
        VALUES (@attempt_id, @kind, @order_id, @payment_id, @amount_minor, @currency, @state,
          @baseline_receipt, @intent, @result, @error_code, @operator_id, @created_at, @updated_at)`,
-    )
-    .run(attemptToRow(a));
+  ).run(attemptToRow(a));
 }
 
 export function finishAttempt(
@@ -99,31 +97,29 @@ export function finishAttempt(
   errorCode: string | null,
   at: Date,
 ): void {
-  db.sql
-    .prepare(
-      `UPDATE payment_attempts SET state = ?, result = ?, error_code = ?, updated_at = ?
+  db.prepare(
+    `UPDATE payment_attempts SET state = ?, result = ?, error_code = ?, updated_at = ?
        WHERE attempt_id = ? AND state IN ('IN_FLIGHT', 'PARKED')`,
-    )
-    .run(state, result === null ? null : JSON.stringify(result), errorCode, at.toISOString(), attemptId);
+  ).run(state, result === null ? null : JSON.stringify(result), errorCode, at.toISOString(), attemptId);
 }
 
 /** The one attempt whose outcome is not known yet (in flight at a crash, or parked for a manager). */
 export function unresolvedAttempt(db: StoreDb): AttemptRecord | null {
-  const r = db.sql
+  const r = db
     .prepare(`SELECT * FROM payment_attempts WHERE state IN ('IN_FLIGHT', 'PARKED') LIMIT 1`)
     .get() as AttemptRow | undefined;
   return r ? rowToAttempt(r) : null;
 }
 
 export function getAttempt(db: StoreDb, attemptId: string): AttemptRecord | null {
-  const r = db.sql.prepare('SELECT * FROM payment_attempts WHERE attempt_id = ?').get(attemptId) as
+  const r = db.prepare('SELECT * FROM payment_attempts WHERE attempt_id = ?').get(attemptId) as
     AttemptRow | undefined;
   return r ? rowToAttempt(r) : null;
 }
 
 export function attemptsOfOrder(db: StoreDb, orderId: string): AttemptRecord[] {
   return (
-    db.sql
+    db
       .prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY created_at')
       .all(orderId) as AttemptRow[]
   ).map(rowToAttempt);

@@ -32,18 +32,22 @@ export function appendAudit(
   db: StoreDb,
   e: { at: Date; actor: string | null; action: string; subject?: string | null; details?: object },
 ): void {
-  db.sql
-    .prepare('INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)')
-    .run(e.at.toISOString(), e.actor, e.action, e.subject ?? null, JSON.stringify(e.details ?? {}));
+  db.prepare('INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)').run(
+    e.at.toISOString(),
+    e.actor,
+    e.action,
+    e.subject ?? null,
+    JSON.stringify(e.details ?? {}),
+  );
 }
 
 export function auditTrail(db: StoreDb, filter: { subject?: string; limit?: number } = {}): AuditEntry[] {
   const rows = (
     filter.subject
-      ? db.sql
+      ? db
           .prepare('SELECT * FROM audit_log WHERE subject = ? ORDER BY audit_id DESC LIMIT ?')
           .all(filter.subject, filter.limit ?? 200)
-      : db.sql.prepare('SELECT * FROM audit_log ORDER BY audit_id DESC LIMIT ?').all(filter.limit ?? 200)
+      : db.prepare('SELECT * FROM audit_log ORDER BY audit_id DESC LIMIT ?').all(filter.limit ?? 200)
   ) as AuditRow[];
   return rows.map(rowToAudit);
 }

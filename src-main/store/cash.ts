@@ -47,19 +47,19 @@ export function openCashSessionRow(
   db: StoreDb,
   s: Pick<CashSessionRecord, 'sessionId' | 'currency' | 'openedAt' | 'openedBy'>,
 ): void {
-  db.sql
-    .prepare('INSERT INTO cash_sessions (session_id, currency, opened_at, opened_by) VALUES (?, ?, ?, ?)')
-    .run(s.sessionId, s.currency, s.openedAt, s.openedBy);
+  db.prepare(
+    'INSERT INTO cash_sessions (session_id, currency, opened_at, opened_by) VALUES (?, ?, ?, ?)',
+  ).run(s.sessionId, s.currency, s.openedAt, s.openedBy);
 }
 
 export function currentCashSession(db: StoreDb): CashSessionRecord | null {
-  const r = db.sql.prepare('SELECT * FROM cash_sessions WHERE closed_at IS NULL').get() as
+  const r = db.prepare('SELECT * FROM cash_sessions WHERE closed_at IS NULL').get() as
     CashSessionRow | undefined;
   return r ? rowToCashSession(r) : null;
 }
 
 export function getCashSession(db: StoreDb, sessionId: string): CashSessionRecord | null {
-  const r = db.sql.prepare('SELECT * FROM cash_sessions WHERE session_id = ?').get(sessionId) as
+  const r = db.prepare('SELECT * FROM cash_sessions WHERE session_id = ?').get(sessionId) as
     CashSessionRow | undefined;
   return r ? rowToCashSession(r) : null;
 }
@@ -78,26 +78,24 @@ export function insertCashMovement(
     at: string;
   },
 ): void {
-  db.sql
-    .prepare(
-      `INSERT INTO cash_movements (movement_id, session_id, direction, reason, amount_minor, order_id, note,
+  db.prepare(
+    `INSERT INTO cash_movements (movement_id, session_id, direction, reason, amount_minor, order_id, note,
          operator_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      m.movementId,
-      m.sessionId,
-      m.direction,
-      m.reason,
-      m.amountMinor,
-      m.orderId ?? null,
-      m.note ?? null,
-      m.operatorId,
-      m.at,
-    );
+  ).run(
+    m.movementId,
+    m.sessionId,
+    m.direction,
+    m.reason,
+    m.amountMinor,
+    m.orderId ?? null,
+    m.note ?? null,
+    m.operatorId,
+    m.at,
+  );
 }
 
 export function expectedCash(db: StoreDb, sessionId: string): number {
-  const r = db.sql
+  const r = db
     .prepare(
       `SELECT COALESCE(SUM(CASE direction WHEN 'IN' THEN amount_minor ELSE -amount_minor END), 0) AS n
        FROM cash_movements WHERE session_id = ?`,
@@ -118,18 +116,16 @@ export function closeCashSessionRow(
     approvedBy: string | null;
   },
 ): void {
-  db.sql
-    .prepare(
-      `UPDATE cash_sessions SET closed_at = ?, closed_by = ?, counted_minor = ?, expected_minor = ?,
+  db.prepare(
+    `UPDATE cash_sessions SET closed_at = ?, closed_by = ?, counted_minor = ?, expected_minor = ?,
          difference_reason = ?, approved_by = ? WHERE session_id = ? AND closed_at IS NULL`,
-    )
-    .run(
-      c.closedAt,
-      c.closedBy,
-      c.countedMinor,
-      c.expectedMinor,
-      c.differenceReason,
-      c.approvedBy,
-      c.sessionId,
-    );
+  ).run(
+    c.closedAt,
+    c.closedBy,
+    c.countedMinor,
+    c.expectedMinor,
+    c.differenceReason,
+    c.approvedBy,
+    c.sessionId,
+  );
 }

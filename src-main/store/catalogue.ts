@@ -42,26 +42,24 @@ export const itemToRow = (i: CatalogueItem, at: string): ItemRow => ({
 });
 
 export function upsertItem(db: StoreDb, item: CatalogueItem, at: Date): void {
-  db.sql
-    .prepare(
-      `INSERT INTO catalogue (sku, barcode, name, price_minor, currency, tax_rate_bp, updated_at)
+  db.prepare(
+    `INSERT INTO catalogue (sku, barcode, name, price_minor, currency, tax_rate_bp, updated_at)
        VALUES (@sku, @barcode, @name, @price_minor, @currency, @tax_rate_bp, @updated_at)
        ON CONFLICT (sku) DO UPDATE SET barcode = excluded.barcode, name = excluded.name,
          price_minor = excluded.price_minor, currency = excluded.currency, tax_rate_bp = excluded.tax_rate_bp,
          updated_at = excluded.updated_at`,
-    )
-    .run(itemToRow(item, at.toISOString()));
+  ).run(itemToRow(item, at.toISOString()));
 }
 
 /** By SKU or barcode (a scanner types the barcode). */
 export function findItem(db: StoreDb, code: string): CatalogueItem | null {
-  const r = db.sql.prepare('SELECT * FROM catalogue WHERE sku = ? OR barcode = ? LIMIT 1').get(code, code) as
+  const r = db.prepare('SELECT * FROM catalogue WHERE sku = ? OR barcode = ? LIMIT 1').get(code, code) as
     ItemRow | undefined;
   return r ? rowToItem(r) : null;
 }
 
 export function listItems(db: StoreDb): CatalogueItem[] {
-  return (db.sql.prepare('SELECT * FROM catalogue ORDER BY sku').all() as ItemRow[]).map(rowToItem);
+  return (db.prepare('SELECT * FROM catalogue ORDER BY sku').all() as ItemRow[]).map(rowToItem);
 }
 
 export interface CustomerRecord {
@@ -86,13 +84,16 @@ export const rowToCustomer = (r: CustomerRow): CustomerRecord => ({
 });
 
 export function insertCustomer(db: StoreDb, c: CustomerRecord): void {
-  db.sql
-    .prepare('INSERT INTO customers (customer_id, name, contact, created_at) VALUES (?, ?, ?, ?)')
-    .run(c.customerId, c.name, c.contact, c.createdAt);
+  db.prepare('INSERT INTO customers (customer_id, name, contact, created_at) VALUES (?, ?, ?, ?)').run(
+    c.customerId,
+    c.name,
+    c.contact,
+    c.createdAt,
+  );
 }
 
 export function getCustomer(db: StoreDb, customerId: string): CustomerRecord | null {
-  const r = db.sql.prepare('SELECT * FROM customers WHERE customer_id = ?').get(customerId) as
+  const r = db.prepare('SELECT * FROM customers WHERE customer_id = ?').get(customerId) as
     CustomerRow | undefined;
   return r ? rowToCustomer(r) : null;
 }

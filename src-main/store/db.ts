@@ -18,6 +18,8 @@ export const DB_FILE = 'counter.sqlite';
 export interface StoreDb {
   readonly sql: Database.Database;
   readonly path: string;
+  /** A prepared statement, compiled once per connection and reused (the SQL text is the cache key). */
+  prepare(sql: string): Database.Statement;
   /** Runs `fn` in one IMMEDIATE transaction (writers queue instead of failing mid-transaction). */
   tx<T>(fn: () => T): T;
   close(): void;
@@ -60,10 +62,22 @@ export function migrate(sql: Database.Database, file: string): Result<number, Do
 }
 
 function wrap(sql: Database.Database, file: string, onClose: () => void): StoreDb {
+  const statements = new Map<string, Database.Statement>();
+  const runInTransaction = sql.transaction((fn: () => unknown) => fn());
   return {
     sql,
     path: file,
-    tx: <T>(fn: () => T): T => sql.transaction(fn).immediate(),
+    prepare: (text) => {
+      let s = statements.get(text);
+      if (!s) {
+        s = sql.prepare(text);
+        statements.set(text, s);
+      }
+      return s;
+    },
+    // One transaction function for the connection: better-sqlite3 compiles its BEGIN/COMMIT/SAVEPOINT
+    // statements when a transaction function is made, so making one per call costs more than the work.
+    tx: <T>(fn: () => T): T => runInTransaction.immediate(fn) as T,
     close: () => {
       if (sql.open) sql.close();
       onClose();

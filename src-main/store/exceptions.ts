@@ -42,9 +42,7 @@ export const rowToSyncException = (r: Row): SyncExceptionRecord => ({
 
 export function openSyncExceptions(db: StoreDb): SyncExceptionRecord[] {
   return (
-    db.sql
-      .prepare('SELECT * FROM sync_exceptions WHERE resolved_at IS NULL ORDER BY exception_id')
-      .all() as Row[]
+    db.prepare('SELECT * FROM sync_exceptions WHERE resolved_at IS NULL ORDER BY exception_id').all() as Row[]
   ).map(rowToSyncException);
 }
 
@@ -57,7 +55,7 @@ export function resolveSyncExceptionRow(
   at: Date,
 ): boolean {
   return (
-    db.sql
+    db
       .prepare(
         `UPDATE sync_exceptions SET resolved_at = ?, resolved_by = ?, resolution = ?
          WHERE exception_id = ? AND resolved_at IS NULL`,

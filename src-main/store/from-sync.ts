@@ -62,7 +62,7 @@ export function applyChangesFromSyncInTx(db: StoreDb, pull: SyncPullResponse, at
     appendOperation(db, change.orderId, op, null, 'SYNC');
   }
   // An order's total can be set or changed elsewhere; the core's figure is the truth for remote orders.
-  const setTotal = db.sql.prepare(
+  const setTotal = db.prepare(
     `UPDATE orders SET total_minor = ? WHERE order_id = ? AND origin = 'SYNC' AND total_minor IS NOT ?`,
   );
   for (const o of pull.orders)

@@ -209,15 +209,13 @@ export function operationToRow(
 // ── Writers (called inside the use case's transaction) ───────────────────────────────────────────
 
 export function insertOrder(db: StoreDb, o: OrderRecord, lines: readonly OrderLineRecord[] = []): void {
-  db.sql
-    .prepare(
-      `INSERT INTO orders (order_id, kind, currency, total_minor, tax_minor, customer_id, merchant_reference,
+  db.prepare(
+    `INSERT INTO orders (order_id, kind, currency, total_minor, tax_minor, customer_id, merchant_reference,
          operator_id, origin, created_at, business_day)
        VALUES (@order_id, @kind, @currency, @total_minor, @tax_minor, @customer_id, @merchant_reference,
          @operator_id, @origin, @created_at, @business_day)`,
-    )
-    .run(orderToRow(o));
-  const ins = db.sql.prepare(
+  ).run(orderToRow(o));
+  const ins = db.prepare(
     `INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, tax_rate_bp,
        line_total_minor, tax_minor)
      VALUES (@order_id, @line_no, @sku, @description, @quantity, @unit_price_minor, @tax_rate_bp,
@@ -227,14 +225,12 @@ export function insertOrder(db: StoreDb, o: OrderRecord, lines: readonly OrderLi
 }
 
 export function insertPayment(db: StoreDb, p: PaymentRecord): void {
-  db.sql
-    .prepare(
-      `INSERT INTO payments (payment_id, order_id, channel, method, collected_here, card_brand, card_last4,
+  db.prepare(
+    `INSERT INTO payments (payment_id, order_id, channel, method, collected_here, card_brand, card_last4,
          card_token, terminal_reference, authorisation_code, created_at)
        VALUES (@payment_id, @order_id, @channel, @method, @collected_here, @card_brand, @card_last4,
          @card_token, @terminal_reference, @authorisation_code, @created_at)`,
-    )
-    .run(paymentToRow(p));
+  ).run(paymentToRow(p));
 }
 
 /** Appends one operation at the order's next local sequence. */
@@ -245,55 +241,53 @@ export function appendOperation(
   method: TenderMethod | null,
   origin: Origin,
 ): void {
-  const next = db.sql
+  const next = db
     .prepare('SELECT COALESCE(MAX(order_seq), 0) + 1 AS n FROM operations WHERE order_id = ?')
     .get(orderId) as { n: number };
-  db.sql
-    .prepare(
-      `INSERT INTO operations (operation_id, order_id, payment_id, order_seq, kind, amount_minor, method, channel,
+  db.prepare(
+    `INSERT INTO operations (operation_id, order_id, payment_id, order_seq, kind, amount_minor, method, channel,
          body, origin, occurred_at)
        VALUES (@operation_id, @order_id, @payment_id, @order_seq, @kind, @amount_minor, @method, @channel,
          @body, @origin, @occurred_at)`,
-    )
-    .run(operationToRow(orderId, next.n, op, method, origin));
+  ).run(operationToRow(orderId, next.n, op, method, origin));
 }
 
 // ── Readers ──────────────────────────────────────────────────────────────────────────────────────
 
 export function getOrder(db: StoreDb, orderId: string): OrderRecord | null {
-  const r = db.sql.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as OrderRow | undefined;
+  const r = db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as OrderRow | undefined;
   return r ? rowToOrder(r) : null;
 }
 
 export function orderLines(db: StoreDb, orderId: string): OrderLineRecord[] {
-  const rows = db.sql
+  const rows = db
     .prepare('SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no')
     .all(orderId) as LineRow[];
   return rows.map(rowToLine);
 }
 
 export function orderPayments(db: StoreDb, orderId: string): PaymentRecord[] {
-  const rows = db.sql
+  const rows = db
     .prepare('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at, payment_id')
     .all(orderId) as PaymentRow[];
   return rows.map(rowToPayment);
 }
 
 export function getPayment(db: StoreDb, paymentId: string): PaymentRecord | null {
-  const r = db.sql.prepare('SELECT * FROM payments WHERE payment_id = ?').get(paymentId) as
+  const r = db.prepare('SELECT * FROM payments WHERE payment_id = ?').get(paymentId) as
     PaymentRow | undefined;
   return r ? rowToPayment(r) : null;
 }
 
 export function hasOperation(db: StoreDb, operationId: string): boolean {
-  return db.sql.prepare('SELECT 1 FROM operations WHERE operation_id = ?').get(operationId) !== undefined;
+  return db.prepare('SELECT 1 FROM operations WHERE operation_id = ?').get(operationId) !== undefined;
 }
 
 /** The order as the shared ledger sees it: payments in order of their first operation. */
 export function loadOrderState(db: StoreDb, orderId: string): OrderState | null {
   const order = getOrder(db, orderId);
   if (!order) return null;
-  const rows = db.sql
+  const rows = db
     .prepare('SELECT body FROM operations WHERE order_id = ? ORDER BY order_seq')
     .all(orderId) as { body: string }[];
   const byPayment = new Map<string, Operation[]>();
@@ -321,7 +315,7 @@ export function orderOperationsWithMethod(
   db: StoreDb,
   orderId: string,
 ): { op: Operation; method: TenderMethod | null; origin: Origin }[] {
-  const rows = db.sql
+  const rows = db
     .prepare('SELECT body, method, origin FROM operations WHERE order_id = ? ORDER BY order_seq')
     .all(orderId) as { body: string; method: string | null; origin: string }[];
   return rows.map((r) => ({

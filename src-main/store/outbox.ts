@@ -64,7 +64,7 @@ export type NewSyncMessage = WithoutSeq<z.input<typeof SyncMessageSchema>>;
  * contract first: an invalid message is a bug here, and must fail the use case, not sit in the queue.
  */
 export function enqueueMessage(db: StoreDb, m: NewSyncMessage): OutboxItem {
-  const next = db.sql
+  const next = db
     .prepare(
       `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0),
                   COALESCE((SELECT MAX(seq) FROM outbox), 0)) + 1 AS n`,
@@ -72,12 +72,10 @@ export function enqueueMessage(db: StoreDb, m: NewSyncMessage): OutboxItem {
     .get() as { n: number };
   const message = SyncMessageSchema.parse({ ...m, seq: next.n });
   const orderId = 'orderId' in m ? m.orderId : orderOfPayment(db, m);
-  db.sql
-    .prepare(
-      `INSERT INTO outbox (seq, message_id, kind, order_id, message, state, attempts, created_at)
+  db.prepare(
+    `INSERT INTO outbox (seq, message_id, kind, order_id, message, state, attempts, created_at)
        VALUES (?, ?, ?, ?, ?, 'QUEUED', 0, ?)`,
-    )
-    .run(next.n, m.messageId, m.kind, orderId, JSON.stringify(message), m.occurredAt);
+  ).run(next.n, m.messageId, m.kind, orderId, JSON.stringify(message), m.occurredAt);
   return {
     seq: next.n,
     messageId: m.messageId,
@@ -92,34 +90,34 @@ export function enqueueMessage(db: StoreDb, m: NewSyncMessage): OutboxItem {
 
 function orderOfPayment(db: StoreDb, m: NewSyncMessage): string | null {
   if (!('paymentId' in m)) return null;
-  const r = db.sql.prepare('SELECT order_id FROM payments WHERE payment_id = ?').get(m.paymentId) as
+  const r = db.prepare('SELECT order_id FROM payments WHERE payment_id = ?').get(m.paymentId) as
     { order_id: string } | undefined;
   return r?.order_id ?? null;
 }
 
 /** Queued messages in push order (rejected ones wait for a manager and are not pushed again). */
 export function pendingOutbox(db: StoreDb, limit: number): OutboxItem[] {
-  const rows = db.sql
+  const rows = db
     .prepare(`SELECT * FROM outbox WHERE state = 'QUEUED' ORDER BY seq LIMIT ?`)
     .all(limit) as OutboxRow[];
   return rows.map(rowToOutboxItem);
 }
 
 export function outboxState(db: StoreDb, messageId: string): OutboxState | null {
-  const r = db.sql.prepare('SELECT state FROM outbox WHERE message_id = ?').get(messageId) as
+  const r = db.prepare('SELECT state FROM outbox WHERE message_id = ?').get(messageId) as
     { state: string } | undefined;
   return (r?.state as OutboxState | undefined) ?? null;
 }
 
 export function outboxLastError(db: StoreDb, messageId: string): string | null {
-  const r = db.sql.prepare('SELECT last_error FROM outbox WHERE message_id = ?').get(messageId) as
+  const r = db.prepare('SELECT last_error FROM outbox WHERE message_id = ?').get(messageId) as
     { last_error: string | null } | undefined;
   return r?.last_error ?? null;
 }
 
 /** The core's answer to a message, once acknowledged or rejected (e.g. END_OF_DAY's reconciliation). */
 export function outboxResult(db: StoreDb, messageId: string): unknown {
-  const r = db.sql.prepare('SELECT result FROM outbox WHERE message_id = ?').get(messageId) as
+  const r = db.prepare('SELECT result FROM outbox WHERE message_id = ?').get(messageId) as
     { result: string | null } | undefined;
   return r?.result ? (JSON.parse(r.result) as unknown) : null;
 }
@@ -127,13 +125,13 @@ export function outboxResult(db: StoreDb, messageId: string): unknown {
 /** The order whole, for a manager resolving a rejection: order, lines, payments, operations. */
 function orderSnapshot(db: StoreDb, orderId: string | null): string | null {
   if (!orderId) return null;
-  const order = db.sql.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId);
+  const order = db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId);
   if (!order) return null;
   return JSON.stringify({
     order,
-    lines: db.sql.prepare('SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no').all(orderId),
-    payments: db.sql.prepare('SELECT * FROM payments WHERE order_id = ?').all(orderId),
-    operations: db.sql
+    lines: db.prepare('SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no').all(orderId),
+    payments: db.prepare('SELECT * FROM payments WHERE order_id = ?').all(orderId),
+    operations: db
       .prepare('SELECT operation_id, payment_id, order_seq, body, origin FROM operations WHERE order_id = ?')
       .all(orderId),
   });
@@ -146,23 +144,23 @@ function orderSnapshot(db: StoreDb, orderId: string | null): string | null {
  */
 export function recordPushResults(db: StoreDb, results: SyncPushResponse['results'], at: Date): void {
   const now = at.toISOString();
-  const ack = db.sql.prepare(
+  const ack = db.prepare(
     `UPDATE outbox SET state = 'ACKNOWLEDGED', acknowledged_at = ?, result = ?, last_error = NULL
      WHERE message_id = ? AND state = 'QUEUED'`,
   );
-  const retry = db.sql.prepare(
+  const retry = db.prepare(
     `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE message_id = ? AND state = 'QUEUED'`,
   );
-  const reject = db.sql.prepare(
+  const reject = db.prepare(
     `UPDATE outbox SET state = 'REJECTED', result = ?, last_error = ? WHERE message_id = ? AND state = 'QUEUED'`,
   );
-  const orderOf = db.sql.prepare('SELECT order_id FROM outbox WHERE message_id = ?');
-  const isImported = db.sql.prepare('SELECT 1 FROM outbox WHERE message_id = ? AND imported = 1');
-  const exception = db.sql.prepare(
+  const orderOf = db.prepare('SELECT order_id FROM outbox WHERE message_id = ?');
+  const isImported = db.prepare('SELECT 1 FROM outbox WHERE message_id = ? AND imported = 1');
+  const exception = db.prepare(
     `INSERT OR IGNORE INTO sync_exceptions (message_id, order_id, code, message, order_snapshot, created_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
-  const requestDone = db.sql.prepare(
+  const requestDone = db.prepare(
     `UPDATE refund_requests SET state = ?, updated_at = ? WHERE message_id = ? AND state = 'CLAIM_QUEUED'`,
   );
   db.tx(() => {
@@ -190,7 +188,7 @@ export function recordPushResults(db: StoreDb, results: SyncPushResponse['result
 /** The push did not reach the core or got no answer: the messages stay queued, in order. */
 export function recordPushFailure(db: StoreDb, messageIds: string[], error: string, at: Date): void {
   void at;
-  const upd = db.sql.prepare(
+  const upd = db.prepare(
     `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE message_id = ? AND state = 'QUEUED'`,
   );
   db.tx(() => {
@@ -200,14 +198,14 @@ export function recordPushFailure(db: StoreDb, messageIds: string[], error: stri
 
 /** The last change-feed position applied here. */
 export function syncCursor(db: StoreDb): number {
-  return (db.sql.prepare('SELECT cursor FROM sync_state WHERE id = 1').get() as { cursor: number }).cursor;
+  return (db.prepare('SELECT cursor FROM sync_state WHERE id = 1').get() as { cursor: number }).cursor;
 }
 
 /** Applies a page of the change feed and advances the cursor, in one transaction; never enqueues. */
 export function applyChangesFromSync(db: StoreDb, pull: SyncPullResponse, at: Date): void {
   db.tx(() => {
     applyChangesFromSyncInTx(db, pull, at);
-    db.sql.prepare('UPDATE sync_state SET cursor = MAX(cursor, ?) WHERE id = 1').run(pull.nextCursor);
+    db.prepare('UPDATE sync_state SET cursor = MAX(cursor, ?) WHERE id = 1').run(pull.nextCursor);
   });
 }
 
@@ -220,18 +218,18 @@ export interface SyncStatus {
 
 export function syncStatus(db: StoreDb, now: Date): SyncStatus {
   void now;
-  const q = db.sql
+  const q = db
     .prepare(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE state = 'QUEUED'`)
     .get() as { n: number; oldest: string | null };
-  const s = db.sql.prepare('SELECT last_sync_at FROM sync_state WHERE id = 1').get() as {
+  const s = db.prepare('SELECT last_sync_at FROM sync_state WHERE id = 1').get() as {
     last_sync_at: string | null;
   };
-  const e = db.sql.prepare('SELECT COUNT(*) AS n FROM sync_exceptions WHERE resolved_at IS NULL').get() as {
+  const e = db.prepare('SELECT COUNT(*) AS n FROM sync_exceptions WHERE resolved_at IS NULL').get() as {
     n: number;
   };
   return { queued: q.n, oldestQueuedAt: q.oldest, lastSyncAt: s.last_sync_at, openExceptions: e.n };
 }
 
 export function recordSyncSuccess(db: StoreDb, at: Date): void {
-  db.sql.prepare('UPDATE sync_state SET last_sync_at = ? WHERE id = 1').run(at.toISOString());
+  db.prepare('UPDATE sync_state SET last_sync_at = ? WHERE id = 1').run(at.toISOString());
 }

@@ -75,18 +75,16 @@ export const refundRequestToRow = (q: RefundRequestRecord): Row => ({
 });
 
 export function insertRefundRequest(db: StoreDb, q: RefundRequestRecord): void {
-  db.sql
-    .prepare(
-      `INSERT INTO refund_requests (request_id, reference, order_id, payment_id, amount_minor, currency, method,
+  db.prepare(
+    `INSERT INTO refund_requests (request_id, reference, order_id, payment_id, amount_minor, currency, method,
          reason, requested_by, approved_by, state, message_id, created_at, updated_at)
        VALUES (@request_id, @reference, @order_id, @payment_id, @amount_minor, @currency, @method, @reason,
          @requested_by, @approved_by, @state, @message_id, @created_at, @updated_at)`,
-    )
-    .run(refundRequestToRow(q));
+  ).run(refundRequestToRow(q));
 }
 
 export function getRefundRequest(db: StoreDb, requestId: string): RefundRequestRecord | null {
-  const r = db.sql.prepare('SELECT * FROM refund_requests WHERE request_id = ?').get(requestId) as
+  const r = db.prepare('SELECT * FROM refund_requests WHERE request_id = ?').get(requestId) as
     Row | undefined;
   return r ? rowToRefundRequest(r) : null;
 }
@@ -97,18 +95,14 @@ export function updateRefundRequest(
   change: { state: RefundRequestState; approvedBy?: string | null; messageId?: string | null },
   at: Date,
 ): void {
-  db.sql
-    .prepare(
-      `UPDATE refund_requests SET state = ?, approved_by = COALESCE(?, approved_by),
+  db.prepare(
+    `UPDATE refund_requests SET state = ?, approved_by = COALESCE(?, approved_by),
          message_id = COALESCE(?, message_id), updated_at = ? WHERE request_id = ?`,
-    )
-    .run(change.state, change.approvedBy ?? null, change.messageId ?? null, at.toISOString(), requestId);
+  ).run(change.state, change.approvedBy ?? null, change.messageId ?? null, at.toISOString(), requestId);
 }
 
 export function refundRequestsOfOrder(db: StoreDb, orderId: string): RefundRequestRecord[] {
   return (
-    db.sql
-      .prepare('SELECT * FROM refund_requests WHERE order_id = ? ORDER BY created_at')
-      .all(orderId) as Row[]
+    db.prepare('SELECT * FROM refund_requests WHERE order_id = ? ORDER BY created_at').all(orderId) as Row[]
   ).map(rowToRefundRequest);
 }

@@ -5,20 +5,21 @@ export function insertEndOfDayReport(
   db: StoreDb,
   r: { reportId: string; businessDay: string; createdAt: string; report: unknown },
 ): void {
-  db.sql
-    .prepare(
-      'INSERT INTO end_of_day_reports (report_id, business_day, created_at, report) VALUES (?, ?, ?, ?)',
-    )
-    .run(r.reportId, r.businessDay, r.createdAt, JSON.stringify(r.report));
+  db.prepare(
+    'INSERT INTO end_of_day_reports (report_id, business_day, created_at, report) VALUES (?, ?, ?, ?)',
+  ).run(r.reportId, r.businessDay, r.createdAt, JSON.stringify(r.report));
 }
 
 export function endOfDayReports(
   db: StoreDb,
   limit = 30,
 ): { reportId: string; businessDay: string; createdAt: string; report: unknown }[] {
-  const rows = db.sql
-    .prepare('SELECT * FROM end_of_day_reports ORDER BY created_at DESC LIMIT ?')
-    .all(limit) as { report_id: string; business_day: string; created_at: string; report: string }[];
+  const rows = db.prepare('SELECT * FROM end_of_day_reports ORDER BY created_at DESC LIMIT ?').all(limit) as {
+    report_id: string;
+    business_day: string;
+    created_at: string;
+    report: string;
+  }[];
   return rows.map((r) => ({
     reportId: r.report_id,
     businessDay: r.business_day,
@@ -38,7 +39,7 @@ export interface LocalTotalsRow {
 
 /** Operation totals since a moment, grouped by kind, tender and origin (for the Z report). */
 export function operationTotalsSince(db: StoreDb, sinceIso: string): LocalTotalsRow[] {
-  return db.sql
+  return db
     .prepare(
       `SELECT kind, method, origin, channel, COUNT(*) AS count, COALESCE(SUM(amount_minor), 0) AS amountMinor
        FROM operations WHERE occurred_at > ? GROUP BY kind, method, origin, channel`,
@@ -48,7 +49,7 @@ export function operationTotalsSince(db: StoreDb, sinceIso: string): LocalTotals
 
 /** Voided amounts since a moment: a CANCEL carries no amount, so it is the voided payment's sale. */
 export function voidTotalsSince(db: StoreDb, sinceIso: string): { count: number; amountMinor: number } {
-  return db.sql
+  return db
     .prepare(
       `SELECT COUNT(*) AS count, COALESCE(SUM(s.amount_minor), 0) AS amountMinor
        FROM operations c JOIN operations s ON s.payment_id = c.payment_id AND s.kind = 'SALE'
@@ -58,7 +59,7 @@ export function voidTotalsSince(db: StoreDb, sinceIso: string): { count: number;
 }
 
 export function coreCardRefundsSince(db: StoreDb, sinceIso: string): { count: number; amountMinor: number } {
-  return db.sql
+  return db
     .prepare(
       `SELECT COUNT(*) AS count, COALESCE(SUM(amount_minor), 0) AS amountMinor FROM refund_requests
        WHERE method = 'CORE_CARD' AND state IN ('CLAIM_QUEUED', 'DONE') AND updated_at > ?`,
@@ -68,7 +69,7 @@ export function coreCardRefundsSince(db: StoreDb, sinceIso: string): { count: nu
 
 export function duplicatesSuppressedSince(db: StoreDb, sinceIso: string): number {
   return (
-    db.sql
+    db
       .prepare(
         `SELECT COUNT(*) AS n FROM outbox
          WHERE acknowledged_at > ? AND json_extract(result, '$.status') = 'duplicate'`,
@@ -78,7 +79,7 @@ export function duplicatesSuppressedSince(db: StoreDb, sinceIso: string): number
 }
 
 export function lastReportAt(db: StoreDb): string | null {
-  const r = db.sql.prepare('SELECT MAX(created_at) AS at FROM end_of_day_reports').get() as {
+  const r = db.prepare('SELECT MAX(created_at) AS at FROM end_of_day_reports').get() as {
     at: string | null;
   };
   return r.at;
@@ -88,7 +89,7 @@ export function lastReportAt(db: StoreDb): string | null {
 export function ordersWithTotal(
   db: StoreDb,
 ): { orderId: string; customerName: string | null; contact: string | null }[] {
-  return db.sql
+  return db
     .prepare(
       `SELECT o.order_id AS orderId, c.name AS customerName, c.contact AS contact FROM orders o
        LEFT JOIN customers c ON c.customer_id = o.customer_id
@@ -99,7 +100,7 @@ export function ordersWithTotal(
 
 /** Deposits taken here since a moment: count and the first payment of each deposit order. */
 export function depositsSince(db: StoreDb, since: string): { count: number; depositsMinor: number } {
-  const r = db.sql
+  const r = db
     .prepare(
       `SELECT COUNT(*) AS count, COALESCE(SUM(op.amount_minor), 0) AS depositsMinor FROM orders o
        JOIN operations op ON op.order_id = o.order_id AND op.kind = 'SALE' AND op.origin = 'LOCAL'

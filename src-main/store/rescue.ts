@@ -27,7 +27,7 @@ export interface RescueSnapshot {
 
 export function rescueSnapshot(db: StoreDb, at: Date): RescueSnapshot {
   const messages = (
-    db.sql
+    db
       .prepare(
         `SELECT message_id, kind, order_id, message, created_at, state FROM outbox WHERE state <> 'ACKNOWLEDGED' ORDER BY seq`,
       )
@@ -49,7 +49,7 @@ export function rescueSnapshot(db: StoreDb, at: Date): RescueSnapshot {
   }));
   const orderIds = [...new Set(messages.map((m) => m.orderId).filter((x): x is string => x !== null))];
   const rows = (sql: string) =>
-    orderIds.flatMap((id) => db.sql.prepare(sql).all(id) as Record<string, unknown>[]);
+    orderIds.flatMap((id) => db.prepare(sql).all(id) as Record<string, unknown>[]);
   return {
     format: 'counter-rescue-v1',
     exportedAt: at.toISOString(),
@@ -66,11 +66,9 @@ export function rescueSnapshot(db: StoreDb, at: Date): RescueSnapshot {
 
 function insertIgnoring(db: StoreDb, table: string, row: Record<string, unknown>): void {
   const cols = Object.keys(row);
-  db.sql
-    .prepare(
-      `INSERT OR IGNORE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
-    )
-    .run(row);
+  db.prepare(
+    `INSERT OR IGNORE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
+  ).run(row);
 }
 
 /** Imports a snapshot in one transaction; a message already here (by id) is not queued twice. */
@@ -87,12 +85,12 @@ export function importRescueSnapshot(
     for (const l of snap.lines) insertIgnoring(db, 'order_lines', l);
     for (const p of snap.payments) insertIgnoring(db, 'payments', { ...p, collected_here: 0 });
     for (const op of snap.operations) insertIgnoring(db, 'operations', { ...op, origin: 'SYNC' });
-    const exists = db.sql.prepare('SELECT 1 FROM outbox WHERE message_id = ?');
-    const next = db.sql.prepare(
+    const exists = db.prepare('SELECT 1 FROM outbox WHERE message_id = ?');
+    const next = db.prepare(
       `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0),
                   COALESCE((SELECT MAX(seq) FROM outbox), 0)) + 1 AS n`,
     );
-    const ins = db.sql.prepare(
+    const ins = db.prepare(
       `INSERT INTO outbox (seq, message_id, kind, order_id, message, state, attempts, created_at, imported)
        VALUES (?, ?, ?, ?, ?, 'QUEUED', 0, ?, 1)`,
     );

@@ -46,5 +46,5 @@ export function searchOrders(db: StoreDb, q: OrderQuery): OrderRecord[] {
   const sql =
     `SELECT o.* FROM orders o ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
     `ORDER BY o.created_at DESC LIMIT ${limit}`;
-  return (db.sql.prepare(sql).all(...params) as Parameters<typeof rowToOrder>[0][]).map(rowToOrder);
+  return (db.prepare(sql).all(...params) as Parameters<typeof rowToOrder>[0][]).map(rowToOrder);
 }

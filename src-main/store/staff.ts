@@ -48,32 +48,30 @@ export const staffToRow = (s: StaffRecord): StaffRow => ({
 });
 
 export function upsertStaff(db: StoreDb, s: StaffRecord): void {
-  db.sql
-    .prepare(
-      `INSERT INTO staff (staff_id, name, role, pin_hash, failed_attempts, locked_until, active, created_at)
+  db.prepare(
+    `INSERT INTO staff (staff_id, name, role, pin_hash, failed_attempts, locked_until, active, created_at)
        VALUES (@staff_id, @name, @role, @pin_hash, @failed_attempts, @locked_until, @active, @created_at)
        ON CONFLICT (staff_id) DO UPDATE SET name = excluded.name, role = excluded.role,
          pin_hash = excluded.pin_hash, failed_attempts = excluded.failed_attempts,
          locked_until = excluded.locked_until, active = excluded.active`,
-    )
-    .run(staffToRow(s));
+  ).run(staffToRow(s));
 }
 
 export function getStaff(db: StoreDb, staffId: string): StaffRecord | null {
-  const r = db.sql.prepare('SELECT * FROM staff WHERE staff_id = ?').get(staffId) as StaffRow | undefined;
+  const r = db.prepare('SELECT * FROM staff WHERE staff_id = ?').get(staffId) as StaffRow | undefined;
   return r ? rowToStaff(r) : null;
 }
 
 export function listStaff(db: StoreDb): StaffRecord[] {
-  return (db.sql.prepare('SELECT * FROM staff ORDER BY staff_id').all() as StaffRow[]).map(rowToStaff);
+  return (db.prepare('SELECT * FROM staff ORDER BY staff_id').all() as StaffRow[]).map(rowToStaff);
 }
 
 export function recordPinFailure(db: StoreDb, staffId: string, lockedUntil: string | null): void {
-  db.sql
-    .prepare('UPDATE staff SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE staff_id = ?')
-    .run(lockedUntil, staffId);
+  db.prepare(
+    'UPDATE staff SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE staff_id = ?',
+  ).run(lockedUntil, staffId);
 }
 
 export function recordPinSuccess(db: StoreDb, staffId: string): void {
-  db.sql.prepare('UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE staff_id = ?').run(staffId);
+  db.prepare('UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE staff_id = ?').run(staffId);
 }
