@@ -18,7 +18,7 @@ import { MAX_PULL_LIMIT, MAX_PUSH_BATCH } from '../../src-shared/sync-protocol';
 import type { ErrorCode } from '../../src-shared';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import type { CoreClient, CoreFailure, SyncPushAnswer } from './core-client';
-import type { SyncStorePort } from './ports';
+import type { OutboxItem, SyncStorePort } from './ports';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -122,6 +122,35 @@ export function createSyncDaemon(options: SyncDaemonOptions): SyncDaemon {
     online = f === null || f.status !== null;
   };
 
+  type PushResult = SyncPushAnswer['results'][number];
+
+  /**
+   * A final rejection becomes a manager's exception, so it is confirmed first by sending those messages once
+   * more. A copy of the same message still in flight (a retry after a timeout while the core was slow, a
+   * proxy's retransmission) can make the core answer ORDER_ALREADY_EXISTS for the order that very message
+   * created; asked again, the core answers from what it remembered for the message id (`duplicate` then).
+   * A real rejection is remembered and answered the same again, so confirming costs one request and changes
+   * nothing in the core. If the confirmation gets no answer, those messages stay queued (retried later).
+   */
+  async function confirmFinalRejections(items: OutboxItem[], results: PushResult[]): Promise<PushResult[]> {
+    const finals = new Set(
+      results.filter((r) => r.status === 'rejected' && !r.retryable).map((r) => r.messageId),
+    );
+    if (finals.size === 0) return results;
+    const again = items.filter((i) => finals.has(i.messageId));
+    const answer = await core.push(again.map((i) => i.message));
+    const ids = again.map((i) => i.messageId);
+    const confirmed =
+      answer.ok && !resultsMismatch(ids, answer.value)
+        ? new Map(answer.value.results.map((r) => [r.messageId, r]))
+        : null;
+    return results.map((r) => {
+      if (r.status !== 'rejected' || !finals.has(r.messageId)) return r;
+      // Unconfirmed: keep it queued by answering it as a retryable rejection.
+      return confirmed?.get(r.messageId) ?? { ...r, retryable: true };
+    });
+  }
+
   async function pushAll(report: CycleReport): Promise<CycleError | null> {
     const sent = new Set<string>();
     for (;;) {
@@ -147,14 +176,15 @@ export function createSyncDaemon(options: SyncDaemonOptions): SyncDaemon {
         store.recordPushFailure(ids, `CORE_ANSWER_INVALID: ${mismatch}`, clock.now());
         return { kind: 'transient', code: 'CORE_ANSWER_INVALID', message: mismatch };
       }
-      const settled = answer.value.results.filter((r) => r.status !== 'rejected' || !r.retryable);
-      const later = answer.value.results.filter((r) => r.status === 'rejected' && r.retryable);
+      const results = await confirmFinalRejections(items, answer.value.results);
+      const settled = results.filter((r) => r.status !== 'rejected' || !r.retryable);
+      const later = results.filter((r) => r.status === 'rejected' && r.retryable);
       store.recordPushResults(settled, clock.now());
       for (const r of later) {
         if (r.status === 'rejected')
           store.recordPushFailure([r.messageId], `${r.code}: ${r.message}`, clock.now());
       }
-      for (const r of answer.value.results) {
+      for (const r of results) {
         sent.add(r.messageId);
         if (r.status === 'accepted') report.accepted++;
         else if (r.status === 'duplicate') report.duplicates++;
