@@ -81,7 +81,10 @@ export interface SyncDaemonStatus {
 export interface SyncDaemon {
   /** Runs a first cycle now and then every intervalMs (or after the backoff delay). */
   start(): void;
-  /** Something was queued: run soon. Coalesced with a running cycle; does not cut a backoff short. */
+  /**
+   * Something was queued: run soon. Coalesced with a running cycle; does not cut a backoff short; nothing
+   * before start().
+   */
   wake(): void;
   /** Runs a cycle now (or right after the running one) even while backing off; resolves with its report. */
   syncNow(): Promise<CycleReport>;
@@ -303,7 +306,8 @@ export function createSyncDaemon(options: SyncDaemonOptions): SyncDaemon {
       void run();
     },
     wake() {
-      if (stopped) return;
+      // Before start() (a CLI `sync`, a test) only syncNow() runs cycles.
+      if (stopped || !started) return;
       if (current) {
         void run();
         return;
