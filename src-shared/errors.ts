@@ -543,6 +543,12 @@ export const ERROR_CATALOG = {
     '409826',
     'Card attempt {attemptId} is not waiting for a manager (it is {state}); nothing to resolve.',
   ),
+  REFUND_REFUSED_BY_CORE: entry(
+    409,
+    '409827',
+    'The core refused refund {reference}: {detail}. Nothing was refunded to the card; a manager resolves it ' +
+      'from the sync exceptions.',
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

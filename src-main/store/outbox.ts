@@ -6,6 +6,7 @@
  * Duplicates are suppressed on the message id minted with the fact (never re-minted: a resend or a rescue
  * import carries the same id), so the core applies each fact once however often it is sent.
  */
+import type { z } from 'zod';
 import {
   SyncMessageSchema,
   type SyncMessage,
@@ -56,7 +57,7 @@ export const rowToOutboxItem = (r: OutboxRow): OutboxItem => ({
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 /** A message as a use case builds it; the outbox gives it its sequence. */
-export type NewSyncMessage = WithoutSeq<SyncMessage>;
+export type NewSyncMessage = WithoutSeq<z.input<typeof SyncMessageSchema>>;
 
 /**
  * Appends a message to the queue, in the caller's transaction. The message is validated against the sync
@@ -108,6 +109,19 @@ export function outboxState(db: StoreDb, messageId: string): OutboxState | null 
   const r = db.sql.prepare('SELECT state FROM outbox WHERE message_id = ?').get(messageId) as
     { state: string } | undefined;
   return (r?.state as OutboxState | undefined) ?? null;
+}
+
+export function outboxLastError(db: StoreDb, messageId: string): string | null {
+  const r = db.sql.prepare('SELECT last_error FROM outbox WHERE message_id = ?').get(messageId) as
+    { last_error: string | null } | undefined;
+  return r?.last_error ?? null;
+}
+
+/** The core's answer to a message, once acknowledged or rejected (e.g. END_OF_DAY's reconciliation). */
+export function outboxResult(db: StoreDb, messageId: string): unknown {
+  const r = db.sql.prepare('SELECT result FROM outbox WHERE message_id = ?').get(messageId) as
+    { result: string | null } | undefined;
+  return r?.result ? (JSON.parse(r.result) as unknown) : null;
 }
 
 /** The order whole, for a manager resolving a rejection: order, lines, payments, operations. */
