@@ -11,6 +11,7 @@ import { signatureMatches } from '../../../src-core/http/v1hmac';
 import { parseAuthorization } from '../../../src-shared/v1hmac';
 import { SYNC_BODY_DIGEST_HEADER } from '../../../src-shared/sync-protocol';
 import { createCoreClient, type CoreClient } from '../../../src-main/sync/core-client';
+import { coreRefundPort } from '../../../src-main/sync/checkout-ports';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
 import { eurMoney, testTerminal, type TestTerminal } from '../../helpers/terminal-sync';
 
@@ -189,6 +190,45 @@ describe('signed core client against a real core', () => {
       ok: false,
       error: { kind: 'rejected', code: 'AUTHORIZATION_INVALID', status: 401 },
     });
+  });
+});
+
+describe('the core refund port checkout uses, built from the client', () => {
+  let core: TestCore;
+  beforeAll(async () => {
+    core = await startTestCore('pglite');
+  });
+  afterAll(async () => {
+    await core?.close();
+  });
+
+  it('reserves and releases, and gives refusals as catalog errors with their kind', async () => {
+    const term = testTerminal(core.url, core.terminal);
+    const port = coreRefundPort(
+      createCoreClient({ baseUrl: core.url, keyId: core.terminal.keyId, secret: core.terminal.secret }),
+    );
+    const sale = await term.sale({ total: 1_000, paid: 1_000 });
+    const reservationId = term.newId();
+    const held = await port.reserveRefund({
+      reservationId,
+      paymentId: sale.paymentId,
+      amount: eurMoney(400),
+    });
+    expect(held).toMatchObject({ ok: true, value: { reservationId, state: 'HELD' } });
+    expect(await port.releaseReservation(reservationId)).toMatchObject({
+      ok: true,
+      value: { state: 'RELEASED' },
+    });
+    const tooMuch = await port.reserveRefund({
+      reservationId: term.newId(),
+      paymentId: sale.paymentId,
+      amount: eurMoney(5_000),
+    });
+    expect(tooMuch).toMatchObject({
+      ok: false,
+      error: { kind: 'rejected', error: { code: 'REFUND_EXCEEDS_REFUNDABLE' } },
+    });
+    expect(!tooMuch.ok && tooMuch.error.error.message).toContain('refundable');
   });
 });
 
