@@ -42,7 +42,8 @@ export interface FaultStats {
   droppedResponses: number;
   delayed: number;
   lateReplays: number;
-  refusedWhilePartitioned: number;
+  /** Partitions started (connections are then refused by the kernel: the listener is closed). */
+  partitions: number;
 }
 
 export interface FaultProxy {
@@ -91,7 +92,7 @@ export async function startFaultProxy(options: {
     droppedResponses: 0,
     delayed: 0,
     lateReplays: 0,
-    refusedWhilePartitioned: 0,
+    partitions: 0,
   };
   const inFlight = new Set<Promise<unknown>>();
   const sockets = new Set<Socket>();
@@ -174,10 +175,7 @@ export async function startFaultProxy(options: {
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
-    if (partitioned) {
-      stats.refusedWhilePartitioned++;
-      s.destroy();
-    }
+    if (partitioned) s.destroy();
   });
 
   const listen = () =>
@@ -201,6 +199,7 @@ export async function startFaultProxy(options: {
     async partition() {
       if (partitioned) return;
       partitioned = true;
+      stats.partitions++;
       const closed = new Promise<void>((r) => server.close(() => r()));
       for (const s of sockets) s.destroy();
       await closed;

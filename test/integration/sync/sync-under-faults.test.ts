@@ -141,6 +141,7 @@ describe(`sync under faults, 3 counters, on ${kind}`, () => {
     expect(proxy.stats.duplicated).toBeGreaterThan(10);
     expect(proxy.stats.droppedResponses).toBeGreaterThan(10);
     expect(proxy.stats.lateReplays).toBeGreaterThan(5);
+    expect(proxy.stats.partitions).toBe(1);
     expect(reports.reduce((n, r) => n + r.duplicates, 0)).toBeGreaterThan(0);
     expect(reports.some((r) => r.error?.code === 'CORE_UNREACHABLE')).toBe(true);
   }, 240_000);
