@@ -140,7 +140,14 @@ export function createSyncDaemon(options: SyncDaemonOptions): SyncDaemon {
       results.filter((r) => r.status === 'rejected' && !r.retryable).map((r) => r.messageId),
     );
     if (finals.size === 0) return results;
-    const again = items.filter((i) => finals.has(i.messageId));
+    // The messages of the batch that were refused only because of those go along (in seq order), so a
+    // spurious rejection does not hold them back a whole cycle.
+    const dependents = new Set(
+      results
+        .filter((r) => r.status === 'rejected' && r.retryable && r.dependsOn && finals.has(r.dependsOn))
+        .map((r) => r.messageId),
+    );
+    const again = items.filter((i) => finals.has(i.messageId) || dependents.has(i.messageId));
     const answer = await core.push(again.map((i) => i.message));
     const ids = again.map((i) => i.messageId);
     const confirmed =
@@ -148,7 +155,7 @@ export function createSyncDaemon(options: SyncDaemonOptions): SyncDaemon {
         ? new Map(answer.value.results.map((r) => [r.messageId, r]))
         : null;
     return results.map((r) => {
-      if (r.status !== 'rejected' || !finals.has(r.messageId)) return r;
+      if (r.status !== 'rejected' || !(finals.has(r.messageId) || dependents.has(r.messageId))) return r;
       // Unconfirmed: keep it queued by answering it as a retryable rejection.
       return confirmed?.get(r.messageId) ?? { ...r, retryable: true };
     });

@@ -10,6 +10,7 @@ import { backoffDelay } from '../../../src-main/sync/backoff';
 import { createSyncDaemon, type CycleReport, type Timers } from '../../../src-main/sync/daemon';
 import { bindSyncStorePort } from '../../../src-main/sync/store-port';
 import { startFaultProxy } from '../../helpers/fault-proxy';
+import { TEST_DATABASE_URL } from '../../helpers/core-db';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
 import { startCounter, type Counter } from './counter-rig';
 
@@ -251,3 +252,39 @@ describe('sync daemon against a real core', () => {
     expect(daemon.status().running).toBe(false);
   });
 });
+
+describe.skipIf(!TEST_DATABASE_URL)(
+  'sync daemon and a copy of its message still in flight (PostgreSQL)',
+  () => {
+    let core: TestCore;
+    beforeAll(async () => {
+      core = await startTestCore('postgres');
+    });
+    afterAll(async () => {
+      await core?.close();
+    });
+
+    it('does not turn the answer to a racing copy into an exception for a manager', async () => {
+      // Two concurrent pushes of one ORDER_CREATED: the core answers one `accepted` and the other
+      // `rejected ORDER_ALREADY_EXISTS` (final). The daemon confirms a final rejection before keeping it.
+      const c = await startCounter(core);
+      try {
+        for (let i = 0; i < 10; i++) {
+          c.sale(100 + i);
+          const copy = pendingOutbox(c.db, 10).map((m) => m.message);
+          const [, report] = await Promise.all([c.client.push(copy), c.daemon.syncNow()]);
+          expect(report.error).toBeNull();
+        }
+        expect(openSyncExceptions(c.db)).toEqual([]);
+        expect(c.daemon.status()).toMatchObject({ queued: 0, openExceptions: 0 });
+        const orders = await core.t.db.query<{ n: number }>(
+          'SELECT COUNT(*)::int AS n FROM orders WHERE terminal_id = $1',
+          [c.terminalId],
+        );
+        expect(orders[0]!.n).toBe(10);
+      } finally {
+        await c.close();
+      }
+    });
+  },
+);
