@@ -13,3 +13,4 @@ export * from './reports';
 export * from './search';
 export * from './settings';
 export * from './staff';
+export * from './rescue';

@@ -251,4 +251,8 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: messages taken over from another counter's rescue file (see rescue.ts).
+  `
+  ALTER TABLE outbox ADD COLUMN imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1));
+  `,
 ];

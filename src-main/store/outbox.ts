@@ -157,6 +157,7 @@ export function recordPushResults(db: StoreDb, results: SyncPushResponse['result
     `UPDATE outbox SET state = 'REJECTED', result = ?, last_error = ? WHERE message_id = ? AND state = 'QUEUED'`,
   );
   const orderOf = db.sql.prepare('SELECT order_id FROM outbox WHERE message_id = ?');
+  const isImported = db.sql.prepare('SELECT 1 FROM outbox WHERE message_id = ? AND imported = 1');
   const exception = db.sql.prepare(
     `INSERT OR IGNORE INTO sync_exceptions (message_id, order_id, code, message, order_snapshot, created_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -170,6 +171,10 @@ export function recordPushResults(db: StoreDb, results: SyncPushResponse['result
         if (ack.run(now, JSON.stringify(r), r.messageId).changes > 0) {
           requestDone.run('DONE', now, r.messageId);
         }
+      } else if (r.code === 'SYNC_ID_REUSED' && isImported.get(r.messageId)) {
+        // A message taken over from a replaced counter that the core already holds from that counter: its
+        // fact is in the core once; nothing is left to send.
+        ack.run(now, JSON.stringify(r), r.messageId);
       } else if (r.retryable) {
         retry.run(`${r.code}: ${r.message}`, r.messageId);
       } else if (reject.run(JSON.stringify(r), `${r.code}: ${r.message}`, r.messageId).changes > 0) {
