@@ -261,7 +261,12 @@ export function createSyncDaemon(options: SyncDaemonOptions): SyncDaemon {
       backoffMs = 0;
       lastError = null;
     }
-    options.onCycle?.(report);
+    try {
+      options.onCycle?.(report);
+    } catch (e) {
+      // A listener's bug must not wedge single flight (the cycle would never be marked finished).
+      console.error('sync daemon: onCycle listener failed', e);
+    }
     return report;
   }
 

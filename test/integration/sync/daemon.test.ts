@@ -228,6 +228,22 @@ describe('sync daemon against a real core', () => {
     await daemon.stop();
   });
 
+  it('keeps running cycles when a cycle listener throws', async () => {
+    const c = await counter();
+    const daemon = createSyncDaemon({
+      store: bindSyncStorePort(c.db),
+      core: c.client,
+      onCycle: () => {
+        throw new Error('listener bug');
+      },
+    });
+    c.sale(700);
+    expect((await daemon.syncNow()).accepted).toBe(2);
+    c.sale(800);
+    expect((await daemon.syncNow()).accepted).toBe(2);
+    expect(daemon.status().running).toBe(false);
+  });
+
   it('stop() waits for the running cycle and schedules nothing after it', async () => {
     const c = await counter();
     const g = gated(c.client);
