@@ -5,7 +5,7 @@
  *
  * - Signs with the terminal's key: v1HMAC over the string src-shared/v1hmac.ts builds (the core verifies the
  *   same string), HMAC from node:crypto.
- * - Sends SYNC_BODY_DIGEST_HEADER (base64 SHA-256 of the exact body bytes) with every body: it is an X-GCS-*
+ * - Sends SYNC_BODY_DIGEST_HEADER (base64 SHA-256 of the exact body bytes) with every POST: it is an X-GCS-*
  *   header, so the signature covers it and a body changed in transit no longer matches.
  * - Validates every answer with the protocol's zod schemas; an answer that does not parse is a failure,
  *   never a half-understood success.

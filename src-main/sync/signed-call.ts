@@ -67,10 +67,11 @@ export function signedHeaders(
   date: Date,
 ): Record<string, string> {
   const headers: Record<string, string> = { Date: formatHttpDate(date) };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    headers[SYNC_BODY_DIGEST_HEADER] = bodyDigest(body);
-  }
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // Every POST carries the digest, of the empty body when it has none, so a core that insists on the header
+  // for writes never has to special-case a body-less one (release). GETs have no body and no digest.
+  if (body !== undefined || method.toUpperCase() !== 'GET')
+    headers[SYNC_BODY_DIGEST_HEADER] = bodyDigest(body ?? '');
   const signature = createHmac('sha256', Buffer.from(secret, 'utf8'))
     .update(
       stringToSign({

@@ -288,6 +288,13 @@ describe('signed core client: what it sends and how it fails without a core', ()
       ]);
       expect(server.requests[0]!.headers[SYNC_BODY_DIGEST_HEADER.toLowerCase()]).toBeUndefined();
       expect(server.requests[0]!.headers['content-type']).toBeUndefined();
+      // A POST without a body (release) still carries the digest, of the empty body.
+      await plain.releaseReservation('0190f5c2-7b1e-7cc3-9a4e-2f1d6b8e4a10');
+      const release = server.requests.at(-1)!;
+      expect(release.body).toBe('');
+      expect(release.headers[SYNC_BODY_DIGEST_HEADER.toLowerCase()]).toBe(
+        createHash('sha256').update('').digest('base64'),
+      );
     } finally {
       await server.close();
     }
