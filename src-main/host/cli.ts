@@ -3,11 +3,13 @@
  *
  *   status                         queue, last sync, exceptions, drawer, a card payment in doubt
  *   z-report [--preview]           the last Z report (or the figures so far)
- *   enroll --issuer N [--currency EUR] [--terminal /dev/ttyUSB0|host:port] [--core-url URL]
+ *   enroll --issuer N [--currency EUR] [--terminal /dev/ttyUSB0|host:port] [--core-url URL --key-id ID
+ *          --merchant-id M]
  *          [--manager ID --name NAME --pin-env VAR]
  *   export-rescue --out FILE --passphrase-env VAR [--force]
  *   import-rescue --in FILE --passphrase-env VAR
- *   sync | reconcile               (the sync daemon's; see below)
+ *   sync                           one sync cycle with the core (push the queue, pull the feed)
+ *   reconcile --api-key-id ID [--day YYYY-MM-DD]   the day's orders here vs the core (back-office key)
  *
  * The data directory is `--data-dir`, else $COUNTER_DATA_DIR, else ./counter-data. Secrets (PIN,
  * passphrase) are read from the environment variable named, never from the command line (`ps` shows it).
@@ -23,6 +25,7 @@ import {
   expectedCash,
   getSetting,
   openStore,
+  searchOrders,
   setSetting,
   syncStatus,
   unresolvedAttempt,
@@ -30,6 +33,11 @@ import {
 } from '../store';
 import { SETTING } from './compose';
 import { exportRescue, importRescue } from './rescue';
+import { SYNC_SETTING, syncConfigFromSettings, TERMINAL_SECRET_ENV, wireSync } from './sync-wiring';
+import { createBackOfficeOrderReader, reconcileWithCore } from '../sync/reconcile';
+import { localOrderViews } from '../sync/store-port';
+
+const BACKOFFICE_SECRET_ENV = 'COUNTER_BACKOFFICE_SECRET';
 
 const BOOLEAN = new Set(['json', 'force', 'preview', 'help']);
 
@@ -79,6 +87,59 @@ function withStore<T>(
     return fn(s.value);
   } finally {
     s.value.close();
+  }
+}
+
+/** sync and reconcile talk to the core (async); every other command is local. */
+export async function runCommandAsync(
+  command: string | undefined,
+  f: Flags,
+  dataDir: string,
+  now = () => new Date(),
+): Promise<Result<unknown, DomainError>> {
+  if (command !== 'sync' && command !== 'reconcile') return runCommand(command, f, dataDir, now);
+  const s = openStore(dataDir);
+  if (!s.ok) return s;
+  const db = s.value;
+  try {
+    const config = syncConfigFromSettings(db);
+    if (!config) {
+      return err(
+        domainError('HOST_NOT_WIRED', {
+          command,
+          reason: `no core is enrolled: run \`enroll --core-url URL --key-id ID\` and set ${TERMINAL_SECRET_ENV}`,
+        }),
+      );
+    }
+    const wired = wireSync(db, config, now);
+    if (command === 'sync') {
+      const report = await wired.daemon.syncNow();
+      return ok({ ...report, ...syncStatus(db, now()) });
+    }
+    const merchantId = getSetting<string>(db, SETTING.merchantId);
+    const apiKeyId = str(f, 'api-key-id');
+    const secretApiKey = process.env[BACKOFFICE_SECRET_ENV];
+    if (!merchantId || !apiKeyId || !secretApiKey) {
+      return invalid(
+        'reconcile',
+        `--api-key-id (a back-office key of merchant ${merchantId ?? '?'}) and ${BACKOFFICE_SECRET_ENV} are needed to read the core's orders`,
+      );
+    }
+    const day = str(f, 'day') ?? now().toISOString().slice(0, 10);
+    const orderIds = searchOrders(db, { businessDay: day, limit: 500 }).map((o) => o.orderId);
+    const r = await reconcileWithCore({
+      daemon: wired.daemon,
+      localOrders: () => localOrderViews(db, orderIds),
+      core: createBackOfficeOrderReader({ baseUrl: config.baseUrl, merchantId, apiKeyId, secretApiKey }),
+      now,
+    });
+    return r.ok
+      ? ok(r.value)
+      : err(
+          domainError('HOST_NOT_WIRED', { command, reason: `the core did not answer: ${r.error.message}` }),
+        );
+  } finally {
+    db.close();
   }
 }
 
@@ -142,6 +203,10 @@ export function runCommand(
             );
           const core = str(f, 'core-url');
           if (core) setSetting(db, SETTING.coreUrl, core);
+          const keyId = str(f, 'key-id');
+          if (keyId) setSetting(db, SYNC_SETTING.keyId, keyId);
+          const merchant = str(f, 'merchant-id');
+          if (merchant) setSetting(db, SETTING.merchantId, merchant);
         });
         const manager = str(f, 'manager');
         if (manager) {
@@ -184,15 +249,6 @@ export function runCommand(
       const text = fs.readFileSync(input, 'utf8');
       return withStore(dataDir, { lock: true }, (db) => importRescue(db, text, pass.value));
     }
-    case 'sync':
-    case 'reconcile':
-      return err(
-        domainError('HOST_NOT_WIRED', {
-          command,
-          reason:
-            'the sync daemon (branch h-sync) is not merged into this build yet; it runs inside the host once wired',
-        }),
-      );
     default:
       return invalid(
         command ?? '(none)',
@@ -213,11 +269,11 @@ function print(value: unknown, json: boolean): string {
   return String(value);
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const { command, flags } = parseCli(argv);
   const dataDir = str(flags, 'data-dir') ?? process.env.COUNTER_DATA_DIR ?? 'counter-data';
   const json = flags.get('json') === true;
-  const r = runCommand(command, flags, dataDir);
+  const r = await runCommandAsync(command, flags, dataDir);
   if (r.ok) {
     process.stdout.write(`${print(r.value, json)}\n`);
     return 0;

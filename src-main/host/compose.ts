@@ -28,6 +28,7 @@ import type { SerialLinkTimers } from '../zvt/link/serial-link';
 import { EcrSession } from '../zvt/session/ecr-session';
 import type { SessionTimers } from '../zvt/session/types';
 import { serialConnector, tcpConnector, type Connector } from '../zvt/transport/connect';
+import { syncConfigFromSettings, wireSync, type SyncConfig, type WiredSync } from './sync-wiring';
 
 /** Settings keys (the `settings` table); `npm run host -- enroll` writes them. */
 export const SETTING = {
@@ -38,6 +39,7 @@ export const SETTING = {
   terminalPassword: 'terminal.password',
   coreUrl: 'core.url',
   terminalId: 'core.terminalId',
+  merchantId: 'core.merchantId',
 } as const;
 
 export interface HostOptions {
@@ -51,12 +53,16 @@ export interface HostOptions {
   readonly isOnline?: () => boolean;
   readonly syncNow?: () => Promise<void>;
   readonly store?: OpenStoreOptions;
+  /** The core to sync with; 'settings' reads it from the enrolled settings and the environment. */
+  readonly sync?: SyncConfig | 'settings';
 }
 
 export interface Host {
   readonly db: StoreDb;
   readonly session: EcrSession;
   readonly deps: CheckoutDeps;
+  /** Null when the counter is not enrolled with a core (it then sells offline only). */
+  readonly sync: WiredSync | null;
   /** Subscribe to checkout events (terminal statuses, order changes); returns an unsubscribe function. */
   onEvent(listener: (e: CheckoutEvent) => void): () => void;
   /** Registers with the terminal, learns its baseline, recovers a payment left in doubt. */
@@ -111,6 +117,8 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
   });
   const listeners = new Set<(e: CheckoutEvent) => void>();
   const clock = o.clock ?? (() => new Date());
+  const syncConfig = o.sync === 'settings' ? syncConfigFromSettings(db) : (o.sync ?? null);
+  const sync = syncConfig ? wireSync(db, syncConfig, clock) : null;
   const newId: () => Uuid = createUuidV7Generator({
     now: () => clock().getTime(),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
@@ -123,15 +131,20 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     issuer,
     currency: currency as CurrencyCode,
     policy: DEFAULT_POLICY,
-    emit: (e) => listeners.forEach((l) => l(e)),
-    core: o.core,
-    isOnline: o.isOnline ?? (() => false),
-    syncNow: o.syncNow ?? (() => Promise.resolve()),
+    emit: (e) => {
+      // Something was written for the core: let the daemon push it soon (coalesced, never around backoff).
+      if (e.kind === 'order-changed' || e.kind === 'outbox-changed') sync?.daemon.wake();
+      listeners.forEach((l) => l(e));
+    },
+    core: o.core ?? sync?.refundPort,
+    isOnline: o.isOnline ?? sync?.isOnline ?? (() => false),
+    syncNow: o.syncNow ?? sync?.syncNow ?? (() => Promise.resolve()),
   };
   return ok({
     db,
     session,
     deps,
+    sync,
     onEvent: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -140,11 +153,13 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
       const reg = await session.register();
       if (!reg.ok) return reg;
       await learnTerminalBaseline(deps);
+      sync?.daemon.start();
       const r = await recoverUnresolvedAttempt(deps);
       if (!r.ok) return r;
       return ok({ recovered: r.value ? `${r.value.attempt.attemptId}: ${r.value.state}` : null });
     },
     close: async () => {
+      await sync?.daemon.stop();
       await session.close();
       db.close();
     },

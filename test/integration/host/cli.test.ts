@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCli, runCommand } from '../../../src-main/host/cli';
+import { parseCli, runCommand, runCommandAsync } from '../../../src-main/host/cli';
 import { tempDataDir } from '../../helpers/host-store';
 
 const run = (dir: string, argv: string[]) => {
@@ -10,7 +10,7 @@ const run = (dir: string, argv: string[]) => {
 };
 
 describe('npm run host', () => {
-  it('enrolls a counter, reports status, exports and imports a rescue file, and says what sync needs', () => {
+  it('enrolls a counter, reports status, exports and imports a rescue file, and says what sync needs', async () => {
     const dir = tempDataDir();
     process.env.TEST_MANAGER_PIN = '8642';
     expect(
@@ -60,6 +60,10 @@ describe('npm run host', () => {
       ok: false,
       error: { code: 'HOST_COMMAND_INVALID' },
     });
-    expect(run(dir, ['sync'])).toMatchObject({ ok: false, error: { code: 'HOST_NOT_WIRED' } });
+    const sync = await runCommandAsync('sync', new Map(), dir);
+    expect(sync).toMatchObject({
+      ok: false,
+      error: { code: 'HOST_NOT_WIRED', message: expect.stringContaining('COUNTER_TERMINAL_SECRET') },
+    });
   });
 });
