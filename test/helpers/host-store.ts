@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createUuidV7Generator, type Uuid } from '../../src-shared';
+import { createUuidV7Generator, isLuhnValid, parsePaymentId, type Uuid } from '../../src-shared';
 import { openStore, type StoreDb } from '../../src-main/store';
 
 export function tempDataDir(prefix = 'counter-host-'): string {
@@ -18,4 +18,36 @@ export function openTestStore(dir = tempDataDir()): StoreDb {
 
 export function newIdGenerator(): () => Uuid {
   return createUuidV7Generator({ now: () => Date.now(), randomBytes: (n) => new Uint8Array(randomBytes(n)) });
+}
+
+/**
+ * Luhn-valid runs of 13-19 digits that are not payment ids, in the given files (a database, its WAL, an
+ * export): a full card number would show up here. Digit runs are taken whole (SQLite may store two text
+ * fields back to back, e.g. a payment id followed by an order id starting with digits): payment ids inside a
+ * run are cut out first, and what remains is checked when it is 13-19 digits long.
+ */
+export function cardNumbersIn(files: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const f of files) {
+    if (!fs.existsSync(f)) continue;
+    const text = fs.readFileSync(f).toString('latin1');
+    for (const m of text.matchAll(/\d{13,}/g)) {
+      const parts: string[] = [];
+      let rest = m[0];
+      let cut = '';
+      for (let i = 0; i < rest.length;) {
+        if (parsePaymentId(rest.slice(i, i + 19)).ok) {
+          parts.push(cut);
+          cut = '';
+          i += 19;
+        } else cut += rest[i++];
+      }
+      parts.push(cut);
+      rest = '';
+      for (const p of parts) {
+        if (p.length >= 13 && p.length <= 19 && isLuhnValid(p)) found.push(`${path.basename(f)}: ${p}`);
+      }
+    }
+  }
+  return found;
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orderBalances } from '../../../src-shared';
 import { openDrawer } from '../../../src-main/checkout/cash-drawer';
@@ -13,6 +15,7 @@ import {
   orderLines,
 } from '../../../src-main/store';
 import { createHostRig, eur, type HostRig } from '../../helpers/host-rig';
+import { cardNumbersIn } from '../../helpers/host-store';
 
 let h: HostRig;
 afterEach(async () => h?.close());
@@ -180,5 +183,10 @@ describe('sales at the counter', () => {
     });
     expect(balance.ok && balance.value.balanceDueMinor).toBe(0);
     expect(h.rig.vt.bookedTransactions().map((e) => e.amountMinor)).toEqual([20000, 60000]);
+    const file = path.join(h.dir, 'counter.sqlite');
+    expect(cardNumbersIn([file, `${file}-wal`])).toEqual([]);
+    // The scan does find a card number when one is there (so the assertion above can fail).
+    fs.writeFileSync(path.join(h.dir, 'leak.txt'), `pan=${h.rig.vt.presentedCard.pan}`);
+    expect(cardNumbersIn([path.join(h.dir, 'leak.txt')])).toHaveLength(1);
   });
 });
