@@ -14,7 +14,7 @@ import { SETTING } from '../../../src-main/host/compose';
 import { startPtyPair } from '../../../src-main/zvt/virtual-terminal/pty';
 import { openSerialStream } from '../../../src-main/zvt/transport/serial';
 import { VirtualTerminal } from '../../../src-main/zvt/virtual-terminal/terminal';
-import { cardNumbersIn, tempDataDir } from '../../helpers/host-store';
+import { testCardNumbersIn, tempDataDir } from '../../helpers/host-store';
 
 const ITERATIONS = Number(process.env.HOST_CRASH_ITERATIONS ?? 50);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -153,7 +153,7 @@ describe('host crash test', () => {
       expect(booked.length).toBeGreaterThan(0);
       // No full card number anywhere in the database or its WAL (the terminal reports masked PANs only).
       expect(
-        cardNumbersIn([path.join(dataDir, 'counter.sqlite'), path.join(dataDir, 'counter.sqlite-wal')]),
+        testCardNumbersIn([path.join(dataDir, 'counter.sqlite'), path.join(dataDir, 'counter.sqlite-wal')]),
       ).toEqual([]);
     } finally {
       db.value.close();

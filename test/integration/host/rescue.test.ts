@@ -1,9 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkoutSale } from '../../../src-main/checkout/sale';
-import { exportRescue, importRescue } from '../../../src-main/host/rescue';
+import { decryptRescue, exportRescue, importRescue } from '../../../src-main/host/rescue';
 import { getOrder, pendingOutbox, recordPushResults, type StoreDb } from '../../../src-main/store';
 import { createHostRig, type HostRig } from '../../helpers/host-rig';
-import { openTestStore } from '../../helpers/host-store';
+import { cardNumbersIn, openTestStore } from '../../helpers/host-store';
 
 let h: HostRig;
 let other: StoreDb | undefined;
@@ -42,6 +44,13 @@ describe('encrypted rescue export', () => {
     // Nothing readable in the file: not the order id, not the card's last digits.
     expect(exported.value.file).not.toContain(second.value.orderId);
     expect(exported.value.file).not.toContain('PAYMENT_RECORDED');
+
+    // Decrypted, the export holds no card number (generic Luhn scan of clean JSON text).
+    const plain = decryptRescue(exported.value.file, 'correct horse battery');
+    const plainFile = path.join(h.dir, 'rescue-plain.json');
+    fs.writeFileSync(plainFile, JSON.stringify(plain.ok ? plain.value : null));
+    expect(plain.ok).toBe(true);
+    expect(cardNumbersIn([plainFile])).toEqual([]);
 
     other = openTestStore();
     expect(importRescue(other, exported.value.file, 'wrong passphrase')).toMatchObject({

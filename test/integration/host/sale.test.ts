@@ -15,7 +15,7 @@ import {
   orderLines,
 } from '../../../src-main/store';
 import { createHostRig, eur, type HostRig } from '../../helpers/host-rig';
-import { cardNumbersIn } from '../../helpers/host-store';
+import { cardNumbersIn, testCardNumbersIn } from '../../helpers/host-store';
 
 let h: HostRig;
 afterEach(async () => h?.close());
@@ -184,9 +184,10 @@ describe('sales at the counter', () => {
     expect(balance.ok && balance.value.balanceDueMinor).toBe(0);
     expect(h.rig.vt.bookedTransactions().map((e) => e.amountMinor)).toEqual([20000, 60000]);
     const file = path.join(h.dir, 'counter.sqlite');
-    expect(cardNumbersIn([file, `${file}-wal`])).toEqual([]);
+    expect(testCardNumbersIn([file, `${file}-wal`])).toEqual([]);
     // The scan does find a card number when one is there (so the assertion above can fail).
     fs.writeFileSync(path.join(h.dir, 'leak.txt'), `pan=${h.rig.vt.presentedCard.pan}`);
+    expect(testCardNumbersIn([path.join(h.dir, 'leak.txt')])).toHaveLength(1);
     expect(cardNumbersIn([path.join(h.dir, 'leak.txt')])).toHaveLength(1);
   });
 });
