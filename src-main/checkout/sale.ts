@@ -99,17 +99,19 @@ export function balanceDueMinor(deps: CheckoutDeps, orderId: string): Result<num
   return ok(orderBalances(state).balanceDue?.amountMinor ?? 0);
 }
 
+/** `amountMinor` given as a function of what is due, so the balance is read once. */
 function checkAmount(
   deps: CheckoutDeps,
   orderId: string,
-  amountMinor: number | undefined,
+  amountMinor: number | undefined | ((dueMinor: number) => number),
 ): Result<number, DomainError> {
-  const order = getOrder(deps.db, orderId);
-  const due = balanceDueMinor(deps, orderId);
-  if (!due.ok || !order) return due.ok ? err(domainError('ORDER_NOT_FOUND', { orderId })) : due;
+  const state = loadOrderState(deps.db, orderId);
+  if (!state) return err(domainError('ORDER_NOT_FOUND', { orderId }));
+  const due = ok(orderBalances(state).balanceDue?.amountMinor ?? 0);
+  const order = { totalMinor: state.total?.amountMinor ?? null };
   if (due.value === 0)
     return err(domainError('CHECKOUT_INVALID', { reason: `order ${orderId} is paid in full` }));
-  const amount = amountMinor ?? due.value;
+  const amount = typeof amountMinor === 'function' ? amountMinor(due.value) : (amountMinor ?? due.value);
   if (!Number.isSafeInteger(amount) || amount <= 0) {
     return err(domainError('AMOUNT_NOT_POSITIVE', { amount }));
   }
@@ -146,7 +148,7 @@ export function payCash(
     const amount = checkAmount(
       deps,
       input.orderId,
-      input.amountMinor ?? Math.min(input.tenderedMinor, balanceOrZero(deps, input.orderId)),
+      input.amountMinor ?? ((due: number) => Math.min(input.tenderedMinor, due)),
     );
     if (!amount.ok) {
       result = amount;
@@ -399,12 +401,14 @@ function cashOnlySale(
           error: null,
         });
       }
+      // A new order: what is due is its total minus what these tenders paid.
+      const paid = results.reduce((sum, r) => sum + r.amountMinor, 0);
       return ok({
         orderId,
         totalMinor: order.totalMinor,
         taxes: order.cart.taxes,
         tenders: results,
-        balanceDueMinor: balanceOrZero(deps, orderId),
+        balanceDueMinor: order.totalMinor - paid,
       });
     });
   } catch (e) {
