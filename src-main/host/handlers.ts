@@ -9,7 +9,8 @@ import { importCatalogueCsv } from '../checkout/catalogue-import';
 import type { CartEntry } from '../checkout/cart';
 import { buildReport, closeDay } from '../checkout/end-of-day';
 import { approveRefund, executeRefund, refundableOf, requestRefund } from '../checkout/refunds';
-import { checkoutSale, collectBalance, takeDeposit, type SaleResult } from '../checkout/sale';
+import { collectBalance, takeDeposit } from '../checkout/deposit';
+import { checkoutSale, type SaleResult } from '../checkout/sale';
 import { enrollStaff, requireManager, unlockStaff, verifyStaff } from '../checkout/staff';
 import {
   recoverUnresolvedAttempt,

@@ -7,7 +7,8 @@ import {
   refundableOf,
   requestRefund,
 } from '../../../src-main/checkout/refunds';
-import { checkoutSale, takeDeposit } from '../../../src-main/checkout/sale';
+import { takeDeposit } from '../../../src-main/checkout/deposit';
+import { checkoutSale } from '../../../src-main/checkout/sale';
 import { unlockStaff, verifyStaff } from '../../../src-main/checkout/staff';
 import { voidCardPayment } from '../../../src-main/checkout/void';
 import { applyChangesFromSync, auditTrail, pendingOutbox, recordPushResults } from '../../../src-main/store';

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orderBalances } from '../../../src-shared';
 import { openDrawer } from '../../../src-main/checkout/cash-drawer';
-import { checkoutSale, collectBalance, takeDeposit } from '../../../src-main/checkout/sale';
+import { collectBalance, takeDeposit } from '../../../src-main/checkout/deposit';
+import { checkoutSale } from '../../../src-main/checkout/sale';
 import { importCatalogueCsv } from '../../../src-main/checkout/catalogue-import';
 import {
   searchOrders,
