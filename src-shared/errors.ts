@@ -338,6 +338,31 @@ export const ERROR_CATALOG = {
     '409609',
     '{what} {id} was first used for something else; mint a new id for a new fact.',
   ),
+  // ── Terminal host → core, and the host's loopback bridge ─────────────────────────────────────────
+  CORE_UNREACHABLE: entry(
+    503,
+    '503610',
+    'The core at {url} did not answer ({reason}). The counter keeps working offline and syncs when it answers again.',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
+  CORE_ANSWER_INVALID: entry(
+    502,
+    '502611',
+    'The core answered {method} {path} with something this counter does not understand ({reason}). Check that ' +
+      'the core and the counter run compatible versions.',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
+  BRIDGE_TOKEN_INVALID: entry(
+    401,
+    '401620',
+    "The host API needs this launch's token: send 'Authorization: Bearer <token>' (or the WebSocket " +
+      'subprotocol bearer.<token>). The token is printed by the host at start.',
+  ),
+  BRIDGE_ORIGIN_FORBIDDEN: entry(
+    403,
+    '403621',
+    'Requests from origin {origin} are refused; the host API answers only pages it serves itself.',
+  ),
   // ── Card terminal (ZVT) ──────────────────────────────────────────────────────────────────────────
   TERMINAL_UNREACHABLE: entry(
     503,
