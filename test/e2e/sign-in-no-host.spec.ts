@@ -5,6 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { seriousAxeFindings } from './helpers/axe';
+import { contrastRatio } from './helpers/contrast';
 import { saveScreenshot } from './helpers/screenshots';
 import { serveStatic } from './helpers/static-server';
 
@@ -27,6 +28,8 @@ test('sign-in says the till service is not reachable, and the token leaves the a
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Try again' })).toBeEnabled();
   expect(page.url()).toBe(`${server.url}/`);
+  // The status bar's red pill must be legible (WCAG AA: 4.5:1).
+  expect(await contrastRatio(page.getByTestId('status-connection'))).toBeGreaterThanOrEqual(4.5);
 
   // Keyboard only: the PIN field has focus on arrival and accepts only digits.
   await expect(page.getByLabel('Staff PIN')).toBeFocused();
