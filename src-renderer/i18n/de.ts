@@ -61,6 +61,7 @@ export const de: Messages = {
   'card.cancelling': 'Terminal wird gebeten abzubrechen…',
   'card.approved': 'Genehmigt',
   'card.declined': 'Abgelehnt',
+  'card.cancelled': 'Zahlung abgebrochen',
   'card.unknownTitle': 'Das Ergebnis der Zahlung ist noch nicht bekannt',
   'card.unknownBody':
     'Das Terminal hat nicht mehr geantwortet, bevor es das Ergebnis gemeldet hat. Die Karte nicht erneut belasten. Counter fragt beim Terminal nach; „Erneut prüfen“ drücken, wenn es sich nicht von selbst klärt.',

@@ -59,6 +59,7 @@ export const en = {
   'card.cancelling': 'Asking the terminal to stop…',
   'card.approved': 'Approved',
   'card.declined': 'Declined',
+  'card.cancelled': 'Payment cancelled',
   'card.unknownTitle': 'The payment result is not known yet',
   'card.unknownBody':
     'The terminal stopped answering before it told us the result. Do not charge the card again. Counter is asking the terminal; press "Check again" if it does not resolve by itself.',

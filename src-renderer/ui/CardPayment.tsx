@@ -23,9 +23,11 @@ export function CardPayment() {
       ? t.t('card.unknownTitle')
       : card.phase === 'approved'
         ? t.t('card.approved')
-        : card.phase === 'declined' || card.phase === 'cancelled'
+        : card.phase === 'declined'
           ? t.t('card.declined')
-          : t.t('card.title');
+          : card.phase === 'cancelled'
+            ? t.t('card.cancelled')
+            : t.t('card.title');
   return (
     <div className="overlay">
       <div
@@ -39,12 +41,14 @@ export function CardPayment() {
         {card.phase === 'unknown' ? (
           <p className="calm">{t.t('card.unknownBody')}</p>
         ) : (
-          <ol role="log" aria-live="polite" className="terminal-messages" data-testid="terminal-messages">
-            {card.messages.length === 0 && running ? <li>{t.t('card.waiting')}</li> : null}
-            {card.messages.map((m, i) => (
-              <li key={i}>{m}</li>
-            ))}
-          </ol>
+          <div role="log" aria-live="polite" data-testid="terminal-messages">
+            <ol className="terminal-messages">
+              {card.messages.length === 0 && running ? <li>{t.t('card.waiting')}</li> : null}
+              {card.messages.map((m, i) => (
+                <li key={i}>{m}</li>
+              ))}
+            </ol>
+          </div>
         )}
         {card.error ? <p className="detail">{card.error}</p> : null}
         <div className="actions">
