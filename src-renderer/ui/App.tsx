@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { HostLink } from '../host-link';
 import { keypadKeyFromKeyboard } from '../input/amount-entry';
 import { feedKey, flushIdle, initialScannerState, type ScannerState } from '../input/scanner';
@@ -51,7 +51,9 @@ function Screens() {
 function SaleKeys() {
   const store = useAppStore();
   const scanner = useRef<ScannerState>(initialScannerState);
-  useEffect(() => {
+  // A layout effect attaches the listener in the same task that puts the sale screen in the DOM, so a scan
+  // that starts the moment the screen appears loses no keys (a passive effect can run a frame later).
+  useLayoutEffect(() => {
     let idle: ReturnType<typeof setTimeout> | undefined;
     const typeText = (text: string) => {
       for (const ch of text) {
@@ -69,7 +71,9 @@ function SaleKeys() {
         s.keypad(keypadKeyFromKeyboard(e.key)!);
         return;
       }
-      if (e.key === 'Enter' && target?.tagName === 'BUTTON' && scanner.current.buffer === '') return;
+      // Enter and Space activate a focused button (keyboard-only operation) unless a scan is under way.
+      const activatesButton = e.key === 'Enter' || e.key === ' ';
+      if (activatesButton && target?.tagName === 'BUTTON' && scanner.current.buffer === '') return;
       const { state, verdict } = feedKey(scanner.current, { key: e.key, at: e.timeStamp }, s.scannerTiming);
       scanner.current = state;
       if (verdict.kind === 'ignored') return;

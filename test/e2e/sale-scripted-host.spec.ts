@@ -122,8 +122,11 @@ test('card payment: live terminal messages, then an unknown outcome, recovered a
 test('cancel asks the terminal; switching user keeps the basket', async ({ page }) => {
   await signIn(page);
   await scan(page, '4000417025005');
-  await page.getByRole('button', { name: 'Card', exact: true }).click();
-  await page.getByRole('button', { name: 'Cancel payment' }).click();
+  // Keyboard only: Space on the focused Card button starts the payment, Enter on Cancel cancels it.
+  await page.getByRole('button', { name: 'Card', exact: true }).focus();
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: 'Cancel payment' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('dialog').getByRole('heading')).toHaveText('Payment cancelled');
   await page.getByRole('button', { name: 'Back to sale' }).click();
   await expect(page.getByTestId('basket-lines')).toContainText('Milk 1 l');
