@@ -24,7 +24,14 @@ export type EventStreamState = 'connecting' | 'open' | 'closed';
 
 export interface HostLink {
   readonly mode: 'electron' | 'bridge';
-  call<T>(command: string, input?: unknown): Promise<HostCallResult<T>>;
+  /**
+   * One command. No answer within `timeoutMs` (default DEFAULT_CALL_TIMEOUT_MS) counts as unreachable; callers
+   * of commands that move money read that as "outcome unknown", never as "failed".
+   */
+  call<T>(command: string, input?: unknown, options?: { timeoutMs?: number }): Promise<HostCallResult<T>>;
   /** Pushed events; returns a function that stops listening. */
   subscribe(onEvent: (e: HostEvent) => void, onState: (s: EventStreamState) => void): () => void;
 }
+
+/** Long enough for a slow PIN hash or a busy host, short enough that a hung host is shown, not waited on. */
+export const DEFAULT_CALL_TIMEOUT_MS = 8000;

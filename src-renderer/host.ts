@@ -9,7 +9,13 @@
  * tab's sessionStorage so a reload keeps working, and sent only to the bridge's own origin.
  */
 
-import type { HostCallResult, HostError, HostEvent, HostLink } from './host-link';
+import {
+  DEFAULT_CALL_TIMEOUT_MS,
+  type HostCallResult,
+  type HostError,
+  type HostEvent,
+  type HostLink,
+} from './host-link';
 
 export type { EventStreamState, HostCallResult, HostError, HostEvent, HostLink } from './host-link';
 
@@ -59,7 +65,12 @@ function isAnswer(body: unknown): body is { ok: true; value: unknown } | { ok: f
 export function bridgeLink(origin: string, token: string | null, fetchImpl: typeof fetch = fetch): HostLink {
   return {
     mode: 'bridge',
-    async call<T>(command: string, input: unknown = {}): Promise<HostCallResult<T>> {
+    async call<T>(
+      command: string,
+      input: unknown = {},
+      options: { timeoutMs?: number } = {},
+    ): Promise<HostCallResult<T>> {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
       if (token === null) {
         return { ok: false, unreachable: true, detail: 'no access token: open the address Counter printed' };
       }
@@ -72,9 +83,10 @@ export function bridgeLink(origin: string, token: string | null, fetchImpl: type
           // The token must never go anywhere but the bridge: no redirects followed, no cookies.
           redirect: 'error',
           credentials: 'omit',
+          signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (e) {
-        return { ok: false, unreachable: true, detail: e instanceof Error ? e.message : String(e) };
+        return { ok: false, unreachable: true, detail: describeFailure(e, timeoutMs) };
       }
       const body: unknown = await res.json().catch(() => null);
       // Anything that is not a bridge answer (a static file server's 404, a proxy's page) means the host
@@ -125,14 +137,30 @@ export function bridgeLink(origin: string, token: string | null, fetchImpl: type
   };
 }
 
+function describeFailure(e: unknown, timeoutMs: number): string {
+  if (e instanceof DOMException && e.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
+  return e instanceof Error ? e.message : String(e);
+}
+
 export function preloadLink(pos: PosPreloadApi): HostLink {
   return {
     mode: 'electron',
-    async call<T>(command: string, input: unknown = {}): Promise<HostCallResult<T>> {
+    async call<T>(
+      command: string,
+      input: unknown = {},
+      options: { timeoutMs?: number } = {},
+    ): Promise<HostCallResult<T>> {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DOMException('timed out', 'TimeoutError')), timeoutMs);
+      });
       try {
-        return (await pos.call(command, input)) as HostCallResult<T>;
+        return (await Promise.race([pos.call(command, input), timeout])) as HostCallResult<T>;
       } catch (e) {
-        return { ok: false, unreachable: true, detail: e instanceof Error ? e.message : String(e) };
+        return { ok: false, unreachable: true, detail: describeFailure(e, timeoutMs) };
+      } finally {
+        clearTimeout(timer);
       }
     },
     subscribe(onEvent, onState) {

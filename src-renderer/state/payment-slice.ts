@@ -29,6 +29,7 @@ export interface PaymentSlice {
 }
 
 const MAX_MESSAGES = 20;
+const CARD_TIMEOUT_MS = 5 * 60_000;
 
 export const paymentSlice =
   (deps: AppDeps): StateCreator<Store, [], [], PaymentSlice> =>
@@ -42,7 +43,8 @@ export const paymentSlice =
       async startCardPayment(amount) {
         if (get().card) return; // one payment at a time; a second press must not start a second charge
         set({ card: { amount, phase: 'starting', messages: [], error: null } });
-        const r = await deps.host.call(COMMANDS.startCardPayment, { amount });
+        // The terminal may take minutes (PIN, a slow authorisation); past that the outcome is unknown, not failed.
+        const r = await deps.host.call(COMMANDS.startCardPayment, { amount }, { timeoutMs: CARD_TIMEOUT_MS });
         if (r.ok) patchCard({ phase: get().card?.phase === 'starting' ? 'inProgress' : get().card?.phase });
         // The request may have reached the host before the link broke: the outcome is unknown, not failed.
         else if (r.unreachable) patchCard({ phase: 'unknown', error: r.detail });

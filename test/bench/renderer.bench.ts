@@ -113,7 +113,7 @@ export default async function rendererBench(): Promise<BenchFigure[]> {
     ];
   } finally {
     await browser.close();
-    await host.close();
     await web.close();
+    await host.close();
   }
 }

@@ -18,8 +18,9 @@ test.beforeAll(async () => {
   web.proxyTo(host.bridge.url);
 });
 test.afterAll(async () => {
-  await host.close();
+  // The web side first: it holds the browser's proxied connections to the bridge.
   await web.close();
+  await host.close();
 });
 
 async function signIn(page: Page) {

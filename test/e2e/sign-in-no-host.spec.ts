@@ -58,3 +58,17 @@ test('touch targets on the sign-in screen are at least 44 px', async ({ page }) 
     expect(box?.width, name).toBeGreaterThanOrEqual(44);
   }
 });
+
+test('a host that never answers is shown as not reachable after the call timeout, not "Checking…" forever', async ({
+  page,
+}) => {
+  const hung = await serveStatic(undefined, { hangApi: true });
+  try {
+    await page.goto(`${hung.url}/#token=launch-token-for-this-test`);
+    await expect(page.getByRole('alert')).toContainText('The till service is not reachable', {
+      timeout: 15_000,
+    });
+  } finally {
+    await hung.close();
+  }
+});

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -22,11 +23,16 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(dir = RENDERER_DIR): Promise<StaticServer> {
+export async function serveStatic(
+  dir = RENDERER_DIR,
+  options: { hangApi?: boolean } = {},
+): Promise<StaticServer> {
   let bridge: URL | null = null;
   const server = createServer((req, res) => {
     void (async () => {
       const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+      // A host that accepts the connection and never answers (hung, or a debugger stopped it).
+      if (options.hangApi && pathname.startsWith('/api/')) return;
       if (bridge && pathname.startsWith('/api/')) {
         const upstream = request(
           {
@@ -61,6 +67,14 @@ export async function serveStatic(dir = RENDERER_DIR): Promise<StaticServer> {
       }
     })();
   });
+  // Every socket, including upgraded ones (closeAllConnections does not know those) and the proxy's own
+  // connections to the bridge, is destroyed on close, so closing never waits on a browser or the bridge.
+  const sockets = new Set<Duplex>();
+  const track = (s: Duplex) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  };
+  server.on('connection', track);
   // The WebSocket handshake and its frames go through as raw bytes.
   server.on('upgrade', (req, socket, head) => {
     if (!bridge) return socket.destroy();
@@ -70,6 +84,7 @@ export async function serveStatic(dir = RENDERER_DIR): Promise<StaticServer> {
       upstream.write(head);
       upstream.pipe(socket).pipe(upstream);
     });
+    track(upstream);
     upstream.on('error', () => socket.destroy());
     socket.on('error', () => upstream.destroy());
   });
@@ -82,6 +97,7 @@ export async function serveStatic(dir = RENDERER_DIR): Promise<StaticServer> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

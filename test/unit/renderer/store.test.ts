@@ -97,3 +97,26 @@ describe('app store', () => {
     expect(store.getState().basket.lines).toHaveLength(0);
   });
 });
+
+describe('scans answered out of order', () => {
+  it('the basket keeps the order the items were scanned in, whatever order the host answers in', async () => {
+    const resolvers: Record<string, (a: HostCallResult<unknown>) => void> = {};
+    const link: HostLink = {
+      mode: 'bridge',
+      call<T>(_command: string, input: unknown) {
+        const { code } = input as { code: string };
+        return new Promise<HostCallResult<T>>((resolve) => {
+          resolvers[code] = resolve as (a: HostCallResult<unknown>) => void;
+        });
+      },
+      subscribe: () => () => {},
+    };
+    const store = createAppStore(link);
+    const first = store.getState().addScannedCode('A');
+    const second = store.getState().addScannedCode('B');
+    resolvers.B!({ ok: true, value: { code: 'B', name: 'Bread', unitPrice: money(300, 'EUR') } });
+    resolvers.A!({ ok: true, value: { code: 'A', name: 'Apples', unitPrice: money(200, 'EUR') } });
+    await Promise.all([first, second]);
+    expect(store.getState().basket.lines.map((l) => l.name)).toEqual(['Apples', 'Bread']);
+  });
+});
