@@ -438,6 +438,117 @@ export const ERROR_CATALOG = {
       'and the line settings ({settings}).',
     { retryable: true, category: 'IO_ERROR' },
   ),
+  // ── Terminal host: store, checkout, host API (src-main/store, checkout, host) ─────────────────────
+  STORE_NEWER_THAN_CODE: entry(
+    500,
+    '500801',
+    'The counter database {path} has schema version {found}, but this program knows only up to {known}. ' +
+      'Install the newer Counter version that wrote it; never open it with an older one.',
+  ),
+  STORE_CORRUPT: entry(
+    500,
+    '500802',
+    'The counter database {path} failed its integrity check ({detail}). Nothing was changed. Save what is not ' +
+      'synced with `npm run host -- export-rescue --force`, then restore a backup or start with a new data directory.',
+  ),
+  STORE_LOCKED: entry(
+    409,
+    '409803',
+    'Another host (process {pid}) is using the data directory {dir}. Stop it first; two hosts must never ' +
+      'sync the same queue.',
+  ),
+  STAFF_PIN_INVALID: entry(
+    401,
+    '401804',
+    'Wrong PIN for {staffId}. {remaining} attempts left before lockout.',
+  ),
+  STAFF_LOCKED_OUT: entry(
+    423,
+    '423805',
+    '{staffId} is locked out after too many wrong PINs until {until}. A manager can unlock the account.',
+  ),
+  STAFF_NOT_FOUND: entry(
+    404,
+    '404806',
+    'No active staff member {staffId}. Check the id or enroll the person.',
+  ),
+  MANAGER_REQUIRED: entry(
+    403,
+    '403807',
+    '{action} needs a manager: enter a manager PIN, or ask a manager to approve the request.',
+  ),
+  CATALOGUE_IMPORT_INVALID: entry(
+    400,
+    '400808',
+    'Catalogue CSV line {line}: {reason}. Expected columns sku,barcode,name,price,taxRate (price like 12.50, ' +
+      'tax rate in percent like 19).',
+  ),
+  CATALOGUE_ITEM_NOT_FOUND: entry(404, '404809', 'No catalogue item with SKU or barcode {code}.'),
+  CHECKOUT_INVALID: entry(400, '400810', 'Cannot do this checkout: {reason}.'),
+  CARD_OUTCOME_PENDING: entry(
+    409,
+    '409811',
+    'Card payment attempt {attemptId} ({amount}) has an unknown outcome. Recover it (or a manager resolves it ' +
+      'from the terminal receipt) before any new card transaction, so nobody is charged twice.',
+    { retryable: true },
+  ),
+  CASH_DRAWER_CLOSED: entry(409, '409812', 'The cash drawer is not open. Open it with a float first.'),
+  CASH_DRAWER_ALREADY_OPEN: entry(
+    409,
+    '409813',
+    'The cash drawer is already open (since {openedAt}). Count and close it first.',
+  ),
+  CASH_DIFFERENCE_NEEDS_MANAGER: entry(
+    403,
+    '403814',
+    'The count differs from the expected {expected} by {difference}, more than {limit}: a manager must ' +
+      'approve with a reason.',
+  ),
+  REFUND_REASON_REQUIRED: entry(400, '400815', 'A refund needs a reason (at least 3 characters).'),
+  REFUND_CASH_OFFLINE_CAP: entry(
+    409,
+    '409816',
+    'Offline, this counter can refund at most {cap} in cash on order {orderId} (what it collected itself). ' +
+      'Refund less, or wait until the counter is online.',
+  ),
+  REFUND_APPROVAL_MISMATCH: entry(
+    403,
+    '403817',
+    'The approval {approvalId} does not cover this refund: {reason}. Ask a manager to approve this exact amount.',
+  ),
+  REFUND_NEEDS_CORE: entry(
+    503,
+    '503818',
+    'A card-present refund needs the payment core to reserve the amount first, and it cannot be reached ' +
+      '({detail}). Refund to the card through the core (queued) or try again when online.',
+    { retryable: true, category: 'IO_ERROR' },
+  ),
+  VOID_NOT_ALLOWED: entry(409, '409819', 'Payment {paymentId} cannot be voided: {reason}. Use a refund.'),
+  RESCUE_PASSPHRASE_WRONG: entry(
+    400,
+    '400820',
+    'The rescue file could not be decrypted: wrong passphrase, or the file was altered.',
+  ),
+  RESCUE_FILE_INVALID: entry(400, '400821', 'This is not a Counter rescue file: {reason}.'),
+  HOST_COMMAND_INVALID: entry(400, '400822', 'Command {command} got invalid input: {reason}.'),
+  HOST_NOT_WIRED: entry(501, '501823', '{command} is not available in this host: {reason}.'),
+  HOST_INTERNAL: entry(
+    500,
+    '500824',
+    'The host failed on {command}: {detail}. This is a bug; see the host log.',
+  ),
+  SYNC_EXCEPTION_NOT_FOUND: entry(404, '404825', 'No open sync exception {exceptionId}.'),
+  ATTEMPT_NOT_PARKED: entry(
+    409,
+    '409826',
+    'Card attempt {attemptId} is not waiting for a manager (it is {state}); nothing to resolve.',
+  ),
+  REFUND_REFUSED_BY_CORE: entry(
+    409,
+    '409827',
+    'The core refused refund {reference}: {detail}. Nothing was refunded to the card; a manager resolves it ' +
+      'from the sync exceptions.',
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

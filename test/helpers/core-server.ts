@@ -31,6 +31,8 @@ export interface TestCore {
   storeId: Uuid;
   terminal: { terminalId: Uuid; keyId: string; secret: string; issuer: number };
   sdk: Client;
+  /** The keyring the server decrypts secrets with (to enroll more terminals in tests). */
+  keyring: ReturnType<typeof createKeyring>;
   /** Every log line the server wrote (JSON), to check that no card data or secret appears. */
   logs: string[];
   raw: RawClient;
@@ -171,6 +173,7 @@ export async function startTestCore(
       issuer: terminal.value.issuer,
     },
     sdk: sdkClient(port, key.value.keyId, key.value.secret),
+    keyring,
     logs,
     raw: rawClient(url, key.value.keyId, key.value.secret),
     async close() {

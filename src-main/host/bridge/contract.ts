@@ -39,8 +39,15 @@ export type EventName<C extends BridgeContract> = keyof C['events'] & string;
 export type CommandInput<C extends BridgeContract, K extends CommandName<C>> = z.output<
   C['commands'][K]['input']
 >;
-export type CommandOutput<C extends BridgeContract, K extends CommandName<C>> = z.input<
-  C['commands'][K]['output']
+/** Readonly all the way down: a use case's readonly result is a valid answer as it is. */
+export type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [P in keyof T]: DeepReadonly<T[P]> }
+    : T;
+
+export type CommandOutput<C extends BridgeContract, K extends CommandName<C>> = DeepReadonly<
+  z.input<C['commands'][K]['output']>
 >;
 export type EventPayload<C extends BridgeContract, K extends EventName<C>> = z.input<
   C['events'][K]['payload']
@@ -51,6 +58,12 @@ export type HandlerTable<C extends BridgeContract> = {
     input: CommandInput<C, K>,
   ) => Promise<Result<CommandOutput<C, K>, BridgeError>> | Result<CommandOutput<C, K>, BridgeError>;
 };
+
+/**
+ * Instead of a handler table, a transport-agnostic dispatcher that validates and runs a command itself
+ * (src-main/host/api.ts `dispatch`), so Electron IPC and the bridge answer exactly alike.
+ */
+export type BridgeDispatch = (command: string, input: unknown) => Promise<BridgeAnswer<unknown>>;
 
 /** What travels back on every `POST /api/<command>`. */
 export type BridgeAnswer<T> = { ok: true; value: T } | { ok: false; error: BridgeError };

@@ -16,11 +16,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
-import { catalogEntry, domainError, type ErrorCode } from '../../../src-shared';
+import { catalogEntry, domainError, isErrorCode, type ErrorCode } from '../../../src-shared';
 import { bearerToken, newLaunchToken, originAllowed, subprotocolToken, tokenMatches } from './access';
 import type {
   BridgeAnswer,
   BridgeContract,
+  BridgeDispatch,
   BridgeError,
   EventName,
   EventPayload,
@@ -34,7 +35,10 @@ const DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
 export interface BridgeOptions<C extends BridgeContract> {
   contract: C;
-  handlers: HandlerTable<C>;
+  /** One handler per command (the bridge validates input and answers), or… */
+  handlers?: HandlerTable<C>;
+  /** …a dispatcher that validates and runs commands itself (the host's, shared with Electron IPC). */
+  dispatch?: BridgeDispatch;
   /** Default: a new random token (give one only in tests or when the launcher hands it to the UI). */
   token?: string;
   /** Default 0: any free port. */
@@ -91,7 +95,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
 }
 
 export async function startBridge<C extends BridgeContract>(options: BridgeOptions<C>): Promise<Bridge<C>> {
-  const { contract, handlers } = options;
+  const { contract, handlers, dispatch } = options;
+  if (!handlers === !dispatch) throw new Error('startBridge needs either handlers or dispatch, not both');
   const token = options.token ?? newLaunchToken();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const docs = bridgeDocs(contract, options.title ?? 'Counter host API');
@@ -114,7 +119,8 @@ export async function startBridge<C extends BridgeContract>(options: BridgeOptio
   const answer = (res: ServerResponse, a: BridgeAnswer<unknown>) =>
     send(
       res,
-      a.ok ? 200 : catalogEntry(a.error.code).httpStatus,
+      // A dispatcher's code outside the catalog is a bug; still answer, as a server error.
+      a.ok ? 200 : isErrorCode(a.error.code) ? catalogEntry(a.error.code).httpStatus : 500,
       JSON.stringify(a.ok ? a : { ok: false, error: wireError(a.error) }),
     );
 
@@ -137,6 +143,13 @@ export async function startBridge<C extends BridgeContract>(options: BridgeOptio
         raw = JSON.parse(text);
       } catch (e) {
         return { ok: false, error: bridgeError('REQUEST_BODY_NOT_JSON', { reason: (e as Error).message }) };
+      }
+    }
+    if (dispatch) {
+      try {
+        return await dispatch(name, raw);
+      } catch (e) {
+        return { ok: false, error: internal(e) };
       }
     }
     const input = spec.input.safeParse(raw);

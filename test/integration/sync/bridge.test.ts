@@ -9,11 +9,14 @@ import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { domainError, err, ok, UuidSchema } from '../../../src-shared';
 import {
+  bridgeDocs,
   EVENTS_SUBPROTOCOL,
   startBridge,
   type Bridge,
   type HandlerTable,
 } from '../../../src-main/host/bridge';
+import type { HostHandlers } from '../../../src-main/host/api';
+import { HOST_API, type HostApi } from '../../../src-shared/host-api';
 
 const contract = {
   commands: {
@@ -63,6 +66,51 @@ const _missing: HandlerTable<typeof contract> = {
   refund: handlers.refund,
   crash: handlers.crash,
 };
+
+// The host's handler table (src-main/host/api.ts) is a handler table of the bridge for the host contract.
+const _hostTable = (h: HostHandlers): HandlerTable<HostApi> => h;
+
+describe('loopback bridge and the host API contract', () => {
+  it('documents every command and event of the host contract', () => {
+    const docs = bridgeDocs(HOST_API, 'Counter host API');
+    expect(docs.commands.map((c) => c.name).sort()).toEqual(Object.keys(HOST_API.commands).sort());
+    expect(docs.commands.map((c) => c.path)).toContain('/api/staff.enroll');
+    expect(docs.events.map((e) => e.name).sort()).toEqual(Object.keys(HOST_API.events).sort());
+  });
+
+  it("answers through a dispatcher (the host's, shared with Electron IPC) when given one", async () => {
+    const seen: [string, unknown][] = [];
+    const bridge = await startBridge({
+      contract,
+      dispatch: async (command, input) => {
+        seen.push([command, input]);
+        return command === 'add'
+          ? { ok: true, value: { sum: 3 } }
+          : { ok: false, error: domainError('REFUND_ORDER_LOCKED') };
+      },
+    });
+    try {
+      const post = (command: string, body: unknown) =>
+        fetch(`${bridge.url}/api/${command}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${bridge.token}` },
+          body: JSON.stringify(body),
+        });
+      const added = await post('add', { a: 1, b: 2 });
+      expect(await added.json()).toEqual({ ok: true, value: { sum: 3 } });
+      const locked = await post('refund', { anything: true });
+      expect(locked.status).toBe(409);
+      expect(await locked.json()).toMatchObject({ ok: false, error: { code: 'REFUND_ORDER_LOCKED' } });
+      expect(seen).toEqual([
+        ['add', { a: 1, b: 2 }],
+        ['refund', { anything: true }],
+      ]);
+      expect((await post('nope', {})).status).toBe(404);
+    } finally {
+      await bridge.close();
+    }
+  });
+});
 
 describe('loopback bridge', () => {
   let bridge: Bridge<typeof contract>;

@@ -11,6 +11,7 @@ import { signatureMatches } from '../../../src-core/http/v1hmac';
 import { parseAuthorization } from '../../../src-shared/v1hmac';
 import { SYNC_BODY_DIGEST_HEADER } from '../../../src-shared/sync-protocol';
 import { createCoreClient, type CoreClient } from '../../../src-main/sync/core-client';
+import { coreRefundPort } from '../../../src-main/sync/checkout-ports';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
 import { eurMoney, testTerminal, type TestTerminal } from '../../helpers/terminal-sync';
 
@@ -192,6 +193,45 @@ describe('signed core client against a real core', () => {
   });
 });
 
+describe('the core refund port checkout uses, built from the client', () => {
+  let core: TestCore;
+  beforeAll(async () => {
+    core = await startTestCore('pglite');
+  });
+  afterAll(async () => {
+    await core?.close();
+  });
+
+  it('reserves and releases, and gives refusals as catalog errors with their kind', async () => {
+    const term = testTerminal(core.url, core.terminal);
+    const port = coreRefundPort(
+      createCoreClient({ baseUrl: core.url, keyId: core.terminal.keyId, secret: core.terminal.secret }),
+    );
+    const sale = await term.sale({ total: 1_000, paid: 1_000 });
+    const reservationId = term.newId();
+    const held = await port.reserveRefund({
+      reservationId,
+      paymentId: sale.paymentId,
+      amount: eurMoney(400),
+    });
+    expect(held).toMatchObject({ ok: true, value: { reservationId, state: 'HELD' } });
+    expect(await port.releaseReservation(reservationId)).toMatchObject({
+      ok: true,
+      value: { state: 'RELEASED' },
+    });
+    const tooMuch = await port.reserveRefund({
+      reservationId: term.newId(),
+      paymentId: sale.paymentId,
+      amount: eurMoney(5_000),
+    });
+    expect(tooMuch).toMatchObject({
+      ok: false,
+      error: { kind: 'rejected', error: { code: 'REFUND_EXCEEDS_REFUNDABLE' } },
+    });
+    expect(!tooMuch.ok && tooMuch.error.error.message).toContain('refundable');
+  });
+});
+
 describe('signed core client: what it sends and how it fails without a core', () => {
   it('signs the digest of the exact body bytes, so a changed body no longer matches', async () => {
     const server = await capturingServer(() => ({ status: 503, body: '' }));
@@ -248,6 +288,13 @@ describe('signed core client: what it sends and how it fails without a core', ()
       ]);
       expect(server.requests[0]!.headers[SYNC_BODY_DIGEST_HEADER.toLowerCase()]).toBeUndefined();
       expect(server.requests[0]!.headers['content-type']).toBeUndefined();
+      // A POST without a body (release) still carries the digest, of the empty body.
+      await plain.releaseReservation('0190f5c2-7b1e-7cc3-9a4e-2f1d6b8e4a10');
+      const release = server.requests.at(-1)!;
+      expect(release.body).toBe('');
+      expect(release.headers[SYNC_BODY_DIGEST_HEADER.toLowerCase()]).toBe(
+        createHash('sha256').update('').digest('base64'),
+      );
     } finally {
       await server.close();
     }

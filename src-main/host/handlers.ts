@@ -1,0 +1,198 @@
+/**
+ * The host API's handler table: thin adapters from the contract (src-shared/host-api.ts) to the checkout use
+ * cases. No business rule lives here; each handler maps input, calls one use case, maps the answer.
+ */
+import { err, ok, type DomainError, type Result } from '../../src-shared';
+import type { HostApiError, HostCommandOutput } from '../../src-shared/host-api';
+import { closeDrawer, drawerStatus, moveCash, openDrawer } from '../checkout/cash-drawer';
+import { importCatalogueCsv } from '../checkout/catalogue-import';
+import type { CartEntry } from '../checkout/cart';
+import { buildReport, closeDay } from '../checkout/end-of-day';
+import { approveRefund, executeRefund, refundableOf, requestRefund } from '../checkout/refunds';
+import { checkoutSale, collectBalance, takeDeposit, type SaleResult } from '../checkout/sale';
+import { enrollStaff, requireManager, unlockStaff, verifyStaff } from '../checkout/staff';
+import {
+  recoverUnresolvedAttempt,
+  resolveParkedAttempt,
+  type AttemptResult,
+} from '../checkout/terminal-attempts';
+import { voidCardPayment } from '../checkout/void';
+import { findItem, listStaff, searchOrders, syncStatus, unresolvedAttempt } from '../store';
+import { toApiError, type HostHandlers } from './api';
+import type { Host } from './compose';
+
+const mapErr = <T>(r: Result<T, DomainError>): Result<T, HostApiError> =>
+  r.ok ? r : err(toApiError(r.error));
+
+const attemptState = (r: Result<AttemptResult | null, DomainError>) =>
+  r.ok
+    ? ok({ state: r.value?.state ?? 'NONE', attemptId: r.value?.attempt.attemptId ?? null })
+    : err(toApiError(r.error));
+
+function saleAnswer(
+  r: Result<SaleResult, DomainError>,
+): Result<HostCommandOutput<'sale.checkout'>, HostApiError> {
+  if (!r.ok) return err(toApiError(r.error));
+  return ok({
+    ...r.value,
+    tenders: r.value.tenders.map((t) => ({ ...t, error: t.error ? toApiError(t.error) : null })),
+  });
+}
+
+export function createHostHandlers(host: Host): HostHandlers {
+  const deps = host.deps;
+  const entries = (
+    list: readonly (
+      | { sku: string; quantity: number }
+      | { description: string; amountMinor: number; taxRateBp: number; quantity: number }
+    )[],
+  ): Result<CartEntry[], HostApiError> => {
+    const out: CartEntry[] = [];
+    for (const e of list) {
+      if ('sku' in e) {
+        const item = findItem(deps.db, e.sku);
+        if (!item)
+          return err({
+            code: 'CATALOGUE_ITEM_NOT_FOUND',
+            message: `No catalogue item with SKU or barcode ${e.sku}.`,
+          });
+        out.push({ kind: 'item', item, quantity: e.quantity });
+      } else out.push({ kind: 'free', ...e });
+    }
+    return ok(out);
+  };
+  return {
+    status: () => {
+      const s = syncStatus(deps.db, deps.clock());
+      const d = drawerStatus(deps);
+      const a = unresolvedAttempt(deps.db);
+      return ok({
+        issuer: deps.issuer,
+        currency: deps.currency,
+        online: deps.isOnline(),
+        ...s,
+        drawerOpen: d.open !== null,
+        drawerExpectedMinor: d.expectedMinor,
+        unresolvedAttempt: a ? { attemptId: a.attemptId, state: a.state, amountMinor: a.amountMinor } : null,
+      });
+    },
+    'staff.enroll': (i) => {
+      // The first manager enrolls without one (a new counter); after that a manager authorises.
+      const hasManager = listStaff(deps.db).some((s) => s.role === 'MANAGER' && s.active);
+      if (hasManager) {
+        const m = requireManager(deps, i.manager, 'Enrolling staff');
+        if (!m.ok) return err(toApiError(m.error));
+      }
+      const r = enrollStaff(deps, { ...i, by: i.manager?.managerId ?? null });
+      return r.ok ? ok({ staffId: r.value.staffId, role: r.value.role }) : err(toApiError(r.error));
+    },
+    'staff.verify': (i) => {
+      const r = verifyStaff(deps, i.staffId, i.pin);
+      return r.ok
+        ? ok({ staffId: r.value.staffId, name: r.value.name, role: r.value.role })
+        : err(toApiError(r.error));
+    },
+    'staff.unlock': (i) => {
+      const r = unlockStaff(deps, { staffId: i.staffId, ...i.manager });
+      return r.ok ? ok({}) : err(toApiError(r.error));
+    },
+    'catalogue.import': (i) => mapErr(importCatalogueCsv(deps, i.csv)),
+    'catalogue.find': (i) => {
+      const item = findItem(deps.db, i.code);
+      return ok(
+        item
+          ? {
+              sku: item.sku,
+              barcode: item.barcode,
+              name: item.name,
+              priceMinor: item.priceMinor,
+              taxRateBp: item.taxRateBp,
+            }
+          : null,
+      );
+    },
+    'sale.checkout': async (i) => {
+      const e = entries(i.entries);
+      if (!e.ok) return e;
+      return saleAnswer(
+        await checkoutSale(deps, { entries: e.value, tenders: i.tenders, operatorId: i.operatorId }),
+      );
+    },
+    'deposit.take': async (i) => saleAnswer(await takeDeposit(deps, i)),
+    'balance.collect': async (i) => saleAnswer(await collectBalance(deps, i)),
+    'order.search': (i) =>
+      ok(
+        searchOrders(deps.db, i).map((o) => ({
+          orderId: o.orderId,
+          kind: o.kind,
+          currency: o.currency,
+          totalMinor: o.totalMinor,
+          customerId: o.customerId,
+          createdAt: o.createdAt,
+          businessDay: o.businessDay,
+        })),
+      ),
+    'order.refundable': (i) => mapErr(refundableOf(deps, i.orderId)),
+    'payment.void': async (i) => attemptState(await voidCardPayment(deps, i)),
+    'attempt.recover': async () => attemptState(await recoverUnresolvedAttempt(deps)),
+    'attempt.resolve': (i) => {
+      const m = requireManager(deps, i.manager, 'Settling a card payment in doubt');
+      if (!m.ok) return err(toApiError(m.error));
+      return attemptState(
+        resolveParkedAttempt(deps, {
+          attemptId: i.attemptId,
+          charged: i.charged,
+          receiptNumber: i.receiptNumber,
+          managerId: m.value.staffId,
+        }),
+      );
+    },
+    'drawer.open': (i) => {
+      const r = openDrawer(deps, i);
+      return r.ok ? ok({ sessionId: r.value.sessionId }) : err(toApiError(r.error));
+    },
+    'drawer.move': (i) => mapErr(moveCash(deps, i)),
+    'drawer.close': (i) => mapErr(closeDrawer(deps, i)),
+    'refund.request': (i) => {
+      const r = requestRefund(deps, i);
+      return r.ok
+        ? ok({
+            requestId: r.value.requestId,
+            reference: r.value.reference,
+            orderId: r.value.orderId,
+            paymentId: r.value.paymentId,
+            amountMinor: r.value.amountMinor,
+            method: r.value.method,
+            state: r.value.state,
+          })
+        : err(toApiError(r.error));
+    },
+    'refund.approve': (i) => {
+      const r = approveRefund(deps, { requestId: i.requestId, ...i.manager });
+      return r.ok
+        ? ok({
+            requestId: r.value.requestId,
+            reference: r.value.reference,
+            orderId: r.value.orderId,
+            paymentId: r.value.paymentId,
+            amountMinor: r.value.amountMinor,
+            method: r.value.method,
+            state: r.value.state,
+          })
+        : err(toApiError(r.error));
+    },
+    'refund.execute': async (i) => {
+      const auth = i.manager ? { manager: i.manager } : i.requestId ? { requestId: i.requestId } : null;
+      if (!auth)
+        return err({
+          code: 'MANAGER_REQUIRED',
+          message: 'A refund needs a manager: enter a manager PIN, or ask a manager to approve the request.',
+        });
+      const r = await executeRefund(deps, i, auth);
+      if (!r.ok) return err(toApiError(r.error));
+      return ok({ ...r.value, error: r.value.error ? toApiError(r.value.error) : null });
+    },
+    'day.close': async (i) => mapErr(await closeDay(deps, i)),
+    'day.preview': () => ok(buildReport(deps, { terminal: null, core: null, reportId: 'preview' })),
+  };
+}

@@ -1,0 +1,99 @@
+/** Catalogue items and customers. */
+import type { CurrencyCode } from '../../src-shared';
+import type { StoreDb } from './db';
+
+export interface CatalogueItem {
+  readonly sku: string;
+  readonly barcode: string | null;
+  readonly name: string;
+  readonly priceMinor: number;
+  readonly currency: CurrencyCode;
+  /** Basis points: 1900 = 19 %. */
+  readonly taxRateBp: number;
+}
+
+interface ItemRow {
+  sku: string;
+  barcode: string | null;
+  name: string;
+  price_minor: number;
+  currency: string;
+  tax_rate_bp: number;
+  updated_at: string;
+}
+
+export const rowToItem = (r: ItemRow): CatalogueItem => ({
+  sku: r.sku,
+  barcode: r.barcode,
+  name: r.name,
+  priceMinor: r.price_minor,
+  currency: r.currency as CurrencyCode,
+  taxRateBp: r.tax_rate_bp,
+});
+
+export const itemToRow = (i: CatalogueItem, at: string): ItemRow => ({
+  sku: i.sku,
+  barcode: i.barcode,
+  name: i.name,
+  price_minor: i.priceMinor,
+  currency: i.currency,
+  tax_rate_bp: i.taxRateBp,
+  updated_at: at,
+});
+
+export function upsertItem(db: StoreDb, item: CatalogueItem, at: Date): void {
+  db.prepare(
+    `INSERT INTO catalogue (sku, barcode, name, price_minor, currency, tax_rate_bp, updated_at)
+       VALUES (@sku, @barcode, @name, @price_minor, @currency, @tax_rate_bp, @updated_at)
+       ON CONFLICT (sku) DO UPDATE SET barcode = excluded.barcode, name = excluded.name,
+         price_minor = excluded.price_minor, currency = excluded.currency, tax_rate_bp = excluded.tax_rate_bp,
+         updated_at = excluded.updated_at`,
+  ).run(itemToRow(item, at.toISOString()));
+}
+
+/** By SKU or barcode (a scanner types the barcode). */
+export function findItem(db: StoreDb, code: string): CatalogueItem | null {
+  const r = db.prepare('SELECT * FROM catalogue WHERE sku = ? OR barcode = ? LIMIT 1').get(code, code) as
+    ItemRow | undefined;
+  return r ? rowToItem(r) : null;
+}
+
+export function listItems(db: StoreDb): CatalogueItem[] {
+  return (db.prepare('SELECT * FROM catalogue ORDER BY sku').all() as ItemRow[]).map(rowToItem);
+}
+
+export interface CustomerRecord {
+  readonly customerId: string;
+  readonly name: string;
+  readonly contact: string | null;
+  readonly createdAt: string;
+}
+
+interface CustomerRow {
+  customer_id: string;
+  name: string;
+  contact: string | null;
+  created_at: string;
+}
+
+export const rowToCustomer = (r: CustomerRow): CustomerRecord => ({
+  customerId: r.customer_id,
+  name: r.name,
+  contact: r.contact,
+  createdAt: r.created_at,
+});
+
+export function insertCustomer(db: StoreDb, c: CustomerRecord): void {
+  db.prepare('INSERT INTO customers (customer_id, name, contact, created_at) VALUES (?, ?, ?, ?)').run(
+    c.customerId,
+    c.name,
+    c.contact,
+    c.createdAt,
+  );
+}
+
+export function getCustomer(db: StoreDb, customerId: string): CustomerRecord | null {
+  const r = db.prepare('SELECT * FROM customers WHERE customer_id = ?').get(customerId) as
+    CustomerRow | undefined;
+  return r ? rowToCustomer(r) : null;
+}

@@ -1,0 +1,83 @@
+/**
+ * A counter for tests: a real SQLite store in a temporary directory, the ZVT session registered with a
+ * virtual terminal (in-process line by default, a real pty on request), and the checkout dependencies.
+ */
+import type { CheckoutDeps, CheckoutEvent, CoreRefundPort } from '../../src-main/checkout/context';
+import { DEFAULT_POLICY } from '../../src-main/checkout/context';
+import { enrollStaff } from '../../src-main/checkout/staff';
+import { learnTerminalBaseline } from '../../src-main/checkout/terminal-attempts';
+import type { StoreDb } from '../../src-main/store';
+import { createRig, type Rig, type Transport } from '../integration/zvt/rig';
+import { newIdGenerator, openTestStore, tempDataDir } from './host-store';
+
+export interface HostRig {
+  readonly deps: CheckoutDeps;
+  readonly db: StoreDb;
+  readonly rig: Rig;
+  readonly events: CheckoutEvent[];
+  readonly dir: string;
+  online: boolean;
+  syncs: number;
+  close(): Promise<void>;
+}
+
+export async function createHostRig(
+  o: {
+    transport?: Transport;
+    dir?: string;
+    core?: CoreRefundPort;
+    syncNow?: () => Promise<void>;
+    staff?: boolean;
+  } = {},
+): Promise<HostRig> {
+  const rig = await createRig(o.transport ?? 'in-process-serial');
+  const reg = await rig.session.register();
+  if (!reg.ok) throw new Error(reg.error.message);
+  const dir = o.dir ?? tempDataDir();
+  const db = openTestStore(dir);
+  const events: CheckoutEvent[] = [];
+  const h: HostRig = {
+    deps: undefined as unknown as CheckoutDeps,
+    db,
+    rig,
+    events,
+    dir,
+    online: false,
+    syncs: 0,
+    close: async () => {
+      db.close();
+      await rig.close();
+    },
+  };
+  const deps: CheckoutDeps = {
+    db,
+    terminal: rig.session,
+    clock: () => new Date(),
+    newId: newIdGenerator(),
+    issuer: 1000,
+    currency: 'EUR',
+    policy: { ...DEFAULT_POLICY },
+    emit: (e) => events.push(e),
+    core: o.core,
+    isOnline: () => h.online,
+    syncNow: async () => {
+      h.syncs++;
+      await o.syncNow?.();
+    },
+  };
+  (h as { deps: CheckoutDeps }).deps = deps;
+  await learnTerminalBaseline(deps);
+  if (o.staff !== false) {
+    for (const s of [
+      { staffId: 'cashier', name: 'Cara Cashier', role: 'CASHIER' as const, pin: '1111' },
+      { staffId: 'manager', name: 'Max Manager', role: 'MANAGER' as const, pin: '9999' },
+    ]) {
+      const r = enrollStaff(deps, s);
+      if (!r.ok) throw new Error(r.error.message);
+    }
+  }
+  return h;
+}
+
+export const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' as const });
+export const MANAGER = { managerId: 'manager', managerPin: '9999' };
