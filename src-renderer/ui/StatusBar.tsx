@@ -7,6 +7,7 @@ export function StatusBar() {
   const host = useApp((s) => s.host);
   const status = useApp((s) => s.status);
   const staffName = useApp((s) => s.staff?.name ?? null);
+  const events = useApp((s) => s.events);
   const now = useNow(15_000);
 
   const connection =
@@ -33,7 +34,8 @@ export function StatusBar() {
         : { tone: 'bad', text: t.t('status.terminalDisconnected') };
 
   return (
-    <header className="status-bar">
+    // data-events: whether pushed events arrive (for technicians' and tests' eyes; the pills say the rest).
+    <header className="status-bar" data-events={events}>
       <span className="app-name">{t.t('app.title')}</span>
       <section aria-label={t.t('status.region')} aria-live="polite" className="status-items">
         <span className={`pill tone-${connection.tone}`} data-testid="status-connection">

@@ -26,6 +26,8 @@ test.afterAll(async () => {
 async function signIn(page: Page) {
   await page.goto(`${web.url}/#token=${host.bridge.token}`);
   await expect(page.getByTestId('status-connection')).toHaveText('Online');
+  // Events pushed before the page's WebSocket is open would not reach it (the scripted host does not replay).
+  await expect(page.locator('header[data-events="open"]')).toBeVisible();
   await page.getByLabel('Staff PIN').fill('1234');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Sale' })).toBeVisible();
