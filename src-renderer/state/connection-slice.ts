@@ -33,7 +33,8 @@ export const connectionSlice =
     },
     setEventStream(events) {
       set({ events });
-      if (events === 'open' && get().host !== 'reachable') void get().probeHost();
+      // Whatever happened while the stream was down (a host restart, queued sales), the status is read afresh.
+      if (events === 'open') void get().probeHost();
     },
     applyHostEvent({ event, payload }) {
       if (event === EVENTS.status) set({ status: payload as HostStatus, host: 'reachable' });
