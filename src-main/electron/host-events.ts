@@ -1,0 +1,40 @@
+/**
+ * Checkout events (src-main/checkout) as the host contract's events (src-shared/host-api.ts), for the window.
+ * Pure. The loopback bridge needs the same mapping; it belongs beside the host's handler table once the host
+ * publishes events itself (docs/app.md "What is missing").
+ */
+import type { CheckoutEvent } from '../checkout/context';
+import type { HostEventName, HostEventPayload } from '../../src-shared/host-api';
+
+export type ContractEvent = {
+  [K in HostEventName]: { event: K; payload: HostEventPayload<K> };
+}[HostEventName];
+
+export function contractEvent(e: CheckoutEvent): ContractEvent {
+  switch (e.kind) {
+    case 'terminal-status':
+      return {
+        event: 'terminalStatus',
+        payload: { attemptId: e.attemptId, code: e.code, text: e.text, lines: [...e.lines] },
+      };
+    case 'attempt-started':
+      return {
+        event: 'attemptStarted',
+        payload: {
+          attemptId: e.attemptId,
+          orderId: e.orderId,
+          amountMinor: e.amount.amountMinor,
+          what: e.what,
+        },
+      };
+    case 'attempt-finished':
+      return {
+        event: 'attemptFinished',
+        payload: { attemptId: e.attemptId, orderId: e.orderId, state: e.state },
+      };
+    case 'order-changed':
+      return { event: 'orderChanged', payload: { orderId: e.orderId } };
+    case 'outbox-changed':
+      return { event: 'outboxChanged', payload: {} };
+  }
+}
