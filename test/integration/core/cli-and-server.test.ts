@@ -94,7 +94,9 @@ describe('core CLI and server process (PGlite in a data directory)', () => {
   });
 
   it('graceful shutdown: a request in flight at SIGTERM still gets its answer, later ones are refused', async () => {
-    const core = await spawnCore({ ...env, SANDBOX_LATENCY_MS: '1500' });
+    // The acquirer answers after 4 s and SIGTERM comes after 1.5 s: on a loaded 2-core machine a request
+    // whose bytes have not been parsed yet when the server closes counts as idle and is cut, so leave room.
+    const core = await spawnCore({ ...env, SANDBOX_LATENCY_MS: '4000' });
     const sdk = sdkClient(core.port, apiKeyId, secret);
     const inFlight = sdk.payments.createPayment('M123', {
       order: { amountOfMoney: { amount: 1_000, currencyCode: 'EUR' } },
@@ -102,7 +104,7 @@ describe('core CLI and server process (PGlite in a data directory)', () => {
         card: { cardNumber: '4330264936344675', expiryDate: '1230', cvv: '123' },
       },
     });
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1_500));
     const exited = core.stop();
     // A command given while the core stops waits for the directory instead of failing or opening it twice.
     const during = runCoreCommand(['list-merchants'], env);
