@@ -45,14 +45,10 @@ import {
 } from './entries';
 import { recordMoneyException } from './exceptions';
 import { recordAnswerInTx } from './record';
+import type { JournalLog } from './log';
 import { DEFAULT_MAX_RECORDING_ATTEMPTS, recordingFailed } from './recording-failures';
 
-/** Structured logs (pino's shape); never card data. */
-export interface JournalLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type { JournalLog } from './log';
 
 /** Longer than any request takes (acquirer time-out, refund-lock TTL of 60 s), so a PENDING row this old is orphaned. */
 export const DEFAULT_RECONCILE_GRACE_MS = 120_000;

@@ -6,7 +6,7 @@
  * composition root (main.ts); never set it in production: the paused request never answers.
  */
 import type { AcquirerAnswer, JournalEntry, JournalIntent } from './entries';
-import type { JournalLog } from './journal';
+import type { JournalLog } from './log';
 
 export const TEST_ONLY_PAUSE_ENV = 'COUNTER_TEST_ONLY_PAUSE_AFTER_ACQUIRER';
 export const TEST_ONLY_PAUSE_MESSAGE = 'TEST ONLY: paused after the acquirer answered, before recording';

@@ -4,7 +4,7 @@ import type { PaymentRecord } from '../../ledger/rows';
 export { cardFacts } from '../../acquirer/card-facts';
 import { loadOrderOfPaymentInTx, type LoadedOrder } from '../../ledger/service';
 import { ApiFailure, fail } from '../api-error';
-import type { OnlineDeps } from './routes';
+import type { OnlineDeps } from './deps';
 
 export function paymentIdFromPath(text: string | undefined, propertyName = 'paymentId'): PaymentId {
   const r = parsePaymentId(text ?? '');

@@ -18,7 +18,7 @@ import { movementOutcome } from '../../journal/outcome';
 import { sendMoneyBack } from '../../ledger/money-back';
 import { ApiFailure } from '../api-error';
 import { findPayment, paymentIdFromPath } from './common';
-import type { OnlineDeps, OnlineHandler, OnlineRequest } from './routes';
+import type { OnlineDeps, OnlineHandler, OnlineRequest } from './deps';
 import {
   amountFromWire,
   captureResponse,

@@ -28,7 +28,7 @@ import { apiErrorItem, ApiFailure, fail } from '../api-error';
 import type { ApiAnswer } from '../idempotence';
 import { findPayment, notOnFile, paymentIdFromPath } from './common';
 import { maintenanceHandlers } from './maintenance';
-import type { OnlineDeps, OnlineHandler } from './routes';
+import type { OnlineDeps, OnlineHandler } from './deps';
 import { moneyFromWire, operationOutput, parseBody, paymentResponse } from './wire';
 
 /** A token the merchant may charge: ours, or a virtual-terminal card token the acquirer knows. */

@@ -19,7 +19,7 @@ import {
 } from '../../ledger/tokens';
 import { ApiFailure, fail } from '../api-error';
 import { cardFacts, paymentIdFromPath } from './common';
-import type { OnlineDeps, OnlineHandler } from './routes';
+import type { OnlineDeps, OnlineHandler } from './deps';
 import { moneyFromWire, parseBody, parseOperationWireId, payoutResponse } from './wire';
 
 export function payoutHandlers(deps: OnlineDeps) {
