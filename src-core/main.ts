@@ -20,7 +20,7 @@ import {
   testOnlyPauseAfterAcquirer,
   testOnlyPauseBeforeJournal,
 } from './journal/test-hooks';
-import { startCoreInstance } from './http/claim-liveness';
+import { startCoreInstance } from './idempotence/claim-liveness';
 import { createLedgerContext } from './ledger/context';
 import { refundRepeatWindowFromEnv } from './ledger/repeat-refund';
 import { createLedgerService } from './ledger/service';

@@ -4,13 +4,12 @@
  */
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { domainError } from '../src-shared';
 import type { Acquirer } from './acquirer/acquirer';
 import type { KeyCredentials } from './admin/accounts';
 import type { Db } from './db/adapter';
 import type { LedgerService } from './ledger/service';
 import type { Keyring } from './security/keyring';
-import { ApiFailure, errorBody, fail } from './http/api-error';
+import { asApiFailure, errorBody, fail } from './http/api-error';
 import {
   answerClientError,
   BODY_LIMIT_BYTES,
@@ -148,8 +147,9 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
 
   app.setErrorHandler((error, req, reply) => {
     const errorId = ctx.newId();
-    if (error instanceof ApiFailure) {
-      return reply.status(error.status).type('application/json').send(errorBody(errorId, error));
+    const expected = asApiFailure(error);
+    if (expected) {
+      return reply.status(expected.status).type('application/json').send(errorBody(errorId, expected));
     }
     const fastifyError = error as { statusCode?: number; code?: string; message: string };
     if (fastifyError.statusCode && fastifyError.statusCode < 500) {
@@ -158,7 +158,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
       return reply.status(failure.status).type('application/json').send(errorBody(errorId, failure));
     }
     req.log.error({ err: error, errorId }, 'request failed');
-    const failure = new ApiFailure(domainError('INTERNAL_ERROR', { reference: errorId }));
+    const failure = fail('INTERNAL_ERROR', { reference: errorId });
     return reply.status(500).type('application/json').send(errorBody(errorId, failure));
   });
 

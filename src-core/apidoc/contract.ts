@@ -13,7 +13,7 @@ import type { ErrorCode } from '../../src-shared';
 import { describeFirstIssue } from '../../src-shared/validation';
 import type { KeyCredentials } from '../admin/accounts';
 import type { Db } from '../db/adapter';
-import { ApiFailure, errorBody, fail } from '../http/api-error';
+import { asApiFailure, errorBody, fail } from '../http/api-error';
 import type { Authenticate } from '../http/auth';
 import { requestHash, runIdempotent, type ApiAnswer } from '../http/idempotence';
 import type { RequestKey } from '../journal/entries';
@@ -149,7 +149,8 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
             });
             return { status: route.answer.status, body };
           } catch (e) {
-            if (e instanceof ApiFailure) return { status: e.status, body: errorBody(deps.ctx.newId(), e) };
+            const failure = asApiFailure(e);
+            if (failure) return { status: failure.status, body: errorBody(deps.ctx.newId(), failure) };
             throw e;
           }
         };

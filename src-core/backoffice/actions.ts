@@ -23,7 +23,7 @@ import type { Acquirer } from '../acquirer/acquirer';
 import { ApiFailure, fail } from '../http/api-error';
 import type { JournalSource, RequestKey } from '../journal/entries';
 import type { AcquirerJournal } from '../journal/journal';
-import { movementOutcome } from '../journal/outcome';
+import { movementOutcome } from '../http/journal-answers';
 import { sendMoneyBack } from '../ledger/money-back';
 import type { StoredOperation } from '../ledger/rows';
 import { checkOperation, type Appended, type AppendOperation, type LedgerService } from '../ledger/service';

@@ -14,7 +14,7 @@ import {
   RefundRequestSchema,
 } from '../../../src-shared/online-api';
 import type { JournalEntry } from '../../journal/entries';
-import { movementOutcome } from '../../journal/outcome';
+import { movementOutcome } from '../journal-answers';
 import { sendMoneyBack } from '../../ledger/money-back';
 import { ApiFailure } from '../api-error';
 import { findPayment, paymentIdFromPath } from './common';

@@ -21,7 +21,7 @@ import type { CardInput } from '../../acquirer/acquirer';
 import type { Queryable } from '../../db/adapter';
 import type { JournalCard, JournalEntry, JournalIntent } from '../../journal/entries';
 import type { RunResult } from '../../journal/journal';
-import { exceptionFailure, recordingPending } from '../../journal/outcome';
+import { exceptionFailure, recordingPending } from '../journal-answers';
 import type { PaymentRecord } from '../../ledger/rows';
 import { insertToken, selectToken, type TokenRecord } from '../../ledger/tokens';
 import { apiErrorItem, ApiFailure, fail } from '../api-error';

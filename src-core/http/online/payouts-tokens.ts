@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { domainError, maskPan } from '../../../src-shared';
 import { CreatePayoutRequestSchema, CreateTokenRequestSchema } from '../../../src-shared/online-api';
-import { movementOutcome } from '../../journal/outcome';
+import { movementOutcome } from '../journal-answers';
 import { sendMoneyBack } from '../../ledger/money-back';
 import { appendOperationInTx, Refused } from '../../ledger/service';
 import { selectOperationBySeq } from '../../ledger/store';

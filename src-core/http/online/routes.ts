@@ -4,7 +4,7 @@
  * failures are `ApiFailure`s that become the API's error shape here, so idempotence can store them too.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ApiFailure, errorBody, fail } from '../api-error';
+import { asApiFailure, errorBody, fail } from '../api-error';
 import { requestHash, runIdempotent, type ApiAnswer } from '../idempotence';
 import type { OnlineDeps, OnlineHandler } from './deps';
 import { paymentHandlers } from './payments';
@@ -51,7 +51,8 @@ export async function registerOnlineApi(app: FastifyInstance, deps: OnlineDeps):
                 requestKey,
               });
             } catch (e) {
-              if (e instanceof ApiFailure) return { status: e.status, body: errorBody(ctx.newId(), e) };
+              const failure = asApiFailure(e);
+              if (failure) return { status: failure.status, body: errorBody(ctx.newId(), failure) };
               throw e;
             }
           };

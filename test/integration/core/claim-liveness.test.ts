@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCardById } from '../../../src-shared';
-import { DEAD_AFTER_MS } from '../../../src-core/http/claim-liveness';
+import { DEAD_AFTER_MS } from '../../../src-core/idempotence/claim-liveness';
 import {
   TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV,
   TEST_ONLY_PAUSE_BEFORE_JOURNAL_MESSAGE,
