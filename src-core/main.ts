@@ -10,8 +10,8 @@ import { publishAdminEndpoint } from './admin/data-dir-lock';
 import { runRequestCommand } from './admin/signed-request';
 import { COMMANDS, runCommand, usage } from './cli';
 import { databaseConfigFromEnv, openDatabase } from './db/open';
-import { transportPolicyFromEnv } from './http/transport';
-import { purgeExpiredIdempotenceKeys } from './http/idempotence';
+import { transportPolicyFromEnv } from './routing/transport';
+import { purgeExpiredIdempotenceKeys } from './routing/idempotence';
 import { createAcquirerJournal, type JournalLog, type JournalOptions } from './journal/journal';
 import { DEFAULT_RECONCILE_INTERVAL_MS, startReconciler } from './journal/reconcile';
 import {

@@ -5,11 +5,11 @@
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Acquirer } from './acquirer/acquirer';
-import type { KeyCredentials } from './admin/accounts';
+import type { KeyCredentials } from './accounts/accounts';
 import type { Db } from './db/adapter';
 import type { LedgerService } from './ledger/service';
 import type { Keyring } from './security/keyring';
-import { asApiFailure, errorBody, fail } from './http/api-error';
+import { asApiFailure, errorBody, fail } from './routing/api-error';
 import {
   answerClientError,
   BODY_LIMIT_BYTES,
@@ -17,13 +17,13 @@ import {
   firstInvalidUtf8Byte,
   MAX_HEADER_BYTES,
   MAX_PARAM_LENGTH,
-} from './http/edge';
-import { createAuthenticator, type Authenticate } from './http/auth';
-import type { TransportPolicy } from './http/transport';
-import { registerOnlineApi } from './http/online/routes';
-import { registerBackOfficeAndSync } from './backoffice/register';
+} from './routing/edge';
+import { createAuthenticator, type Authenticate } from './routing/auth';
+import type { TransportPolicy } from './routing/transport';
+import { registerOnlineApi } from './online/routes';
+import { registerBackOfficeAndSync } from './register-apis';
 import { listenForChangeSignals } from './change-signals';
-import { createCredentialCache } from './security/credential-cache';
+import { createCredentialCache } from './accounts/credential-cache';
 import { createStoreFeedWaiters } from './sync/feed-waiters';
 import { registerAdminApi } from './admin/routes';
 import { createAcquirerJournal, type AcquirerJournal, type JournalOptions } from './journal/journal';
@@ -85,7 +85,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
-    // Refusals before a route runs and before Fastify sees the request, in the API's shape (http/edge.ts).
+    // Refusals before a route runs and before Fastify sees the request, in the API's shape (routing/edge.ts).
     frameworkErrors: (error, _req, reply) => {
       const failure = fastifyRefusal(error);
       const r = reply as unknown as FastifyReply;

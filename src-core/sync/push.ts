@@ -23,9 +23,9 @@ import {
   type SyncMessage,
   type SyncPushResult,
 } from '../../src-shared/sync-protocol';
-import type { Terminal } from '../admin/accounts';
+import type { Terminal } from '../accounts/accounts';
 import { isUniqueViolation, violatedConstraint, type Db } from '../db/adapter';
-import { fail } from '../http/api-error';
+import { fail } from '../routing/api-error';
 import type { LedgerContext } from '../ledger/context';
 import { Refused } from '../ledger/service';
 import { applyMessageInTx } from './apply';

@@ -1,5 +1,5 @@
 /**
- * A dead process's idempotence claims free in seconds (src-core/http/claim-liveness.ts), with real core
+ * A dead process's idempotence claims free in seconds (src-core/idempotence/claim-liveness.ts), with real core
  * processes: a refund claims its key and stops dead before its journal row is written (test-only switch
  * COUNTER_TEST_ONLY_PAUSE_BEFORE_JOURNAL), then gets SIGKILL.
  *

@@ -1,9 +1,9 @@
 /** Pieces the online handlers share: finding a payment (reconciling an unknown outcome), card facts. */
-import { domainError, parsePaymentId, type PaymentId } from '../../../src-shared';
-import type { PaymentRecord } from '../../ledger/rows';
-export { cardFacts } from '../../acquirer/card-facts';
-import { loadOrderOfPaymentInTx, type LoadedOrder } from '../../ledger/service';
-import { ApiFailure, fail } from '../api-error';
+import { domainError, parsePaymentId, type PaymentId } from '../../src-shared';
+import type { PaymentRecord } from '../ledger/rows';
+export { cardFacts } from '../acquirer/card-facts';
+import { loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/service';
+import { ApiFailure, fail } from '../routing/api-error';
 import type { OnlineDeps } from './deps';
 
 export function paymentIdFromPath(text: string | undefined, propertyName = 'paymentId'): PaymentId {

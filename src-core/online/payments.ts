@@ -15,17 +15,17 @@ import {
   lastFour,
   orderBalances,
   type Operation,
-} from '../../../src-shared';
-import { CreatePaymentRequestSchema, SubsequentPaymentRequestSchema } from '../../../src-shared/online-api';
-import type { CardInput } from '../../acquirer/acquirer';
-import type { Queryable } from '../../db/adapter';
-import type { JournalCard, JournalEntry, JournalIntent } from '../../journal/entries';
-import type { RunResult } from '../../journal/journal';
-import { exceptionFailure, recordingPending } from '../journal-answers';
-import type { PaymentRecord } from '../../ledger/rows';
-import { insertToken, selectToken, type TokenRecord } from '../../ledger/tokens';
-import { apiErrorItem, ApiFailure, fail } from '../api-error';
-import type { ApiAnswer } from '../idempotence';
+} from '../../src-shared';
+import { CreatePaymentRequestSchema, SubsequentPaymentRequestSchema } from '../../src-shared/online-api';
+import type { CardInput } from '../acquirer/acquirer';
+import type { Queryable } from '../db/adapter';
+import type { JournalCard, JournalEntry, JournalIntent } from '../journal/entries';
+import type { RunResult } from '../journal/journal';
+import { exceptionFailure, recordingPending } from '../routing/journal-answers';
+import type { PaymentRecord } from '../ledger/rows';
+import { insertToken, selectToken, type TokenRecord } from '../ledger/tokens';
+import { apiErrorItem, ApiFailure, fail } from '../routing/api-error';
+import type { ApiAnswer } from '../routing/idempotence';
 import { findPayment, notOnFile, paymentIdFromPath } from './common';
 import { maintenanceHandlers } from './maintenance';
 import type { OnlineDeps, OnlineHandler } from './deps';

@@ -2,14 +2,14 @@
  * What the online API's handlers are given and what they answer. Its own module, importing nothing above
  * it, so the router (routes.ts), the handlers and server.ts depend on it and never on each other in a loop.
  */
-import type { KeyCredentials } from '../../admin/accounts';
-import type { Acquirer } from '../../acquirer/acquirer';
-import type { Db } from '../../db/adapter';
-import type { RequestKey } from '../../journal/entries';
-import type { AcquirerJournal } from '../../journal/journal';
-import type { LedgerService } from '../../ledger/service';
-import type { Authenticate } from '../auth';
-import type { ApiAnswer } from '../idempotence';
+import type { KeyCredentials } from '../accounts/accounts';
+import type { Acquirer } from '../acquirer/acquirer';
+import type { Db } from '../db/adapter';
+import type { RequestKey } from '../journal/entries';
+import type { AcquirerJournal } from '../journal/journal';
+import type { LedgerService } from '../ledger/service';
+import type { Authenticate } from '../routing/auth';
+import type { ApiAnswer } from '../routing/idempotence';
 
 export type { ApiAnswer };
 

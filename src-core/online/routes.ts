@@ -4,8 +4,8 @@
  * failures are `ApiFailure`s that become the API's error shape here, so idempotence can store them too.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { asApiFailure, errorBody, fail } from '../api-error';
-import { requestHash, runIdempotent, type ApiAnswer } from '../idempotence';
+import { asApiFailure, errorBody, fail } from '../routing/api-error';
+import { requestHash, runIdempotent, type ApiAnswer } from '../routing/idempotence';
 import type { OnlineDeps, OnlineHandler } from './deps';
 import { paymentHandlers } from './payments';
 import { payoutHandlers, serviceHandlers, tokenHandlers } from './payouts-tokens';

@@ -3,8 +3,8 @@
  * the numeric `statusCode` follows the legacy table of §10.3. Where the reference has no value (marked
  * [unconfirmed] there), the choice is ours and docs/core.md lists it.
  */
-import type { OperationKind, PaymentBalances } from '../../../src-shared';
-import type { PaymentRecord } from '../../ledger/rows';
+import type { OperationKind, PaymentBalances } from '../../src-shared';
+import type { PaymentRecord } from '../ledger/rows';
 
 export interface WireStatus {
   status: string;

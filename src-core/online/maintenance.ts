@@ -6,17 +6,17 @@
  * journal row. Refunds and whole cancels (a void of captured money) hold the order's refund lock across the
  * acquirer call, as in the back office and at the counter.
  */
-import { drawOnAuthorisation } from '../../ledger/authorisation-draws';
-import { money, orderBalances, type Money } from '../../../src-shared';
+import { drawOnAuthorisation } from '../ledger/authorisation-draws';
+import { money, orderBalances, type Money } from '../../src-shared';
 import {
   CancelPaymentRequestSchema,
   CapturePaymentRequestSchema,
   RefundRequestSchema,
-} from '../../../src-shared/online-api';
-import type { JournalEntry } from '../../journal/entries';
-import { movementOutcome } from '../journal-answers';
-import { sendMoneyBack } from '../../ledger/money-back';
-import { ApiFailure } from '../api-error';
+} from '../../src-shared/online-api';
+import type { JournalEntry } from '../journal/entries';
+import { movementOutcome } from '../routing/journal-answers';
+import { sendMoneyBack } from '../ledger/money-back';
+import { ApiFailure } from '../routing/api-error';
 import { findPayment, paymentIdFromPath } from './common';
 import type { OnlineDeps, OnlineHandler, OnlineRequest } from './deps';
 import {
