@@ -22,7 +22,7 @@ export interface FoundPayment {
  * the process that called it died before recording) is reconciled first (src-core/journal/), so a merchant
  * who checks sees the outcome as soon as the acquirer knows it.
  */
-export async function findPayment(
+export async function loadReconciledPayment(
   deps: OnlineDeps,
   merchantId: string,
   paymentId: PaymentId,
