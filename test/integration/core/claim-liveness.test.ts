@@ -17,7 +17,7 @@ import { DEAD_AFTER_MS } from '../../../src-core/idempotence/claim-liveness';
 import {
   TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV,
   TEST_ONLY_PAUSE_BEFORE_JOURNAL_MESSAGE,
-} from '../../../src-core/journal/test-hooks';
+} from '../../helpers/pause-hooks';
 import { POSTGRES_SKIP_REASON } from '../../helpers/core-db';
 import { seedPostgresMerchant, type SeededMerchant } from '../../helpers/core-seed';
 import { runCoreCommand, spawnCore, type CoreProcess } from '../../helpers/core-process';
