@@ -1,7 +1,7 @@
 // Import cycles: walks the TypeScript sources under a root folder, resolves every relative import
 // (type-only ones too: a cycle of types is still two modules that cannot be understood apart), and
-// returns each cycle as a list of files. Used by test/unit/import-cycles.test.ts; give it the whole
-// repository once the core's known cycle is gone.
+// returns each cycle as a list of files. Used by test/unit/import-cycles.test.ts on the whole
+// repository (every TypeScript source folder, scripts and the tests).
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';

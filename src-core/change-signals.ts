@@ -6,7 +6,7 @@
  */
 import type { Db } from './db/adapter';
 import { CREDENTIALS_CHANNEL, STORE_FEED_CHANNEL } from './db/schema-v4-change-signals';
-import type { CredentialCache } from './security/credential-cache';
+import type { CredentialCache } from './accounts/credential-cache';
 import type { StoreFeedWaiters } from './sync/feed-waiters';
 
 export function listenForChangeSignals(

@@ -14,35 +14,18 @@ import {
   listTerminals,
   revokeApiKey,
   revokeTerminal,
-} from './admin/accounts';
+} from './accounts/accounts';
 import type { Db } from './db/adapter';
 import type { ReconcileReport } from './journal/journal';
 import type { LedgerContext } from './ledger/context';
 import type { Keyring } from './security/keyring';
+import { parseFlags, type Flags } from './admin/flags';
+
+export { parseFlags, type Flags };
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
-}
-
-export type Flags = Record<string, string | true>;
-
-export function parseFlags(args: readonly string[]): { positional: string[]; flags: Flags } {
-  const flags: Flags = {};
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--')) {
-      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-      const next = args[i + 1];
-      if (inline !== undefined) flags[name] = inline;
-      else if (next !== undefined && !next.startsWith('--')) {
-        flags[name] = next;
-        i++;
-      } else flags[name] = true;
-    } else positional.push(a);
-  }
-  return { positional, flags };
 }
 
 export const COMMANDS: Record<string, string> = {

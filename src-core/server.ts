@@ -4,13 +4,12 @@
  */
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { domainError } from '../src-shared';
 import type { Acquirer } from './acquirer/acquirer';
-import type { KeyCredentials } from './admin/accounts';
+import type { KeyCredentials } from './accounts/accounts';
 import type { Db } from './db/adapter';
 import type { LedgerService } from './ledger/service';
 import type { Keyring } from './security/keyring';
-import { ApiFailure, errorBody, fail } from './http/api-error';
+import { asApiFailure, errorBody, fail } from './routing/api-error';
 import {
   answerClientError,
   BODY_LIMIT_BYTES,
@@ -18,13 +17,13 @@ import {
   firstInvalidUtf8Byte,
   MAX_HEADER_BYTES,
   MAX_PARAM_LENGTH,
-} from './http/edge';
-import { createAuthenticator, type Authenticate } from './http/auth';
-import type { TransportPolicy } from './http/transport';
-import { registerOnlineApi } from './http/online/routes';
-import { registerBackOfficeAndSync } from './backoffice/register';
+} from './routing/edge';
+import { createAuthenticator, type Authenticate } from './routing/auth';
+import type { TransportPolicy } from './routing/transport';
+import { registerOnlineApi } from './online/routes';
+import { registerBackOfficeAndSync } from './register-apis';
 import { listenForChangeSignals } from './change-signals';
-import { createCredentialCache } from './security/credential-cache';
+import { createCredentialCache } from './accounts/credential-cache';
 import { createStoreFeedWaiters } from './sync/feed-waiters';
 import { registerAdminApi } from './admin/routes';
 import { createAcquirerJournal, type AcquirerJournal, type JournalOptions } from './journal/journal';
@@ -86,7 +85,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
-    // Refusals before a route runs and before Fastify sees the request, in the API's shape (http/edge.ts).
+    // Refusals before a route runs and before Fastify sees the request, in the API's shape (routing/edge.ts).
     frameworkErrors: (error, _req, reply) => {
       const failure = fastifyRefusal(error);
       const r = reply as unknown as FastifyReply;
@@ -148,8 +147,9 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
 
   app.setErrorHandler((error, req, reply) => {
     const errorId = ctx.newId();
-    if (error instanceof ApiFailure) {
-      return reply.status(error.status).type('application/json').send(errorBody(errorId, error));
+    const expected = asApiFailure(error);
+    if (expected) {
+      return reply.status(expected.status).type('application/json').send(errorBody(errorId, expected));
     }
     const fastifyError = error as { statusCode?: number; code?: string; message: string };
     if (fastifyError.statusCode && fastifyError.statusCode < 500) {
@@ -158,7 +158,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
       return reply.status(failure.status).type('application/json').send(errorBody(errorId, failure));
     }
     req.log.error({ err: error, errorId }, 'request failed');
-    const failure = new ApiFailure(domainError('INTERNAL_ERROR', { reference: errorId }));
+    const failure = fail('INTERNAL_ERROR', { reference: errorId });
     return reply.status(500).type('application/json').send(errorBody(errorId, failure));
   });
 

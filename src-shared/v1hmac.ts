@@ -8,7 +8,7 @@
  * by lower-cased name, each `name:canonical(value)\n`. The path is the raw request URL, not decoded.
  *
  * The pure half lives here (string to sign, header and date formats) so the core and the terminal host
- * build the same string; each side computes the HMAC with its own crypto (src-core/http/v1hmac.ts).
+ * build the same string; each side computes the HMAC with its own crypto (src-core/routing/v1hmac.ts).
  */
 export interface SignedRequest {
   method: string;

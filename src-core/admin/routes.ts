@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Acquirer } from '../acquirer/acquirer';
 import { runCommand } from '../cli';
-import { fail } from '../http/api-error';
+import { fail } from '../routing/api-error';
 import { createAcquirerJournal, type JournalOptions } from '../journal/journal';
 import type { LedgerService } from '../ledger/service';
 import type { Keyring } from '../security/keyring';

@@ -10,9 +10,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SYNC_BODY_DIGEST_HEADER } from '../../src-shared/sync-protocol';
-import { parseFlags } from '../cli';
+import { parseFlags } from './flags';
 import { databaseConfigFromEnv } from '../db/open';
-import { authorizationHeader, formatHttpDate, signV1Hmac } from '../http/v1hmac';
+import { authorizationHeader, formatHttpDate, signV1Hmac } from '../routing/v1hmac';
 import { dataDirHolder, readAdminEndpoint } from './data-dir-lock';
 import { demoCredentialsPath, readDemoCredentials } from './demo-credentials';
 

@@ -7,7 +7,7 @@
 import { isExpired } from '../../src-shared';
 import type { Contract } from '../../src-shared/backoffice-api';
 import type { Db } from '../db/adapter';
-import { fail } from '../http/api-error';
+import { fail } from '../routing/api-error';
 import type { LedgerContext } from '../ledger/context';
 import { endToken, selectToken, selectTokensOfCustomer, type TokenRecord } from '../ledger/tokens';
 

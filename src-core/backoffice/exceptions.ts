@@ -2,7 +2,7 @@
  * The back office's money exceptions (`/backoffice/v1/{merchantId}/exceptions`): money that moved at the
  * acquirer or at a card terminal but that the ledger refused to record (src-core/journal/exceptions.ts). A
  * manager lists the open ones, settles each outside the ledger (a manual booking, a bank transfer back …) and
- * marks it resolved with what was done. Declared like every back-office route (apidoc/contract.ts), so the
+ * marks it resolved with what was done. Declared like every back-office route (routing/contract.ts), so the
  * OpenAPI document lists them.
  */
 import { z } from 'zod';
@@ -15,9 +15,9 @@ import {
   MoneyExceptionsQuerySchema,
   type MoneyExceptionView,
 } from '../../src-shared/money-exceptions';
-import { defineRoute, type AnyApiRoute } from '../apidoc/contract';
+import { defineRoute, type AnyApiRoute } from '../routing/contract';
 import type { Db } from '../db/adapter';
-import { fail } from '../http/api-error';
+import { fail } from '../routing/api-error';
 import {
   listMoneyExceptions,
   resolveMoneyException,

@@ -12,7 +12,7 @@ import type {
   OrderSummary,
 } from '../../src-shared/backoffice-api';
 import { toIso, toSafeInteger, type Queryable, type SqlValue } from '../db/adapter';
-import { fail } from '../http/api-error';
+import { fail } from '../routing/api-error';
 import {
   OPERATION_COLUMNS,
   ORDER_COLUMNS,

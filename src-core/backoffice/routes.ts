@@ -2,7 +2,7 @@
  * The back-office API (issue 3 "Back-office API"): `/backoffice/v1/{merchantId}/…`, authenticated with the
  * merchant's API key (v1HMAC, like the online API). Orders and operations (requirement 003), chargebacks,
  * chargeback reversals and rebills (requirement 002), contracts (stored cards). Declared as data
- * (apidoc/contract.ts), so the OpenAPI document is generated from the same schemas that validate requests.
+ * (routing/contract.ts), so the OpenAPI document is generated from the same schemas that validate requests.
  */
 import { z } from 'zod';
 import { PaymentIdSchema, UuidSchema } from '../../src-shared';
@@ -26,8 +26,8 @@ import {
   RefundRequestSchema,
 } from '../../src-shared/backoffice-api';
 import type { Acquirer } from '../acquirer/acquirer';
-import { defineRoute, type AnyApiRoute } from '../apidoc/contract';
-import { fail } from '../http/api-error';
+import { defineRoute, type AnyApiRoute } from '../routing/contract';
+import { fail } from '../routing/api-error';
 import type { RequestKey } from '../journal/entries';
 import type { AcquirerJournal } from '../journal/journal';
 import { currentRefundLock } from '../ledger/refund-lock';

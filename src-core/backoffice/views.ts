@@ -17,7 +17,7 @@ import {
   type OrderSummary,
 } from '../../src-shared/backoffice-api';
 import { showAmount } from '../../src-shared/validation';
-import { ApiFailure, fail } from '../http/api-error';
+import { ApiFailure, fail } from '../routing/api-error';
 import type { RefundLock } from '../ledger/refund-lock';
 import type { OrderRecord, PaymentRecord, StoredOperation } from '../ledger/rows';
 import type { LoadedOrder } from '../ledger/service';

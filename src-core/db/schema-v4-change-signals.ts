@@ -6,7 +6,7 @@
  * a rolled-back one. Payloads carry ids only, never secrets.
  *
  * - `counter_credentials` (payload: the key id): an API key or terminal row changed or was deleted
- *   (revocation): every process drops that key from its credential cache (src-core/security/credential-cache.ts).
+ *   (revocation): every process drops that key from its credential cache (src-core/accounts/credential-cache.ts).
  * - `counter_store_feed` (payload: the store id): the store's change feed moved: waiting sync pulls of that
  *   store read it again (src-core/sync/feed-waiters.ts).
  */

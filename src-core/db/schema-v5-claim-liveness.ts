@@ -1,5 +1,5 @@
 /**
- * Schema version 5: whose idempotence claim is alive (src-core/http/claim-liveness.ts).
+ * Schema version 5: whose idempotence claim is alive (src-core/idempotence/claim-liveness.ts).
  *
  * - `core_instances`: one row per running core process, its heartbeat written every second by the database
  *   clock. A process whose heartbeat is older than the dead-after period is dead, and its claims are free.

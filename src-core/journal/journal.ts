@@ -12,11 +12,10 @@
  * again. Money the acquirer moved but the ledger refuses is never dropped: an approved charge is released
  * at the acquirer (a RELEASE row), anything else becomes a money exception for a manager.
  */
-import type { DomainError, Uuid } from '../../src-shared';
+import { domainError, type DomainError, type Uuid } from '../../src-shared';
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
 import type { Queryable } from '../db/adapter';
-import { fail } from '../http/api-error';
-import { currentClaim, IDEMPOTENCE_RETENTION_MS } from '../http/idempotence';
+import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
 import { releaseRefundLock } from '../ledger/refund-lock';
 import {
   loadedOrderFrom,
@@ -45,14 +44,11 @@ import {
 } from './entries';
 import { recordMoneyException } from './exceptions';
 import { recordAnswerInTx } from './record';
+import type { JournalLog } from './log';
+import { JournalRefusal } from './refusal';
 import { DEFAULT_MAX_RECORDING_ATTEMPTS, recordingFailed } from './recording-failures';
 
-/** Structured logs (pino's shape); never card data. */
-export interface JournalLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type { JournalLog } from './log';
 
 /** Longer than any request takes (acquirer time-out, refund-lock TTL of 60 s), so a PENDING row this old is orphaned. */
 export const DEFAULT_RECONCILE_GRACE_MS = 120_000;
@@ -349,14 +345,9 @@ export function createAcquirerJournal(
   }
 
   async function freeRequestClaim(entry: JournalEntry): Promise<void> {
-    if (!entry.requestKey) return;
-    // The request that wrote this row never answered (its process died): let a retry with the same key run
-    // now (it resumes from this row) instead of answering "in progress" until the claim is abandoned.
-    await db.query(
-      `DELETE FROM idempotence_keys WHERE merchant_id = $1 AND key = $2 AND request_hash = $3
-         AND state = 'IN_PROGRESS'`,
-      [entry.merchantId, entry.requestKey.key, entry.requestKey.hash],
-    );
+    // The request that wrote this row never answered (its process died): the idempotence layer lets a
+    // retry with the same key run now (it resumes from this row).
+    if (entry.requestKey) await freeUnansweredClaim(db, entry.merchantId, entry.requestKey);
   }
 
   const journal: AcquirerJournal = {
@@ -379,7 +370,11 @@ export function createAcquirerJournal(
       const entry = underClaim
         ? await insertEntryUnderClaim(db, ctx.newId(), { ...intent, requestKey: key }, claim.claimId)
         : await insertEntry(db, ctx.newId(), intent);
-      if (!entry) throw fail('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: key?.key ?? '' });
+      if (!entry) {
+        throw new JournalRefusal({
+          error: domainError('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: key?.key ?? '' }),
+        });
+      }
       let answer: AcquirerAnswer;
       try {
         answer = await send(entry.id);

@@ -127,7 +127,12 @@ export async function recordAnswerInTx(
       if (c.is !== 'movement') return { kind: 'unknown' };
       if (!c.answer.ok) throw new Refused(c.answer.error);
       return close('APPROVED');
-    default:
+    case 'CAPTURE':
+    case 'CANCEL':
+    case 'PAYOUT':
+    case 'REFUND':
+    case 'REVERSAL':
+      // Listed, not `default`: a new kind of journal row must choose how it is recorded.
       return recordMovement(tx, ctx, entry, request, c, answer, order);
   }
 }

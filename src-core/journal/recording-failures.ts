@@ -22,7 +22,7 @@ import {
   type JournalEntry,
 } from './entries';
 import { recordMoneyException } from './exceptions';
-import type { JournalLog } from './journal';
+import type { JournalLog } from './log';
 
 export const DEFAULT_MAX_RECORDING_ATTEMPTS = 5;
 

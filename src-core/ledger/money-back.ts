@@ -13,7 +13,7 @@ import {
   type Result,
   type Uuid,
 } from '../../src-shared';
-import { claimOwnerOf } from '../http/claim-liveness';
+import { claimOwnerOf } from '../idempotence/claim-liveness';
 import type { RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import type { LedgerService, OperationSource, Appended } from './service';

@@ -29,7 +29,7 @@ import {
   type Uuid,
 } from '../../src-shared';
 import { standalone, toIso, toNullableSafeInteger, type Queryable, type SqlFragment } from '../db/adapter';
-import type { ClaimOwner } from '../http/claim-liveness';
+import type { ClaimOwner } from '../idempotence/claim-liveness';
 import { OPEN_MONEY_BACK_SQL } from '../journal/entries';
 import type { LedgerContext } from './context';
 import {

@@ -512,7 +512,10 @@ export interface LedgerService {
   capture(i: Base & { amount: Money; isFinal: boolean }): Promise<Result<Appended, DomainError>>;
   reverseAuthorisation(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
   cancel(i: Base): Promise<Result<Appended, DomainError>>;
-  /** Refunds and payouts should go through `refundWithLock` / `payoutWithLock` (refund-lock.ts). */
+  /**
+   * Appends only: money goes back through `sendMoneyBack` (money-back.ts: refund lock, journal, acquirer).
+   * No production caller; issue 8's use-case layer removes these doors.
+   */
   refund(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
   payout(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
   chargeback(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;

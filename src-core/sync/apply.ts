@@ -19,7 +19,7 @@ import {
   type Uuid,
 } from '../../src-shared';
 import type { AcceptedDetails, SyncMessage } from '../../src-shared/sync-protocol';
-import type { Terminal } from '../admin/accounts';
+import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
 import { acquireRefundLock, completeRefundLockInTx } from '../ledger/refund-lock';

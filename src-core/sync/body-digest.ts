@@ -13,7 +13,7 @@ import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
 import { pipeline, Transform } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SYNC_BODY_DIGEST_HEADER } from '../../src-shared/sync-protocol';
-import { fail } from '../http/api-error';
+import { fail } from '../routing/api-error';
 
 export const SYNC_PATH_PREFIX = '/sync/v1/';
 

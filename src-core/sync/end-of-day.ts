@@ -15,7 +15,7 @@ import type {
   SyncMessage,
 } from '../../src-shared/sync-protocol';
 import { toSafeInteger, type Queryable } from '../db/adapter';
-import type { Terminal } from '../admin/accounts';
+import type { Terminal } from '../accounts/accounts';
 import type { LedgerContext } from '../ledger/context';
 
 type Totals = z.infer<typeof EndOfDayTotalsSchema>;

@@ -9,9 +9,9 @@
  */
 import { orderBalances, toOrderBalancesDto, type PaymentId } from '../../src-shared';
 import type { SyncPullResponse } from '../../src-shared/sync-protocol';
-import type { Terminal } from '../admin/accounts';
+import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
-import { fail } from '../http/api-error';
+import { fail } from '../routing/api-error';
 import { readStoreFeed, storeFeedHead } from '../ledger/feed';
 import { currentRefundLock } from '../ledger/refund-lock';
 import { loadOrderInTx } from '../ledger/service';

@@ -23,9 +23,9 @@ import {
   type SyncMessage,
   type SyncPushResult,
 } from '../../src-shared/sync-protocol';
-import type { Terminal } from '../admin/accounts';
+import type { Terminal } from '../accounts/accounts';
 import { isUniqueViolation, violatedConstraint, type Db } from '../db/adapter';
-import { fail } from '../http/api-error';
+import { fail } from '../routing/api-error';
 import type { LedgerContext } from '../ledger/context';
 import { Refused } from '../ledger/service';
 import { applyMessageInTx } from './apply';
@@ -112,8 +112,8 @@ export async function pushBatch(
       continue;
     }
     const m = p.data;
-    const deps_ = dependencies(m);
-    const blocker = deps_.needs.map((id) => rejectedCreators.get(id)).find((x) => x !== undefined);
+    const links = dependencies(m);
+    const blocker = links.needs.map((id) => rejectedCreators.get(id)).find((x) => x !== undefined);
     let result: SyncPushResult;
     if (blocker) {
       const first = results.find((r) => r.messageId === blocker);
@@ -126,7 +126,7 @@ export async function pushBatch(
     } else {
       result = await applyOne(deps, terminal, m);
     }
-    if (result.status === 'rejected') for (const id of deps_.creates) rejectedCreators.set(id, m.messageId);
+    if (result.status === 'rejected') for (const id of links.creates) rejectedCreators.set(id, m.messageId);
     results.push(result);
   }
   return results;

@@ -25,9 +25,9 @@ import {
   type Uuid,
 } from '../../src-shared';
 import type { Reservation } from '../../src-shared/sync-protocol';
-import type { Terminal } from '../admin/accounts';
+import type { Terminal } from '../accounts/accounts';
 import { isUniqueViolation, toIso, toSafeInteger, type Queryable } from '../db/adapter';
-import { ApiFailure, fail } from '../http/api-error';
+import { ApiFailure, fail } from '../routing/api-error';
 import { moneyMovedNotRecorded, recordMoneyException, type NewMoneyException } from '../journal/exceptions';
 import type { LedgerContext } from '../ledger/context';
 import { reserveRefund } from '../ledger/money-back';

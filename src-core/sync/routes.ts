@@ -2,7 +2,7 @@
  * The terminal sync API (`/sync/v1/…`, issue 3 "Terminal sync API"): terminals authenticate with their own
  * v1HMAC key (enrolled with `npm run core -- enroll-terminal`); the key says which merchant, store and
  * terminal it is, so paths carry no ids of their own. Contracts are in src-shared/sync-protocol.ts, shared with
- * the terminal app; the routes are declared as data (apidoc/contract.ts) and appear in the OpenAPI document.
+ * the terminal app; the routes are declared as data (routing/contract.ts) and appear in the OpenAPI document.
  */
 import { z } from 'zod';
 import { UuidSchema } from '../../src-shared';
@@ -18,9 +18,9 @@ import {
   SyncPushResponseSchema,
 } from '../../src-shared/sync-protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Terminal } from '../admin/accounts';
-import { defineRoute, type AnyApiRoute } from '../apidoc/contract';
-import type { KeyCredentials } from '../admin/accounts';
+import type { Terminal } from '../accounts/accounts';
+import { defineRoute, type AnyApiRoute } from '../routing/contract';
+import type { KeyCredentials } from '../accounts/accounts';
 import { storeFeedHead } from '../ledger/feed';
 import type { LedgerService } from '../ledger/service';
 import type { StoreFeedWaiters } from './feed-waiters';

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { BenchFigure } from '../../scripts/bench';
-import { createApiKey, createMerchant } from '../../src-core/admin/accounts';
+import { createApiKey, createMerchant } from '../../src-core/accounts/accounts';
 import { migrate } from '../../src-core/db/migrations';
 import { openPostgres } from '../../src-core/db/postgres';
 import { createKeyring } from '../../src-core/security/keyring';

@@ -1,10 +1,13 @@
-/** Core processes for tests: `src-core/main.ts` run by tsx as `npm run core` runs it, on loopback port 0. */
+/**
+ * Core processes for tests: run by tsx as `npm run core` runs src-core/main.ts, through the tests' entry
+ * (core-main.ts: the same core plus the test-only pauses), on loopback port 0.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = path.join(ROOT, 'src-core', 'main.ts');
+const MAIN = path.join(ROOT, 'test', 'helpers', 'core-main.ts');
 
 export interface CoreProcess {
   port: number;

@@ -3,7 +3,7 @@
  * encrypted under a master key the spawned processes share (`coreEnv`).
  */
 import { randomBytes } from 'node:crypto';
-import { createApiKey, createMerchant } from '../../src-core/admin/accounts';
+import { createApiKey, createMerchant } from '../../src-core/accounts/accounts';
 import type { Db } from '../../src-core/db/adapter';
 import { migrate } from '../../src-core/db/migrations';
 import { openPostgres } from '../../src-core/db/postgres';

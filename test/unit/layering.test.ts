@@ -3,7 +3,20 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const eslint = new ESLint({ cwd: root });
+// The probes are files that do not exist, so no tsconfig holds them: lint them without type information
+// (the layering rule reads imports only; the type-checked rules are not what is probed here).
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: false, project: null } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/no-misused-promises': 'off',
+      '@typescript-eslint/switch-exhaustiveness-check': 'off',
+      '@typescript-eslint/await-thenable': 'off',
+    },
+  },
+});
 
 async function layeringErrors(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
@@ -153,6 +166,65 @@ describe('layering lint (a violation fails npm test)', () => {
       expect(await probe('receipts/x.ts', '../codec/bytes')).toEqual([
         "src-main/zvt/receipts is not in the layer table of src-main/zvt (scripts/eslint-layering.js); add it before it imports '../codec/bytes'.",
       ]);
+    });
+  });
+  describe('layers inside src-core: db → ledger → journal and acquirer → payments → routing → adapters (siblings) → composition', () => {
+    const probe = (file: string, spec: string) =>
+      layeringErrors(`src-core/${file}`, `import { x } from '${spec}';\nexport const a = x;\n`);
+    it.each([
+      ['ledger/x.ts', '../online/payments', 'ledger', 'online'],
+      ['ledger/x.ts', '../backoffice/actions', 'ledger', 'backoffice'],
+      ['ledger/x.ts', '../sync/push', 'ledger', 'sync'],
+      ['ledger/x.ts', '../routing/api-error', 'ledger', 'routing'],
+      ['ledger/x.ts', '../journal/journal', 'ledger', 'journal'],
+      ['journal/x.ts', '../online/routes', 'journal', 'online'],
+      ['journal/x.ts', '../admin/routes', 'journal', 'admin'],
+      ['journal/x.ts', '../routing/api-error', 'journal', 'routing'],
+      ['journal/x.ts', '../payments/refund', 'journal', 'payments'],
+      ['acquirer/x.ts', '../journal/journal', 'acquirer', 'journal'],
+      ['db/x.ts', '../ledger/store', 'db', 'ledger'],
+      ['idempotence/x.ts', '../journal/entries', 'idempotence', 'journal'],
+      ['payments/x.ts', '../online/payments', 'payments', 'online'],
+      ['routing/x.ts', '../backoffice/routes', 'routing', 'backoffice'],
+      ['online/x.ts', '../backoffice/actions', 'online', 'backoffice'],
+      ['online/x.ts', '../sync/routes', 'online', 'sync'],
+      ['backoffice/x.ts', '../online/maintenance', 'backoffice', 'online'],
+      ['backoffice/x.ts', '../sync/feed-waiters', 'backoffice', 'sync'],
+      ['sync/x.ts', '../admin/routes', 'sync', 'admin'],
+      ['admin/x.ts', '../sync/push', 'admin', 'sync'],
+    ])('%s importing %s fails lint', async (file, spec, from, to) => {
+      const errors = await probe(file, spec);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(`src-core/${from} must not import src-core/${to}`);
+    });
+    it('no folder imports the composition at the root (server, main, CLI)', async () => {
+      expect(await probe('online/x.ts', '../server')).toEqual([
+        "src-core/online must not import src-core/server ('../server'): the files at the root of src-core are the composition, above every folder.",
+      ]);
+      expect(await probe('journal/x.ts', '../main')).toHaveLength(1);
+      expect(await probe('admin/x.ts', '../cli')).toHaveLength(1);
+    });
+    it('a named exception lets only its own file through', async () => {
+      expect(await probe('ledger/money-back.ts', '../journal/journal')).toEqual([]);
+      expect(await probe('ledger/money-back.ts', '../online/payments')).toHaveLength(1);
+      expect(await probe('admin/routes.ts', '../cli')).toEqual([]);
+    });
+    it.each([
+      ['ledger/x.ts', '../db/adapter'],
+      ['ledger/x.ts', '../idempotence/claim-liveness'],
+      ['journal/x.ts', '../ledger/service'],
+      ['journal/x.ts', '../acquirer/acquirer'],
+      ['journal/x.ts', '../idempotence/claims'],
+      ['payments/x.ts', '../journal/journal'],
+      ['routing/x.ts', '../journal/outcome'],
+      ['online/x.ts', '../routing/contract'],
+      ['backoffice/x.ts', '../routing/api-error'],
+      ['sync/x.ts', '../accounts/accounts'],
+      ['admin/x.ts', '../journal/journal'],
+      ['server.ts', './online/routes'],
+      ['main.ts', './cli'],
+    ])('%s may import %s', async (file, spec) => {
+      expect(await probe(file, spec)).toEqual([]);
     });
   });
 });

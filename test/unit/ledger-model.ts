@@ -184,7 +184,8 @@ export class LedgerModel {
         this.tokens.set(op.token, op.kind === 'TOKEN_DELETE');
         return null;
       }
-      default:
+      case 'SALE':
+      case 'DECLINE':
         throw new Error(`opening kind ${op.kind} handled above`);
     }
   }

@@ -128,7 +128,13 @@ function toBody(op: ModelOp): OperationBody {
     case 'TOKEN_USE':
     case 'TOKEN_DELETE':
       return { kind: op.kind, tokenId: op.token };
-    default:
+    case 'SALE':
+    case 'AUTHORISATION_REVERSAL':
+    case 'REFUND':
+    case 'PAYOUT':
+    case 'CHARGEBACK':
+    case 'CHARGEBACK_REVERSAL':
+    case 'REBILL':
       return { kind: op.kind, amount: amount! };
   }
 }

@@ -114,6 +114,7 @@ async function runSessionCommand(args: CliArgs, print: Print, json: boolean): Pr
         print(o, formatCardRead(o));
         return readCardExit(o);
       }
+      case undefined: // answered with the usage before the switch; listed so the switch is exhaustive
       default:
         return usageError(print, `unknown command '${args.command}'`);
     }

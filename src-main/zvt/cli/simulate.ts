@@ -27,6 +27,7 @@ function parseFault(words: readonly string[]): VirtualFault | string {
     case 'silence-after-approval':
     case 'silence-before-answer':
       return { kind: name };
+    case undefined:
     default:
       return `unknown fault '${name ?? ''}'; one of ${FAULT_NAMES.join(', ')}`;
   }

@@ -18,7 +18,7 @@ import {
   shortStatusInformation,
   statusInformation,
 } from './pt-messages';
-import type { FlowTerminal, JournalEntry, JournalKind } from './state';
+import type { FlowTerminal, TerminalJournalEntry, JournalKind } from './state';
 
 const str = (m: ParsedMessage, bmp: number) => {
   const v = findBmp(m.fields, bmp)?.value;
@@ -160,7 +160,7 @@ async function approve(vt: FlowTerminal, conv: Conversation, a: Approval): Promi
     }
   }
   vt.turnover += 1;
-  const entry: JournalEntry = {
+  const entry: TerminalJournalEntry = {
     kind: a.kind,
     receipt,
     trace,

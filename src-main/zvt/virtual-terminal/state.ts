@@ -51,7 +51,7 @@ export const DEFAULT_VT_TIMERS: VirtualTerminalTimers = {
 export type JournalKind =
   'payment' | 'refund' | 'reversal' | 'pre-authorisation' | 'book-total' | 'pre-auth-reversal';
 
-export interface JournalEntry {
+export interface TerminalJournalEntry {
   readonly kind: JournalKind;
   readonly receipt: number;
   readonly trace: number;
@@ -69,7 +69,7 @@ export interface JournalEntry {
 
 export type VtEvent =
   | { kind: 'command'; name: string }
-  | { kind: 'booked'; entry: JournalEntry }
+  | { kind: 'booked'; entry: TerminalJournalEntry }
   | { kind: 'auto-reversal'; receipt: number; why: string }
   | { kind: 'declined'; resultCode: number }
   | { kind: 'end-of-day'; batch: number; totalMinor: number };
@@ -87,13 +87,13 @@ export interface FlowTerminal {
   receipt: number;
   turnover: number;
   batch: number;
-  readonly journal: JournalEntry[];
+  readonly journal: TerminalJournalEntry[];
   /** The card the customer presents, or null when they present none (the reader times out). */
   readonly presentedCardOrNone: TestCard | null;
   readonly presentedCard: TestCard;
   takeFault<K extends VirtualFault['kind']>(kind: K): Extract<VirtualFault, { kind: K }> | undefined;
   emit(e: VtEvent): void;
-  lastBooked(): JournalEntry | undefined;
+  lastBooked(): TerminalJournalEntry | undefined;
   status(conv: Conversation, code: number): Promise<'ok' | 'lost'>;
   print(conv: Conversation, type: 1 | 2 | 3, lines: readonly string[]): Promise<'ok' | 'lost'>;
   receiptFor(args: Omit<ReceiptText, 'merchant' | 'terminalId'>): string[];

@@ -26,7 +26,7 @@ import { readCard } from './read-card-flow';
 import {
   DEFAULT_VT_TIMERS,
   type FlowTerminal,
-  type JournalEntry,
+  type TerminalJournalEntry,
   type VirtualFault,
   type VirtualTerminalTimers,
   type VtEvent,
@@ -59,7 +59,7 @@ export interface VirtualTerminalOptions {
 export {
   DEFAULT_VT_TIMERS,
   FAULT_NAMES,
-  type JournalEntry,
+  type TerminalJournalEntry,
   type JournalKind,
   type VirtualFault,
   type VirtualTerminalTimers,
@@ -82,7 +82,7 @@ export class VirtualTerminal implements FlowTerminal {
   receipt = 0;
   turnover = 0;
   batch = 1;
-  readonly journal: JournalEntry[] = [];
+  readonly journal: TerminalJournalEntry[] = [];
   private readonly faults: VirtualFault[] = [];
   private linkFaultCounts = { 'bad-crc': 0, 'missing-ack': 0 };
   private card: TestCard;
@@ -156,12 +156,12 @@ export class VirtualTerminal implements FlowTerminal {
   }
 
   /** Booked money-moving entries (what the terminal would settle). */
-  bookedTransactions(): JournalEntry[] {
+  bookedTransactions(): TerminalJournalEntry[] {
     return this.journal.filter((e) => e.status === 'booked');
   }
 
   /** The last transaction the terminal booked (what Repeat Receipt repeats). */
-  lastBooked(): JournalEntry | undefined {
+  lastBooked(): TerminalJournalEntry | undefined {
     return this.journal.at(-1);
   }
 

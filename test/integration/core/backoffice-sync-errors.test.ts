@@ -4,7 +4,7 @@
  * same error shape as the online API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeTerminal, enrollTerminal } from '../../../src-core/admin/accounts';
+import { revokeTerminal, enrollTerminal } from '../../../src-core/accounts/accounts';
 import { createKeyring } from '../../../src-core/security/keyring';
 import { ApiErrorResponseSchema } from '../../../src-shared/backoffice-api';
 import { DATABASE_KINDS } from '../../helpers/core-db';

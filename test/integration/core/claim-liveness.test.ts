@@ -1,5 +1,5 @@
 /**
- * A dead process's idempotence claims free in seconds (src-core/http/claim-liveness.ts), with real core
+ * A dead process's idempotence claims free in seconds (src-core/idempotence/claim-liveness.ts), with real core
  * processes: a refund claims its key and stops dead before its journal row is written (test-only switch
  * COUNTER_TEST_ONLY_PAUSE_BEFORE_JOURNAL), then gets SIGKILL.
  *
@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCardById } from '../../../src-shared';
-import { DEAD_AFTER_MS } from '../../../src-core/http/claim-liveness';
+import { DEAD_AFTER_MS } from '../../../src-core/idempotence/claim-liveness';
 import {
   TEST_ONLY_PAUSE_BEFORE_JOURNAL_ENV,
   TEST_ONLY_PAUSE_BEFORE_JOURNAL_MESSAGE,
-} from '../../../src-core/journal/test-hooks';
+} from '../../helpers/pause-hooks';
 import { POSTGRES_SKIP_REASON } from '../../helpers/core-db';
 import { seedPostgresMerchant, type SeededMerchant } from '../../helpers/core-seed';
 import { runCoreCommand, spawnCore, type CoreProcess } from '../../helpers/core-process';

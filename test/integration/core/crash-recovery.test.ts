@@ -1,7 +1,7 @@
 /**
  * kill -9 of a real core process after the acquirer approved and before the ledger write, then a restart:
  * nothing is lost and nothing is charged twice. The process stops at that exact point through the test-only
- * hook COUNTER_TEST_ONLY_PAUSE_AFTER_ACQUIRER (src-core/journal/test-hooks.ts), then gets SIGKILL.
+ * hook COUNTER_TEST_ONLY_PAUSE_AFTER_ACQUIRER (test/helpers/pause-hooks.ts), then gets SIGKILL.
  *
  * - A payment: start-up reconciliation records it exactly once; the retry with the same idempotence key gets
  *   that payment; the acquirer's own journal shows one charge. (PostgreSQL, and PGlite in a data directory.)
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCardById } from '../../../src-shared';
 import type { Db } from '../../../src-core/db/adapter';
 import { openPglite } from '../../../src-core/db/pglite';
-import { TEST_ONLY_PAUSE_ENV, TEST_ONLY_PAUSE_MESSAGE } from '../../../src-core/journal/test-hooks';
+import { TEST_ONLY_PAUSE_ENV, TEST_ONLY_PAUSE_MESSAGE } from '../../helpers/pause-hooks';
 import { POSTGRES_SKIP_REASON } from '../../helpers/core-db';
 import { seedPostgresMerchant, type SeededMerchant } from '../../helpers/core-seed';
 import { runCoreCommand, spawnCore, type CoreProcess } from '../../helpers/core-process';

@@ -8,7 +8,7 @@
  * Then a double full refund across channels: exactly one succeeds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, enrollTerminal } from '../../../src-core/admin/accounts';
+import { createStore, enrollTerminal } from '../../../src-core/accounts/accounts';
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import { POSTGRES_SKIP_REASON } from '../../helpers/core-db';
 import { seedPostgresMerchant, type SeededMerchant } from '../../helpers/core-seed';

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCardById } from '../../../src-shared';
 import { ApiErrorResponseSchema } from '../../../src-shared/backoffice-api';
 import { SYNC_BODY_DIGEST_HEADER, SyncPushResponseSchema } from '../../../src-shared/sync-protocol';
-import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../../src-core/http/v1hmac';
+import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../../src-core/routing/v1hmac';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
 import { cardFactsOf, eurMoney, testTerminal, type TestTerminal } from '../../helpers/terminal-sync';
 

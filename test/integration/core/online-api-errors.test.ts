@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPaymentId, testCardById } from '../../../src-shared';
-import { purgeExpiredIdempotenceKeys, requestHash } from '../../../src-core/http/idempotence';
+import { purgeExpiredIdempotenceKeys, requestHash } from '../../../src-core/routing/idempotence';
 import { DATABASE_KINDS } from '../../helpers/core-db';
 import { startTestCore, type RawResponse, type TestCore } from '../../helpers/core-server';
 

@@ -5,8 +5,8 @@
  * real one on PGlite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transportPolicyFromEnv } from '../../../src-core/http/transport';
-import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../../src-core/http/v1hmac';
+import { transportPolicyFromEnv } from '../../../src-core/routing/transport';
+import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../../src-core/routing/v1hmac';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire bodies are read as the merchant would read JSON */

@@ -12,7 +12,7 @@ import {
   enrollTerminal,
   revokeApiKey,
   revokeTerminal,
-} from '../../../src-core/admin/accounts';
+} from '../../../src-core/accounts/accounts';
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import type { createKeyring } from '../../../src-core/security/keyring';
 import { DATABASE_KINDS, POSTGRES_SKIP_REASON } from '../../helpers/core-db';

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'onlinepayments-sdk-nodejs';
-import { createStore, enrollTerminal } from '../../../src-core/admin/accounts';
+import { createStore, enrollTerminal } from '../../../src-core/accounts/accounts';
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import { SyncPullResponseSchema, type SyncPullResponse } from '../../../src-shared/sync-protocol';
 import { DATABASE_KINDS, POSTGRES_SKIP_REASON } from '../../helpers/core-db';

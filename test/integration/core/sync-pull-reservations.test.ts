@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { money, type PaymentId } from '../../../src-shared';
 import { ReservationSchema, SyncPullResponseSchema } from '../../../src-shared/sync-protocol';
 import { appendOperationInTx } from '../../../src-core/ledger/service';
-import { enrollTerminal } from '../../../src-core/admin/accounts';
+import { enrollTerminal } from '../../../src-core/accounts/accounts';
 import { createKeyring } from '../../../src-core/security/keyring';
 import { DATABASE_KINDS, POSTGRES_SKIP_REASON } from '../../helpers/core-db';
 import { startTestCore, type TestCore } from '../../helpers/core-server';

@@ -7,7 +7,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCardById } from '../../../src-shared';
-import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../../src-core/http/v1hmac';
+import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../../src-core/routing/v1hmac';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read as JSON */

@@ -5,11 +5,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineRoute } from '../../../src-core/apidoc/contract';
-import { buildOpenApiDocument } from '../../../src-core/apidoc/openapi';
+import { defineRoute } from '../../../src-core/routing/contract';
+import { buildOpenApiDocument } from '../../../src-core/routing/openapi';
 import { decodeCursor, encodeCursor } from '../../../src-core/backoffice/queries';
 import { reconcile } from '../../../src-core/sync/end-of-day';
-import { ApiFailure } from '../../../src-core/http/api-error';
+import { ApiFailure } from '../../../src-core/routing/api-error';
 import {
   applyOperation,
   createOrder,

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { amountMinorProblem, amountTypeProblem, showAmount } from '../../../src-shared';
-import { firstInvalidUtf8Byte } from '../../../src-core/http/edge';
+import { firstInvalidUtf8Byte } from '../../../src-core/routing/edge';
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 const isUtf8 = (b: Uint8Array) => {

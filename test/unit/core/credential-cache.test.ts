@@ -4,8 +4,8 @@
  * was revoked answers its caller but does not put the stale credentials back into the cache.
  */
 import { describe, expect, it } from 'vitest';
-import type { KeyCredentials } from '../../../src-core/admin/accounts';
-import { createCredentialCache } from '../../../src-core/security/credential-cache';
+import type { KeyCredentials } from '../../../src-core/accounts/accounts';
+import { createCredentialCache } from '../../../src-core/accounts/credential-cache';
 
 const creds = (keyId: string): KeyCredentials => ({
   kind: 'api',

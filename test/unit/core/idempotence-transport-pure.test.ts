@@ -1,11 +1,11 @@
 /**
- * The pure rules behind idempotence storage (src-core/http/idempotence.ts `isStoredAnswer`), plain-HTTP
- * admission (src-core/http/transport.ts) and the double-refund message (src-core/ledger/repeat-refund.ts).
+ * The pure rules behind idempotence storage (src-core/routing/idempotence.ts `isStoredAnswer`), plain-HTTP
+ * admission (src-core/routing/transport.ts) and the double-refund message (src-core/ledger/repeat-refund.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { apiErrorItem } from '../../../src-core/http/api-error';
-import { isStoredAnswer } from '../../../src-core/http/idempotence';
-import { transportAllowed } from '../../../src-core/http/transport';
+import { apiErrorItem } from '../../../src-core/routing/api-error';
+import { isStoredAnswer } from '../../../src-core/routing/idempotence';
+import { transportAllowed } from '../../../src-core/routing/transport';
 import { refundRepeatWindowFromEnv, repeatedRefundError } from '../../../src-core/ledger/repeat-refund';
 import { domainError, money, type ErrorCode, type Uuid } from '../../../src-shared';
 

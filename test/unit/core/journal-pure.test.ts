@@ -7,7 +7,7 @@ import { money } from '../../../src-shared';
 import type { JournalEntry } from '../../../src-core/journal/entries';
 import { moneyMovedNotRecorded } from '../../../src-core/journal/exceptions';
 import { inquiryAnswer } from '../../../src-core/journal/journal';
-import { testOnlyPauseAfterAcquirer, TEST_ONLY_PAUSE_MESSAGE } from '../../../src-core/journal/test-hooks';
+import { testOnlyPauseAfterAcquirer, TEST_ONLY_PAUSE_MESSAGE } from '../../helpers/pause-hooks';
 
 describe('write-ahead journal, pure parts', () => {
   it('turns what the acquirer knows about a reference into the answer to record', () => {

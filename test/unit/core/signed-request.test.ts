@@ -13,7 +13,7 @@ import {
   writeDemoCredentials,
 } from '../../../src-core/admin/demo-credentials';
 import { signedHeaders } from '../../../src-core/admin/signed-request';
-import { parseAuthorization, signatureMatches } from '../../../src-core/http/v1hmac';
+import { parseAuthorization, signatureMatches } from '../../../src-core/routing/v1hmac';
 import { SYNC_BODY_DIGEST_HEADER } from '../../../src-shared/sync-protocol';
 
 const base = { keyId: 'tk1', secret: 's3cret', now: new Date('2026-11-26T10:00:00Z') };

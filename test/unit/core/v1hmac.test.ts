@@ -6,7 +6,7 @@ import {
   signatureMatches,
   signV1Hmac,
   stringToSign,
-} from '../../../src-core/http/v1hmac';
+} from '../../../src-core/routing/v1hmac';
 
 const secret = 'omni-secret-2025';
 const date = 'Tue, 15 Apr 2025 09:30:00 GMT';

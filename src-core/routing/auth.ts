@@ -4,10 +4,10 @@
  * 401/403 errors of the catalog in the API's error shape.
  */
 import type { FastifyRequest } from 'fastify';
-import { findCredentials, type KeyCredentials } from '../admin/accounts';
+import { findCredentials, type KeyCredentials } from '../accounts/accounts';
 import type { Db } from '../db/adapter';
 import type { Clock } from '../ledger/context';
-import { createCredentialCache, type CredentialCache } from '../security/credential-cache';
+import { createCredentialCache, type CredentialCache } from '../accounts/credential-cache';
 import type { Keyring } from '../security/keyring';
 import { fail } from './api-error';
 import { arrivalOf, LOOPBACK_ONLY, transportAllowed, type TransportPolicy } from './transport';
@@ -19,7 +19,7 @@ export interface AuthenticatorOptions {
   clock: Clock;
   /** How far the Date header may be from the server clock (reference §3.2 suggests ±15 minutes). */
   dateSkewMs?: number;
-  /** The process's credential cache, invalidated by revocations (security/credential-cache.ts). */
+  /** The process's credential cache, invalidated by revocations (accounts/credential-cache.ts). */
   credentials?: CredentialCache;
   /** Who may use plain HTTP (transport.ts); absent → loopback only, no trusted proxy. */
   transport?: TransportPolicy;

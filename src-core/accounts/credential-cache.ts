@@ -10,7 +10,7 @@
  * into the cache after the invalidation: every invalidation moves a generation counter, and a read started
  * under an older generation is answered but not cached.
  */
-import type { KeyCredentials } from '../admin/accounts';
+import type { KeyCredentials } from './accounts';
 
 /** Also the longest a revoked key keeps working while notifications are not arriving. */
 export const DEFAULT_CREDENTIAL_CACHE_MS = 5_000;

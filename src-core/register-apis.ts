@@ -3,18 +3,18 @@
  * serves their OpenAPI 3.1 document at `GET /backoffice/v1/openapi.json` (no authentication: it holds no data).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Acquirer } from '../acquirer/acquirer';
-import { registerRoutes } from '../apidoc/contract';
-import { buildOpenApiDocument } from '../apidoc/openapi';
-import type { Authenticate } from '../http/auth';
-import type { LedgerService } from '../ledger/service';
-import type { StoreFeedWaiters } from '../sync/feed-waiters';
-import { registerSyncBodyDigest } from '../sync/body-digest';
-import { syncRoutes } from '../sync/routes';
-import type { AcquirerJournal } from '../journal/journal';
-import { exceptionRoutes } from './exceptions';
-import { backOfficeRoutes } from './routes';
-import { rebuildStaleOrderSummaries } from './summaries';
+import type { Acquirer } from './acquirer/acquirer';
+import { registerRoutes } from './routing/contract';
+import { buildOpenApiDocument } from './routing/openapi';
+import type { Authenticate } from './routing/auth';
+import type { LedgerService } from './ledger/service';
+import type { StoreFeedWaiters } from './sync/feed-waiters';
+import { registerSyncBodyDigest } from './sync/body-digest';
+import { syncRoutes } from './sync/routes';
+import type { AcquirerJournal } from './journal/journal';
+import { exceptionRoutes } from './backoffice/exceptions';
+import { backOfficeRoutes } from './backoffice/routes';
+import { rebuildStaleOrderSummaries } from './backoffice/summaries';
 
 export const OPENAPI_PATH = '/backoffice/v1/openapi.json';
 

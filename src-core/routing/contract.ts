@@ -5,17 +5,17 @@
  * what the server accepts; handlers must return `z.input` of the documented answer, or they do not compile.
  *
  * Used by the back-office API and the terminal sync API. Authentication is the online API's v1HMAC
- * (http/auth.ts): merchant API keys for the back office, terminal keys for sync.
+ * (routing/auth.ts): merchant API keys for the back office, terminal keys for sync.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ErrorCode } from '../../src-shared';
 import { describeFirstIssue } from '../../src-shared/validation';
-import type { KeyCredentials } from '../admin/accounts';
+import type { KeyCredentials } from '../accounts/accounts';
 import type { Db } from '../db/adapter';
-import { ApiFailure, errorBody, fail } from '../http/api-error';
-import type { Authenticate } from '../http/auth';
-import { requestHash, runIdempotent, type ApiAnswer } from '../http/idempotence';
+import { asApiFailure, errorBody, fail } from './api-error';
+import type { Authenticate } from './auth';
+import { requestHash, runIdempotent, type ApiAnswer } from './idempotence';
 import type { RequestKey } from '../journal/entries';
 import type { LedgerContext } from '../ledger/context';
 
@@ -149,7 +149,8 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
             });
             return { status: route.answer.status, body };
           } catch (e) {
-            if (e instanceof ApiFailure) return { status: e.status, body: errorBody(deps.ctx.newId(), e) };
+            const failure = asApiFailure(e);
+            if (failure) return { status: failure.status, body: errorBody(deps.ctx.newId(), failure) };
             throw e;
           }
         };

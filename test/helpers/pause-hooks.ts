@@ -2,11 +2,11 @@
  * TEST ONLY. `COUNTER_TEST_ONLY_PAUSE_AFTER_ACQUIRER=AUTHORISE,REFUND,…` (journal kinds) makes a core process
  * stop dead after the acquirer answered a call of one of those kinds and before the answer is recorded in the
  * ledger, and say so in its log, so a test can `kill -9` it exactly there and prove that reconciliation after
- * a restart records the payment once (test/integration/core/crash-recovery.test.ts). Read only by the
- * composition root (main.ts); never set it in production: the paused request never answers.
+ * a restart records the payment once (test/integration/core/crash-recovery.test.ts). Read only by the tests'
+ * entry point (core-main.ts); production's src-core/main.ts does not contain it.
  */
-import type { AcquirerAnswer, JournalEntry, JournalIntent } from './entries';
-import type { JournalLog } from './journal';
+import type { AcquirerAnswer, JournalEntry, JournalIntent } from '../../src-core/journal/entries';
+import type { JournalLog } from '../../src-core/journal/log';
 
 export const TEST_ONLY_PAUSE_ENV = 'COUNTER_TEST_ONLY_PAUSE_AFTER_ACQUIRER';
 export const TEST_ONLY_PAUSE_MESSAGE = 'TEST ONLY: paused after the acquirer answered, before recording';

@@ -15,20 +15,20 @@ import {
   lastFour,
   orderBalances,
   type Operation,
-} from '../../../src-shared';
-import { CreatePaymentRequestSchema, SubsequentPaymentRequestSchema } from '../../../src-shared/online-api';
-import type { CardInput } from '../../acquirer/acquirer';
-import type { Queryable } from '../../db/adapter';
-import type { JournalCard, JournalEntry, JournalIntent } from '../../journal/entries';
-import type { RunResult } from '../../journal/journal';
-import { exceptionFailure, recordingPending } from '../../journal/outcome';
-import type { PaymentRecord } from '../../ledger/rows';
-import { insertToken, selectToken, type TokenRecord } from '../../ledger/tokens';
-import { apiErrorItem, ApiFailure, fail } from '../api-error';
-import type { ApiAnswer } from '../idempotence';
-import { findPayment, notOnFile, paymentIdFromPath } from './common';
+} from '../../src-shared';
+import { CreatePaymentRequestSchema, SubsequentPaymentRequestSchema } from '../../src-shared/online-api';
+import type { CardInput } from '../acquirer/acquirer';
+import type { Queryable } from '../db/adapter';
+import type { JournalCard, JournalEntry, JournalIntent } from '../journal/entries';
+import type { RunResult } from '../journal/journal';
+import { exceptionFailure, recordingPending } from '../routing/journal-answers';
+import type { PaymentRecord } from '../ledger/rows';
+import { insertToken, selectToken, type TokenRecord } from '../ledger/tokens';
+import { apiErrorItem, ApiFailure, fail } from '../routing/api-error';
+import type { ApiAnswer } from '../routing/idempotence';
+import { loadReconciledPayment, notOnFile, paymentIdFromPath } from './common';
 import { maintenanceHandlers } from './maintenance';
-import type { OnlineDeps, OnlineHandler } from './routes';
+import type { OnlineDeps, OnlineHandler } from './deps';
 import { moneyFromWire, operationOutput, parseBody, paymentResponse } from './wire';
 
 /** A token the merchant may charge: ours, or a virtual-terminal card token the acquirer knows. */
@@ -119,7 +119,7 @@ async function authorisationAnswer(
   const opened = run.appended?.payment.paymentId === entry.paymentId ? run.appended : null;
   const { payment, loaded } = opened
     ? { payment: opened.payment, loaded: opened.after }
-    : await findPayment(deps, entry.merchantId, entry.paymentId, { askAcquirer: false });
+    : await loadReconciledPayment(deps, entry.merchantId, entry.paymentId, { askAcquirer: false });
   const body = paymentResponse(loaded, payment);
   const creationOutput = creation === 'create' ? tokenCreation(entry, payment) : null;
   if (entry.result === 'DECLINED' && entry.error) {
@@ -241,13 +241,21 @@ export function paymentHandlers(deps: OnlineDeps) {
   };
 
   const get: OnlineHandler = async ({ merchantId, params }) => {
-    const { payment, loaded } = await findPayment(deps, merchantId, paymentIdFromPath(params.paymentId));
+    const { payment, loaded } = await loadReconciledPayment(
+      deps,
+      merchantId,
+      paymentIdFromPath(params.paymentId),
+    );
     return { status: 200, body: paymentResponse(loaded, payment) };
   };
 
   /** The whole chain's operations (reference §9 `Operations`, capital O), money operations only. */
   const details: OnlineHandler = async ({ merchantId, params }) => {
-    const { payment, loaded } = await findPayment(deps, merchantId, paymentIdFromPath(params.paymentId));
+    const { payment, loaded } = await loadReconciledPayment(
+      deps,
+      merchantId,
+      paymentIdFromPath(params.paymentId),
+    );
     const operations = loaded.operations
       .filter((s) => !s.operation.kind.startsWith('TOKEN_'))
       .map(operationOutput);
@@ -260,7 +268,7 @@ export function paymentHandlers(deps: OnlineDeps) {
    */
   const subsequent: OnlineHandler = async ({ merchantId, params, body, requestKey }) => {
     const named = paymentIdFromPath(params.paymentId);
-    const { payment: target, loaded } = await findPayment(deps, merchantId, named);
+    const { payment: target, loaded } = await loadReconciledPayment(deps, merchantId, named);
     const req = parseBody(SubsequentPaymentRequestSchema, body);
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
     // Before any check: the order already holds what a first run of this request charged.

@@ -6,19 +6,19 @@
  * journal row. Refunds and whole cancels (a void of captured money) hold the order's refund lock across the
  * acquirer call, as in the back office and at the counter.
  */
-import { drawOnAuthorisation } from '../../ledger/authorisation-draws';
-import { money, orderBalances, type Money } from '../../../src-shared';
+import { drawOnAuthorisation } from '../ledger/authorisation-draws';
+import { money, orderBalances, type Money } from '../../src-shared';
 import {
   CancelPaymentRequestSchema,
   CapturePaymentRequestSchema,
   RefundRequestSchema,
-} from '../../../src-shared/online-api';
-import type { JournalEntry } from '../../journal/entries';
-import { movementOutcome } from '../../journal/outcome';
-import { sendMoneyBack } from '../../ledger/money-back';
-import { ApiFailure } from '../api-error';
-import { findPayment, paymentIdFromPath } from './common';
-import type { OnlineDeps, OnlineHandler, OnlineRequest } from './routes';
+} from '../../src-shared/online-api';
+import type { JournalEntry } from '../journal/entries';
+import { movementOutcome } from '../routing/journal-answers';
+import { sendMoneyBack } from '../ledger/money-back';
+import { ApiFailure } from '../routing/api-error';
+import { loadReconciledPayment, paymentIdFromPath } from './common';
+import type { OnlineDeps, OnlineHandler, OnlineRequest } from './deps';
 import {
   amountFromWire,
   captureResponse,
@@ -56,7 +56,7 @@ export function maintenanceHandlers(deps: OnlineDeps) {
     let amount: Money;
     if (req.amountOfMoney) amount = moneyFromWire(req.amountOfMoney, 'amountOfMoney');
     else {
-      const { loaded } = await findPayment(deps, merchantId, paymentId);
+      const { loaded } = await loadReconciledPayment(deps, merchantId, paymentId);
       const b = orderBalances(loaded.state).payments.get(paymentId);
       amount = everythingOrOne(b?.refundable ?? money(0, loaded.order.currency));
     }
@@ -84,7 +84,7 @@ export function maintenanceHandlers(deps: OnlineDeps) {
     const earlier = await resumed(merchantId, requestKey);
     if (earlier)
       return { status: 200, body: captureResponse((await movementOutcome(journal, earlier)).stored) };
-    const { loaded } = await findPayment(deps, merchantId, paymentId);
+    const { loaded } = await loadReconciledPayment(deps, merchantId, paymentId);
     const balances = orderBalances(loaded.state).payments.get(paymentId);
     const amount =
       req.amount !== undefined
@@ -118,7 +118,7 @@ export function maintenanceHandlers(deps: OnlineDeps) {
     const earlier = await resumed(merchantId, requestKey);
     if (earlier) await movementOutcome(journal, earlier, property);
     else if (amount) {
-      await findPayment(deps, merchantId, paymentId);
+      await loadReconciledPayment(deps, merchantId, paymentId);
       const run = await drawOnAuthorisation(journal, {
         merchantId,
         paymentId,
@@ -130,7 +130,7 @@ export function maintenanceHandlers(deps: OnlineDeps) {
       if (!run.ok) throw new ApiFailure(run.error, property);
       await movementOutcome(journal, run.value, property);
     } else {
-      await findPayment(deps, merchantId, paymentId);
+      await loadReconciledPayment(deps, merchantId, paymentId);
       const r = await sendMoneyBack(journal, {
         merchantId,
         paymentId,
@@ -143,13 +143,13 @@ export function maintenanceHandlers(deps: OnlineDeps) {
       if (!r.ok) throw new ApiFailure(r.error);
       await movementOutcome(journal, r.value);
     }
-    const after = await findPayment(deps, merchantId, paymentId);
+    const after = await loadReconciledPayment(deps, merchantId, paymentId);
     return { status: 200, body: { payment: paymentResponse(after.loaded, after.payment) } };
   };
 
   const listRefunds: OnlineHandler = async ({ merchantId, params }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
-    const { loaded } = await findPayment(deps, merchantId, paymentId);
+    const { loaded } = await loadReconciledPayment(deps, merchantId, paymentId);
     const refunds = loaded.operations
       .filter((s) => s.operation.paymentId === paymentId && s.operation.kind === 'REFUND')
       .map((s) => refundResponse(loaded.state, s));
@@ -158,7 +158,7 @@ export function maintenanceHandlers(deps: OnlineDeps) {
 
   const listCaptures: OnlineHandler = async ({ merchantId, params }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
-    const { loaded } = await findPayment(deps, merchantId, paymentId);
+    const { loaded } = await loadReconciledPayment(deps, merchantId, paymentId);
     const captures = loaded.operations
       .filter((s) => s.operation.paymentId === paymentId && s.operation.kind === 'CAPTURE')
       .map(captureResponse);

@@ -9,6 +9,7 @@ import {
   type ErrorCode,
   type ErrorParams,
 } from '../../src-shared';
+import { JournalRefusal } from '../journal/refusal';
 
 export interface ApiErrorItem {
   id: string;
@@ -58,4 +59,14 @@ export const fail = (code: ErrorCode, params: ErrorParams = {}, propertyName?: s
 export function errorBody(errorId: string, failure: ApiFailure): Record<string, unknown> {
   const item = { ...apiErrorItem(failure.error, failure.propertyName), httpStatusCode: failure.status };
   return { errorId, errors: [item], ...failure.extra };
+}
+
+/**
+ * The expected failure `e` carries, in this wire shape: an `ApiFailure` as it is, a journal refusal (a
+ * catalog value from below the adapters) mapped to one; null for anything else (a bug, a lost database).
+ */
+export function asApiFailure(e: unknown): ApiFailure | null {
+  if (e instanceof ApiFailure) return e;
+  if (e instanceof JournalRefusal) return new ApiFailure(e.failure.error, e.failure.propertyName);
+  return null;
 }

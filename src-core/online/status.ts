@@ -3,8 +3,8 @@
  * the numeric `statusCode` follows the legacy table of §10.3. Where the reference has no value (marked
  * [unconfirmed] there), the choice is ours and docs/core.md lists it.
  */
-import type { OperationKind, PaymentBalances } from '../../../src-shared';
-import type { PaymentRecord } from '../../ledger/rows';
+import type { OperationKind, PaymentBalances } from '../../src-shared';
+import type { PaymentRecord } from '../ledger/rows';
 
 export interface WireStatus {
   status: string;
@@ -12,23 +12,27 @@ export interface WireStatus {
   statusCategory: string;
 }
 
-const S = (status: string, statusCode: number, statusCategory: string): WireStatus => ({
+const wireStatus = (status: string, statusCode: number, statusCategory: string): WireStatus => ({
   status,
   statusCode,
   statusCategory,
 });
 
-export const PENDING_AUTHORISATION = S('AUTHORIZATION_REQUESTED', 51, 'PENDING_CONNECT_OR_3RD_PARTY');
-export const REJECTED = S('REJECTED', 2, 'UNSUCCESSFUL');
-export const PENDING_CAPTURE = S('PENDING_CAPTURE', 5, 'PENDING_MERCHANT');
-export const CAPTURED = S('CAPTURED', 9, 'COMPLETED');
-export const CANCELLED = S('CANCELLED', 6, 'UNSUCCESSFUL');
-export const REFUNDED = S('REFUNDED', 8, 'REFUNDED');
+export const PENDING_AUTHORISATION = wireStatus(
+  'AUTHORIZATION_REQUESTED',
+  51,
+  'PENDING_CONNECT_OR_3RD_PARTY',
+);
+export const REJECTED = wireStatus('REJECTED', 2, 'UNSUCCESSFUL');
+export const PENDING_CAPTURE = wireStatus('PENDING_CAPTURE', 5, 'PENDING_MERCHANT');
+export const CAPTURED = wireStatus('CAPTURED', 9, 'COMPLETED');
+export const CANCELLED = wireStatus('CANCELLED', 6, 'UNSUCCESSFUL');
+export const REFUNDED = wireStatus('REFUNDED', 8, 'REFUNDED');
 /** Our choice: the legacy table has no chargeback code we could confirm. */
-export const CHARGEBACKED = S('CHARGEBACKED', 7, 'REVERSED');
+export const CHARGEBACKED = wireStatus('CHARGEBACKED', 7, 'REVERSED');
 /** Our choice for a completed payout: credited to the card, like a refund. */
-export const ACCOUNT_CREDITED = S('ACCOUNT_CREDITED', 8, 'COMPLETED');
-const TOKEN_OPERATION = S('CREATED', 0, 'CREATED');
+export const ACCOUNT_CREDITED = wireStatus('ACCOUNT_CREDITED', 8, 'COMPLETED');
+const TOKEN_OPERATION = wireStatus('CREATED', 0, 'CREATED');
 
 /** A payment's status from its derived balances. */
 export function paymentWireStatus(payment: PaymentRecord, b: PaymentBalances | undefined): WireStatus {

@@ -9,12 +9,12 @@ import {
   type OrderState,
   type PaymentId,
   type Uuid,
-} from '../../../src-shared';
-import { describeFirstIssue, showAmount } from '../../../src-shared/validation';
+} from '../../src-shared';
+import { describeFirstIssue, showAmount } from '../../src-shared/validation';
 import type { z } from 'zod';
-import type { LoadedOrder } from '../../ledger/service';
-import type { PaymentRecord, StoredOperation } from '../../ledger/rows';
-import { apiErrorItem, ApiFailure, fail } from '../api-error';
+import type { LoadedOrder } from '../ledger/service';
+import type { PaymentRecord, StoredOperation } from '../ledger/rows';
+import { apiErrorItem, ApiFailure, fail } from '../routing/api-error';
 import {
   ACCOUNT_CREDITED,
   CAPTURED,

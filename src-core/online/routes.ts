@@ -4,32 +4,11 @@
  * failures are `ApiFailure`s that become the API's error shape here, so idempotence can store them too.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { KeyCredentials } from '../../admin/accounts';
-import type { RequestKey } from '../../journal/entries';
-import type { AcquirerJournal } from '../../journal/journal';
-import type { CoreDeps } from '../../server';
-import { ApiFailure, errorBody, fail } from '../api-error';
-import type { Authenticate } from '../auth';
-import { requestHash, runIdempotent, type ApiAnswer } from '../idempotence';
+import { asApiFailure, errorBody, fail } from '../routing/api-error';
+import { requestHash, runIdempotent, type ApiAnswer } from '../routing/idempotence';
+import type { OnlineDeps, OnlineHandler } from './deps';
 import { paymentHandlers } from './payments';
 import { payoutHandlers, serviceHandlers, tokenHandlers } from './payouts-tokens';
-
-export interface OnlineDeps extends CoreDeps {
-  authenticate: Authenticate;
-  journal: AcquirerJournal;
-}
-
-export interface OnlineRequest {
-  merchantId: string;
-  credentials: KeyCredentials;
-  params: Readonly<Record<string, string>>;
-  body: unknown;
-  now: Date;
-  /** The idempotence key and request hash of a POST that sent one (ties it to its journal rows). */
-  requestKey: RequestKey | null;
-}
-
-export type OnlineHandler = (r: OnlineRequest) => Promise<ApiAnswer>;
 
 function send(reply: FastifyReply, answer: ApiAnswer) {
   for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
@@ -72,7 +51,8 @@ export async function registerOnlineApi(app: FastifyInstance, deps: OnlineDeps):
                 requestKey,
               });
             } catch (e) {
-              if (e instanceof ApiFailure) return { status: e.status, body: errorBody(ctx.newId(), e) };
+              const failure = asApiFailure(e);
+              if (failure) return { status: failure.status, body: errorBody(ctx.newId(), failure) };
               throw e;
             }
           };

@@ -8,7 +8,7 @@
  *
  * A live process wrongly judged dead (stalled longer than DEAD_AFTER_MS) cannot make the acquirer move money
  * twice: its journal row can be written only while its very claim holds (`claim_id`, see `currentClaim` in
- * idempotence.ts and the journal's fenced insert), and a retry that took the key over resumes the journal row
+ * claims.ts and the journal's fenced insert), and a retry that took the key over resumes the journal row
  * if there is one.
  *
  * The instance is registered per database handle (`claimOwnerOf`), so the routes need not carry it; a handle

@@ -35,12 +35,15 @@ export function fastifyRefusal(error: { statusCode?: number; code?: string; mess
       return fail('REQUEST_INVALID', { propertyName: 'body', reason: describeFastify(error.code) }, 'body');
     case 'FST_ERR_BAD_URL':
       return fail('REQUEST_INVALID', { propertyName: 'path', reason: 'it is not a valid URL path' }, 'path');
+    case undefined:
+    default: {
+      // Any other refusal (or one without a code) keeps its status; the shape (and httpStatusCode) follow it.
+      const status =
+        error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const reason = STATUS_CODES[status]?.toLowerCase() ?? 'the request was refused';
+      return new ApiFailure(domainError('REQUEST_MALFORMED', { reason }), undefined, {}, status);
+    }
   }
-  // Any other refusal keeps its status; the shape (and httpStatusCode) follow it.
-  const status =
-    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-  const reason = STATUS_CODES[status]?.toLowerCase() ?? 'the request was refused';
-  return new ApiFailure(domainError('REQUEST_MALFORMED', { reason }), undefined, {}, status);
 }
 
 function describeFastify(code: string): string {

@@ -1,10 +1,10 @@
 /** Pieces the online handlers share: finding a payment (reconciling an unknown outcome), card facts. */
-import { domainError, parsePaymentId, type PaymentId } from '../../../src-shared';
-import type { PaymentRecord } from '../../ledger/rows';
-export { cardFacts } from '../../acquirer/card-facts';
-import { loadOrderOfPaymentInTx, type LoadedOrder } from '../../ledger/service';
-import { ApiFailure, fail } from '../api-error';
-import type { OnlineDeps } from './routes';
+import { domainError, parsePaymentId, type PaymentId } from '../../src-shared';
+import type { PaymentRecord } from '../ledger/rows';
+export { cardFacts } from '../acquirer/card-facts';
+import { loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/service';
+import { ApiFailure, fail } from '../routing/api-error';
+import type { OnlineDeps } from './deps';
 
 export function paymentIdFromPath(text: string | undefined, propertyName = 'paymentId'): PaymentId {
   const r = parsePaymentId(text ?? '');
@@ -22,7 +22,7 @@ export interface FoundPayment {
  * the process that called it died before recording) is reconciled first (src-core/journal/), so a merchant
  * who checks sees the outcome as soon as the acquirer knows it.
  */
-export async function findPayment(
+export async function loadReconciledPayment(
   deps: OnlineDeps,
   merchantId: string,
   paymentId: PaymentId,

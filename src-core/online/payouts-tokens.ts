@@ -3,12 +3,12 @@
  * (create/get/delete, recorded as token operations) and `services/testconnection`.
  */
 import { randomUUID } from 'node:crypto';
-import { domainError, maskPan } from '../../../src-shared';
-import { CreatePayoutRequestSchema, CreateTokenRequestSchema } from '../../../src-shared/online-api';
-import { movementOutcome } from '../../journal/outcome';
-import { sendMoneyBack } from '../../ledger/money-back';
-import { appendOperationInTx, Refused } from '../../ledger/service';
-import { selectOperationBySeq } from '../../ledger/store';
+import { domainError, maskPan } from '../../src-shared';
+import { CreatePayoutRequestSchema, CreateTokenRequestSchema } from '../../src-shared/online-api';
+import { movementOutcome } from '../routing/journal-answers';
+import { sendMoneyBack } from '../ledger/money-back';
+import { appendOperationInTx, Refused } from '../ledger/service';
+import { selectOperationBySeq } from '../ledger/store';
 import {
   endToken,
   insertToken,
@@ -16,10 +16,10 @@ import {
   paymentThatCreatedToken,
   selectToken,
   type TokenRecord,
-} from '../../ledger/tokens';
-import { ApiFailure, fail } from '../api-error';
+} from '../ledger/tokens';
+import { ApiFailure, fail } from '../routing/api-error';
 import { cardFacts, paymentIdFromPath } from './common';
-import type { OnlineDeps, OnlineHandler } from './routes';
+import type { OnlineDeps, OnlineHandler } from './deps';
 import { moneyFromWire, parseBody, parseOperationWireId, payoutResponse } from './wire';
 
 export function payoutHandlers(deps: OnlineDeps) {

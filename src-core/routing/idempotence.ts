@@ -15,21 +15,16 @@
  * never answered: at once when the process that claimed it is dead (claim-liveness.ts), after
  * `IDEMPOTENCE_ABANDONED_AFTER_MS` when the claimer is unknown.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { toIso, toSafeInteger, type Db } from '../db/adapter';
 import { fail } from './api-error';
-import { claimOwnerOf } from './claim-liveness';
-
-export const IDEMPOTENCE_RETENTION_MS = 31 * 24 * 60 * 60 * 1000;
-
-/**
- * A request that claimed a key and never answered, claimed without a known instance (claim-liveness.ts),
- * holds the key this long; after
- * that a retry runs again instead of getting 409 for 31 days. It is far above the longest a request can
- * take (acquirer time-out, refund-lock TTL of 60 s), so a request still running is never taken over.
- */
-export const IDEMPOTENCE_ABANDONED_AFTER_MS = 10 * 60 * 1000;
+import { claimOwnerOf } from '../idempotence/claim-liveness';
+import {
+  IDEMPOTENCE_ABANDONED_AFTER_MS,
+  IDEMPOTENCE_RETENTION_MS,
+  runUnderClaim,
+  type RunningClaim,
+} from '../idempotence/claims';
 
 export interface ApiAnswer {
   status: number;
@@ -43,21 +38,6 @@ export function requestHash(method: string, pathAndQuery: string, rawBody: strin
 }
 
 const VALID_KEY = /^[\x21-\x7e]{1,40}$/;
-
-/** The claim a request runs under: the journal writes its row only while this very claim holds. */
-export interface RunningClaim {
-  merchantId: string;
-  key: string;
-  hash: string;
-  claimId: string;
-}
-
-const running = new AsyncLocalStorage<RunningClaim>();
-
-/** The idempotence claim the current request runs under, if it sent a key. */
-export function currentClaim(): RunningClaim | undefined {
-  return running.getStore();
-}
 
 export async function runIdempotent(
   db: Db,
@@ -109,7 +89,7 @@ export async function runIdempotent(
   if (claimed.length === 0) return answerForExisting(db, input);
   let answer: ApiAnswer;
   try {
-    answer = await running.run(claim, run);
+    answer = await runUnderClaim(claim, run);
   } catch (e) {
     // `run` turns expected failures into answers; what reaches here is a bug or a lost database, which is
     // no answer to replay: free the key so a retry runs again.
