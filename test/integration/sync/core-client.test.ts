@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signatureMatches } from '../../../src-core/http/v1hmac';
+import { signatureMatches } from '../../../src-core/routing/v1hmac';
 import { parseAuthorization } from '../../../src-shared/v1hmac';
 import { SYNC_BODY_DIGEST_HEADER } from '../../../src-shared/sync-protocol';
 import { createCoreClient, type CoreClient } from '../../../src-main/sync/core-client';

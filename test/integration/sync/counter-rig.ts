@@ -3,7 +3,7 @@
  * terminal enrolled with the core, and its sync daemon talking to the core (directly or through the fault
  * proxy). Facts are written the way checkout writes them: the fact and its outbox message in one transaction.
  */
-import { enrollTerminal } from '../../../src-core/admin/accounts';
+import { enrollTerminal } from '../../../src-core/accounts/accounts';
 import { formatPaymentId, type PaymentId, type Uuid } from '../../../src-shared';
 import {
   appendOperation,
