@@ -1,20 +1,8 @@
 import type { StateCreator } from 'zustand';
-import type { EventStreamState, HostEvent } from '../host-link';
 import { COMMANDS, EVENTS, type HostStatus } from './commands';
-import type { AppDeps, Store } from './store';
+import type { AppDeps, Store, ConnectionSlice } from './shape';
 
-export type HostReachability = 'checking' | 'reachable' | 'unreachable';
-
-export interface ConnectionSlice {
-  host: HostReachability;
-  /** Why the host is not reachable, for the technician (the cashier sees a plain sentence). */
-  hostDetail: string | null;
-  events: EventStreamState;
-  status: HostStatus | null;
-  probeHost(): Promise<void>;
-  setEventStream(state: EventStreamState): void;
-  applyHostEvent(event: HostEvent): void;
-}
+export type { HostReachability, ConnectionSlice } from './shape';
 
 export const connectionSlice =
   (deps: AppDeps): StateCreator<Store, [], [], ConnectionSlice> =>

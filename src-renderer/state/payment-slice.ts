@@ -1,32 +1,8 @@
 import type { StateCreator } from 'zustand';
-import type { Money } from '../../src-shared/money';
 import { COMMANDS, type CardOutcome } from './commands';
-import type { AppDeps, Store } from './store';
+import type { AppDeps, Store, CardPayment, PaymentSlice } from './shape';
 
-/**
- * A card payment as the cashier follows it. `unknown` is its own phase with its own calm screen: the
- * terminal went silent before telling the result, so the card must not be charged again until the host has
- * recovered the outcome (architecture.md "Card terminal").
- */
-export type CardPhase = 'starting' | 'inProgress' | 'cancelling' | CardOutcome;
-
-export interface CardPayment {
-  amount: Money;
-  phase: CardPhase;
-  /** The terminal's live texts, newest last ("Insert card", "Enter PIN", "Approved"). */
-  messages: string[];
-  error: string | null;
-}
-
-export interface PaymentSlice {
-  card: CardPayment | null;
-  startCardPayment(amount: Money): Promise<void>;
-  cancelCardPayment(): Promise<void>;
-  recoverCardPayment(): Promise<void>;
-  terminalMessage(text: string): void;
-  cardOutcome(outcome: CardOutcome): void;
-  closeCardPayment(): void;
-}
+export type { CardPhase, CardPayment, PaymentSlice } from './shape';
 
 const MAX_MESSAGES = 20;
 const CARD_TIMEOUT_MS = 5 * 60_000;

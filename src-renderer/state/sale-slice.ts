@@ -1,47 +1,11 @@
 import type { StateCreator } from 'zustand';
-import type { CurrencyCode } from '../../src-shared/currencies';
-import type { Money } from '../../src-shared/money';
-import { addItem, emptyBasket, removeLine, setQuantity, type Basket } from '../basket';
-import {
-  emptyEntry,
-  entryAmount,
-  entryFromMoney,
-  pressKey,
-  type AmountEntry,
-  type KeypadKey,
-} from '../input/amount-entry';
-import type { MessageKey } from '../i18n/en';
+import { addItem, emptyBasket, removeLine, setQuantity } from '../basket';
+import { emptyEntry, entryAmount, entryFromMoney, pressKey } from '../input/amount-entry';
 import type { HostCallResult } from '../host-link';
 import { COMMANDS, type CatalogItem } from './commands';
-import type { AppDeps, Store } from './store';
+import type { AppDeps, Store, SaleSlice } from './shape';
 
-export type TenderMode = 'none' | 'cash' | 'card' | 'split';
-
-export interface Notice {
-  key: MessageKey;
-  params?: Record<string, string | number>;
-  /** A host refusal's own message, shown as is (already actionable, from the error catalog). */
-  text?: string;
-}
-
-export interface SaleSlice {
-  currency: CurrencyCode;
-  basket: Basket;
-  /** The keypad's entry: a free amount while building the basket, the cash given while tendering. */
-  entry: AmountEntry;
-  tender: TenderMode;
-  notice: Notice | null;
-  keypad(key: KeypadKey): void;
-  addEntryAsItem(): void;
-  addScannedCode(code: string): Promise<void>;
-  setLineQuantity(key: string, quantity: number): void;
-  removeBasketLine(key: string): void;
-  chooseTender(mode: TenderMode): void;
-  setCashGiven(amount: Money): void;
-  /** Records the cash sale with the host; the basket clears only when the host has it. */
-  completeCashSale(given: Money): Promise<void>;
-  clearSale(): void;
-}
+export type { TenderMode, Notice, SaleSlice } from './shape';
 
 export const saleSlice =
   (deps: AppDeps): StateCreator<Store, [], [], SaleSlice> =>

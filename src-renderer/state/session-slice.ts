@@ -1,16 +1,8 @@
 import type { StateCreator } from 'zustand';
 import { COMMANDS, type StaffMember } from './commands';
-import type { AppDeps, Store } from './store';
+import type { AppDeps, Store, SessionSlice } from './shape';
 
-export interface SessionSlice {
-  staff: StaffMember | null;
-  signingIn: boolean;
-  /** The host's refusal (wrong PIN, locked out), in the host's words; null when there is none. */
-  signInError: { code: string; message: string } | null;
-  signIn(pin: string): Promise<void>;
-  /** Signs out; the basket stays, so the next cashier can take over the sale ("switch user"). */
-  signOut(): Promise<void>;
-}
+export type { SessionSlice } from './shape';
 
 export const sessionSlice =
   (deps: AppDeps): StateCreator<Store, [], [], SessionSlice> =>

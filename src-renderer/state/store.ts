@@ -6,25 +6,14 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CurrencyCode } from '../../src-shared/currencies';
 import type { HostLink } from '../host-link';
 import { LANGUAGES, type Language } from '../i18n/i18n';
-import { DEFAULT_SCANNER_TIMING, type ScannerTiming } from '../input/scanner';
-import { connectionSlice, type ConnectionSlice } from './connection-slice';
-import { paymentSlice, type PaymentSlice } from './payment-slice';
-import { saleSlice, type SaleSlice } from './sale-slice';
-import { sessionSlice, type SessionSlice } from './session-slice';
+import { DEFAULT_SCANNER_TIMING } from '../input/scanner';
+import type { AppDeps, Store } from './shape';
+import { connectionSlice } from './connection-slice';
+import { paymentSlice } from './payment-slice';
+import { saleSlice } from './sale-slice';
+import { sessionSlice } from './session-slice';
 
-export interface SettingsSlice {
-  language: Language;
-  scannerTiming: ScannerTiming;
-  setLanguage(language: Language): void;
-}
-
-export type Store = ConnectionSlice & SessionSlice & SaleSlice & PaymentSlice & SettingsSlice;
-
-export interface AppDeps {
-  host: HostLink;
-  currency: CurrencyCode;
-  locale: string;
-}
+export type { AppDeps, SettingsSlice, Store } from './shape';
 
 export type AppStore = StoreApi<Store>;
 
