@@ -4,7 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { createSandboxAcquirer } from './acquirer/sandbox';
+import { fileSandboxRecords } from './acquirer/sandbox-file-records';
 import { CoreNotTakingCommands, accessDataDir, runInCore } from './admin/data-dir-access';
 import { publishAdminEndpoint } from './admin/data-dir-lock';
 import { runRequestCommand } from './admin/signed-request';
@@ -80,8 +82,11 @@ async function main(argv: string[]): Promise<number> {
   });
   const db = await openDatabase(config);
   const ledger = createLedgerService(db, ctx);
+  // SANDBOX_ACQUIRER_FILE: the sandbox keeps its records in a file of its own (shared by core processes that
+  // name the same path), not in the core's database; unset, in the database's sandbox_acquirer_journal table.
+  const sandboxFile = env.SANDBOX_ACQUIRER_FILE ? path.resolve(env.SANDBOX_ACQUIRER_FILE) : null;
   const acquirer = createSandboxAcquirer({
-    db,
+    ...(sandboxFile ? { records: fileSandboxRecords(sandboxFile) } : { db }),
     latencyMs: Number(env.SANDBOX_LATENCY_MS ?? 0),
     timeoutMs: Number(env.SANDBOX_TIMEOUT_MS ?? 0),
   });

@@ -10,11 +10,17 @@
  *   anything else that wrote to the database meanwhile, e.g. the sandbox acquirer's records when they live
  *   there).
  * Needs TEST_DATABASE_URL or DATABASE_URL (a server it may create a database on). BENCH_DURATION_MS sets each
- * run's length (default 6 s).
+ * run's length (default 6 s). The sandbox acquirer keeps its records in a file of its own
+ * (SANDBOX_ACQUIRER_FILE), as a separate acquirer would; BENCH_SANDBOX=database puts them in the core's
+ * database instead (the layout before issue 8), to compare.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { BenchFigure } from '../../scripts/bench';
 import { createSandboxAcquirer } from '../../src-core/acquirer/sandbox';
+import { fileSandboxRecords } from '../../src-core/acquirer/sandbox-file-records';
 import { createApiKey, createMerchant } from '../../src-core/admin/accounts';
 import { migrate } from '../../src-core/db/migrations';
 import { openPostgres } from '../../src-core/db/postgres';
@@ -34,6 +40,7 @@ const ORDERS_PER_CLIENT = 8;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 6_000);
 /** Requests per path in the counting run (sequential, one at a time). */
 const COUNTED = 60;
+const SANDBOX_IN_DATABASE = process.env.BENCH_SANDBOX === 'database';
 
 type Path = 'refund' | 'subsequent';
 
@@ -109,11 +116,13 @@ async function cost(
   keyId: string,
   secret: string,
   payments: string[],
+  sandboxFile: string | null,
 ): Promise<Record<Path, Cost>> {
   const lifetime = async (path: Path | null) => {
     const before = await databaseCommits(url);
     const counted = countingDb(openPostgres({ connectionString: url, max: 8 }));
     const sandboxDb = openPostgres({ connectionString: url, max: 4 });
+    const sandboxRecords = sandboxFile ? fileSandboxRecords(sandboxFile) : null;
     const ledger = createLedgerService(counted.db, createLedgerContext());
     const quiet = { warn: () => undefined, error: () => undefined };
     const instance = await startCoreInstance(counted.db, { instanceId: randomUUID(), log: quiet });
@@ -121,7 +130,7 @@ async function cost(
       db: counted.db,
       ledger,
       keyring: createKeyring(masterKey),
-      acquirer: createSandboxAcquirer({ db: sandboxDb }),
+      acquirer: createSandboxAcquirer(sandboxRecords ? { records: sandboxRecords } : { db: sandboxDb }),
       logger: false,
       logRequests: false,
     });
@@ -149,6 +158,7 @@ async function cost(
     await instance.stop();
     await counted.db.close();
     await sandboxDb.close();
+    sandboxRecords?.close();
     // The reading connection's own transaction shows in the next reading.
     const database = (await databaseCommits(url)) - before - 1;
     if (failures) console.log(`core.bench: ${failures} of ${COUNTED} counted ${path} requests failed`);
@@ -182,7 +192,10 @@ export default async (): Promise<BenchFigure[]> => {
   const key = await createApiKey(setup, createKeyring(masterKey), { merchantId });
   if (!key.ok) throw new Error(key.error.message);
   await setup.close();
+  const sandboxDir = mkdtempSync(path.join(tmpdir(), 'counter-bench-'));
+  const sandboxFile = SANDBOX_IN_DATABASE ? null : path.join(sandboxDir, 'sandbox-acquirer.jsonl');
   const core = await spawnCore({
+    ...(sandboxFile ? { SANDBOX_ACQUIRER_FILE: sandboxFile } : {}),
     DATABASE_URL: created.url,
     COUNTER_MASTER_KEY: masterKey.toString('hex'),
     DATABASE_POOL_SIZE: String(CLIENTS),
@@ -223,7 +236,15 @@ export default async (): Promise<BenchFigure[]> => {
   }
   try {
     const raw = await rawPostgres(created.url);
-    const costs = await cost(created.url, masterKey, merchantId, key.value.keyId, key.value.secret, payments);
+    const costs = await cost(
+      created.url,
+      masterKey,
+      merchantId,
+      key.value.keyId,
+      key.value.secret,
+      payments,
+      sandboxFile,
+    );
     for (const path of ['refund', 'subsequent'] as const) {
       const { saturation, open } = runs[path];
       if (saturation.failures || open.failures) {
@@ -266,7 +287,7 @@ export default async (): Promise<BenchFigure[]> => {
           value: c.databaseCommits,
           unit: 'commits',
           limit: 2,
-          limitLabel: 'everything committed in the database, sandbox acquirer included',
+          limitLabel: `everything committed in the database (sandbox records ${SANDBOX_IN_DATABASE ? 'in it' : 'in a file'})`,
         },
         {
           name: `${path} open loop at half saturation (${offered}) p50`,
@@ -293,5 +314,6 @@ export default async (): Promise<BenchFigure[]> => {
     });
   } finally {
     await created.drop();
+    rmSync(sandboxDir, { recursive: true, force: true });
   }
 };
