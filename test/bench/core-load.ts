@@ -2,7 +2,7 @@
  * Load shapes and counters for core.bench.ts: a closed loop (N clients, each sending its next request when the
  * last one answered: measures saturation), an open loop (requests at a constant arrival rate whatever the
  * answers do, latency measured from the moment each was due, so queueing is not hidden), and a database
- * wrapper that counts the statements and commits the core issues.
+ * wrapper that counts the statements and commits the core issues (all of them, and those that wrote).
  */
 import pg from 'pg';
 import type { Db, Tx } from '../../src-core/db/adapter';
@@ -89,32 +89,42 @@ export async function openLoop(
 export interface Counts {
   statements: number;
   commits: number;
+  /** Commits that wrote or locked a row (they get a transaction id and flush the WAL); reads commit too. */
+  writeCommits: number;
 }
+
+/** A statement that writes or locks rows (locking assigns a transaction id, as a write does). */
+const WRITES = /\b(INSERT|UPDATE|DELETE|FOR SHARE)\b/i;
 
 /**
  * The core's database, counting what it sends: every statement (BEGIN/COMMIT not included) and every commit
  * (a transaction that committed, or a statement run outside one, which PostgreSQL commits on its own).
  */
 export function countingDb(db: Db): { db: Db; counts: Counts } {
-  const counts: Counts = { statements: 0, commits: 0 };
+  const counts: Counts = { statements: 0, commits: 0, writeCommits: 0 };
   const counted: Db = {
     kind: db.kind,
     async query(sql, params) {
       counts.statements++;
       const rows = await db.query(sql, params);
       counts.commits++;
+      if (WRITES.test(sql)) counts.writeCommits++;
       return rows as never;
     },
     async transaction(fn) {
-      const value = await db.transaction((tx: Tx) =>
-        fn({
+      let wrote = false;
+      const value = await db.transaction((tx: Tx) => {
+        wrote = false;
+        return fn({
           query(sql, params) {
             counts.statements++;
+            if (WRITES.test(sql)) wrote = true;
             return tx.query(sql, params);
           },
-        }),
-      );
+        });
+      });
       counts.commits++;
+      if (wrote) counts.writeCommits++;
       return value;
     },
     exec: (sql) => db.exec(sql),

@@ -101,6 +101,7 @@ async function makeSales(api: RawClient, base: string, n: number): Promise<strin
 interface Cost {
   statements: number;
   commits: number;
+  writeCommits: number;
   databaseCommits: number;
 }
 
@@ -153,6 +154,7 @@ async function cost(
     const core = {
       statements: counted.counts.statements - start.statements,
       commits: counted.counts.commits - start.commits,
+      writeCommits: counted.counts.writeCommits - start.writeCommits,
     };
     await server.app.close();
     await instance.stop();
@@ -170,6 +172,7 @@ async function cost(
     return {
       statements: r.core.statements / COUNTED,
       commits: r.core.commits / COUNTED,
+      writeCommits: r.core.writeCommits / COUNTED,
       databaseCommits: (r.database - idle.database) / COUNTED,
     };
   };
@@ -278,6 +281,13 @@ export default async (): Promise<BenchFigure[]> => {
         {
           name: `${path}: commits per request (core)`,
           value: c.commits,
+          unit: 'commits',
+          limit: 2,
+          limitLabel: 'reads outside a transaction commit too',
+        },
+        {
+          name: `${path}: of which wrote (core)`,
+          value: c.writeCommits,
           unit: 'commits',
           limit: 2,
           limitLabel: 'journal row before the acquirer call, recording after',
