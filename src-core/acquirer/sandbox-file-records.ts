@@ -15,6 +15,9 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from '
 import path from 'node:path';
 import type { SandboxAnswer, SandboxRecord, SandboxRecords } from './sandbox-records';
 
+/** Its name in a PGlite core's data directory, where the sandbox keeps its records by default. */
+export const SANDBOX_RECORDS_FILE = 'sandbox-acquirer.jsonl';
+
 type Line = ({ t: 'put' } & SandboxRecord) | { t: 'resolve'; reference: string; answer: SandboxAnswer };
 
 const isFinal = (a: SandboxAnswer) => a.type === 'MOVEMENT' || a.outcome.outcome !== 'UNKNOWN';
