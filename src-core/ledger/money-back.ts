@@ -5,6 +5,7 @@
  * (`reserveRefund` → the terminal refunds → `confirmReservedRefund` or `releaseReservedRefund`).
  */
 import {
+  domainError,
   err,
   ok,
   type DomainError,
@@ -17,7 +18,14 @@ import { claimOwnerOf } from '../http/claim-liveness';
 import type { JournalIntent, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import type { LedgerService, OperationSource, Appended } from './service';
-import { appendOperationInTx, checkOperation, Refused } from './service';
+import {
+  appendOperationInTx,
+  checkOperation,
+  checkOperationOn,
+  loadOrderOfPaymentInTx,
+  Refused,
+} from './service';
+import { DEFAULT_REFUND_REPEAT_WINDOW_MS, repeatedMoneyBackIn, repeatedRefundError } from './repeat-refund';
 import {
   acquireRefundLock,
   acquireRefundLockForPayment,
@@ -73,9 +81,21 @@ export async function sendMoneyBack(
           ttlMs: req.ttlMs ?? ONLINE_REFUND_LOCK_TTL_MS,
           // Held by this process for this request: free at once if the process dies (claim-liveness.ts).
           holderInstance: claimOwnerOf(db),
+          callerChecksRepeat: true,
         });
         if (!lock.ok) return lock;
-        const check = await checkOperation(tx, ctx, { ...req, body });
+        // Loaded after the lock was granted, in a statement of its own: it sees every refund or payout of
+        // the order that committed before (READ COMMITTED), so the repeat rule and the refundable amount are
+        // judged on all of them; none can commit meanwhile.
+        const loaded = await loadOrderOfPaymentInTx(tx, req.merchantId, req.paymentId);
+        if (!loaded) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: req.paymentId }));
+        const windowMs = ctx.refundRepeatWindowMs ?? DEFAULT_REFUND_REPEAT_WINDOW_MS;
+        const earlier =
+          req.kind === 'CANCEL'
+            ? null
+            : repeatedMoneyBackIn(loaded.operations, req.kind, req.amount, windowMs, lock.value.acquiredAt);
+        if (earlier) return err(repeatedRefundError(earlier, loaded.order.orderId, windowMs));
+        const check = checkOperationOn(loaded, ctx, { ...req, body });
         if (!check.ok) return check;
         const { payment, order } = check.value;
         const source = {

@@ -146,7 +146,15 @@ async function refuseRepeat(
 export async function acquireRefundLockForPayment(
   q: Queryable,
   ctx: LedgerContext,
-  input: Omit<AcquireRefundLock, 'orderId'> & { merchantId: string; paymentId: PaymentId },
+  input: Omit<AcquireRefundLock, 'orderId'> & {
+    merchantId: string;
+    paymentId: PaymentId;
+    /**
+     * The caller judges the repeat-refund rule itself, on the order it loads next in the same transaction
+     * (`repeatedMoneyBackIn`, money-back.ts): no lookup of its own here.
+     */
+    callerChecksRepeat?: boolean;
+  },
 ): Promise<Result<RefundLock, DomainError>> {
   const rows = await upsertLock(q, ctx, input, {
     expr: 'p.order_id',
@@ -155,7 +163,7 @@ export async function acquireRefundLockForPayment(
     extra: [input.merchantId],
   });
   const row = rows[0];
-  if (row) return refuseRepeat(q, ctx, input, rowToLock(row));
+  if (row) return input.callerChecksRepeat ? ok(rowToLock(row)) : refuseRepeat(q, ctx, input, rowToLock(row));
   const exists = await q.query('SELECT 1 FROM payments WHERE id = $1 AND merchant_id = $2', [
     input.paymentId,
     input.merchantId,
