@@ -1,7 +1,8 @@
 /**
  * The write-ahead acquirer journal: every acquirer call that moves or reserves money goes through `run`:
  *
- *   1. commit a journal row (PENDING) saying what is asked; its id is the reference the acquirer receives;
+ *   1. commit a journal row (PENDING) saying what is asked; its id is the reference the acquirer receives
+ *      (`runChecked`: in one transaction with the caller's lock and checks, e.g. a refund's refund lock);
  *   2. call the acquirer with that reference (outside any transaction);
  *   3. record the answer in the ledger AND close the row, in one transaction (`settle`).
  *

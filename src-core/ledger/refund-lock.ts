@@ -13,7 +13,9 @@
  * the books on their own: even a holder whose lock expired cannot record more than is refundable.
  *
  * API for every channel: `acquireRefundLock(orderId, holder, ttl)` → `completeRefundLockInTx` (in the same
- * transaction that appends the REFUND/PAYOUT) or `releaseRefundLock`. The terminal sync API uses the same
+ * transaction that appends the REFUND/PAYOUT) or `releaseRefundLock`. Refunds, payouts and voids sent to the
+ * acquirer (money-back.ts) take it in the transaction that writes their journal row, so lock, checks and row
+ * commit together (or not at all). The terminal sync API uses the same
  * three calls for a card-present refund at the counter (purpose RESERVATION): reserve → the terminal
  * refunds → confirm (append + complete) or release; the TTL is the reservation's time-out.
  */
