@@ -180,12 +180,11 @@ async function applyOne(deps: PushDeps, terminal: Terminal, m: SyncMessage): Pro
     });
   } catch (e) {
     // The same message pushed twice at once (a retransmission while the first copy was being applied): the
-    // other copy's transaction inserted the order, payment or message row first and has committed by the time
-    // ours sees the unique violation, so its record answers this copy `duplicate`, never ORDER_ALREADY_EXISTS.
-    if (isUniqueViolation(e)) {
-      const other = await find();
-      if (other) return replay(terminal, m, other);
-    }
+    // other copy recorded it meanwhile, so its record answers this copy `duplicate`, never ORDER_ALREADY_EXISTS,
+    // whatever failed ours: a unique violation on the order, payment or message row the other inserted first,
+    // or the order it created, already committed when our existence check ran (apply.ts).
+    const other = await find().catch(() => undefined);
+    if (other) return replay(terminal, m, other);
     // A refund the card terminal made that the ledger refuses: stored as a money exception after the rollback.
     const refusal =
       e instanceof UnrecordedCounterRefund
