@@ -6,7 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { createSandboxAcquirer } from './acquirer/sandbox';
+import { fileSandboxRecords, SANDBOX_RECORDS_FILE } from './acquirer/sandbox-file-records';
 import { CoreNotTakingCommands, accessDataDir, runInCore } from './admin/data-dir-access';
 import { publishAdminEndpoint } from './admin/data-dir-lock';
 import { runRequestCommand } from './admin/signed-request';
@@ -79,8 +81,16 @@ export async function runCore(argv: string[], testHooks: TestJournalHooks = {}):
   });
   const db = await openDatabase(config);
   const ledger = createLedgerService(db, ctx);
+  // The sandbox acquirer is a separate system: its records live in a file of its own, not in the core's
+  // database (SANDBOX_ACQUIRER_FILE; on PGlite by default in the data directory). On PostgreSQL without it,
+  // in the database's sandbox_acquirer_journal table, which every core process sharing the database sees.
+  const sandboxFile = env.SANDBOX_ACQUIRER_FILE
+    ? path.resolve(env.SANDBOX_ACQUIRER_FILE)
+    : config.databaseUrl
+      ? null
+      : path.join(config.dataDir, SANDBOX_RECORDS_FILE);
   const acquirer = createSandboxAcquirer({
-    db,
+    ...(sandboxFile ? { records: fileSandboxRecords(sandboxFile) } : { db }),
     latencyMs: Number(env.SANDBOX_LATENCY_MS ?? 0),
     timeoutMs: Number(env.SANDBOX_TIMEOUT_MS ?? 0),
   });

@@ -6,8 +6,8 @@
  * Only card facts the acquirer may hand back are stored (brand, BIN, last four, expiry, its card reference,
  * the masked PAN); never a PAN or CVV.
  */
-import type { Money } from '../../src-shared';
-import { type Queryable } from '../db/adapter';
+import { money, type CurrencyCode, type Money } from '../../src-shared';
+import { toSafeInteger, type Queryable } from '../db/adapter';
 import type { AuthoriseOutcome, MoneyMovementResult } from './acquirer';
 
 export type SandboxAnswer =
@@ -34,6 +34,8 @@ export interface SandboxRecords {
   put(record: SandboxRecord): Promise<SandboxAnswer>;
   /** Replaces an UNKNOWN authorisation answer by its final outcome. */
   resolve(reference: string, answer: SandboxAnswer): Promise<void>;
+  /** Every record, first answers (resolved), for tests and people inspecting the sandbox. */
+  list(): Promise<SandboxRecord[]>;
 }
 
 const isFinal = (a: SandboxAnswer) => a.type === 'MOVEMENT' || a.outcome.outcome !== 'UNKNOWN';
@@ -67,6 +69,26 @@ export function sandboxRecords(db: Queryable): SandboxRecords {
       const first = await find(r.reference);
       if (!first) throw new Error(`sandbox record ${r.reference} vanished`);
       return first;
+    },
+    async list() {
+      const rows = await db.query<{
+        reference: string;
+        kind: SandboxRecord['kind'];
+        payment_id: string | null;
+        amount_minor: string | number | null;
+        currency: string | null;
+        answer: string;
+      }>('SELECT reference, kind, payment_id, amount_minor, currency, answer FROM sandbox_acquirer_journal');
+      return rows.map((r) => ({
+        reference: r.reference,
+        kind: r.kind,
+        paymentId: r.payment_id,
+        amount:
+          r.amount_minor === null || r.currency === null
+            ? null
+            : money(toSafeInteger(r.amount_minor, 'amount_minor'), r.currency as CurrencyCode),
+        answer: JSON.parse(r.answer) as SandboxAnswer,
+      }));
     },
     async resolve(reference, answer) {
       await db.query(

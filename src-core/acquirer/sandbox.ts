@@ -28,14 +28,19 @@ import {
 } from '../../src-shared';
 import type { Queryable } from '../db/adapter';
 import type { AcquiredCard, Acquirer, AuthoriseOutcome, CardInput, MoneyMovementResult } from './acquirer';
-import { sandboxRecords, type SandboxAnswer } from './sandbox-records';
+import { sandboxRecords, type SandboxAnswer, type SandboxRecords } from './sandbox-records';
 
 /** References of cards that are not test cards: random, so nothing about the PAN is derivable from them. */
 const SANDBOX_REF_PREFIX = 'sbx_';
 
 export interface SandboxOptions {
-  /** Where the sandbox keeps its own records (the core's database; the core never reads that table). */
-  db: Queryable;
+  /**
+   * Where the sandbox keeps its own records: a store of its own (sandbox-file-records.ts: a file shared by the
+   * core processes, or memory), as a separate acquirer would; or, given `db` instead, the
+   * `sandbox_acquirer_journal` table of that database (the core never reads it). One of the two.
+   */
+  records?: SandboxRecords;
+  db?: Queryable;
   /** Simulated latency of every acquirer call, in ms (0 in tests). */
   latencyMs?: number;
   /** How long an acquirer time-out takes before the core gives up, in ms. */
@@ -70,7 +75,12 @@ function testCardFacts(card: TestCard): AcquiredCard {
 }
 
 export function createSandboxAcquirer(options: SandboxOptions): Acquirer {
-  const records = sandboxRecords(options.db);
+  const records =
+    options.records ??
+    (options.db ? sandboxRecords(options.db) : null) ??
+    (() => {
+      throw new Error('the sandbox acquirer needs a store for its records (records or db)');
+    })();
   const clock = options.clock ?? { now: () => new Date() };
   const wait = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
   const latency = () => wait(options.latencyMs ?? 0);

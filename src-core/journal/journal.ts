@@ -1,7 +1,8 @@
 /**
  * The write-ahead acquirer journal: every acquirer call that moves or reserves money goes through `run`:
  *
- *   1. commit a journal row (PENDING) saying what is asked; its id is the reference the acquirer receives;
+ *   1. commit a journal row (PENDING) saying what is asked; its id is the reference the acquirer receives
+ *      (`runChecked`: in one transaction with the caller's lock and checks, e.g. a refund's refund lock);
  *   2. call the acquirer with that reference (outside any transaction);
  *   3. record the answer in the ledger AND close the row, in one transaction (`settle`).
  *
@@ -12,7 +13,7 @@
  * again. Money the acquirer moved but the ledger refuses is never dropped: an approved charge is released
  * at the acquirer (a RELEASE row), anything else becomes a money exception for a manager.
  */
-import { domainError, type DomainError, type Uuid } from '../../src-shared';
+import { domainError, err, ok, type DomainError, type Result, type Uuid } from '../../src-shared';
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
 import type { Queryable } from '../db/adapter';
 import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
@@ -67,7 +68,10 @@ export interface JournalOptions {
    */
   maxRecordingAttempts?: number;
   /** TEST ONLY (COUNTER_TEST_ONLY_PAUSE_BEFORE_JOURNAL): runs before the journal row is written. */
-  beforeJournalRow?: (intent: JournalIntent, log: JournalLog) => Promise<void>;
+  beforeJournalRow?: (
+    intent: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>,
+    log: JournalLog,
+  ) => Promise<void>;
 }
 
 export interface RunResult {
@@ -95,6 +99,17 @@ export interface AcquirerJournal {
   readonly graceMs: number;
   /** Journal → acquirer call (`send` gets the reference) → record and close. */
   run(intent: JournalIntent, send: (reference: string) => Promise<AcquirerAnswer>): Promise<RunResult>;
+  /**
+   * The same, with checks that commit together with the journal row: `prepare` runs in the transaction that
+   * writes the row (it takes the order's refund lock and checks the ledger would accept the operation), so
+   * lock, checks and row are one commit before the acquirer is called, and a refusal rolls them all back
+   * (nothing was sent, nothing is left held). `context` is handed to `send`.
+   */
+  runChecked<T>(
+    head: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>,
+    prepare: (tx: Queryable) => Promise<Result<{ intent: JournalIntent; context: T }, DomainError>>,
+    send: (reference: string, context: T) => Promise<AcquirerAnswer>,
+  ): Promise<Result<RunResult, DomainError>>;
   /**
    * The row an earlier run of this very API request wrote (same idempotence key and body), settled now if it
    * is open; null when there is none or the acquirer never received it (run the request afresh).
@@ -350,6 +365,58 @@ export function createAcquirerJournal(
     if (entry.requestKey) await freeUnansweredClaim(db, entry.merchantId, entry.requestKey);
   }
 
+  /**
+   * Writes the PENDING row. Under the API request's idempotence claim, only while that claim holds: a retry
+   * that took the key over (this process was judged dead) runs the request instead, never both.
+   */
+  async function writeRow(q: Queryable, intent: JournalIntent): Promise<JournalEntry> {
+    const claim = currentClaim();
+    const key = intent.requestKey;
+    const underClaim =
+      claim &&
+      key &&
+      claim.merchantId === intent.merchantId &&
+      claim.key === key.key &&
+      claim.hash === key.hash;
+    const entry = underClaim
+      ? await insertEntryUnderClaim(q, ctx.newId(), { ...intent, requestKey: key }, claim.claimId)
+      : await insertEntry(q, ctx.newId(), intent);
+    // A retry that took the key over (this process was judged dead) runs the request instead, never both.
+    if (!entry) {
+      throw new JournalRefusal({
+        error: domainError('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: key?.key ?? '' }),
+      });
+    }
+    return entry;
+  }
+
+  /** The committed row's acquirer call, then its answer recorded and the row closed. */
+  async function sendAndSettle(
+    entry: JournalEntry,
+    send: (reference: string) => Promise<AcquirerAnswer>,
+  ): Promise<RunResult> {
+    let answer: AcquirerAnswer;
+    try {
+      answer = await send(entry.id);
+    } catch (e) {
+      log.error(
+        { err: e, journalId: entry.id, kind: entry.kind, paymentId: entry.paymentId },
+        'acquirer call failed: outcome unknown, kept for reconciliation',
+      );
+      answer = { type: 'NO_ANSWER', reason: 'the acquirer call failed' };
+    }
+    await options.afterAcquirerAnswer?.(entry, answer, log);
+    try {
+      const settled = await settle(entry, answer, false);
+      return { entry: settled.entry, appended: settled.appended, unsettled: null };
+    } catch (e) {
+      // Counted (and logged) once per attempt; after the last one the row is a money exception.
+      const closed = await recordingFailed(failures, entry, answer, e);
+      if (closed) return { entry: closed, appended: null, unsettled: null };
+      return { entry, appended: null, unsettled: 'RECORDING_FAILED' };
+    }
+  }
+
   const journal: AcquirerJournal = {
     ledger,
     acquirer,
@@ -357,44 +424,23 @@ export function createAcquirerJournal(
 
     async run(intent, send) {
       await options.beforeJournalRow?.(intent, log);
-      // Under the API request's idempotence claim, the row is written only while that claim holds: a retry
-      // that took the key over (this process was judged dead) runs the request instead, never both.
-      const claim = currentClaim();
-      const key = intent.requestKey;
-      const underClaim =
-        claim &&
-        key &&
-        claim.merchantId === intent.merchantId &&
-        claim.key === key.key &&
-        claim.hash === key.hash;
-      const entry = underClaim
-        ? await insertEntryUnderClaim(db, ctx.newId(), { ...intent, requestKey: key }, claim.claimId)
-        : await insertEntry(db, ctx.newId(), intent);
-      if (!entry) {
-        throw new JournalRefusal({
-          error: domainError('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: key?.key ?? '' }),
+      return sendAndSettle(await writeRow(db, intent), send);
+    },
+
+    async runChecked(head, prepare, send) {
+      await options.beforeJournalRow?.(head, log);
+      let written: { entry: JournalEntry; context: Parameters<typeof send>[1] };
+      try {
+        written = await db.transaction(async (tx) => {
+          const prepared = await prepare(tx);
+          if (!prepared.ok) throw new Refused(prepared.error);
+          return { entry: await writeRow(tx, prepared.value.intent), context: prepared.value.context };
         });
-      }
-      let answer: AcquirerAnswer;
-      try {
-        answer = await send(entry.id);
       } catch (e) {
-        log.error(
-          { err: e, journalId: entry.id, kind: entry.kind, paymentId: entry.paymentId },
-          'acquirer call failed: outcome unknown, kept for reconciliation',
-        );
-        answer = { type: 'NO_ANSWER', reason: 'the acquirer call failed' };
+        if (e instanceof Refused) return err(e.error);
+        throw e;
       }
-      await options.afterAcquirerAnswer?.(entry, answer, log);
-      try {
-        const settled = await settle(entry, answer, false);
-        return { entry: settled.entry, appended: settled.appended, unsettled: null };
-      } catch (e) {
-        // Counted (and logged) once per attempt; after the last one the row is a money exception.
-        const closed = await recordingFailed(failures, entry, answer, e);
-        if (closed) return { entry: closed, appended: null, unsettled: null };
-        return { entry, appended: null, unsettled: 'RECORDING_FAILED' };
-      }
+      return ok(await sendAndSettle(written.entry, (reference) => send(reference, written.context)));
     },
 
     async resume(merchantId, key) {

@@ -5,6 +5,7 @@
  * (`reserveRefund` → the terminal refunds → `confirmReservedRefund` or `releaseReservedRefund`).
  */
 import {
+  domainError,
   err,
   ok,
   type DomainError,
@@ -14,10 +15,17 @@ import {
   type Uuid,
 } from '../../src-shared';
 import { claimOwnerOf } from '../idempotence/claim-liveness';
-import type { RequestKey } from '../journal/entries';
+import type { JournalIntent, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import type { LedgerService, OperationSource, Appended } from './service';
-import { appendOperationInTx, checkOperation, Refused } from './service';
+import {
+  appendOperationInTx,
+  checkOperation,
+  checkOperationOn,
+  loadOrderOfPaymentInTx,
+  Refused,
+} from './service';
+import { DEFAULT_REFUND_REPEAT_WINDOW_MS, repeatedMoneyBackIn, repeatedRefundError } from './repeat-refund';
 import {
   acquireRefundLock,
   acquireRefundLockForPayment,
@@ -39,11 +47,12 @@ export type MoneyBackRequest = Omit<OperationSource, 'operationId' | 'occurredAt
 } & ({ kind: 'REFUND' | 'PAYOUT'; amount: Money } | { kind: 'CANCEL'; amount?: null });
 
 /**
- * 1. take the order's refund lock (REFUND_ORDER_LOCKED if held, or while another refund, payout or void of
- * the order has an open journal row); 2. check the ledger would accept the operation now; 3. the journal
- * run: journal row → acquirer call → record the operation, free the lock and close the row in one
- * transaction. A failure before 3 releases the lock; from 3 on the journal row owns it (freed when the answer
- * is recorded or settled, kept while the outcome is unknown).
+ * One transaction before the acquirer is called: take the order's refund lock (REFUND_ORDER_LOCKED if held,
+ * while another refund, payout or void of the order has an open journal row, or when this repeats a refund
+ * just recorded), check the ledger would accept the operation now, and write the journal row. A refusal rolls
+ * all three back. Then the acquirer call, and one more transaction records the operation, frees the lock and
+ * closes the row (the journal's run). Two commits per refund; from the first on the journal row owns the lock
+ * (freed when the answer is recorded or settled, kept while the outcome is unknown).
  */
 export async function sendMoneyBack(
   journal: AcquirerJournal,
@@ -52,53 +61,72 @@ export async function sendMoneyBack(
   const { db, ctx } = journal.ledger;
   const { acquirer } = journal;
   const body = req.kind === 'CANCEL' ? ({ kind: 'CANCEL' } as const) : { kind: req.kind, amount: req.amount };
-  const lock = await acquireRefundLockForPayment(db, ctx, {
-    merchantId: req.merchantId,
-    paymentId: req.paymentId,
-    holder: req.holder,
-    channel: req.channel,
-    purpose: req.kind === 'PAYOUT' ? 'PAYOUT' : 'REFUND',
-    amount: req.amount ?? null,
-    ttlMs: req.ttlMs ?? ONLINE_REFUND_LOCK_TTL_MS,
-    // Held by this process for this request: free at once if the process dies (claim-liveness.ts).
-    holderInstance: claimOwnerOf(db),
-  });
-  if (!lock.ok) return lock;
-  const lockId = lock.value.lockId;
+  let lockId: Uuid | null = null;
   try {
-    const check = await checkOperation(db, ctx, { ...req, body });
-    if (!check.ok) {
-      await releaseRefundLock(db, lock.value);
-      return check;
-    }
-    const { payment, order } = check.value;
-    const source = {
-      channel: req.channel,
-      operatorId: req.operatorId ?? null,
-      merchantReference: req.merchantReference ?? null,
-    };
-    const cardRef = payment.card?.cardRef ?? null;
-    const run = await journal.run(
+    return await journal.runChecked(
       {
         kind: req.kind,
         merchantId: req.merchantId,
-        orderId: order.order.orderId,
         paymentId: req.paymentId,
-        amount: req.amount ?? null,
-        currency: order.order.currency,
-        mode: null,
-        cardRef,
         requestKey: req.requestKey ?? null,
-        request:
-          req.kind === 'CANCEL'
-            ? { kind: 'CANCEL', source, acquirerReference: payment.acquirerReference, lockId }
-            : { kind: req.kind, source, cardRef, lockId },
       },
-      async (reference) => ({
+      async (tx) => {
+        const lock = await acquireRefundLockForPayment(tx, ctx, {
+          merchantId: req.merchantId,
+          paymentId: req.paymentId,
+          holder: req.holder,
+          channel: req.channel,
+          purpose: req.kind === 'PAYOUT' ? 'PAYOUT' : 'REFUND',
+          amount: req.amount ?? null,
+          ttlMs: req.ttlMs ?? ONLINE_REFUND_LOCK_TTL_MS,
+          // Held by this process for this request: free at once if the process dies (claim-liveness.ts).
+          holderInstance: claimOwnerOf(db),
+          callerChecksRepeat: true,
+        });
+        if (!lock.ok) return lock;
+        // Loaded after the lock was granted, in a statement of its own: it sees every refund or payout of
+        // the order that committed before (READ COMMITTED), so the repeat rule and the refundable amount are
+        // judged on all of them; none can commit meanwhile.
+        const loaded = await loadOrderOfPaymentInTx(tx, req.merchantId, req.paymentId);
+        if (!loaded) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: req.paymentId }));
+        const windowMs = ctx.refundRepeatWindowMs ?? DEFAULT_REFUND_REPEAT_WINDOW_MS;
+        const earlier =
+          req.kind === 'CANCEL'
+            ? null
+            : repeatedMoneyBackIn(loaded.operations, req.kind, req.amount, windowMs, lock.value.acquiredAt);
+        if (earlier) return err(repeatedRefundError(earlier, loaded.order.orderId, windowMs));
+        const check = checkOperationOn(loaded, ctx, { ...req, body });
+        if (!check.ok) return check;
+        const { payment, order } = check.value;
+        const source = {
+          channel: req.channel,
+          operatorId: req.operatorId ?? null,
+          merchantReference: req.merchantReference ?? null,
+        };
+        const cardRef = payment.card?.cardRef ?? null;
+        lockId = lock.value.lockId;
+        const intent: JournalIntent = {
+          kind: req.kind,
+          merchantId: req.merchantId,
+          orderId: order.order.orderId,
+          paymentId: req.paymentId,
+          amount: req.amount ?? null,
+          currency: order.order.currency,
+          mode: null,
+          cardRef,
+          requestKey: req.requestKey ?? null,
+          request:
+            req.kind === 'CANCEL'
+              ? { kind: 'CANCEL', source, acquirerReference: payment.acquirerReference, lockId }
+              : { kind: req.kind, source, cardRef, lockId },
+        };
+        return ok({ intent, context: { acquirerReference: payment.acquirerReference, cardRef } });
+      },
+      async (reference, { acquirerReference, cardRef }) => ({
         type: 'MOVEMENT',
         result:
           req.kind === 'CANCEL'
-            ? await acquirer.cancel({ reference, acquirerReference: payment.acquirerReference, amount: null })
+            ? await acquirer.cancel({ reference, acquirerReference, amount: null })
             : await acquirer[req.kind === 'REFUND' ? 'refund' : 'payout']({
                 reference,
                 cardRef,
@@ -107,11 +135,10 @@ export async function sendMoneyBack(
               }),
       }),
     );
-    return ok(run);
   } catch (e) {
-    // Nothing was journaled, or an open row holds the order anyway: give the lock back. Best effort: when
-    // the database is gone the lock expires on its own.
-    await releaseRefundLock(db, lock.value).catch(() => false);
+    // Thrown after the lock committed with the journal row: give the lock back (the open row still holds the
+    // order). Best effort: when the database is gone the lock expires on its own.
+    if (lockId) await releaseRefundLock(db, { lockId }).catch(() => false);
     throw e;
   }
 }

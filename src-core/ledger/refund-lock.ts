@@ -13,7 +13,9 @@
  * the books on their own: even a holder whose lock expired cannot record more than is refundable.
  *
  * API for every channel: `acquireRefundLock(orderId, holder, ttl)` → `completeRefundLockInTx` (in the same
- * transaction that appends the REFUND/PAYOUT) or `releaseRefundLock`. The terminal sync API uses the same
+ * transaction that appends the REFUND/PAYOUT) or `releaseRefundLock`. Refunds, payouts and voids sent to the
+ * acquirer (money-back.ts) take it in the transaction that writes their journal row, so lock, checks and row
+ * commit together (or not at all). The terminal sync API uses the same
  * three calls for a card-present refund at the counter (purpose RESERVATION): reserve → the terminal
  * refunds → confirm (append + complete) or release; the TTL is the reservation's time-out.
  */
@@ -146,7 +148,15 @@ async function refuseRepeat(
 export async function acquireRefundLockForPayment(
   q: Queryable,
   ctx: LedgerContext,
-  input: Omit<AcquireRefundLock, 'orderId'> & { merchantId: string; paymentId: PaymentId },
+  input: Omit<AcquireRefundLock, 'orderId'> & {
+    merchantId: string;
+    paymentId: PaymentId;
+    /**
+     * The caller judges the repeat-refund rule itself, on the order it loads next in the same transaction
+     * (`repeatedMoneyBackIn`, money-back.ts): no lookup of its own here.
+     */
+    callerChecksRepeat?: boolean;
+  },
 ): Promise<Result<RefundLock, DomainError>> {
   const rows = await upsertLock(q, ctx, input, {
     expr: 'p.order_id',
@@ -155,7 +165,7 @@ export async function acquireRefundLockForPayment(
     extra: [input.merchantId],
   });
   const row = rows[0];
-  if (row) return refuseRepeat(q, ctx, input, rowToLock(row));
+  if (row) return input.callerChecksRepeat ? ok(rowToLock(row)) : refuseRepeat(q, ctx, input, rowToLock(row));
   const exists = await q.query('SELECT 1 FROM payments WHERE id = $1 AND merchant_id = $2', [
     input.paymentId,
     input.merchantId,

@@ -12,10 +12,11 @@
  * here: it replays (or resumes) the first answer. A further refund of a different amount goes through, and
  * so does one of the same amount once the window has passed.
  *
- * It is decided while holding the order's refund lock (refund-lock.ts runs `findRepeatedMoneyBack` right
- * after taking it): every refund or payout of the order is recorded under that lock, so the one statement
- * sees all of them that committed and none can commit meanwhile; two equal refunds racing are serialised by
- * the lock and the second sees the first.
+ * It is decided while holding the order's refund lock, in a statement after the lock's (refund-lock.ts runs
+ * `findRepeatedMoneyBack` right after taking it; the refund path of money-back.ts judges
+ * `repeatedMoneyBackIn` on the order it loads next in the same transaction): every refund or payout of the
+ * order is recorded under that lock, so that statement sees all of them that committed and none can commit
+ * meanwhile; two equal refunds racing are serialised by the lock and the second sees the first.
  */
 import {
   domainError,
@@ -28,6 +29,7 @@ import {
   type Uuid,
 } from '../../src-shared';
 import { toIso, toSafeInteger, type Queryable } from '../db/adapter';
+import type { StoredOperation } from './rows';
 
 /** The default repeat window: a second equal refund within 10 minutes is taken for an accidental repeat. */
 export const DEFAULT_REFUND_REPEAT_WINDOW_MS = 10 * 60 * 1000;
@@ -94,6 +96,40 @@ export async function findRepeatedMoneyBack(
     wireId: `${row.payment_id}_${toSafeInteger(row.payment_seq, 'operations.payment_seq')}`,
     recordedAt: toIso(row.recorded_at, 'operations.recorded_at'),
   };
+}
+
+/**
+ * The same rule judged on the order's operations as loaded (the refund path loads the whole order under the
+ * lock anyway, so this saves a statement): the newest refund (or payout) of this amount recorded less than
+ * `windowMs` before `nowIso` (the database clock of the lock's statement). Pure.
+ */
+export function repeatedMoneyBackIn(
+  operations: readonly StoredOperation[],
+  kind: 'REFUND' | 'PAYOUT',
+  amount: Money,
+  windowMs: number,
+  nowIso: string,
+): EarlierMoneyBack | null {
+  if (windowMs <= 0) return null;
+  const since = Date.parse(nowIso) - windowMs;
+  let newest: EarlierMoneyBack | null = null;
+  let newestSeq = -1;
+  for (const s of operations) {
+    const op = s.operation;
+    if ((op.kind !== 'REFUND' && op.kind !== 'PAYOUT') || op.kind !== kind) continue;
+    if (op.amount.amountMinor !== amount.amountMinor || op.amount.currency !== amount.currency) continue;
+    if (Date.parse(s.recordedAt) <= since || s.orderSeq < newestSeq) continue;
+    newestSeq = s.orderSeq;
+    newest = {
+      operationId: op.id as Uuid,
+      kind: op.kind,
+      amount: op.amount,
+      channel: op.channel,
+      wireId: `${op.paymentId}_${s.paymentSeq}`,
+      recordedAt: s.recordedAt,
+    };
+  }
+  return newest;
 }
 
 const CHANNEL_WORDS: Record<Channel, string> = {

@@ -472,8 +472,19 @@ export async function checkOperation(
   input: AppendOperation,
 ): Promise<Result<{ order: LoadedOrder; payment: PaymentRecord }, DomainError>> {
   const loaded = await loadOrderOfPaymentInTx(q, input.merchantId, input.paymentId);
-  const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
-  if (!loaded || !payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
+  return loaded
+    ? checkOperationOn(loaded, ctx, input)
+    : err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
+}
+
+/** The same dry run on an order already loaded (in the caller's transaction). */
+export function checkOperationOn(
+  loaded: LoadedOrder,
+  ctx: LedgerContext,
+  input: AppendOperation,
+): Result<{ order: LoadedOrder; payment: PaymentRecord }, DomainError> {
+  const payment = loaded.payments.find((p) => p.paymentId === input.paymentId);
+  if (!payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
   if (payment.outcome === 'UNKNOWN') {
     return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
   }

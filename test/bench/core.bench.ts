@@ -1,59 +1,55 @@
 /**
- * The core on PostgreSQL: refunds/s and subsequent payments/s through the online API (signed HTTP, a core
- * process of its own) at 32 concurrent clients, each beside the same machine's raw PostgreSQL rate for a
- * comparable transaction through `pg` (BEGIN; SELECT … FOR UPDATE; INSERT; UPDATE; COMMIT, pgbench-like),
- * and p50/p99 latencies. Needs TEST_DATABASE_URL or DATABASE_URL (a server it may create a database on).
+ * The core on PostgreSQL, per money path (refund; subsequent payment), through the online API (signed HTTP):
+ * - saturation: requests/s at 32 concurrent clients (closed loop) against a core process of its own, beside
+ *   the same machine's raw PostgreSQL rate for one comparable commit through `pg` (BEGIN; SELECT … FOR UPDATE;
+ *   INSERT; UPDATE; COMMIT, pgbench-like), with the ratio;
+ * - the latency a merchant sees under normal load: an open loop (constant arrival rate) at half the measured
+ *   saturation, p50/p99 measured from when each request was due;
+ * - the cost of one request: statements and commits the core sends (a counting database wrapper, in an
+ *   in-process core on the same database), and commits PostgreSQL saw (pg_stat_database.xact_commit: includes
+ *   anything else that wrote to the database meanwhile, e.g. the sandbox acquirer's records when they live
+ *   there).
+ * Needs TEST_DATABASE_URL or DATABASE_URL (a server it may create a database on). BENCH_DURATION_MS sets each
+ * run's length (default 6 s). The sandbox acquirer keeps its records in a file of its own
+ * (SANDBOX_ACQUIRER_FILE), as a separate acquirer would; BENCH_SANDBOX=database puts them in the core's
+ * database instead (the layout before issue 8), to compare.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { BenchFigure } from '../../scripts/bench';
+import { createSandboxAcquirer } from '../../src-core/acquirer/sandbox';
+import { fileSandboxRecords } from '../../src-core/acquirer/sandbox-file-records';
 import { createApiKey, createMerchant } from '../../src-core/accounts/accounts';
 import { migrate } from '../../src-core/db/migrations';
 import { openPostgres } from '../../src-core/db/postgres';
+import { startCoreInstance } from '../../src-core/idempotence/claim-liveness';
+import { createLedgerContext } from '../../src-core/ledger/context';
+import { createLedgerService } from '../../src-core/ledger/service';
 import { createKeyring } from '../../src-core/security/keyring';
+import { buildCoreServer } from '../../src-core/server';
 import { testCardById } from '../../src-shared';
 import { createPostgresDatabase } from '../helpers/core-db';
 import { spawnCore } from '../helpers/core-process';
 import { rawClient, type RawClient } from '../helpers/core-server';
+import { closedLoop, countingDb, databaseCommits, openLoop, type Run } from './core-load';
 
 const CLIENTS = 32;
 const ORDERS_PER_CLIENT = 8;
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8_000);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 6_000);
+/** Requests per path in the counting run (sequential, one at a time). */
+const COUNTED = 60;
+const SANDBOX_IN_DATABASE = process.env.BENCH_SANDBOX === 'database';
 
-interface Run {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  failures: number;
-}
-
-/** Runs `op(client)` in a loop on `CLIENTS` concurrent clients for the duration; latencies in ms. */
-async function load(op: (client: number) => Promise<boolean>): Promise<Run> {
-  const latencies: number[] = [];
-  let failures = 0;
-  const end = performance.now() + DURATION_MS;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, client) => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        const ok = await op(client);
-        latencies.push(performance.now() - t0);
-        if (!ok) failures++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { perSecond: (latencies.length - failures) / seconds, p50: at(0.5), p99: at(0.99), failures };
-}
+type Path = 'refund' | 'subsequent';
 
 async function rawPostgres(url: string): Promise<Run> {
   const db = openPostgres({ connectionString: url, max: CLIENTS });
   await db.exec(`CREATE TABLE bench_accounts (id int PRIMARY KEY, balance bigint NOT NULL);
     CREATE TABLE bench_history (id bigserial PRIMARY KEY, account int NOT NULL, delta bigint NOT NULL, at timestamptz NOT NULL DEFAULT now());
     INSERT INTO bench_accounts SELECT g, 0 FROM generate_series(0, ${CLIENTS - 1}) g;`);
-  const run = await load(async (client) => {
+  const run = await closedLoop(CLIENTS, DURATION_MS, async (client) => {
     await db.transaction(async (tx) => {
       await tx.query('SELECT balance FROM bench_accounts WHERE id = $1 FOR UPDATE', [client]);
       await tx.query('INSERT INTO bench_history (account, delta) VALUES ($1, 1)', [client]);
@@ -63,6 +59,124 @@ async function rawPostgres(url: string): Promise<Run> {
   });
   await db.close();
   return run;
+}
+
+/** One request of a path on a payment; refunds of distinct amounts, so none is an accidental repeat. */
+function requester(api: RawClient, base: string, firstAmount = 1) {
+  let seq = firstAmount - 1;
+  return async (path: Path, paymentId: string): Promise<boolean> => {
+    seq++;
+    const r =
+      path === 'refund'
+        ? await api('POST', `${base}/payments/${paymentId}/refund`, {
+            body: { amountOfMoney: { amount: seq, currencyCode: 'EUR' } },
+          })
+        : await api('POST', `${base}/payments/${paymentId}/subsequent`, {
+            body: { order: { amountOfMoney: { amount: 100, currencyCode: 'EUR' } } },
+          });
+    return r.status === 201;
+  };
+}
+
+async function makeSales(api: RawClient, base: string, n: number): Promise<string[]> {
+  const visa = testCardById('visa-approve')!;
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const r = await api('POST', `${base}/payments`, {
+        body: {
+          order: { amountOfMoney: { amount: 100_000_000, currencyCode: 'EUR' } },
+          cardPaymentMethodSpecificInput: {
+            card: { cardNumber: visa.pan, expiryDate: visa.expiry, cvv: '123' },
+            unscheduledCardOnFileRequestor: 'cardholderInitiated',
+            unscheduledCardOnFileSequenceIndicator: 'first',
+          },
+        },
+      });
+      if (r.status !== 201) throw new Error(`sale failed: ${r.text}`);
+      return (r.body as { payment: { id: string } }).payment.id;
+    }),
+  );
+}
+
+interface Cost {
+  statements: number;
+  commits: number;
+  writeCommits: number;
+  databaseCommits: number;
+}
+
+/**
+ * Statements and commits per request: an in-process core (as main.ts composes it) on a counting wrapper of
+ * its database, `COUNTED` requests one at a time. PostgreSQL's own count is read before the core starts and
+ * after it stopped (backends report when they end); a run with no requests gives the start/stop overhead.
+ */
+async function cost(
+  url: string,
+  masterKey: Buffer,
+  merchantId: string,
+  keyId: string,
+  secret: string,
+  payments: string[],
+  sandboxFile: string | null,
+): Promise<Record<Path, Cost>> {
+  const lifetime = async (path: Path | null) => {
+    const before = await databaseCommits(url);
+    const counted = countingDb(openPostgres({ connectionString: url, max: 8 }));
+    const sandboxDb = openPostgres({ connectionString: url, max: 4 });
+    const sandboxRecords = sandboxFile ? fileSandboxRecords(sandboxFile) : null;
+    const ledger = createLedgerService(counted.db, createLedgerContext());
+    const quiet = { warn: () => undefined, error: () => undefined };
+    const instance = await startCoreInstance(counted.db, { instanceId: randomUUID(), log: quiet });
+    const server = await buildCoreServer({
+      db: counted.db,
+      ledger,
+      keyring: createKeyring(masterKey),
+      acquirer: createSandboxAcquirer(sandboxRecords ? { records: sandboxRecords } : { db: sandboxDb }),
+      logger: false,
+      logRequests: false,
+    });
+    await server.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = server.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    // Amounts above any refunded at saturation (so none repeats one of those).
+    const send = requester(
+      rawClient(`http://127.0.0.1:${port}`, keyId, secret),
+      `/v2/${merchantId}`,
+      1_000_000,
+    );
+    const start = { ...counted.counts };
+    let failures = 0;
+    if (path) {
+      for (let i = 0; i < COUNTED; i++) {
+        if (!(await send(path, payments[i % payments.length]!))) failures++;
+      }
+    }
+    const core = {
+      statements: counted.counts.statements - start.statements,
+      commits: counted.counts.commits - start.commits,
+      writeCommits: counted.counts.writeCommits - start.writeCommits,
+    };
+    await server.app.close();
+    await instance.stop();
+    await counted.db.close();
+    await sandboxDb.close();
+    sandboxRecords?.close();
+    // The reading connection's own transaction shows in the next reading.
+    const database = (await databaseCommits(url)) - before - 1;
+    if (failures) console.log(`core.bench: ${failures} of ${COUNTED} counted ${path} requests failed`);
+    return { core, database };
+  };
+  const idle = await lifetime(null);
+  const per = async (path: Path): Promise<Cost> => {
+    const r = await lifetime(path);
+    return {
+      statements: r.core.statements / COUNTED,
+      commits: r.core.commits / COUNTED,
+      writeCommits: r.core.writeCommits / COUNTED,
+      databaseCommits: (r.database - idle.database) / COUNTED,
+    };
+  };
+  return { refund: await per('refund'), subsequent: await per('subsequent') };
 }
 
 export default async (): Promise<BenchFigure[]> => {
@@ -81,7 +195,10 @@ export default async (): Promise<BenchFigure[]> => {
   const key = await createApiKey(setup, createKeyring(masterKey), { merchantId });
   if (!key.ok) throw new Error(key.error.message);
   await setup.close();
+  const sandboxDir = mkdtempSync(path.join(tmpdir(), 'counter-bench-'));
+  const sandboxFile = SANDBOX_IN_DATABASE ? null : path.join(sandboxDir, 'sandbox-acquirer.jsonl');
   const core = await spawnCore({
+    ...(sandboxFile ? { SANDBOX_ACQUIRER_FILE: sandboxFile } : {}),
     DATABASE_URL: created.url,
     COUNTER_MASTER_KEY: masterKey.toString('hex'),
     DATABASE_POOL_SIZE: String(CLIENTS),
@@ -90,101 +207,123 @@ export default async (): Promise<BenchFigure[]> => {
     await created.drop();
     throw e;
   });
+  const runs = {} as Record<Path, { saturation: Run; open: Run }>;
+  let payments: string[] = [];
   try {
     const api: RawClient = rawClient(`http://127.0.0.1:${core.port}`, key.value.keyId, key.value.secret);
     const base = `/v2/${merchantId}`;
-    const visa = testCardById('visa-approve')!;
-    const sale = async () => {
-      const r = await api('POST', `${base}/payments`, {
-        body: {
-          order: { amountOfMoney: { amount: 100_000_000, currencyCode: 'EUR' } },
-          cardPaymentMethodSpecificInput: {
-            card: { cardNumber: visa.pan, expiryDate: visa.expiry, cvv: '123' },
-            unscheduledCardOnFileRequestor: 'cardholderInitiated',
-            unscheduledCardOnFileSequenceIndicator: 'first',
-          },
-        },
-      });
-      if (r.status !== 201) throw new Error(`sale failed: ${r.text}`);
-      return (r.body as { payment: { id: string } }).payment.id;
-    };
+    const send = requester(api, base);
     // Each client works on its own orders, so the figure is throughput, not refusals of the per-order refund
     // lock; it rotates over several, so orders stay the size real ones have (a handful of operations each).
-    const payments: string[][] = [];
+    const perClient: string[][] = [];
     for (let client = 0; client < CLIENTS; client++) {
-      payments.push(await Promise.all(Array.from({ length: ORDERS_PER_CLIENT }, sale)));
+      perClient.push(await makeSales(api, base, ORDERS_PER_CLIENT));
     }
+    payments = perClient.flat();
     const next = Array.from({ length: CLIENTS }, () => 0);
     const paymentFor = (client: number) => {
       const n = next[client] ?? 0;
       next[client] = n + 1;
-      return payments[client]![n % ORDERS_PER_CLIENT]!;
+      return perClient[client]![n % ORDERS_PER_CLIENT]!;
     };
-    const refunds = await load(async (client) => {
-      const r = await api('POST', `${base}/payments/${paymentFor(client)}/refund`, {
-        body: { amountOfMoney: { amount: 1, currencyCode: 'EUR' } },
-      });
-      return r.status === 201;
-    });
-    const subsequent = await load(async (client) => {
-      const r = await api('POST', `${base}/payments/${paymentFor(client)}/subsequent`, {
-        body: { order: { amountOfMoney: { amount: 100, currencyCode: 'EUR' } } },
-      });
-      return r.status === 201;
-    });
-    const raw = await rawPostgres(created.url);
-    if (refunds.failures || subsequent.failures) {
-      console.log(
-        `core.bench: ${refunds.failures} refunds and ${subsequent.failures} subsequent payments failed`,
+    for (const path of ['refund', 'subsequent'] as const) {
+      const saturation = await closedLoop(CLIENTS, DURATION_MS, (c) => send(path, paymentFor(c)));
+      // Half the saturation, spread over all orders in turn (an order comes round every few seconds).
+      const open = await openLoop(saturation.perSecond / 2, DURATION_MS, (i) =>
+        send(path, payments[i % payments.length]!),
       );
+      runs[path] = { saturation, open };
     }
-    const rawLabel = `raw PostgreSQL: BEGIN; SELECT…FOR UPDATE; INSERT; UPDATE; COMMIT via pg, ${CLIENTS} clients`;
-    return [
-      {
-        name: `refunds via online API, ${CLIENTS} clients`,
-        value: refunds.perSecond,
-        unit: 'tx/s',
-        limit: raw.perSecond,
-        limitLabel: rawLabel,
-      },
-      {
-        name: `subsequent payments via online API, ${CLIENTS} clients`,
-        value: subsequent.perSecond,
-        unit: 'tx/s',
-        limit: raw.perSecond,
-        limitLabel: rawLabel,
-      },
-      {
-        name: 'refund latency p50',
-        value: refunds.p50,
-        unit: 'ms',
-        limit: raw.p50,
-        limitLabel: 'raw PostgreSQL transaction p50',
-      },
-      {
-        name: 'refund latency p99',
-        value: refunds.p99,
-        unit: 'ms',
-        limit: raw.p99,
-        limitLabel: 'raw PostgreSQL transaction p99',
-      },
-      {
-        name: 'subsequent payment latency p50',
-        value: subsequent.p50,
-        unit: 'ms',
-        limit: raw.p50,
-        limitLabel: 'raw PostgreSQL transaction p50',
-      },
-      {
-        name: 'subsequent payment latency p99',
-        value: subsequent.p99,
-        unit: 'ms',
-        limit: raw.p99,
-        limitLabel: 'raw PostgreSQL transaction p99',
-      },
-    ];
   } finally {
     await core.stop();
+  }
+  try {
+    const raw = await rawPostgres(created.url);
+    const costs = await cost(
+      created.url,
+      masterKey,
+      merchantId,
+      key.value.keyId,
+      key.value.secret,
+      payments,
+      sandboxFile,
+    );
+    for (const path of ['refund', 'subsequent'] as const) {
+      const { saturation, open } = runs[path];
+      if (saturation.failures || open.failures) {
+        console.log(
+          `core.bench: ${path}: ${saturation.failures}/${saturation.requests} failed at saturation, ` +
+            `${open.failures}/${open.requests} in the open loop`,
+        );
+      }
+    }
+    const rawLabel = `raw PostgreSQL: BEGIN; SELECT…FOR UPDATE; INSERT; UPDATE; COMMIT via pg, ${CLIENTS} clients`;
+    const name = { refund: 'refunds', subsequent: 'subsequent payments' } as const;
+    return (['refund', 'subsequent'] as const).flatMap((path): BenchFigure[] => {
+      const { saturation, open } = runs[path];
+      const c = costs[path];
+      const offered = `${open.perSecond.toFixed(0)}/s offered`;
+      return [
+        {
+          name: `${name[path]} via online API, ${CLIENTS} clients`,
+          value: saturation.perSecond,
+          unit: 'tx/s',
+          limit: raw.perSecond,
+          limitLabel: rawLabel,
+        },
+        {
+          name: `${path}: statements per request (core)`,
+          value: c.statements,
+          unit: 'stmts',
+          limit: 2,
+          limitLabel: 'two statements, one per commit',
+        },
+        {
+          name: `${path}: commits per request (core)`,
+          value: c.commits,
+          unit: 'commits',
+          limit: 2,
+          limitLabel: 'reads outside a transaction commit too',
+        },
+        {
+          name: `${path}: of which wrote (core)`,
+          value: c.writeCommits,
+          unit: 'commits',
+          limit: 2,
+          limitLabel: 'journal row before the acquirer call, recording after',
+        },
+        {
+          name: `${path}: commits per request (PostgreSQL xact_commit)`,
+          value: c.databaseCommits,
+          unit: 'commits',
+          limit: 2,
+          limitLabel: `everything committed in the database (sandbox records ${SANDBOX_IN_DATABASE ? 'in it' : 'in a file'})`,
+        },
+        {
+          name: `${path} open loop at half saturation (${offered}) p50`,
+          value: open.p50,
+          unit: 'ms',
+          limit: 50,
+          limitLabel: 'p99 target 50 ms',
+        },
+        {
+          name: `${path} open loop at half saturation (${offered}) p99`,
+          value: open.p99,
+          unit: 'ms',
+          limit: 50,
+          limitLabel: 'p99 target 50 ms',
+        },
+        {
+          name: `${path} at saturation (closed loop) p99`,
+          value: saturation.p99,
+          unit: 'ms',
+          limit: raw.p99,
+          limitLabel: 'raw PostgreSQL transaction p99',
+        },
+      ];
+    });
+  } finally {
     await created.drop();
+    rmSync(sandboxDir, { recursive: true, force: true });
   }
 };

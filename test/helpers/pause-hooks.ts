@@ -43,7 +43,12 @@ export const TEST_ONLY_PAUSE_BEFORE_JOURNAL_MESSAGE = 'TEST ONLY: paused before 
  */
 export function testOnlyPauseBeforeJournal(
   value: string | undefined,
-): ((intent: JournalIntent, log: JournalLog) => Promise<void>) | undefined {
+):
+  | ((
+      intent: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>,
+      log: JournalLog,
+    ) => Promise<void>)
+  | undefined {
   const kinds = new Set(
     (value ?? '')
       .split(',')
