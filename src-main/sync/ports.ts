@@ -3,22 +3,11 @@
  * without their database argument, bound by the composition root. The daemon never sees SQLite, so it can be
  * tested against any store that keeps these promises, and the store never imports sync.
  */
-import type { SyncMessage, SyncPullResponse, SyncPushResponse } from '../../src-shared/sync-protocol';
+import type { SyncPullResponse, SyncPushResponse } from '../../src-shared/sync-protocol';
+import type { OutboxItem } from '../store/outbox';
 
-export interface OutboxItem {
-  /** The terminal's outbox sequence (SyncMessage.seq), strictly increasing. */
-  seq: number;
-  /** UUIDv7 minted with the business fact: the key the core suppresses duplicates on; never re-minted. */
-  messageId: string;
-  kind: SyncMessage['kind'];
-  orderId: string | null;
-  /** Exactly what is pushed. */
-  message: SyncMessage;
-  attempts: number;
-  lastError: string | null;
-  /** ISO */
-  createdAt: string;
-}
+// One shape of a queued message, the store's (sync may import the store: it sits above it).
+export type { OutboxItem } from '../store/outbox';
 
 export interface StoreSyncStatus {
   queued: number;
