@@ -357,7 +357,10 @@ async function terminalRefund(
     amount: { amountMinor: input.amountMinor, currency: deps.currency },
   });
   if (!reserved.ok) {
-    if (reserved.error.kind === 'transient')
+    // REFUND_ORDER_LOCKED is retryable on the wire, but it is the core's answer (this repeats a refund another
+    // channel just made, or one is in progress), not an unreachable core: show it as it is, so the manager is
+    // not told to queue the same refund through the core instead.
+    if (reserved.error.kind === 'transient' && reserved.error.error.code !== 'REFUND_ORDER_LOCKED')
       return err(domainError('REFUND_NEEDS_CORE', { detail: reserved.error.error.message }));
     return err(reserved.error.error);
   }
