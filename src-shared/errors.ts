@@ -633,6 +633,17 @@ export interface DomainError {
   readonly code: ErrorCode;
   readonly message: string;
   readonly params: ErrorParams;
+  /**
+   * Whether resending can succeed, when this instance differs from its code's catalog flag. The one case:
+   * REFUND_ORDER_LOCKED for a refund that *repeats* an earlier one (the seed's double-refund rule) is final —
+   * resending it is the accident the rule stops — while the same code for a refund in progress is retryable.
+   */
+  readonly retryable?: boolean;
+}
+
+/** Whether the same request may succeed later: the instance's own flag, else its code's. */
+export function isRetryable(error: DomainError): boolean {
+  return error.retryable ?? ERROR_CATALOG[error.code].retryable;
 }
 
 export function isErrorCode(value: string): value is ErrorCode {

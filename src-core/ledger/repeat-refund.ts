@@ -157,19 +157,25 @@ export function repeatedRefundError(
       ? plural(windowMs / 60_000, 'minute')
       : plural(Math.ceil(windowMs / 1000), 'second');
   const what = earlier.kind === 'PAYOUT' ? 'payout' : 'refund';
-  return domainError('REFUND_ORDER_LOCKED', {
-    orderId,
-    reason:
-      `it repeats the ${what} of ${formatMoney(earlier.amount)} made ${CHANNEL_WORDS[earlier.channel]} at ` +
-      `${when(earlier.recordedAt)} (${what} ${earlier.wireId}), less than ${span} ago, so it is taken ` +
-      `for the same ${what} sent twice and nothing was sent back. If it is a genuine further ${what}, send ` +
-      `it again after ${when(until)}`,
-    earlierOperationId: earlier.operationId,
-    earlierId: earlier.wireId,
-    earlierChannel: earlier.channel,
-    earlierAt: earlier.recordedAt,
-    earlierAmountMinor: earlier.amount.amountMinor,
-  });
+  return {
+    ...domainError('REFUND_ORDER_LOCKED', {
+      orderId,
+      reason:
+        `it repeats the ${what} of ${formatMoney(earlier.amount)} made ${CHANNEL_WORDS[earlier.channel]} at ` +
+        `${when(earlier.recordedAt)} (${what} ${earlier.wireId}), less than ${span} ago, so it is taken ` +
+        `for the same ${what} sent twice and nothing was sent back. If it is a genuine further ${what}, send ` +
+        `it again after ${when(until)}`,
+      earlierOperationId: earlier.operationId,
+      earlierId: earlier.wireId,
+      earlierChannel: earlier.channel,
+      earlierAt: earlier.recordedAt,
+      earlierAmountMinor: earlier.amount.amountMinor,
+    }),
+    // Final, unlike a refund in progress: a client or a counter queue that resent it after the window would
+    // turn the accident the rule stops into a second refund. So it is stored under the idempotence key and a
+    // pushed counter refund becomes an exception a manager resolves.
+    retryable: false,
+  };
 }
 
 /** Pure: REFUND_ORDER_LOCKED while another refund or payout of the order is being processed. */

@@ -5,6 +5,7 @@
 import {
   catalogEntry,
   domainError,
+  isRetryable,
   type DomainError,
   type ErrorCode,
   type ErrorParams,
@@ -35,7 +36,7 @@ export function apiErrorItem(error: DomainError, propertyName?: string): ApiErro
     httpStatusCode: e.httpStatus,
     message: error.message,
     ...(property ? { propertyName: property } : {}),
-    retriable: e.retryable,
+    retriable: isRetryable(error),
   };
 }
 

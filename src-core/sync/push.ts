@@ -15,7 +15,7 @@
  * - `seq` must increase within a batch, or the whole batch is refused (400): that is a terminal bug.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { catalogEntry, domainError, type DomainError } from '../../src-shared';
+import { domainError, isRetryable, type DomainError } from '../../src-shared';
 import { describeFirstIssue, textProblem } from '../../src-shared/validation';
 import {
   SyncMessageSchema,
@@ -63,7 +63,7 @@ function rejected(messageId: string, error: DomainError, dependsOn?: string): Sy
     status: 'rejected',
     code: error.code,
     message: error.message,
-    retryable: catalogEntry(error.code).retryable,
+    retryable: isRetryable(error),
     ...(dependsOn ? { dependsOn } : {}),
   };
 }

@@ -94,14 +94,15 @@ export function signedHeaders(
  * are final. Auth failures (401) are final for the request: the daemon still keeps the messages queued
  * (a clock or key problem is not the messages' fault), but retrying the same request cannot succeed.
  */
-export function classifyFailure(status: number, code: ErrorCode): FailureKind {
+export function classifyFailure(status: number, code: ErrorCode, retriable?: boolean): FailureKind {
   if (status >= 500 || status === 429 || status === 408) return 'transient';
-  if (status === 409 && catalogEntry(code).retryable) return 'transient';
+  // The core's own flag wins: REFUND_ORDER_LOCKED for a refund that repeats an earlier one is final.
+  if (status === 409 && (retriable ?? catalogEntry(code).retryable)) return 'transient';
   return 'rejected';
 }
 
 interface ApiErrorBody {
-  errors?: { id?: unknown; message?: unknown; propertyName?: unknown }[];
+  errors?: { id?: unknown; message?: unknown; propertyName?: unknown; retriable?: unknown }[];
 }
 
 function failureFromAnswer(status: number, body: unknown, text: string): CoreFailure {
@@ -120,7 +121,7 @@ function failureFromAnswer(status: number, body: unknown, text: string): CoreFai
         : domainError(code).message;
   const propertyName = typeof first?.propertyName === 'string' ? first.propertyName : undefined;
   return {
-    kind: classifyFailure(status, code),
+    kind: classifyFailure(status, code, typeof first?.retriable === 'boolean' ? first.retriable : undefined),
     code,
     message,
     status,

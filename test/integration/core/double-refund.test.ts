@@ -42,13 +42,16 @@ for (const { kind, skip } of DATABASE_KINDS) {
       expect(first.status, first.text).toBe(201);
       const firstId = (first.body as any).id as string;
 
-      const message = lockedError(await online(core, sale.paymentId, 500, `second-${sale.paymentId}`));
+      const repeat = await online(core, sale.paymentId, 500, `second-${sale.paymentId}`);
+      const message = lockedError(repeat);
+      // A repeat is final (resending it is the accident), unlike a refund in progress.
+      expect((repeat.body as any).errors[0].retriable).toBe(false);
       expect(message).toContain('€5.00');
       expect(message).toContain('online');
       expect(message).toContain(firstId);
       expect(message).toMatch(/\d{2}:\d{2}:\d{2} UTC on \d{4}-\d{2}-\d{2}/);
       expect(message).toContain('10 minutes');
-      // Without a key, too; and the refusal is not stored under its key (it is retriable).
+      // Without a key, too.
       lockedError(await online(core, sale.paymentId, 500));
 
       // The same request with the first key replays the first refund; nothing more is refunded.
@@ -87,7 +90,12 @@ for (const { kind, skip } of DATABASE_KINDS) {
         method: 'CASH',
       });
       const pushed = await term.push([counter]);
-      expect(pushed.results[0]).toMatchObject({ status: 'rejected', code: 'REFUND_ORDER_LOCKED' });
+      // Final: the counter's queue must not resend it until the window has passed (a manager resolves it).
+      expect(pushed.results[0]).toMatchObject({
+        status: 'rejected',
+        code: 'REFUND_ORDER_LOCKED',
+        retryable: false,
+      });
       expect((pushed.results[0] as any).message).toContain('online');
 
       const other = term.messages.onPayment('REFUND', payment.paymentId, {
@@ -133,8 +141,17 @@ for (const { kind, skip } of DATABASE_KINDS) {
         const t = testTerminal(short.url, short.terminal);
         const sale = await t.sale({ total: 1_000, paid: 1_000 });
         expect((await online(short, sale.paymentId, 100)).status).toBe(201);
-        expect(lockedError(await online(short, sale.paymentId, 100))).toContain('less than 1 second ago');
+        const key = `repeat-${sale.paymentId}`;
+        expect(lockedError(await online(short, sale.paymentId, 100, key))).toContain(
+          'less than 1 second ago',
+        );
         await sleep(1_200);
+        // The repeat's refusal is its request's result: resent with its key after the window, it is replayed,
+        // so an automatic retry never turns the accidental repeat into a second refund.
+        expect(lockedError(await online(short, sale.paymentId, 100, key))).toContain(
+          'less than 1 second ago',
+        );
+        // A new request (a new key, or none) after the window is a genuine further refund.
         expect((await online(short, sale.paymentId, 100)).status).toBe(201);
 
         const o = testTerminal(off.url, off.terminal);
