@@ -28,6 +28,7 @@ import {
   toSafeInteger,
   type Queryable,
   type SqlFragment,
+  type SqlValue,
 } from '../db/adapter';
 import type { CardFacts } from '../ledger/rows';
 import { wholeOrderColumns, wholeOrderFromRow, type WholeOrder, type WholeOrderRow } from '../ledger/store';
@@ -183,6 +184,24 @@ function rowToEntry(row: EntryRow): JournalEntry {
 
 const errorJson = (e: DomainError | null) => (e ? JSON.stringify({ code: e.code, params: e.params }) : null);
 
+/** $1–$12 of both inserts below, in the column order they name. */
+function entryParams(id: Uuid, i: JournalIntent): SqlValue[] {
+  return [
+    id,
+    i.kind,
+    i.merchantId,
+    i.orderId,
+    i.paymentId,
+    i.amount?.amountMinor ?? null,
+    i.currency,
+    i.mode,
+    i.cardRef,
+    JSON.stringify(i.request),
+    i.requestKey?.key ?? null,
+    i.requestKey?.hash ?? null,
+  ];
+}
+
 /** Writes a PENDING row (its own statement, committed before the acquirer is called). */
 export async function insertEntry(q: Queryable, id: Uuid, i: JournalIntent): Promise<JournalEntry> {
   const rows = await q.query<EntryRow>(
@@ -190,20 +209,7 @@ export async function insertEntry(q: Queryable, id: Uuid, i: JournalIntent): Pro
        card_ref, request, request_key, request_hash, state)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'PENDING')
      RETURNING ${COLUMNS}`,
-    [
-      id,
-      i.kind,
-      i.merchantId,
-      i.orderId,
-      i.paymentId,
-      i.amount?.amountMinor ?? null,
-      i.currency,
-      i.mode,
-      i.cardRef,
-      JSON.stringify(i.request),
-      i.requestKey?.key ?? null,
-      i.requestKey?.hash ?? null,
-    ],
+    entryParams(id, i),
   );
   return rowToEntry(rows[0] as EntryRow);
 }
@@ -229,21 +235,7 @@ export async function insertEntryUnderClaim(
        AND k.state = 'IN_PROGRESS'
      FOR SHARE OF k
      RETURNING ${COLUMNS}`,
-    [
-      id,
-      i.kind,
-      i.merchantId,
-      i.orderId,
-      i.paymentId,
-      i.amount?.amountMinor ?? null,
-      i.currency,
-      i.mode,
-      i.cardRef,
-      JSON.stringify(i.request),
-      i.requestKey.key,
-      i.requestKey.hash,
-      claimId,
-    ],
+    [...entryParams(id, i), claimId],
   );
   return rows[0] ? rowToEntry(rows[0]) : null;
 }
