@@ -15,15 +15,45 @@ const Pin = z.string().regex(/^\d{4,8}$/, 'a PIN has 4 to 8 digits');
 const Manager = z.object({ managerId: StaffId, managerPin: Pin });
 const Reason = z.string().min(3, 'give a reason of at least 3 characters').max(200);
 
+/** A line discount in minor units, off the line's gross (quantity × unit price); tax is on what remains. */
+const Discount = Minor.optional();
+
 export const CartEntryInputSchema = z.union([
-  z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().positive().default(1) }),
+  z.object({
+    sku: z.string().min(1).max(64),
+    quantity: z.number().int().positive().default(1),
+    discountMinor: Discount,
+  }),
   z.object({
     description: z.string().min(1).max(200),
     amountMinor: PositiveMinor,
     taxRateBp: z.number().int().min(0).max(10_000),
     quantity: z.number().int().positive().default(1),
+    discountMinor: Discount,
   }),
 ]);
+
+/**
+ * The id of one checkout (a sale, a deposit, a balance collection), minted by the UI before the first send.
+ * A retry with the same id (the answer was lost, the cashier pressed again, the app restarted) answers the
+ * first checkout's result and never records or charges twice.
+ */
+const CheckoutId = z.string().uuid().optional();
+
+/** The open basket, kept by the host so that a crash, a restart or a change of cashier does not lose it. */
+export const CartLineSchema = z.object({
+  lineId: z.string().min(1).max(64),
+  sku: z.string().max(64).nullable(),
+  name: z.string().min(1).max(200),
+  unitMinor: PositiveMinor,
+  quantity: z.number().int().positive().max(9_999),
+  taxRateBp: z.number().int().min(0).max(10_000),
+  discountMinor: Minor.default(0),
+});
+export const CartSchema = z.object({
+  lines: z.array(CartLineSchema).max(500),
+  updatedAt: IsoDateTimeSchema.nullable(),
+});
 
 export const TenderInputSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('CARD'), amountMinor: PositiveMinor.optional() }),
@@ -60,6 +90,10 @@ const OrderSummarySchema = z.object({
   customerId: z.string().nullable(),
   createdAt: IsoDateTimeSchema,
   businessDay: z.string(),
+  customerName: z.string().nullable().optional(),
+  /** OPEN (nothing paid), PARTIALLY_PAID, PAID, REFUNDED (all of it), PARTIALLY_REFUNDED, CANCELLED. */
+  status: z.string().optional(),
+  balanceDueMinor: Minor.nullable().optional(),
 });
 
 const RefundablePaymentSchema = z.object({
@@ -163,6 +197,117 @@ const StatusSchema = z.object({
   drawerOpen: z.boolean(),
   drawerExpectedMinor: z.number().int().nullable(),
   unresolvedAttempt: z.object({ attemptId: z.string(), state: z.string(), amountMinor: Minor }).nullable(),
+  /** The card terminal's connection as the host last saw it (the status bar's terminal pill). */
+  terminal: z
+    .object({
+      state: z.enum(['READY', 'BUSY', 'DISCONNECTED', 'UNKNOWN']),
+      port: z.string().nullable(),
+      lastSeenAt: IsoDateTimeSchema.nullable(),
+    })
+    .optional(),
+  /** The card command running now and the terminal's last text, so a UI that reconnects shows it again. */
+  currentAttempt: z
+    .object({ attemptId: z.string(), amountMinor: Minor, what: z.string(), lastText: z.string().nullable() })
+    .nullable()
+    .optional(),
+  /** Card payments taken offline and not yet with the core, each with the time it must be forwarded by. */
+  offlinePayments: z
+    .array(
+      z.object({
+        paymentId: z.string(),
+        orderId: z.string(),
+        amountMinor: Minor,
+        takenAt: IsoDateTimeSchema,
+        forwardBy: IsoDateTimeSchema,
+      }),
+    )
+    .optional(),
+  businessDay: z.string().optional(),
+});
+
+const SettingsSchema = z.object({
+  terminal: z.object({ serialPath: z.string().nullable(), tcp: z.string().nullable() }),
+  core: z.object({ url: z.string().nullable(), enrolled: z.boolean(), terminalId: z.string().nullable() }),
+  offline: z.object({
+    perPaymentMaxMinor: Minor,
+    totalMaxMinor: Minor,
+    maxCount: Minor,
+    maxAgeHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30),
+  }),
+  scanner: z.object({
+    maxGapMs: z.number().int().min(10).max(1000),
+    minLength: z.number().int().min(3).max(64),
+  }),
+  language: z.enum(['en', 'de']),
+  /** Printed at the top of every receipt (store name, address, tax number). */
+  receiptHeader: z.array(z.string().max(64)).max(8),
+});
+
+const ReceiptSchema = z.object({
+  orderId: z.string(),
+  createdAt: IsoDateTimeSchema,
+  currency: z.string(),
+  header: z.array(z.string()),
+  lines: z.array(
+    z.object({ name: z.string(), quantity: z.number().int(), amountMinor: Minor, discountMinor: Minor }),
+  ),
+  taxes: z.array(z.object({ rateBp: z.number().int(), grossMinor: Minor, taxMinor: Minor, netMinor: Minor })),
+  totalMinor: Minor,
+  tenders: z.array(
+    z.object({
+      method: z.enum(['CARD', 'CASH']),
+      amountMinor: Minor,
+      changeMinor: Minor,
+      paymentId: z.string().nullable(),
+      cardLast4: z.string().nullable(),
+    }),
+  ),
+  /** Deposit orders: what is still owed and the ids the customer needs to pay it. */
+  balanceDueMinor: Minor.nullable(),
+  customer: z.string().nullable(),
+  /** The terminal's own receipt text (masked card number, AID, trace…), as it printed it. */
+  terminalLines: z.array(z.string()),
+  footer: z.array(z.string()),
+  /** Set when this is a copy (a reprint). */
+  copy: z.boolean(),
+});
+
+const TimelineEntrySchema = z.object({
+  at: IsoDateTimeSchema,
+  kind: z.enum(['SALE', 'DEPOSIT', 'BALANCE', 'REFUND', 'VOID', 'CHARGEBACK', 'OTHER']),
+  /** Where it happened: this counter, another counter of the store, online, the back office. */
+  channel: z.string(),
+  method: z.enum(['CARD', 'CASH']).nullable(),
+  paymentId: z.string().nullable(),
+  amountMinor: Minor,
+  status: z.string(),
+  /** Still queued here, not yet with the core. */
+  queued: z.boolean(),
+});
+
+const QueueItemSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  orderId: z.string().nullable(),
+  createdAt: IsoDateTimeSchema,
+  attempts: Minor,
+  lastError: z.string().nullable(),
+  nextAttemptAt: IsoDateTimeSchema.nullable(),
+});
+
+const SyncExceptionSchema = z.object({
+  exceptionId: z.string(),
+  orderId: z.string().nullable(),
+  kind: z.string(),
+  code: z.string(),
+  message: z.string(),
+  createdAt: IsoDateTimeSchema,
+  resolvedAt: IsoDateTimeSchema.nullable(),
+  resolution: z.string().nullable(),
 });
 
 const cmd = <I extends z.ZodType, O extends z.ZodType>(summary: string, input: I, output: O) => ({
@@ -220,6 +365,7 @@ export const HOST_API = {
         entries: z.array(CartEntryInputSchema).min(1).max(500),
         tenders: z.array(TenderInputSchema).min(1).max(5),
         operatorId: StaffId,
+        checkoutId: CheckoutId,
       }),
       SaleResultSchema,
     ),
@@ -235,6 +381,7 @@ export const HOST_API = {
         tender: TenderInputSchema,
         storeCard: z.boolean().default(true),
         operatorId: StaffId,
+        checkoutId: CheckoutId,
       }),
       SaleResultSchema,
     ),
@@ -244,6 +391,7 @@ export const HOST_API = {
         orderId: z.string().uuid(),
         tenders: z.array(TenderInputSchema).min(1).max(5),
         operatorId: StaffId,
+        checkoutId: CheckoutId,
       }),
       SaleResultSchema,
     ),
@@ -332,6 +480,121 @@ export const HOST_API = {
       ZReportSchema,
     ),
     'day.preview': cmd("The day's figures so far (an X report; closes nothing).", Empty, ZReportSchema),
+    'staff.list': cmd(
+      'The staff who can sign in at this counter (no PINs), for the sign-in screen.',
+      Empty,
+      z.array(
+        z.object({
+          staffId: StaffId,
+          name: z.string(),
+          role: z.enum(['CASHIER', 'MANAGER']),
+          locked: z.boolean(),
+        }),
+      ),
+    ),
+    'cart.get': cmd('The open basket as the host keeps it (empty when there is none).', Empty, CartSchema),
+    'cart.put': cmd(
+      'Replaces the open basket (the UI sends it after every change); a checkout clears it.',
+      z.object({ lines: z.array(CartLineSchema).max(500) }),
+      CartSchema,
+    ),
+    'payment.cancel': cmd(
+      'Asks the terminal to abort the card command running now (ZVT Abort). The outcome still comes from the ' +
+        'terminal (attemptFinished): a card the terminal already charged stays charged.',
+      Empty,
+      z.object({ requested: z.boolean(), attemptId: z.string().nullable() }),
+    ),
+    'card.read': cmd(
+      'Asks the customer to present their card (ZVT Read Card) and answers its token, to find orders paid with it.',
+      z.object({ timeoutSeconds: z.number().int().min(5).max(120).default(30) }),
+      z.object({ cardToken: z.string(), maskedPan: z.string().nullable() }),
+    ),
+    'order.timeline': cmd(
+      "An order's whole chain across channels: deposit in store, balance online, refunds anywhere.",
+      z.object({ orderId: z.string() }),
+      z.object({
+        order: OrderSummarySchema,
+        customer: z.object({ name: z.string(), contact: z.string().nullable() }).nullable(),
+        entries: z.array(TimelineEntrySchema),
+        collectedMinor: Minor,
+        refundedMinor: Minor,
+        balanceDueMinor: Minor.nullable(),
+        refundableMinor: Minor,
+      }),
+    ),
+    'receipt.get': cmd(
+      "An order's receipt (the store's header, items, tenders, the terminal's lines); a reprint is audited.",
+      z.object({ orderId: z.string(), reprint: z.boolean().default(false), operatorId: StaffId.optional() }),
+      ReceiptSchema,
+    ),
+    'queue.list': cmd(
+      'What waits for the core, oldest first, with attempts and last error.',
+      Empty,
+      z.array(QueueItemSchema),
+    ),
+    'sync.now': cmd(
+      'Syncs now (push the queue, pull the change feed) instead of waiting for the next round.',
+      Empty,
+      z.object({
+        online: z.boolean(),
+        pushed: Minor,
+        pulled: Minor,
+        queued: Minor,
+        error: z.string().nullable(),
+      }),
+    ),
+    'exceptions.list': cmd(
+      'Messages the core refused for good, for a manager to resolve (open ones first).',
+      z.object({ includeResolved: z.boolean().default(false) }),
+      z.array(SyncExceptionSchema),
+    ),
+    'exception.resolve': cmd(
+      'A manager resolves a refused message: ACKNOWLEDGE (reviewed, nothing to send) or RESEND (recorded again ' +
+        'as a new fact, after review).',
+      z.object({
+        exceptionId: z.string(),
+        action: z.enum(['ACKNOWLEDGE', 'RESEND']),
+        note: Reason,
+        manager: Manager,
+      }),
+      SyncExceptionSchema,
+    ),
+    'reconcile.run': cmd(
+      "Compares this counter's orders with the core's and says what differs and what was done about it.",
+      z.object({ businessDay: z.iso.date().optional() }),
+      z.object({
+        checkedAt: IsoDateTimeSchema,
+        checked: Minor,
+        differences: z.array(
+          z.object({ orderId: z.string(), counter: z.string(), core: z.string(), action: z.string() }),
+        ),
+        error: z.string().nullable(),
+      }),
+    ),
+    'settings.get': cmd('The counter settings the settings screen shows.', Empty, SettingsSchema),
+    'settings.put': cmd(
+      'Changes counter settings (a manager); only the parts given change.',
+      z.object({
+        terminal: SettingsSchema.shape.terminal.partial().optional(),
+        core: z.object({ url: z.string().url().nullable() }).optional(),
+        offline: SettingsSchema.shape.offline.partial().optional(),
+        scanner: SettingsSchema.shape.scanner.partial().optional(),
+        language: SettingsSchema.shape.language.optional(),
+        receiptHeader: SettingsSchema.shape.receiptHeader.optional(),
+        manager: Manager,
+      }),
+      SettingsSchema,
+    ),
+    'terminal.ports': cmd(
+      'Serial ports on this machine, for the settings screen.',
+      Empty,
+      z.array(z.object({ path: z.string(), manufacturer: z.string().nullable() })),
+    ),
+    'terminal.test': cmd(
+      'Talks to the configured card terminal (Status Enquiry) and says what it answered.',
+      Empty,
+      z.object({ ok: z.boolean(), message: z.string() }),
+    ),
   },
   events: {
     terminalStatus: {
@@ -356,6 +619,11 @@ export const HOST_API = {
       payload: z.object({ orderId: z.string() }),
     },
     outboxChanged: { summary: 'Something was queued for the core.', payload: z.object({}) },
+    statusChanged: {
+      summary:
+        'Online/offline, the queue, the terminal connection or an exception changed: read status again.',
+      payload: z.object({}),
+    },
   },
 } as const;
 

@@ -39,7 +39,9 @@ export type CheckoutEvent =
   | { kind: 'attempt-started'; attemptId: string; orderId: string; amount: Money; what: string }
   | { kind: 'attempt-finished'; attemptId: string; orderId: string; state: string }
   | { kind: 'order-changed'; orderId: string }
-  | { kind: 'outbox-changed' };
+  | { kind: 'outbox-changed' }
+  /** Online/offline, the terminal connection or an exception changed. */
+  | { kind: 'status-changed' };
 
 export interface CheckoutPolicy {
   /** Wrong PINs before a lockout. */

@@ -36,5 +36,7 @@ export function contractEvent(e: CheckoutEvent): ContractEvent {
       return { event: 'orderChanged', payload: { orderId: e.orderId } };
     case 'outbox-changed':
       return { event: 'outboxChanged', payload: {} };
+    case 'status-changed':
+      return { event: 'statusChanged', payload: {} };
   }
 }

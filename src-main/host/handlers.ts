@@ -2,7 +2,7 @@
  * The host API's handler table: thin adapters from the contract (src-shared/host-api.ts) to the checkout use
  * cases. No business rule lives here; each handler maps input, calls one use case, maps the answer.
  */
-import { err, ok, type DomainError, type Result } from '../../src-shared';
+import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
 import type { HostApiError, HostCommandOutput } from '../../src-shared/host-api';
 import { closeDrawer, drawerStatus, moveCash, openDrawer } from '../checkout/cash-drawer';
 import { importCatalogueCsv } from '../checkout/catalogue-import';
@@ -21,6 +21,11 @@ import { voidCardPayment } from '../checkout/void';
 import { findItem, listStaff, searchOrders, syncStatus, unresolvedAttempt } from '../store';
 import { toApiError, type HostHandlers } from './api';
 import type { Host } from './compose';
+
+const notBuiltYet = (command: string) =>
+  err(
+    toApiError(domainError('HOST_NOT_WIRED', { command, reason: 'this host version does not have it yet' })),
+  );
 
 const mapErr = <T>(r: Result<T, DomainError>): Result<T, HostApiError> =>
   r.ok ? r : err(toApiError(r.error));
@@ -195,5 +200,22 @@ export function createHostHandlers(host: Host): HostHandlers {
     },
     'day.close': async (i) => mapErr(await closeDay(deps, i)),
     'day.preview': () => ok(buildReport(deps, { terminal: null, core: null, reportId: 'preview' })),
+    // Contract entries added for the counter app (issue 10); their handlers are being built (issue 9).
+    'staff.list': () => notBuiltYet('staff.list'),
+    'cart.get': () => notBuiltYet('cart.get'),
+    'cart.put': () => notBuiltYet('cart.put'),
+    'payment.cancel': () => notBuiltYet('payment.cancel'),
+    'card.read': () => notBuiltYet('card.read'),
+    'order.timeline': () => notBuiltYet('order.timeline'),
+    'receipt.get': () => notBuiltYet('receipt.get'),
+    'queue.list': () => notBuiltYet('queue.list'),
+    'sync.now': () => notBuiltYet('sync.now'),
+    'exceptions.list': () => notBuiltYet('exceptions.list'),
+    'exception.resolve': () => notBuiltYet('exception.resolve'),
+    'reconcile.run': () => notBuiltYet('reconcile.run'),
+    'settings.get': () => notBuiltYet('settings.get'),
+    'settings.put': () => notBuiltYet('settings.put'),
+    'terminal.ports': () => notBuiltYet('terminal.ports'),
+    'terminal.test': () => notBuiltYet('terminal.test'),
   };
 }

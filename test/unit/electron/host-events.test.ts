@@ -16,6 +16,7 @@ const events: CheckoutEvent[] = [
   { kind: 'attempt-finished', attemptId: 'a1', orderId: 'o1', state: 'APPROVED' },
   { kind: 'order-changed', orderId: 'o1' },
   { kind: 'outbox-changed' },
+  { kind: 'status-changed' },
 ];
 
 describe('checkout events for the window', () => {
