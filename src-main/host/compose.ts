@@ -28,7 +28,13 @@ import type { SerialLinkTimers } from '../zvt/link/serial-link';
 import { EcrSession } from '../zvt/session/ecr-session';
 import type { SessionTimers } from '../zvt/session/types';
 import { serialConnector, tcpConnector, type Connector } from '../zvt/transport/connect';
-import { syncConfigFromSettings, wireSync, type SyncConfig, type WiredSync } from './sync-wiring';
+import {
+  syncConfigFromSettings,
+  TERMINAL_SECRET_ENV,
+  wireSync,
+  type SyncConfig,
+  type WiredSync,
+} from './sync-wiring';
 
 /** Settings keys (the `settings` table); `npm run host -- enroll` writes them. */
 export const SETTING = {
@@ -55,6 +61,8 @@ export interface HostOptions {
   readonly store?: OpenStoreOptions;
   /** The core to sync with; 'settings' reads it from the enrolled settings and the environment. */
   readonly sync?: SyncConfig | 'settings';
+  /** With sync 'settings': the terminal's secret from elsewhere than the environment (Electron's keystore). */
+  readonly terminalSecret?: string;
 }
 
 export interface Host {
@@ -117,7 +125,13 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
   });
   const listeners = new Set<(e: CheckoutEvent) => void>();
   const clock = o.clock ?? (() => new Date());
-  const syncConfig = o.sync === 'settings' ? syncConfigFromSettings(db) : (o.sync ?? null);
+  const syncConfig =
+    o.sync === 'settings'
+      ? syncConfigFromSettings(
+          db,
+          o.terminalSecret ? { ...process.env, [TERMINAL_SECRET_ENV]: o.terminalSecret } : process.env,
+        )
+      : (o.sync ?? null);
   const sync = syncConfig ? wireSync(db, syncConfig, clock) : null;
   const newId: () => Uuid = createUuidV7Generator({
     now: () => clock().getTime(),
