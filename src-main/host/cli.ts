@@ -249,6 +249,7 @@ export function runCommand(
       const text = fs.readFileSync(input, 'utf8');
       return withStore(dataDir, { lock: true }, (db) => importRescue(db, text, pass.value));
     }
+    case undefined:
     default:
       return invalid(
         command ?? '(none)',
