@@ -9,7 +9,7 @@ import { HOST_API } from '../../src-shared/host-api';
 import { dispatch } from '../host/api';
 import { createHost } from '../host/compose';
 import { createHostHandlers } from '../host/handlers';
-import { contractEvent } from './host-events';
+import { contractEvent } from '../host/events';
 import { startShell } from './shell';
 
 const root = path.resolve(__dirname, '..');
