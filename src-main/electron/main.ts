@@ -10,7 +10,7 @@ import { dispatch } from '../host/api';
 import { createHost } from '../host/compose';
 import { TERMINAL_SECRET_ENV } from '../host/sync-wiring';
 import { createHostHandlers } from '../host/handlers';
-import { contractEvent } from './host-events';
+import { contractEvent } from '../host/events';
 import { createSecretStore } from './secret-store';
 import { startShell } from './shell';
 
