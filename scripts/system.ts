@@ -6,7 +6,7 @@
  * (test/e2e/helpers/system.ts); `npm start` can start the same thing in ./.counter.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   readDemoCredentials,
@@ -40,6 +40,8 @@ export function startCore(o: {
   entry?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Also append the core's output to this file (a long-running `npm start`); memory keeps only a tail. */
+  logFile?: string;
 }): Promise<CoreProcess> {
   mkdirSync(o.dataDir, { recursive: true });
   const proc = spawn(TSX, [o.entry ?? path.join(ROOT, 'src-core', 'main.ts')], {
@@ -55,6 +57,7 @@ export function startCore(o: {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  const log = o.logFile ? createWriteStream(o.logFile, { flags: 'a' }) : null;
   const exited = new Promise<void>((r) => proc.once('close', () => r()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -63,7 +66,10 @@ export function startCore(o: {
     }, o.timeoutMs ?? 60_000);
     let started = false;
     const onData = (d: Buffer) => {
+      log?.write(d);
       out += String(d);
+      // A core that runs for days must not grow this process: past start-up, keep the last 256 KiB.
+      if (started && out.length > 512 * 1024) out = out.slice(-256 * 1024);
       if (started) return;
       const line = out.split('\n').find((l) => l.includes('"msg":"core listening"'));
       if (!line) return;
@@ -208,6 +214,8 @@ export interface SystemOptions {
   readonly uiDir?: string;
   /** The core's entry file (the tests use their own, with test-only hooks). */
   readonly coreEntry?: string;
+  /** Where the core's output goes besides memory (`npm start`: .counter/logs/core.log). */
+  readonly coreLogFile?: string;
   readonly terminal?: VirtualTerminalOptions;
   /** Time between sync cycles (default 10 s). */
   readonly syncIntervalMs?: number;
@@ -225,7 +233,12 @@ export interface RunningSystem {
 }
 
 export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
-  const core = await startCore({ dataDir: o.coreDataDir, port: o.corePort, entry: o.coreEntry });
+  const core = await startCore({
+    dataDir: o.coreDataDir,
+    port: o.corePort,
+    entry: o.coreEntry,
+    logFile: o.coreLogFile,
+  });
   const cleanups: (() => Promise<void>)[] = [() => core.stop()];
   const stopAll = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
