@@ -29,7 +29,7 @@ import { ROOT, startSystem, UI_DIR, type RunningSystem } from './system';
 const counterDir = path.join(ROOT, '.counter');
 const coreDataDir = path.resolve(process.env.COUNTER_DATA_DIR ?? path.join(counterDir, 'core'));
 const hostDataDir = path.resolve(process.env.COUNTER_HOST_DATA_DIR ?? path.join(counterDir, 'host'));
-const logDir = path.join(counterDir, 'logs');
+const logDir = path.resolve(process.env.COUNTER_LOG_DIR ?? path.join(counterDir, 'logs'));
 const corePort = Number(process.env.PORT ?? 8080);
 const uiPort = Number(process.env.COUNTER_UI_PORT ?? 8081);
 const electronPathFile = path.join(ROOT, 'node_modules', 'electron', 'path.txt');
