@@ -17,11 +17,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { demoCredentialsPath } from '../src-core/admin/demo-credentials';
 import { openDrawer } from '../src-main/checkout/cash-drawer';
 import { importCatalogueCsv } from '../src-main/checkout/catalogue-import';
 import { enrollStaff } from '../src-main/checkout/staff';
+import { TEST_CARDS } from '../src-shared/test-cards';
 import { TERMINAL_SECRET_ENV } from '../src-main/host/sync-wiring';
 import { listStaff } from '../src-main/store';
 import { ROOT, startSystem, UI_DIR, type RunningSystem } from './system';
@@ -103,6 +105,27 @@ function seedDemoCounter(system: RunningSystem): boolean {
   const drawer = openDrawer(deps, { floatMinor: 10_000, operatorId: DEMO_MANAGER.staffId });
   if (!drawer.ok) throw new StartError(`opening the demo cash drawer failed: ${drawer.error.message}`);
   return true;
+}
+
+/**
+ * The customer at the virtual terminal, from this console: a test card's id presents that card from now on
+ * (README "Test cards"), `none` presents none. Without a console (stdin closed or not a terminal) nothing is read.
+ */
+function customerConsole(system: RunningSystem): void {
+  if (!process.stdin.isTTY) return;
+  const ids = TEST_CARDS.map((c) => c.id);
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (raw) => {
+    const id = raw.trim();
+    if (!id) return;
+    if (id === 'none') {
+      system.terminal.vt.presentNoCard();
+      console.log('The customer presents no card now (a payment ends as aborted).');
+    } else if (ids.includes(id)) {
+      system.terminal.vt.presentCard(id);
+      console.log(`The customer presents ${id} now.`);
+    } else console.log(`No test card "${id}". Type one of: ${ids.join(', ')}, none.`);
+  });
 }
 
 /** Ready means: the host is online with the core and the card terminal answered its registration. */
@@ -195,7 +218,8 @@ Cashier UI   ${ui}
   scan       type a barcode fast and press Enter, e.g. 4006381333931 (coffee beans) — assets/demo-catalogue.csv
 
 Card terminal (virtual, ZVT on ${running.terminal.ecrPath})
-  approves every card; amounts ending in …99.05 are declined by the sandbox acquirer (README "Test cards")
+  the customer presents visa-approve; type a test card's id here and press Enter to present another,
+  e.g. visa-declined, visa-limit-100, visa-abort, mastercard-pin (README "Test cards")
 
 Core   ${running.core.url}   (PGlite in ${shown(coreDataDir)}; host data in ${shown(hostDataDir)})
   online API   merchant ${c.merchantId}   API key ${c.apiKeyId}
@@ -204,6 +228,7 @@ Core   ${running.core.url}   (PGlite in ${shown(coreDataDir)}; host data in ${sh
 
 Logs: ${shown(logDir)}/   Stop: Ctrl-C
 `);
+  customerConsole(running);
 }
 
 main().catch((e: unknown) => {
