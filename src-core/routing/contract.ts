@@ -4,8 +4,11 @@
  * validates the request and generates the OpenAPI document (openapi.ts), so the document cannot drift from
  * what the server accepts; handlers must return `z.input` of the documented answer, or they do not compile.
  *
- * Used by the back-office API and the terminal sync API. Authentication is the online API's v1HMAC
- * (routing/auth.ts): merchant API keys for the back office, terminal keys for sync.
+ * One contract for the three APIs of the core: the online API (Worldline-compatible, `/v2/{merchantId}/…`),
+ * the back office and the terminal sync API. Authentication is v1HMAC (routing/auth.ts): merchant API keys
+ * for the online API and the back office (the key must belong to `{merchantId}` in the path), terminal keys
+ * for sync. Every failure is answered in Worldline's error shape (api-error.ts) with the catalog's status;
+ * idempotent POSTs honour `X-GCS-Idempotence-Key` (idempotence.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -26,6 +29,8 @@ export const NoInput = z.object({});
 type NoInputSchema = typeof NoInput;
 
 export interface RouteCall<P, Q, B> {
+  /** The merchant the key acts for (= `{merchantId}` in the path of a merchant route). */
+  merchantId: string;
   params: P;
   query: Q;
   body: B;
@@ -41,7 +46,7 @@ export interface ApiRoute<
   BS extends z.ZodType = NoInputSchema,
   RS extends z.ZodType = z.ZodType,
 > {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** OpenAPI style: `/backoffice/v1/{merchantId}/orders/{orderId}`. */
   path: string;
   operationId: string;
@@ -52,11 +57,23 @@ export interface ApiRoute<
   params?: PS;
   query?: QS;
   body?: BS;
+  /** The success answer; a schema of `z.null()` is an empty body (e.g. 204). */
   answer: { status: number; schema: RS; description: string };
   /** Catalog codes this route answers with, besides the ones every route has (auth, invalid request, 500). */
   errors: readonly ErrorCode[];
+  /**
+   * The shape of this route's error answers when it is richer than the API's error shape: the online API's
+   * create and subsequent payment answer a decline with `paymentResult` (an `ApiFailure`'s `extra`).
+   */
+  errorAnswer?: z.ZodType;
   /** POSTs that honour `X-GCS-Idempotence-Key` as the online API does. */
   idempotent?: boolean;
+  /**
+   * How REQUEST_INVALID names the property at fault: `located` (default) says where it is, `body.amount`,
+   * `query.limit`; `bare` names it inside the body as Worldline's `propertyName` does, `order.amountOfMoney`
+   * (the online API).
+   */
+  propertyNames?: 'located' | 'bare';
   handler: (call: RouteCall<z.output<PS>, z.output<QS>, z.output<BS>>) => Promise<z.input<RS>>;
 }
 
@@ -92,12 +109,13 @@ export function parsePart<S extends z.ZodType>(
   schema: S,
   value: unknown,
   where: 'path' | 'query' | 'body',
+  propertyNames: 'located' | 'bare' = 'located',
 ): z.output<S> {
   const input = value ?? {};
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const { path, reason } = describeFirstIssue(r.error, input);
-  const property = path ? `${where}.${path}` : where;
+  const property = path ? (propertyNames === 'bare' ? path : `${where}.${path}`) : where;
   throw fail('REQUEST_INVALID', { propertyName: property, reason }, property);
 }
 
@@ -137,12 +155,14 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
           route.idempotent && typeof key === 'string'
             ? { key, hash: requestHash(route.method, req.raw.url ?? req.url, req.rawBody) }
             : null;
+        const names = route.propertyNames ?? 'located';
         const run = async (): Promise<ApiAnswer> => {
           try {
             const body = await route.handler({
-              params: parsePart(route.params ?? NoInput, req.params, 'path'),
-              query: parsePart(route.query ?? NoInput, req.query, 'query'),
-              body: route.body ? parsePart(route.body, req.body, 'body') : {},
+              merchantId: req.credentials!.merchantId,
+              params: parsePart(route.params ?? NoInput, req.params, 'path', names),
+              query: parsePart(route.query ?? NoInput, req.query, 'query', names),
+              body: route.body ? parsePart(route.body, req.body, 'body', names) : {},
               credentials: req.credentials!,
               now,
               requestKey,
