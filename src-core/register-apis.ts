@@ -48,13 +48,17 @@ export async function registerApis(app: FastifyInstance, deps: ApiDeps): Promise
   ];
   registerSyncBodyDigest(app);
   registerRoutes(app, routes, routeDeps);
-  serveDocument(app, OPENAPI_PATH, buildOpenApiDocument(routes, {
-    title: 'Counter core: back-office and terminal sync APIs',
-    version: deps.version ?? 'dev',
-    description:
-      'Orders, operations, chargebacks, rebills and contracts for merchants (merchant API key), and the ' +
-      'terminal sync protocol (terminal key). Errors use the online API shape; codes come from one catalog.',
-  }));
+  serveDocument(
+    app,
+    OPENAPI_PATH,
+    buildOpenApiDocument(routes, {
+      title: 'Counter core: back-office and terminal sync APIs',
+      version: deps.version ?? 'dev',
+      description:
+        'Orders, operations, chargebacks, rebills and contracts for merchants (merchant API key), and the ' +
+        'terminal sync protocol (terminal key). Errors use the online API shape; codes come from one catalog.',
+    }),
+  );
 }
 
 function registerOnlineApi(app: FastifyInstance, deps: ApiDeps, routeDeps: RouteDeps): void {

@@ -130,7 +130,11 @@ export function onlineRoutes(deps: OnlineDeps): AnyApiRoute[] {
       tag: 'Payments',
       summary: 'Get a payment with the money operations of its whole order (`Operations`)',
       params: OnlinePaymentParamsSchema,
-      answer: { status: 200, schema: PaymentDetailsResponseSchema, description: 'The payment and operations' },
+      answer: {
+        status: 200,
+        schema: PaymentDetailsResponseSchema,
+        description: 'The payment and operations',
+      },
       errors: [...ANY, ...PAYMENT_IN_PATH],
       handler: payments.details,
     }),
@@ -258,7 +262,8 @@ export function onlineRoutes(deps: OnlineDeps): AnyApiRoute[] {
       path: `${BASE}/payouts`,
       operationId: 'createPayout',
       tag: 'Payouts',
-      summary: 'Pay money back to the card of a payment, beyond that payment (capped by what the order collected)',
+      summary:
+        'Pay money back to the card of a payment, beyond that payment (capped by what the order collected)',
       params: OnlineMerchantParamsSchema,
       body: CreatePayoutRequestSchema,
       answer: { status: 201, schema: PayoutResponseSchema, description: 'The payout' },

@@ -13,7 +13,11 @@ export interface WireStatus {
   statusCategory: StatusCategory;
 }
 
-const wireStatus = (status: OnlineStatus, statusCode: number, statusCategory: StatusCategory): WireStatus => ({
+const wireStatus = (
+  status: OnlineStatus,
+  statusCode: number,
+  statusCategory: StatusCategory,
+): WireStatus => ({
   status,
   statusCode,
   statusCategory,
