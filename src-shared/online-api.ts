@@ -7,6 +7,7 @@
  * precise codes (not positive, unknown currency).
  */
 import { z } from 'zod';
+import { parsePaymentId } from './ids';
 import { storedText, WireAmountMinorSchema } from './validation';
 
 /** Optional references: empty is accepted (as Worldline does) and stored as none. */
@@ -436,8 +437,10 @@ export type CreatedTokenResponse = z.input<typeof CreatedTokenResponseSchema>;
 export type TokenResponse = z.input<typeof TokenResponseSchema>;
 
 // ── Path parameters ──────────────────────────────────────────────────────────────────────────────────
-// Taken as sent and checked by the core where they are used, so each wrong id gets its precise code
-// (PAYMENT_ID_INVALID naming `paymentId`, OPERATION_NOT_FOUND, TOKEN_NOT_FOUND); the patterns document them.
+// A payment id is refused with its precise code (PAYMENT_ID_INVALID naming `paymentId`: the failure rides in
+// the issue's `params.failure`, which the route contract answers as it is) before the body is looked at;
+// payout and token ids are taken as sent and looked up (OPERATION_NOT_FOUND, TOKEN_NOT_FOUND). The patterns
+// document them.
 
 const MerchantIdPathSchema = z
   .string()
@@ -445,10 +448,16 @@ const MerchantIdPathSchema = z
 
 export const OnlineMerchantParamsSchema = z.object({ merchantId: MerchantIdPathSchema });
 export const OnlinePaymentParamsSchema = OnlineMerchantParamsSchema.extend({
-  paymentId: z.string().meta({
-    pattern: '^1[0-9]{18}$',
-    description: 'The 19-digit payment id (any payment of the order: online or in store).',
-  }),
+  paymentId: z
+    .string()
+    .superRefine((text, ctx) => {
+      const r = parsePaymentId(text);
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error.message, params: { failure: r.error } });
+    })
+    .meta({
+      pattern: '^1[0-9]{18}$',
+      description: 'The 19-digit payment id (any payment of the order: online or in store).',
+    }),
 });
 export const OnlinePayoutParamsSchema = OnlineMerchantParamsSchema.extend({
   payoutId: z.string().meta({

@@ -12,11 +12,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ErrorCode } from '../../src-shared';
+import type { DomainError, ErrorCode } from '../../src-shared';
 import { describeFirstIssue } from '../../src-shared/validation';
 import type { KeyCredentials } from '../accounts/accounts';
 import type { Db } from '../db/adapter';
-import { asApiFailure, errorBody, fail } from './api-error';
+import { ApiFailure, asApiFailure, errorBody, fail } from './api-error';
 import type { Authenticate } from './auth';
 import { requestHash, runIdempotent, type ApiAnswer } from './idempotence';
 import type { RequestKey } from '../journal/entries';
@@ -103,7 +103,8 @@ export const COMMON_ERRORS: readonly ErrorCode[] = [
 
 /**
  * Validates one part of a request; the first problem becomes REQUEST_INVALID naming the property
- * (`query.limit`, `body.amount.currency`, …) and what is wrong with it.
+ * (`query.limit`, `body.amount.currency`, …) and what is wrong with it, or the catalog failure a schema's
+ * custom issue carries in `params.failure`.
  */
 export function parsePart<S extends z.ZodType>(
   schema: S,
@@ -116,6 +117,10 @@ export function parsePart<S extends z.ZodType>(
   if (r.success) return r.data;
   const { path, reason } = describeFirstIssue(r.error, input);
   const property = path ? (propertyNames === 'bare' ? path : `${where}.${path}`) : where;
+  // A schema that knows the catalog's precise code for the problem (e.g. PAYMENT_ID_INVALID) says so.
+  const first = r.error.issues[0];
+  const precise = first?.code === 'custom' ? (first.params as { failure?: DomainError })?.failure : undefined;
+  if (precise) throw new ApiFailure(precise, property);
   throw fail('REQUEST_INVALID', { propertyName: property, reason }, property);
 }
 

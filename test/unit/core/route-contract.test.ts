@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ApiFailure } from '../../../src-core/routing/api-error';
 import { defineRoute, parsePart } from '../../../src-core/routing/contract';
 import { buildOpenApiDocument } from '../../../src-core/routing/openapi';
+import { OnlinePaymentParamsSchema } from '../../../src-shared/online-api';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the document is read as JSON */
 
@@ -27,6 +28,20 @@ describe('request problems name the property', () => {
     const f = refusal(() => parsePart(Body, { order: { amount: 'x' } }, 'body'));
     expect(f.error.code).toBe('REQUEST_INVALID');
     expect(f.propertyName).toBe('body.order.amount');
+  });
+  it('a schema that knows the precise catalog code answers it: a payment id in the path is PAYMENT_ID_INVALID', () => {
+    const f = refusal(() =>
+      parsePart(OnlinePaymentParamsSchema, { merchantId: 'M1', paymentId: '12345' }, 'path', 'bare'),
+    );
+    expect(f.error.code).toBe('PAYMENT_ID_INVALID');
+    expect(f.error.message).toContain('5 digits instead of 19');
+    expect(f.propertyName).toBe('paymentId');
+    const ok = parsePart(
+      OnlinePaymentParamsSchema,
+      { merchantId: 'M1', paymentId: '1000001000000000008' },
+      'path',
+    );
+    expect(ok.paymentId).toBe('1000001000000000008');
   });
   it('bare (online API): the path inside the body, as Worldline’s propertyName; the body itself as "body"', () => {
     expect(refusal(() => parsePart(Body, { order: {} }, 'body', 'bare')).propertyName).toBe('order.amount');
