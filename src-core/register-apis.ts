@@ -23,7 +23,7 @@ import { backOfficeRoutes } from './backoffice/routes';
 import { rebuildStaleOrderSummaries } from './backoffice/summaries';
 import { onlineRoutes } from './online/routes';
 
-export const OPENAPI_PATH = '/backoffice/v1/openapi.json';
+export const BACKOFFICE_OPENAPI_PATH = '/backoffice/v1/openapi.json';
 export const ONLINE_OPENAPI_PATH = '/v2/openapi.json';
 
 export interface ApiDeps {
@@ -50,7 +50,7 @@ export async function registerApis(app: FastifyInstance, deps: ApiDeps): Promise
   registerRoutes(app, routes, routeDeps);
   serveDocument(
     app,
-    OPENAPI_PATH,
+    BACKOFFICE_OPENAPI_PATH,
     buildOpenApiDocument(routes, {
       title: 'Counter core: back-office and terminal sync APIs',
       version: deps.version ?? 'dev',
@@ -91,9 +91,9 @@ function registerOnlineApi(app: FastifyInstance, deps: ApiDeps, routeDeps: Route
           description:
             'Worldline’s v1HMAC, as the official SDKs send it: `Authorization: GCS v1HMAC:<apiKeyId>:' +
             '<signature>`, the signature being the base64 HMAC-SHA256, under the API key’s secret, of the ' +
-            'lines: method, Content-Type (empty for a GET or none), Date (RFC 1123, within 15 minutes of the core’s ' +
-            'clock), each X-GCS-* header as `name:value` (lower-case names, sorted), and the path with its ' +
-            'query, each followed by a newline. The key (npm run core -- create-api-key) must belong to the ' +
+            'lines: method, Content-Type (empty for a GET or none), Date (RFC 1123, within 15 minutes of ' +
+            'the core’s clock), each X-GCS-* header as `name:value` (lower-case names, sorted), and the path ' +
+            'with its query, each followed by a newline. The key (npm run core -- create-api-key) must belong to the ' +
             '{merchantId} of the path (else 403 MERCHANT_FORBIDDEN). The signature is checked before the ' +
             'body is read; it does not cover the body, so reach the core over HTTPS.',
         },

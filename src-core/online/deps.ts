@@ -19,9 +19,9 @@ export interface OnlineDeps {
 }
 
 /**
- * One call of an online route (routing/contract.ts): the merchant, its credentials, the path parameters as
- * sent (each handler checks the ids it uses, with its precise code), the validated body `B`, and the
- * idempotence key of a POST that sent one (ties it to its journal rows).
+ * One call of an online route (routing/contract.ts): the merchant, its credentials, the path parameters (a
+ * payment id already checked; payout and token ids as sent, looked up by the handler), the validated body
+ * `B`, and the idempotence key of a POST that sent one (ties it to its journal rows).
  */
 export type OnlineRequest<B = unknown> = RouteCall<Readonly<Record<string, string>>, object, B>;
 
