@@ -165,7 +165,12 @@ export const OnlineStatusSchema = z
     'ACCOUNT_CREDITED',
     'CREATED',
   ])
-  .describe('Status (reference §10.1); docs/core.md "Online API" lists which the core gives when.');
+  .describe(
+    'Worldline’s status. A payment: PENDING_CAPTURE (authorised), CAPTURED (sold or captured, also when ' +
+      'partly refunded), REFUNDED (wholly), CANCELLED, CHARGEBACKED, REJECTED (declined) or ' +
+      'AUTHORIZATION_REQUESTED (outcome not known yet); a refund REFUNDED, a capture CAPTURED, a payout ' +
+      'ACCOUNT_CREDITED; a token operation among Operations CREATED.',
+  );
 
 export const StatusCategorySchema = z
   .enum([
@@ -178,12 +183,15 @@ export const StatusCategorySchema = z
     'REVERSED',
     'REFUNDED',
   ])
-  .describe('Status category (reference §10.2).');
+  .describe('Worldline’s status category.');
 
 const StatusCodeSchema = z
   .number()
   .int()
-  .describe('The legacy numeric status code (reference §10.3), e.g. 9 captured, 5 authorised, 8 refunded.');
+  .describe(
+    'The legacy numeric status code: 5 authorised, 9 captured, 8 refunded or credited, 6 cancelled, ' +
+      '7 chargebacked, 2 rejected, 51 authorisation requested, 0 token operation.',
+  );
 
 export const AmountOfMoneySchema = z
   .object({
