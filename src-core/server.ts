@@ -20,8 +20,7 @@ import {
 } from './routing/edge';
 import { createAuthenticator, type Authenticate } from './routing/auth';
 import type { TransportPolicy } from './routing/transport';
-import { registerOnlineApi } from './online/routes';
-import { registerBackOfficeAndSync } from './register-apis';
+import { registerApis } from './register-apis';
 import { listenForChangeSignals } from './change-signals';
 import { createCredentialCache } from './accounts/credential-cache';
 import { createStoreFeedWaiters } from './sync/feed-waiters';
@@ -180,8 +179,7 @@ export async function buildCoreServer(deps: CoreDeps): Promise<CoreServer> {
     { ledger: deps.ledger, acquirer: deps.acquirer, log: app.log },
     deps.journal,
   );
-  await registerOnlineApi(app, { ...deps, authenticate, journal });
-  await registerBackOfficeAndSync(app, { ...deps, authenticate, journal, feedWaiters });
+  await registerApis(app, { ...deps, authenticate, journal, feedWaiters });
   if (deps.adminToken) registerAdminApi(app, { ...deps, token: deps.adminToken });
 
   return {

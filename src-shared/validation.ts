@@ -103,6 +103,8 @@ export function storedText(rules: TextRules) {
       if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
     });
   STORED_TEXT_SCHEMAS.add(schema);
+  // The length rules in the OpenAPI documents (the refinement itself has no JSON Schema form).
+  z.globalRegistry.add(schema, { minLength: rules.min ?? 1, maxLength: rules.max });
   return schema;
 }
 
@@ -148,6 +150,11 @@ export function amountMinorProblem(value: unknown): string | null {
  */
 export const WireAmountMinorSchema = z.number({
   error: (issue) => amountTypeProblem(issue.input) ?? 'expected a JSON number of minor units',
+});
+// Documented as what to send: a whole number (a fraction is refused by the core with its precise code).
+z.globalRegistry.add(WireAmountMinorSchema, {
+  type: 'integer',
+  description: 'In minor units, a JSON number without quotes: 1235 is 12.35 EUR.',
 });
 
 /** An amount as a person reads it: "12.35 EUR" when the currency is known, else the minor units. */

@@ -1,17 +1,14 @@
 /**
  * What the online API's handlers are given and what they answer. Its own module, importing nothing above
- * it, so the router (routes.ts), the handlers and server.ts depend on it and never on each other in a loop.
+ * it, so the route declarations (routes.ts), the handlers and the composition depend on it and never on each
+ * other in a loop.
  */
-import type { KeyCredentials } from '../accounts/accounts';
 import type { Acquirer } from '../acquirer/acquirer';
 import type { Db } from '../db/adapter';
-import type { RequestKey } from '../journal/entries';
 import type { AcquirerJournal } from '../journal/journal';
 import type { LedgerService } from '../ledger/service';
 import type { Authenticate } from '../routing/auth';
-import type { ApiAnswer } from '../routing/idempotence';
-
-export type { ApiAnswer };
+import type { RouteCall } from '../routing/contract';
 
 export interface OnlineDeps {
   db: Db;
@@ -21,14 +18,12 @@ export interface OnlineDeps {
   journal: AcquirerJournal;
 }
 
-export interface OnlineRequest {
-  merchantId: string;
-  credentials: KeyCredentials;
-  params: Readonly<Record<string, string>>;
-  body: unknown;
-  now: Date;
-  /** The idempotence key and request hash of a POST that sent one (ties it to its journal rows). */
-  requestKey: RequestKey | null;
-}
+/**
+ * One call of an online route (routing/contract.ts): the merchant, its credentials, the path parameters (a
+ * payment id already checked; payout and token ids as sent, looked up by the handler), the validated body
+ * `B`, and the idempotence key of a POST that sent one (ties it to its journal rows).
+ */
+export type OnlineRequest<B = unknown> = RouteCall<Readonly<Record<string, string>>, object, B>;
 
-export type OnlineHandler = (r: OnlineRequest) => Promise<ApiAnswer>;
+/** A handler answers the route's typed success body `R`; failures are thrown as `ApiFailure`s. */
+export type OnlineHandler<B, R> = (r: OnlineRequest<B>) => Promise<R>;

@@ -8,10 +8,15 @@
  */
 import { drawOnAuthorisation } from '../ledger/authorisation-draws';
 import { money, orderBalances, type Money } from '../../src-shared';
-import {
-  CancelPaymentRequestSchema,
-  CapturePaymentRequestSchema,
-  RefundRequestSchema,
+import type {
+  CancelPaymentRequest,
+  CancelPaymentResponse,
+  CapturePaymentRequest,
+  CaptureResponse,
+  RefundRequest,
+  RefundResponse,
+  RefundsResponse,
+  CapturesResponse,
 } from '../../src-shared/online-api';
 import type { JournalEntry } from '../journal/entries';
 import { movementOutcome } from '../routing/journal-answers';
@@ -19,14 +24,7 @@ import { sendMoneyBack } from '../ledger/money-back';
 import { ApiFailure } from '../routing/api-error';
 import { loadReconciledPayment, paymentIdFromPath } from './common';
 import type { OnlineDeps, OnlineHandler, OnlineRequest } from './deps';
-import {
-  amountFromWire,
-  captureResponse,
-  moneyFromWire,
-  parseBody,
-  paymentResponse,
-  refundResponse,
-} from './wire';
+import { amountFromWire, captureResponse, moneyFromWire, paymentResponse, refundResponse } from './wire';
 
 /**
  * When the caller sends no amount, the operation takes everything available; when nothing is available the
@@ -44,14 +42,19 @@ export function maintenanceHandlers(deps: OnlineDeps) {
   ): Promise<JournalEntry | null> =>
     requestKey ? journal.resume(merchantId, requestKey) : Promise.resolve(null);
 
-  const refund: OnlineHandler = async ({ merchantId, params, body, credentials, requestKey }) => {
+  const refund: OnlineHandler<RefundRequest, RefundResponse> = async ({
+    merchantId,
+    params,
+    body: req,
+    credentials,
+    requestKey,
+  }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
-    const req = parseBody(RefundRequestSchema, body);
     const property = req.amountOfMoney ? 'amountOfMoney.amount' : undefined;
     const earlier = await resumed(merchantId, requestKey);
     if (earlier) {
       const a = await movementOutcome(journal, earlier, property);
-      return { status: 201, body: refundResponse(a.state, a.stored) };
+      return refundResponse(a.state, a.stored);
     }
     let amount: Money;
     if (req.amountOfMoney) amount = moneyFromWire(req.amountOfMoney, 'amountOfMoney');
@@ -74,16 +77,19 @@ export function maintenanceHandlers(deps: OnlineDeps) {
     });
     if (!r.ok) throw new ApiFailure(r.error, property);
     const a = await movementOutcome(journal, r.value, property);
-    return { status: 201, body: refundResponse(a.state, a.stored) };
+    return refundResponse(a.state, a.stored);
   };
 
-  const capture: OnlineHandler = async ({ merchantId, params, body, requestKey }) => {
+  const capture: OnlineHandler<CapturePaymentRequest, CaptureResponse> = async ({
+    merchantId,
+    params,
+    body: req,
+    requestKey,
+  }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
-    const req = parseBody(CapturePaymentRequestSchema, body);
     const property = req.amount !== undefined ? 'amount' : undefined;
     const earlier = await resumed(merchantId, requestKey);
-    if (earlier)
-      return { status: 200, body: captureResponse((await movementOutcome(journal, earlier)).stored) };
+    if (earlier) return captureResponse((await movementOutcome(journal, earlier)).stored);
     const { loaded } = await loadReconciledPayment(deps, merchantId, paymentId);
     const balances = orderBalances(loaded.state).payments.get(paymentId);
     const amount =
@@ -102,16 +108,21 @@ export function maintenanceHandlers(deps: OnlineDeps) {
     });
     if (!run.ok) throw new ApiFailure(run.error, property);
     const a = await movementOutcome(journal, run.value, 'amount');
-    return { status: 200, body: captureResponse(a.stored) };
+    return captureResponse(a.stored);
   };
 
   /**
    * Cancel: without an amount the whole payment (voiding what was captured, so it holds the order's refund
    * lock across the acquirer call like a refund); with an amount, that part of the open authorisation.
    */
-  const cancel: OnlineHandler = async ({ merchantId, params, body, credentials, requestKey }) => {
+  const cancel: OnlineHandler<CancelPaymentRequest, CancelPaymentResponse> = async ({
+    merchantId,
+    params,
+    body: req,
+    credentials,
+    requestKey,
+  }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
-    const req = parseBody(CancelPaymentRequestSchema, body);
     const amount = req.amountOfMoney ? moneyFromWire(req.amountOfMoney, 'amountOfMoney') : null;
     const property = amount ? 'amountOfMoney.amount' : undefined;
     const merchantReference = req.operationReferences?.merchantReference ?? null;
@@ -144,25 +155,25 @@ export function maintenanceHandlers(deps: OnlineDeps) {
       await movementOutcome(journal, r.value);
     }
     const after = await loadReconciledPayment(deps, merchantId, paymentId);
-    return { status: 200, body: { payment: paymentResponse(after.loaded, after.payment) } };
+    return { payment: paymentResponse(after.loaded, after.payment) };
   };
 
-  const listRefunds: OnlineHandler = async ({ merchantId, params }) => {
+  const listRefunds: OnlineHandler<unknown, RefundsResponse> = async ({ merchantId, params }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
     const { loaded } = await loadReconciledPayment(deps, merchantId, paymentId);
     const refunds = loaded.operations
       .filter((s) => s.operation.paymentId === paymentId && s.operation.kind === 'REFUND')
       .map((s) => refundResponse(loaded.state, s));
-    return { status: 200, body: { refunds } };
+    return { refunds };
   };
 
-  const listCaptures: OnlineHandler = async ({ merchantId, params }) => {
+  const listCaptures: OnlineHandler<unknown, CapturesResponse> = async ({ merchantId, params }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
     const { loaded } = await loadReconciledPayment(deps, merchantId, paymentId);
     const captures = loaded.operations
       .filter((s) => s.operation.paymentId === paymentId && s.operation.kind === 'CAPTURE')
       .map(captureResponse);
-    return { status: 200, body: { captures } };
+    return { captures };
   };
 
   return { refund, capture, cancel, listRefunds, listCaptures };

@@ -10,13 +10,19 @@ import { randomUUID } from 'node:crypto';
 import {
   applyOperation,
   cardBrandFromPan,
-  catalogEntry,
   domainError,
   lastFour,
   orderBalances,
   type Operation,
 } from '../../src-shared';
-import { CreatePaymentRequestSchema, SubsequentPaymentRequestSchema } from '../../src-shared/online-api';
+import type {
+  CreatePaymentRequest,
+  CreatePaymentResponse,
+  PaymentCreationOutput,
+  PaymentDetailsResponse,
+  PaymentResponse,
+  SubsequentPaymentRequest,
+} from '../../src-shared/online-api';
 import type { CardInput } from '../acquirer/acquirer';
 import type { Queryable } from '../db/adapter';
 import type { JournalCard, JournalEntry, JournalIntent } from '../journal/entries';
@@ -24,12 +30,11 @@ import type { RunResult } from '../journal/journal';
 import { exceptionFailure, recordingPending } from '../routing/journal-answers';
 import type { PaymentRecord } from '../ledger/rows';
 import { insertToken, selectToken, type TokenRecord } from '../ledger/tokens';
-import { apiErrorItem, ApiFailure, fail } from '../routing/api-error';
-import type { ApiAnswer } from '../routing/idempotence';
+import { ApiFailure, fail } from '../routing/api-error';
 import { loadReconciledPayment, notOnFile, paymentIdFromPath } from './common';
 import { maintenanceHandlers } from './maintenance';
 import type { OnlineDeps, OnlineHandler } from './deps';
-import { moneyFromWire, operationOutput, parseBody, paymentResponse } from './wire';
+import { moneyFromWire, operationOutput, paymentResponse } from './wire';
 
 /** A token the merchant may charge: ours, or a virtual-terminal card token the acquirer knows. */
 export async function usableToken(
@@ -102,13 +107,14 @@ function authorise(
 /**
  * The answer to a create or subsequent payment, from its journal row: 201 with the payment (captured,
  * authorised, or AUTHORIZATION_REQUESTED while the outcome is unknown), or the decline in a
- * PaymentErrorResponse. The same for the first run and for a retry that resumed the row.
+ * PaymentErrorResponse (a failure whose `paymentResult` is the recorded payment). The same for the first run
+ * and for a retry that resumed the row.
  */
 async function authorisationAnswer(
   deps: OnlineDeps,
   run: Pick<RunResult, 'entry' | 'unsettled'> & Partial<Pick<RunResult, 'appended'>>,
   creation: 'create' | 'subsequent',
-): Promise<ApiAnswer> {
+): Promise<CreatePaymentResponse> {
   const { entry } = run;
   if (run.unsettled || entry.state === 'PENDING') throw recordingPending(entry);
   if (entry.result === 'EXCEPTION') throw exceptionFailure(entry);
@@ -123,20 +129,15 @@ async function authorisationAnswer(
   const body = paymentResponse(loaded, payment);
   const creationOutput = creation === 'create' ? tokenCreation(entry, payment) : null;
   if (entry.result === 'DECLINED' && entry.error) {
-    return {
-      status: catalogEntry(entry.error.code).httpStatus,
-      body: {
-        errorId: deps.ledger.ctx.newId(),
-        errors: [apiErrorItem(entry.error)],
-        paymentResult: { payment: body, ...(creationOutput ? { creationOutput } : {}) },
-      },
-    };
+    throw new ApiFailure(entry.error, undefined, {
+      paymentResult: { payment: body, ...(creationOutput ? { creationOutput } : {}) },
+    });
   }
-  return { status: 201, body: creationOutput ? { payment: body, creationOutput } : { payment: body } };
+  return creationOutput ? { payment: body, creationOutput } : { payment: body };
 }
 
 /** `creationOutput` of a create payment: the token it used or created when tokenisation was asked for. */
-function tokenCreation(entry: JournalEntry, payment: PaymentRecord): Record<string, unknown> {
+function tokenCreation(entry: JournalEntry, payment: PaymentRecord): PaymentCreationOutput {
   const r = entry.request;
   if (r.kind !== 'AUTHORISE' || !r.tokenizeAsked) return {};
   const created = r.tokenize && payment.card?.tokenId === r.tokenize.tokenId ? r.tokenize.tokenId : null;
@@ -150,8 +151,12 @@ function tokenCreation(entry: JournalEntry, payment: PaymentRecord): Record<stri
 export function paymentHandlers(deps: OnlineDeps) {
   const { ctx } = deps.ledger;
 
-  const create: OnlineHandler = async ({ merchantId, body, now, requestKey }) => {
-    const req = parseBody(CreatePaymentRequestSchema, body);
+  const create: OnlineHandler<CreatePaymentRequest, CreatePaymentResponse> = async ({
+    merchantId,
+    body: req,
+    now,
+    requestKey,
+  }) => {
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
     const input = req.cardPaymentMethodSpecificInput;
     const mode = input.authorizationMode ?? 'SALE';
@@ -240,17 +245,17 @@ export function paymentHandlers(deps: OnlineDeps) {
     return authorisationAnswer(deps, run, 'create');
   };
 
-  const get: OnlineHandler = async ({ merchantId, params }) => {
+  const get: OnlineHandler<unknown, PaymentResponse> = async ({ merchantId, params }) => {
     const { payment, loaded } = await loadReconciledPayment(
       deps,
       merchantId,
       paymentIdFromPath(params.paymentId),
     );
-    return { status: 200, body: paymentResponse(loaded, payment) };
+    return paymentResponse(loaded, payment);
   };
 
   /** The whole chain's operations (reference §9 `Operations`, capital O), money operations only. */
-  const details: OnlineHandler = async ({ merchantId, params }) => {
+  const details: OnlineHandler<unknown, PaymentDetailsResponse> = async ({ merchantId, params }) => {
     const { payment, loaded } = await loadReconciledPayment(
       deps,
       merchantId,
@@ -259,17 +264,21 @@ export function paymentHandlers(deps: OnlineDeps) {
     const operations = loaded.operations
       .filter((s) => !s.operation.kind.startsWith('TOKEN_'))
       .map(operationOutput);
-    return { status: 200, body: { ...paymentResponse(loaded, payment), Operations: operations } };
+    return { ...paymentResponse(loaded, payment), Operations: operations };
   };
 
   /**
    * A subsequent payment on any payment of the chain (in store or online): charges the card on file of the
    * named payment, or else of the chain's initial payment, as a merchant-initiated charge on the same order.
    */
-  const subsequent: OnlineHandler = async ({ merchantId, params, body, requestKey }) => {
+  const subsequent: OnlineHandler<SubsequentPaymentRequest, CreatePaymentResponse> = async ({
+    merchantId,
+    params,
+    body: req,
+    requestKey,
+  }) => {
     const named = paymentIdFromPath(params.paymentId);
     const { payment: target, loaded } = await loadReconciledPayment(deps, merchantId, named);
-    const req = parseBody(SubsequentPaymentRequestSchema, body);
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
     // Before any check: the order already holds what a first run of this request charged.
     const resumed = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;

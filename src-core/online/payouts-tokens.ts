@@ -4,7 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { domainError, maskPan } from '../../src-shared';
-import { CreatePayoutRequestSchema, CreateTokenRequestSchema } from '../../src-shared/online-api';
+import type {
+  CreatedTokenResponse,
+  CreatePayoutRequest,
+  CreateTokenRequest,
+  PayoutResponse,
+  TokenResponse,
+} from '../../src-shared/online-api';
 import { movementOutcome } from '../routing/journal-answers';
 import { sendMoneyBack } from '../ledger/money-back';
 import { appendOperationInTx, Refused } from '../ledger/service';
@@ -20,11 +26,15 @@ import {
 import { ApiFailure, fail } from '../routing/api-error';
 import { cardFacts, paymentIdFromPath } from './common';
 import type { OnlineDeps, OnlineHandler } from './deps';
-import { moneyFromWire, parseBody, parseOperationWireId, payoutResponse } from './wire';
+import { moneyFromWire, parseOperationWireId, payoutResponse } from './wire';
 
 export function payoutHandlers(deps: OnlineDeps) {
-  const create: OnlineHandler = async ({ merchantId, body, credentials, requestKey }) => {
-    const req = parseBody(CreatePayoutRequestSchema, body);
+  const create: OnlineHandler<CreatePayoutRequest, PayoutResponse> = async ({
+    merchantId,
+    body: req,
+    credentials,
+    requestKey,
+  }) => {
     const amount = moneyFromWire(req.amountOfMoney, 'amountOfMoney');
     const paymentId = paymentIdFromPath(
       req.omnichannelPayoutSpecificInput.paymentId,
@@ -34,7 +44,7 @@ export function payoutHandlers(deps: OnlineDeps) {
     const earlier = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;
     if (earlier) {
       const a = await movementOutcome(deps.journal, earlier, 'amountOfMoney.amount');
-      return { status: 201, body: payoutResponse(a.stored) };
+      return payoutResponse(a.stored);
     }
     const r = await sendMoneyBack(deps.journal, {
       merchantId,
@@ -55,10 +65,10 @@ export function payoutHandlers(deps: OnlineDeps) {
       throw new ApiFailure(r.error, property);
     }
     const a = await movementOutcome(deps.journal, r.value, 'amountOfMoney.amount');
-    return { status: 201, body: payoutResponse(a.stored) };
+    return payoutResponse(a.stored);
   };
 
-  const get: OnlineHandler = async ({ merchantId, params }) => {
+  const get: OnlineHandler<unknown, PayoutResponse> = async ({ merchantId, params }) => {
     const payoutId = params.payoutId ?? '';
     const parsed = parseOperationWireId(payoutId);
     const stored = parsed
@@ -66,13 +76,13 @@ export function payoutHandlers(deps: OnlineDeps) {
       : null;
     if (!stored || stored.operation.kind !== 'PAYOUT')
       throw fail('OPERATION_NOT_FOUND', { operationId: payoutId });
-    return { status: 200, body: payoutResponse(stored) };
+    return payoutResponse(stored);
   };
 
   return { create, get };
 }
 
-function tokenResponse(t: TokenRecord) {
+function tokenResponse(t: TokenRecord): TokenResponse {
   const masked = `************${t.last4}`;
   return {
     id: t.tokenId,
@@ -95,8 +105,11 @@ function tokenResponse(t: TokenRecord) {
 export function tokenHandlers(deps: OnlineDeps) {
   const { ctx } = deps.ledger;
 
-  const create: OnlineHandler = async ({ merchantId, body, now }) => {
-    const req = parseBody(CreateTokenRequestSchema, body);
+  const create: OnlineHandler<CreateTokenRequest, CreatedTokenResponse> = async ({
+    merchantId,
+    body: req,
+    now,
+  }) => {
     const c = req.card.data.card;
     const pan = c.cardNumber.replace(/[\s-]/g, '');
     const tokenized = await deps.acquirer.tokenize(
@@ -130,30 +143,27 @@ export function tokenHandlers(deps: OnlineDeps) {
       return t;
     });
     return {
-      status: 201,
-      body: {
-        token: token.tokenId,
-        tokenStatus: 'CREATED',
-        isNewToken: true,
-        card: {
-          cardNumber: maskPan(pan).replace(/^\d{6}/, '******'),
-          cardholderName: c.cardholderName,
-          expiryDate: c.expiryDate,
-        },
+      token: token.tokenId,
+      tokenStatus: 'CREATED',
+      isNewToken: true,
+      card: {
+        cardNumber: maskPan(pan).replace(/^\d{6}/, '******'),
+        cardholderName: c.cardholderName,
+        expiryDate: c.expiryDate,
       },
     };
   };
 
-  const get: OnlineHandler = async ({ merchantId, params }) => {
+  const get: OnlineHandler<unknown, TokenResponse> = async ({ merchantId, params }) => {
     const tokenId = params.tokenId ?? '';
     const token = await selectToken(deps.db, merchantId, tokenId);
     if (!token) throw fail('TOKEN_NOT_FOUND', { tokenId });
     if (token.status === 'DELETED') throw fail('TOKEN_DELETED', { tokenId });
-    return { status: 200, body: tokenResponse(token) };
+    return tokenResponse(token);
   };
 
   /** Deleting a token is a token operation: an event, and a TOKEN_DELETE on the payment that created it. */
-  const remove: OnlineHandler = async ({ merchantId, params }) => {
+  const remove: OnlineHandler<unknown, null> = async ({ merchantId, params }) => {
     const tokenId = params.tokenId ?? '';
     const existing = await selectToken(deps.db, merchantId, tokenId);
     if (!existing) throw fail('TOKEN_NOT_FOUND', { tokenId });
@@ -176,13 +186,13 @@ export function tokenHandlers(deps: OnlineDeps) {
         if (e instanceof Refused) throw new ApiFailure(e.error);
         throw e;
       });
-    return { status: 204, body: null };
+    return null;
   };
 
   return { create, get, remove };
 }
 
 export function serviceHandlers() {
-  const testConnection: OnlineHandler = async () => ({ status: 200, body: { result: 'OK' } });
+  const testConnection: OnlineHandler<unknown, { result: 'OK' }> = async () => ({ result: 'OK' });
   return { testConnection };
 }

@@ -4,15 +4,20 @@
  * [unconfirmed] there), the choice is ours and docs/core.md lists it.
  */
 import type { OperationKind, PaymentBalances } from '../../src-shared';
+import type { OnlineStatus, StatusCategory } from '../../src-shared/online-api';
 import type { PaymentRecord } from '../ledger/rows';
 
 export interface WireStatus {
-  status: string;
+  status: OnlineStatus;
   statusCode: number;
-  statusCategory: string;
+  statusCategory: StatusCategory;
 }
 
-const wireStatus = (status: string, statusCode: number, statusCategory: string): WireStatus => ({
+const wireStatus = (
+  status: OnlineStatus,
+  statusCode: number,
+  statusCategory: StatusCategory,
+): WireStatus => ({
   status,
   statusCode,
   statusCategory,

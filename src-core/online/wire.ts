@@ -1,4 +1,8 @@
-/** Response bodies of the online API (reference §9), built from the ledger's records and derived balances. */
+/**
+ * Response bodies of the online API (reference §9), built from the ledger's records and derived balances, in
+ * the types of their contracts (`src-shared/online-api.ts`), and wire amounts → Money with the catalog's
+ * precise codes.
+ */
 import {
   applyOperation,
   domainError,
@@ -10,8 +14,15 @@ import {
   type PaymentId,
   type Uuid,
 } from '../../src-shared';
-import { describeFirstIssue, showAmount } from '../../src-shared/validation';
-import type { z } from 'zod';
+import type {
+  AmountOfMoney,
+  CaptureResponse,
+  OperationOutput,
+  PaymentResponse,
+  PayoutResponse,
+  RefundResponse,
+} from '../../src-shared/online-api';
+import { showAmount } from '../../src-shared/validation';
 import type { LoadedOrder } from '../ledger/service';
 import type { PaymentRecord, StoredOperation } from '../ledger/rows';
 import { apiErrorItem, ApiFailure, fail } from '../routing/api-error';
@@ -24,7 +35,7 @@ import {
   statusDateTime,
 } from './status';
 
-export const wireMoney = (m: Money) => ({ amount: m.amountMinor, currencyCode: m.currency });
+export const wireMoney = (m: Money): AmountOfMoney => ({ amount: m.amountMinor, currencyCode: m.currency });
 
 /**
  * Ids of maintenance operations: `<paymentId>_<n>`, n the operation's number within its payment (the
@@ -37,16 +48,6 @@ export function operationWireId(s: StoredOperation): string {
 export function parseOperationWireId(id: string): { paymentId: string; paymentSeq: number } | null {
   const m = /^(\d{19})_(\d{1,9})$/.exec(id);
   return m ? { paymentId: m[1]!, paymentSeq: Number(m[2]) } : null;
-}
-
-/** Validates a body against a contract from src-shared; the first problem becomes a 400 with its property. */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const input = body ?? {};
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const { path, reason } = describeFirstIssue(r.error, input);
-  const propertyName = path || 'body';
-  throw fail('REQUEST_INVALID', { propertyName, reason }, propertyName);
 }
 
 /** `{amount, currencyCode}` → Money, with the catalog's precise code for each way it can be wrong. */
@@ -83,7 +84,7 @@ function isCancellable(loaded: LoadedOrder, paymentId: PaymentId): boolean {
   return applyOperation(loaded.state, probe).ok;
 }
 
-export function paymentResponse(loaded: LoadedOrder, payment: PaymentRecord): Record<string, unknown> {
+export function paymentResponse(loaded: LoadedOrder, payment: PaymentRecord): PaymentResponse {
   const b = orderBalances(loaded.state).payments.get(payment.paymentId);
   const ws = paymentWireStatus(payment, b);
   const ops = loaded.operations.filter((s) => s.operation.paymentId === payment.paymentId);
@@ -132,7 +133,7 @@ export function paymentResponse(loaded: LoadedOrder, payment: PaymentRecord): Re
   };
 }
 
-export function operationOutput(s: StoredOperation): Record<string, unknown> {
+export function operationOutput(s: StoredOperation): OperationOutput {
   const ws = operationWireStatus(s.operation.kind);
   const amount = 'amount' in s.operation ? wireMoney(s.operation.amount) : undefined;
   return {
@@ -157,7 +158,7 @@ function totals(state: OrderState, paymentId: PaymentId) {
   };
 }
 
-export function refundResponse(state: OrderState, s: StoredOperation): Record<string, unknown> {
+export function refundResponse(state: OrderState, s: StoredOperation): RefundResponse {
   const amount = 'amount' in s.operation ? s.operation.amount : null;
   return {
     id: operationWireId(s),
@@ -178,7 +179,7 @@ export function refundResponse(state: OrderState, s: StoredOperation): Record<st
   };
 }
 
-export function captureResponse(s: StoredOperation): Record<string, unknown> {
+export function captureResponse(s: StoredOperation): CaptureResponse {
   const amount = 'amount' in s.operation ? s.operation.amount : null;
   return {
     id: operationWireId(s),
@@ -194,7 +195,7 @@ export function captureResponse(s: StoredOperation): Record<string, unknown> {
   };
 }
 
-export function payoutResponse(s: StoredOperation): Record<string, unknown> {
+export function payoutResponse(s: StoredOperation): PayoutResponse {
   const amount = 'amount' in s.operation ? s.operation.amount : null;
   return {
     id: operationWireId(s),

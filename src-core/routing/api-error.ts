@@ -7,6 +7,7 @@ import {
   domainError,
   isRetryable,
   type DomainError,
+  type ErrorCategory,
   type ErrorCode,
   type ErrorParams,
 } from '../../src-shared';
@@ -17,7 +18,7 @@ export interface ApiErrorItem {
   errorCode: string;
   /** Deprecated duplicate of errorCode that older SDK versions read. */
   code: string;
-  category: string;
+  category: ErrorCategory;
   httpStatusCode: number;
   message: string;
   propertyName?: string;

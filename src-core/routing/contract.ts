@@ -4,16 +4,19 @@
  * validates the request and generates the OpenAPI document (openapi.ts), so the document cannot drift from
  * what the server accepts; handlers must return `z.input` of the documented answer, or they do not compile.
  *
- * Used by the back-office API and the terminal sync API. Authentication is the online API's v1HMAC
- * (routing/auth.ts): merchant API keys for the back office, terminal keys for sync.
+ * One contract for the three APIs of the core: the online API (Worldline-compatible, `/v2/{merchantId}/…`),
+ * the back office and the terminal sync API. Authentication is v1HMAC (routing/auth.ts): merchant API keys
+ * for the online API and the back office (the key must belong to `{merchantId}` in the path), terminal keys
+ * for sync. Every failure is answered in Worldline's error shape (api-error.ts) with the catalog's status;
+ * idempotent POSTs honour `X-GCS-Idempotence-Key` (idempotence.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ErrorCode } from '../../src-shared';
+import type { DomainError, ErrorCode } from '../../src-shared';
 import { describeFirstIssue } from '../../src-shared/validation';
 import type { KeyCredentials } from '../accounts/accounts';
 import type { Db } from '../db/adapter';
-import { asApiFailure, errorBody, fail } from './api-error';
+import { ApiFailure, asApiFailure, errorBody, fail } from './api-error';
 import type { Authenticate } from './auth';
 import { requestHash, runIdempotent, type ApiAnswer } from './idempotence';
 import type { RequestKey } from '../journal/entries';
@@ -26,6 +29,8 @@ export const NoInput = z.object({});
 type NoInputSchema = typeof NoInput;
 
 export interface RouteCall<P, Q, B> {
+  /** The merchant the key acts for (= `{merchantId}` in the path of a merchant route). */
+  merchantId: string;
   params: P;
   query: Q;
   body: B;
@@ -41,7 +46,7 @@ export interface ApiRoute<
   BS extends z.ZodType = NoInputSchema,
   RS extends z.ZodType = z.ZodType,
 > {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** OpenAPI style: `/backoffice/v1/{merchantId}/orders/{orderId}`. */
   path: string;
   operationId: string;
@@ -52,11 +57,23 @@ export interface ApiRoute<
   params?: PS;
   query?: QS;
   body?: BS;
+  /** The success answer; a schema of `z.null()` is an empty body (e.g. 204). */
   answer: { status: number; schema: RS; description: string };
   /** Catalog codes this route answers with, besides the ones every route has (auth, invalid request, 500). */
   errors: readonly ErrorCode[];
+  /**
+   * The shape of this route's error answers when it is richer than the API's error shape: the online API's
+   * create and subsequent payment answer a decline with `paymentResult` (an `ApiFailure`'s `extra`).
+   */
+  errorAnswer?: z.ZodType;
   /** POSTs that honour `X-GCS-Idempotence-Key` as the online API does. */
   idempotent?: boolean;
+  /**
+   * How REQUEST_INVALID names the property at fault: `located` (default) says where it is, `body.amount`,
+   * `query.limit`; `bare` names it inside the body as Worldline's `propertyName` does, `order.amountOfMoney`
+   * (the online API).
+   */
+  propertyNames?: 'located' | 'bare';
   handler: (call: RouteCall<z.output<PS>, z.output<QS>, z.output<BS>>) => Promise<z.input<RS>>;
 }
 
@@ -86,18 +103,24 @@ export const COMMON_ERRORS: readonly ErrorCode[] = [
 
 /**
  * Validates one part of a request; the first problem becomes REQUEST_INVALID naming the property
- * (`query.limit`, `body.amount.currency`, …) and what is wrong with it.
+ * (`query.limit`, `body.amount.currency`, …) and what is wrong with it, or the catalog failure a schema's
+ * custom issue carries in `params.failure`.
  */
 export function parsePart<S extends z.ZodType>(
   schema: S,
   value: unknown,
   where: 'path' | 'query' | 'body',
+  propertyNames: 'located' | 'bare' = 'located',
 ): z.output<S> {
   const input = value ?? {};
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const { path, reason } = describeFirstIssue(r.error, input);
-  const property = path ? `${where}.${path}` : where;
+  const property = path ? (propertyNames === 'bare' ? path : `${where}.${path}`) : where;
+  // A schema that knows the catalog's precise code for the problem (e.g. PAYMENT_ID_INVALID) says so.
+  const first = r.error.issues[0];
+  const precise = first?.code === 'custom' ? (first.params as { failure?: DomainError })?.failure : undefined;
+  if (precise) throw new ApiFailure(precise, property);
   throw fail('REQUEST_INVALID', { propertyName: property, reason }, property);
 }
 
@@ -137,12 +160,14 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
           route.idempotent && typeof key === 'string'
             ? { key, hash: requestHash(route.method, req.raw.url ?? req.url, req.rawBody) }
             : null;
+        const names = route.propertyNames ?? 'located';
         const run = async (): Promise<ApiAnswer> => {
           try {
             const body = await route.handler({
-              params: parsePart(route.params ?? NoInput, req.params, 'path'),
-              query: parsePart(route.query ?? NoInput, req.query, 'query'),
-              body: route.body ? parsePart(route.body, req.body, 'body') : {},
+              merchantId: req.credentials!.merchantId,
+              params: parsePart(route.params ?? NoInput, req.params, 'path', names),
+              query: parsePart(route.query ?? NoInput, req.query, 'query', names),
+              body: route.body ? parsePart(route.body, req.body, 'body', names) : {},
               credentials: req.credentials!,
               now,
               requestKey,
