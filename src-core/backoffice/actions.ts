@@ -6,7 +6,7 @@
  * (refund, cancel of a captured payment) holds the order's refund lock across the acquirer call, like the
  * online API and the counter. A retry with the same idempotence key resumes its journal row.
  */
-import { drawOnAuthorisation } from '../ledger/authorisation-draws';
+import { drawOnAuthorisation } from '../payments/authorisation-draws';
 import {
   money,
   orderBalances,
@@ -24,7 +24,7 @@ import { ApiFailure, fail } from '../routing/api-error';
 import type { JournalSource, RequestKey } from '../journal/entries';
 import type { AcquirerJournal } from '../journal/journal';
 import { movementOutcome } from '../routing/journal-answers';
-import { sendMoneyBack } from '../ledger/money-back';
+import { sendMoneyBack } from '../payments/money-back';
 import type { StoredOperation } from '../ledger/rows';
 import { checkOperation, type Appended, type AppendOperation, type LedgerService } from '../ledger/service';
 import { selectOperation } from '../ledger/store';

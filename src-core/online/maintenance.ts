@@ -6,7 +6,7 @@
  * journal row. Refunds and whole cancels (a void of captured money) hold the order's refund lock across the
  * acquirer call, as in the back office and at the counter.
  */
-import { drawOnAuthorisation } from '../ledger/authorisation-draws';
+import { drawOnAuthorisation } from '../payments/authorisation-draws';
 import { money, orderBalances, type Money } from '../../src-shared';
 import {
   CancelPaymentRequestSchema,
@@ -15,7 +15,7 @@ import {
 } from '../../src-shared/online-api';
 import type { JournalEntry } from '../journal/entries';
 import { movementOutcome } from '../routing/journal-answers';
-import { sendMoneyBack } from '../ledger/money-back';
+import { sendMoneyBack } from '../payments/money-back';
 import { ApiFailure } from '../routing/api-error';
 import { loadReconciledPayment, paymentIdFromPath } from './common';
 import type { OnlineDeps, OnlineHandler, OnlineRequest } from './deps';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { domainError, maskPan } from '../../src-shared';
 import { CreatePayoutRequestSchema, CreateTokenRequestSchema } from '../../src-shared/online-api';
 import { movementOutcome } from '../routing/journal-answers';
-import { sendMoneyBack } from '../ledger/money-back';
+import { sendMoneyBack } from '../payments/money-back';
 import { appendOperationInTx, Refused } from '../ledger/service';
 import { selectOperationBySeq } from '../ledger/store';
 import {

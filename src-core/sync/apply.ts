@@ -22,7 +22,8 @@ import type { AcceptedDetails, SyncMessage } from '../../src-shared/sync-protoco
 import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
-import { acquireRefundLock, completeRefundLockInTx } from '../ledger/refund-lock';
+import { completeRefundLockInTx } from '../ledger/refund-lock';
+import { acquireRefundLock } from '../payments/refund-lock';
 import type { CardFacts } from '../ledger/rows';
 import {
   appendOperationInTx,

@@ -30,7 +30,7 @@ import { isUniqueViolation, toIso, toSafeInteger, type Queryable } from '../db/a
 import { ApiFailure, fail } from '../routing/api-error';
 import { moneyMovedNotRecorded, recordMoneyException, type NewMoneyException } from '../journal/exceptions';
 import type { LedgerContext } from '../ledger/context';
-import { reserveRefund } from '../ledger/money-back';
+import { reserveRefund } from '../payments/money-back';
 import { completeRefundLockInTx, releaseRefundLock } from '../ledger/refund-lock';
 import {
   appendOperationInTx,

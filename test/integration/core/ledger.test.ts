@@ -24,8 +24,9 @@ import {
   releaseReservedRefund,
   reserveRefund,
   sendMoneyBack,
-} from '../../../src-core/ledger/money-back';
-import { acquireRefundLock, releaseRefundLock } from '../../../src-core/ledger/refund-lock';
+} from '../../../src-core/payments/money-back';
+import { releaseRefundLock } from '../../../src-core/ledger/refund-lock';
+import { acquireRefundLock } from '../../../src-core/payments/refund-lock';
 import {
   appendOperationInTx,
   createLedgerService,

@@ -17,24 +17,26 @@ import {
 import { claimOwnerOf } from '../idempotence/claim-liveness';
 import type { JournalIntent, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
-import type { LedgerService, OperationSource, Appended } from './service';
+import type { LedgerService, OperationSource, Appended } from '../ledger/service';
 import {
   appendOperationInTx,
   checkOperation,
   checkOperationOn,
   loadOrderOfPaymentInTx,
   Refused,
-} from './service';
-import { DEFAULT_REFUND_REPEAT_WINDOW_MS, repeatedMoneyBackIn, repeatedRefundError } from './repeat-refund';
+} from '../ledger/service';
 import {
-  acquireRefundLock,
-  acquireRefundLockForPayment,
+  DEFAULT_REFUND_REPEAT_WINDOW_MS,
+  repeatedMoneyBackIn,
+  repeatedRefundError,
+} from '../ledger/repeat-refund';
+import {
   completeRefundLockInTx,
   findRefundLock,
   releaseRefundLock,
-  ONLINE_REFUND_LOCK_TTL_MS,
   type RefundLock,
-} from './refund-lock';
+} from '../ledger/refund-lock';
+import { acquireRefundLock, acquireRefundLockForPayment, ONLINE_REFUND_LOCK_TTL_MS } from './refund-lock';
 
 export type MoneyBackRequest = Omit<OperationSource, 'operationId' | 'occurredAt' | 'terminalId'> & {
   merchantId: string;
