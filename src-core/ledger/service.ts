@@ -10,6 +10,7 @@
  */
 import {
   applyOperation,
+  operationOf,
   domainError,
   err,
   ok,
@@ -291,13 +292,12 @@ export async function openPaymentInTx(
   const paymentId = input.paymentId ?? (await mintCorePaymentId(tx));
   const now = ctx.clock.now();
   const occurredAt = input.occurredAt ?? now;
-  const operation = {
-    ...input.opening,
+  const operation = operationOf(input.opening, {
     id: input.operationId ?? ctx.newId(),
     paymentId,
     channel: input.channel,
     occurredAt: occurredAt.toISOString(),
-  } as Operation;
+  });
   // Check the rules before inserting the payment row, so a refused opening leaves nothing behind.
   const check = applyOperation(loaded.state, operation);
   if (!check.ok) return check;
@@ -393,13 +393,12 @@ export async function resolveUnknownPaymentInTx(
   if (!loaded) throw new Error(`payment ${input.paymentId} without its order`);
   const current = loaded.payments.find((p) => p.paymentId === input.paymentId);
   if (!current || current.outcome === 'RECORDED') return ok(current ?? payment);
-  const operation = {
-    ...input.opening,
+  const operation = operationOf(input.opening, {
     id: input.operationId ?? ctx.newId(),
     paymentId: input.paymentId,
     channel: payment.channel,
     occurredAt: ctx.clock.now().toISOString(),
-  } as Operation;
+  });
   const appended = await appendChecked(
     tx,
     ctx,
@@ -451,13 +450,12 @@ export async function appendOperationInTx(
   const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
   if (!loaded || !payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
   const paymentSeq = loaded.operations.filter((s) => s.operation.paymentId === input.paymentId).length;
-  const operation = {
-    ...input.body,
+  const operation = operationOf(input.body, {
     id: input.operationId ?? ctx.newId(),
     paymentId: input.paymentId,
     channel: input.channel,
     occurredAt: (input.occurredAt ?? ctx.clock.now()).toISOString(),
-  } as Operation;
+  });
   if (paymentSeq === 0) {
     // The payment exists but its outcome is unknown: nothing can be done on it until it is resolved.
     return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
@@ -488,13 +486,15 @@ export function checkOperationOn(
   if (payment.outcome === 'UNKNOWN') {
     return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
   }
-  const r = applyOperation(loaded.state, {
-    ...input.body,
-    id: ctx.newId(),
-    paymentId: input.paymentId,
-    channel: input.channel,
-    occurredAt: ctx.clock.now().toISOString(),
-  } as Operation);
+  const r = applyOperation(
+    loaded.state,
+    operationOf(input.body, {
+      id: ctx.newId(),
+      paymentId: input.paymentId,
+      channel: input.channel,
+      occurredAt: ctx.clock.now().toISOString(),
+    }),
+  );
   return r.ok ? ok({ order: loaded, payment }) : r;
 }
 
