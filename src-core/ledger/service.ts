@@ -1,12 +1,13 @@
 /**
- * The ledger service every channel calls (online API now; terminal sync and back office later). Each write
- * runs in one database transaction: lock the order row, load its operations, apply the new one with the
- * shared `applyOperation` (src-shared/ledger.ts, the one source of the rules), append it. The database
- * decides concurrency: the order row lock serialises writers of one order, and the unique
- * `(order_id, order_seq)` refuses a second writer even if a caller forgot the lock.
+ * The ledger's writes and reads for every channel. Each write runs in one database transaction: lock the order
+ * row, load its operations, apply the new one with the shared `applyOperation` (src-shared/ledger.ts, the one
+ * source of the rules), append it. The database decides concurrency: the order row lock serialises writers of
+ * one order, and the unique `(order_id, order_seq)` refuses a second writer even if a caller forgot the lock.
  *
- * Functions named `…InTx` take a transaction the caller opened (the sync API applies a whole message in one);
- * the `LedgerService` methods open one each.
+ * Functions named `…InTx` take a transaction the caller opened (the journal's recording, the sync API's
+ * message, the use cases in src-core/payments/); `writeInTx` runs one in a transaction of its own. The
+ * `LedgerService` holds the reads and the one write that needs no acquirer call of ours (a chargeback the
+ * acquirer notified): money the core sends goes through src-core/payments/ (refund lock, journal, acquirer).
  */
 import {
   applyOperation,
