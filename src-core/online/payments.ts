@@ -13,8 +13,8 @@ import {
   catalogEntry,
   domainError,
   lastFour,
+  operationOf,
   orderBalances,
-  type Operation,
 } from '../../src-shared';
 import { CreatePaymentRequestSchema, SubsequentPaymentRequestSchema } from '../../src-shared/online-api';
 import type { CardInput } from '../acquirer/acquirer';
@@ -26,6 +26,7 @@ import type { PaymentRecord } from '../ledger/rows';
 import { insertToken, selectToken, type TokenRecord } from '../ledger/tokens';
 import { apiErrorItem, ApiFailure, fail } from '../routing/api-error';
 import type { ApiAnswer } from '../routing/idempotence';
+import { resumeRequest } from '../payments/outcome';
 import { loadReconciledPayment, notOnFile, paymentIdFromPath } from './common';
 import { maintenanceHandlers } from './maintenance';
 import type { OnlineDeps, OnlineHandler } from './deps';
@@ -173,7 +174,7 @@ export function paymentHandlers(deps: OnlineDeps) {
       );
     }
     // A retry of a request that reached the acquirer answers from what that run did: never a second charge.
-    const resumed = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;
+    const resumed = await resumeRequest(deps.journal, merchantId, requestKey);
     if (resumed) return authorisationAnswer(deps, { entry: resumed, unsettled: null }, 'create');
     let card: CardInput;
     let usedToken: TokenRecord | null = null;
@@ -272,7 +273,7 @@ export function paymentHandlers(deps: OnlineDeps) {
     const req = parseBody(SubsequentPaymentRequestSchema, body);
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
     // Before any check: the order already holds what a first run of this request charged.
-    const resumed = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;
+    const resumed = await resumeRequest(deps.journal, merchantId, requestKey);
     if (resumed) return authorisationAnswer(deps, { entry: resumed, unsettled: null }, 'subsequent');
     const specific =
       req.subsequentcardPaymentMethodSpecificInput ?? req.subsequentCardPaymentMethodSpecificInput;
@@ -293,14 +294,10 @@ export function paymentHandlers(deps: OnlineDeps) {
     const usedToken = tokenId ? await usableToken(deps, deps.db, merchantId, tokenId, 'paymentId') : null;
     const paymentId = await deps.ledger.mintPaymentId();
     // Check the ledger would take it (currency, the order's balance due) before charging the card.
-    const probe = {
-      ...(mode === 'SALE' ? { kind: 'SALE' } : { kind: 'AUTHORISATION', mode }),
-      amount,
-      id: ctx.newId(),
-      paymentId,
-      channel: 'ONLINE',
-      occurredAt: new Date().toISOString(),
-    } as Operation;
+    const probe = operationOf(
+      mode === 'SALE' ? { kind: 'SALE', amount } : { kind: 'AUTHORISATION', mode, amount },
+      { id: ctx.newId(), paymentId, channel: 'ONLINE', occurredAt: new Date().toISOString() },
+    );
     const check = applyOperation(loaded.state, probe);
     if (!check.ok) throw new ApiFailure(check.error, 'order.amountOfMoney');
     const card: CardInput = { kind: 'ref', cardRef: onFile.card.cardRef, expiry: onFile.card.expiry };
