@@ -87,21 +87,6 @@ export const ROOT_FILES_ON_TOP = ['src-core'];
 export const LAYER_EXCEPTIONS = {
   'src-core': [
     {
-      file: 'ledger/money-back.ts',
-      may: 'journal',
-      why: 'a use case (refund and payout through the journal) still living in ledger/; moves to payments/',
-    },
-    {
-      file: 'ledger/authorisation-draws.ts',
-      may: 'journal',
-      why: 'a use case (draws on an authorisation through the journal) still living in ledger/; moves to payments/',
-    },
-    {
-      file: 'ledger/refund-lock.ts',
-      may: 'journal',
-      why: 'reads open journal rows; goes when the open journal row is the refund lock (issue 8, faster money paths)',
-    },
-    {
       file: 'admin/routes.ts',
       may: 'cli.ts',
       why: 'the loopback admin API runs CLI commands inside the process that holds embedded PGlite',

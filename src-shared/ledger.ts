@@ -58,14 +58,22 @@ export type OperationKind = OperationBody['kind'];
 /** The kinds that open a payment; they are only ever its first operation. */
 export const OPENING_KINDS = ['AUTHORISATION', 'SALE', 'DECLINE'] as const satisfies readonly OperationKind[];
 
-export type Operation = OperationBody & {
+/** The bookkeeping fields of an operation: which it is, on which payment, where and when it happened. */
+export interface OperationHead {
   /** UUIDv7 minted where the operation happened. */
   readonly id: Uuid;
   readonly paymentId: PaymentId;
   readonly channel: Channel;
   /** Wall-clock time (ISO 8601) where it happened: the terminal's or the core's. */
   readonly occurredAt: string;
-};
+}
+
+export type Operation = OperationBody & OperationHead;
+
+/** An operation made of what happened and its bookkeeping fields, typed (never `{…} as Operation`). */
+export function operationOf(body: OperationBody, head: OperationHead): Operation {
+  return { ...body, ...head };
+}
 
 export interface PaymentState {
   readonly paymentId: PaymentId;

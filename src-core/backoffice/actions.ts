@@ -6,33 +6,30 @@
  * (refund, cancel of a captured payment) holds the order's refund lock across the acquirer call, like the
  * online API and the counter. A retry with the same idempotence key resumes its journal row.
  */
-import { drawOnAuthorisation } from '../ledger/authorisation-draws';
 import {
-  money,
   orderBalances,
   toOrderBalancesDto,
-  type DomainError,
   type Money,
   type OperationKind,
   type PaymentId,
-  type Result,
   type Uuid,
 } from '../../src-shared';
 import { orderStatusFromBalances } from '../../src-shared/backoffice-api';
-import type { Acquirer } from '../acquirer/acquirer';
-import { ApiFailure, fail } from '../routing/api-error';
-import type { JournalSource, RequestKey } from '../journal/entries';
+import type { RequestKey } from '../journal/entries';
 import type { AcquirerJournal } from '../journal/journal';
-import { movementOutcome } from '../routing/journal-answers';
-import { sendMoneyBack } from '../ledger/money-back';
 import type { StoredOperation } from '../ledger/rows';
-import { checkOperation, type Appended, type AppendOperation, type LedgerService } from '../ledger/service';
+import type { Appended, LedgerService } from '../ledger/service';
 import { selectOperation } from '../ledger/store';
-import { amountFromRequest, operationView } from './views';
+import { cancel as cancelPayment, capture as capturePayment } from '../payments/capture';
+import { recordChargeback } from '../payments/chargeback';
+import type { PaymentFailure, PaymentResult } from '../payments/outcome';
+import { rebill as rebillPayment } from '../payments/rebill';
+import { refund as refundPayment } from '../payments/refund';
+import { ApiFailure, fail } from '../routing/api-error';
+import { operationView } from './views';
 
 export interface ActionDeps {
   ledger: LedgerService;
-  acquirer: Acquirer;
   journal: AcquirerJournal;
 }
 
@@ -86,35 +83,26 @@ async function targetOperation(
   return stored;
 }
 
-function unwrap<T>(r: Result<T, DomainError>, prop?: string): T {
-  if (!r.ok) throw new ApiFailure(r.error, prop);
-  return r.value;
+/** The use case's answer, or its failure as the back office's error (naming the field at fault). */
+function answer(r: PaymentResult, propertyOf: (f: PaymentFailure) => string | undefined) {
+  if (!r.ok) throw new ApiFailure(r.error.error, propertyOf(r.error));
+  return operationResult(r.value);
 }
 
+/** A failure the amount given caused (the ledger's refusal, before or after the acquirer answered). */
+const onAmount = (property: string | undefined) => (f: PaymentFailure) =>
+  f.step === 'CHECK' || f.step === 'RECORDING' ? property : undefined;
+
 export function backOfficeActions(deps: ActionDeps) {
-  const { ledger, acquirer, journal } = deps;
+  const { ledger, journal } = deps;
   const source = (actor: Actor) => ({
     merchantId: actor.merchantId,
     channel: 'BACK_OFFICE' as const,
     operatorId: actor.operatorId,
     merchantReference: actor.merchantReference,
+    requestKey: actor.requestKey,
   });
-  const journalSource = (actor: Actor): JournalSource => ({
-    channel: 'BACK_OFFICE',
-    operatorId: actor.operatorId,
-    merchantReference: actor.merchantReference,
-  });
-  /** The outcome of an earlier run of this very request (same idempotence key and body), if any. */
-  async function resumed(actor: Actor, prop?: string) {
-    const earlier = actor.requestKey ? await journal.resume(actor.merchantId, actor.requestKey) : null;
-    return earlier ? operationResult(await movementOutcome(journal, earlier, prop)) : null;
-  }
-
-  async function balancesOf(merchantId: string, paymentId: PaymentId) {
-    const loaded = await ledger.loadOrderOfPayment(merchantId, paymentId);
-    if (!loaded) throw fail('PAYMENT_NOT_FOUND', { paymentId });
-    return { loaded, balances: orderBalances(loaded.state).payments.get(paymentId) };
-  }
+  const holder = (actor: Actor) => `back-office:${actor.keyId}`;
 
   /** Capture on an authorisation; without an amount, everything still open, as a final capture. */
   async function capture(
@@ -125,44 +113,29 @@ export function backOfficeActions(deps: ActionDeps) {
   ) {
     const prop = amountMinor !== undefined ? 'body.amountMinor' : undefined;
     const target = await targetOperation(deps, actor.merchantId, operationId, 'capture');
-    const earlier = await resumed(actor, prop);
-    if (earlier) return earlier;
-    const paymentId = target.operation.paymentId;
-    const { loaded, balances } = await balancesOf(actor.merchantId, paymentId);
-    const currency = loaded.order.currency;
-    const amount =
-      amountMinor !== undefined
-        ? amountFromRequest(amountMinor, currency, 'body.amountMinor')
-        : positiveOrOne(balances?.remainingFloat ?? money(0, currency));
-    const final = isFinal ?? amountMinor === undefined;
-    const run = await drawOnAuthorisation(journal, {
+    const r = await capturePayment(journal, {
       ...source(actor),
-      paymentId,
-      body: { kind: 'CAPTURE', amount, isFinal: final },
-      requestKey: actor.requestKey,
+      paymentId: target.operation.paymentId,
+      amountMinor: amountMinor ?? null,
+      isFinal: isFinal ?? null,
     });
-    if (!run.ok) throw new ApiFailure(run.error, prop);
-    return operationResult(await movementOutcome(journal, run.value, 'body.amountMinor'));
+    return answer(r, (f) => {
+      if (f.step === 'AMOUNT' || (f.step === 'RECORDING' && !f.resumed)) return 'body.amountMinor';
+      return f.step === 'CHECK' || f.step === 'RECORDING' ? prop : undefined;
+    });
   }
 
   /** Refund on the payment of a SALE, CAPTURE or REBILL; without an amount, all that is refundable. */
   async function refund(actor: Actor, operationId: Uuid, requested: Money | null) {
     const prop = requested ? 'body.amount.amountMinor' : undefined;
     const target = await targetOperation(deps, actor.merchantId, operationId, 'refund');
-    const earlier = await resumed(actor, prop);
-    if (earlier) return earlier;
-    const paymentId = target.operation.paymentId;
-    const { loaded, balances } = await balancesOf(actor.merchantId, paymentId);
-    const amount = requested ?? positiveOrOne(balances?.refundable ?? money(0, loaded.order.currency));
-    const r = await sendMoneyBack(journal, {
+    const r = await refundPayment(journal, {
       ...source(actor),
-      paymentId,
-      kind: 'REFUND',
-      amount,
-      holder: `back-office:${actor.keyId}`,
-      requestKey: actor.requestKey,
+      paymentId: target.operation.paymentId,
+      amount: requested,
+      holder: holder(actor),
     });
-    return operationResult(await movementOutcome(journal, unwrap(r, prop), prop));
+    return answer(r, onAmount(prop));
   }
 
   /**
@@ -172,27 +145,13 @@ export function backOfficeActions(deps: ActionDeps) {
   async function cancel(actor: Actor, operationId: Uuid, amount: Money | null) {
     const prop = amount ? 'body.amount.amountMinor' : undefined;
     const target = await targetOperation(deps, actor.merchantId, operationId, 'cancel');
-    const earlier = await resumed(actor, prop);
-    if (earlier) return earlier;
-    const paymentId = target.operation.paymentId;
-    if (!amount) {
-      const r = await sendMoneyBack(journal, {
-        ...source(actor),
-        paymentId,
-        kind: 'CANCEL',
-        holder: `back-office:${actor.keyId}`,
-        requestKey: actor.requestKey,
-      });
-      return operationResult(await movementOutcome(journal, unwrap(r)));
-    }
-    const run = await drawOnAuthorisation(journal, {
+    const r = await cancelPayment(journal, {
       ...source(actor),
-      paymentId,
-      body: { kind: 'AUTHORISATION_REVERSAL', amount },
-      requestKey: actor.requestKey,
+      paymentId: target.operation.paymentId,
+      amount,
+      holder: holder(actor),
     });
-    if (!run.ok) throw new ApiFailure(run.error, prop);
-    return operationResult(await movementOutcome(journal, run.value, prop));
+    return answer(r, onAmount(prop));
   }
 
   /** Chargebacks and their reversals are what the acquirer notified: recorded, no acquirer call, no lock. */
@@ -202,52 +161,14 @@ export function backOfficeActions(deps: ActionDeps) {
     kind: 'CHARGEBACK' | 'CHARGEBACK_REVERSAL',
     amount: Money,
   ) {
-    const r = await ledger.append({ ...source(actor), paymentId, body: { kind, amount } });
-    return operationResult(unwrap(r, 'body.amount.amountMinor'));
+    const r = await recordChargeback(ledger, { ...source(actor), paymentId, kind, amount });
+    return answer(r, () => 'body.amount.amountMinor');
   }
 
-  /**
-   * A rebill charges the card of the payment again, on top of what it collected (requirement 002 "Rebill"):
-   * journaled like every charge; a decline answers its code and records nothing; an unknown outcome answers
-   * ACQUIRER_TIMEOUT and the reconciler records the rebill if the acquirer approved it.
-   */
+  /** A rebill charges the card of the payment again (payments/rebill.ts). */
   async function rebill(actor: Actor, paymentId: PaymentId, amount: Money) {
-    const prop = 'body.amount.amountMinor';
-    const earlier = await resumed(actor, prop);
-    if (earlier) return earlier;
-    const input: AppendOperation = { ...source(actor), paymentId, body: { kind: 'REBILL', amount } };
-    const check = await checkOperation(ledger.db, ledger.ctx, input);
-    if (!check.ok) throw new ApiFailure(check.error, prop);
-    const payment = check.value.payment;
-    const cardRef = payment.card?.cardRef;
-    if (!cardRef) throw fail('CARD_NOT_ON_FILE', { paymentId });
-    const expiry = payment.card?.expiry ?? null;
-    const run = await journal.run(
-      {
-        kind: 'REBILL',
-        merchantId: actor.merchantId,
-        orderId: check.value.order.order.orderId,
-        paymentId,
-        amount,
-        currency: amount.currency,
-        mode: 'SALE',
-        cardRef,
-        requestKey: actor.requestKey,
-        request: { kind: 'REBILL', source: journalSource(actor), cardRef, expiry },
-      },
-      async (reference) => ({
-        type: 'AUTHORISATION',
-        outcome: await acquirer.authorise({
-          reference,
-          card: { kind: 'ref', cardRef, expiry },
-          amount,
-          mode: 'SALE',
-          paymentId,
-          initiator: 'merchant',
-        }),
-      }),
-    );
-    return operationResult(await movementOutcome(journal, run, prop));
+    const r = await rebillPayment(journal, { ...source(actor), paymentId, amount });
+    return answer(r, onAmount('body.amount.amountMinor'));
   }
 
   return {
@@ -259,10 +180,3 @@ export function backOfficeActions(deps: ActionDeps) {
     rebill,
   };
 }
-
-/**
- * Without an amount an action takes everything available; when nothing is, the ledger is asked with one minor
- * unit so the answer is its precise refusal (nothing captured, authorisation closed …).
- */
-const positiveOrOne = (available: Money): Money =>
-  available.amountMinor > 0 ? available : money(1, available.currency);

@@ -5,6 +5,7 @@
 import {
   isErrorCode,
   money,
+  operationOf,
   type Channel,
   type CurrencyCode,
   type Money,
@@ -98,13 +99,12 @@ function bodyFromRow(row: OperationRow): OperationBody {
 }
 
 export function rowToStoredOperation(row: OperationRow): StoredOperation {
-  const operation = {
-    ...bodyFromRow(row),
+  const operation = operationOf(bodyFromRow(row), {
     id: row.id as Uuid,
     paymentId: row.payment_id as PaymentId,
     channel: row.channel as Channel,
     occurredAt: toIso(row.occurred_at, 'operations.occurred_at'),
-  } as Operation;
+  });
   return {
     operation,
     orderId: row.order_id as Uuid,

@@ -1,15 +1,17 @@
 /**
- * The ledger service every channel calls (online API now; terminal sync and back office later). Each write
- * runs in one database transaction: lock the order row, load its operations, apply the new one with the
- * shared `applyOperation` (src-shared/ledger.ts, the one source of the rules), append it. The database
- * decides concurrency: the order row lock serialises writers of one order, and the unique
- * `(order_id, order_seq)` refuses a second writer even if a caller forgot the lock.
+ * The ledger's writes and reads for every channel. Each write runs in one database transaction: lock the order
+ * row, load its operations, apply the new one with the shared `applyOperation` (src-shared/ledger.ts, the one
+ * source of the rules), append it. The database decides concurrency: the order row lock serialises writers of
+ * one order, and the unique `(order_id, order_seq)` refuses a second writer even if a caller forgot the lock.
  *
- * Functions named `…InTx` take a transaction the caller opened (the sync API applies a whole message in one);
- * the `LedgerService` methods open one each.
+ * Functions named `…InTx` take a transaction the caller opened (the journal's recording, the sync API's
+ * message, the use cases in src-core/payments/); `writeInTx` runs one in a transaction of its own. The
+ * `LedgerService` holds the reads and the one write that needs no acquirer call of ours (a chargeback the
+ * acquirer notified): money the core sends goes through src-core/payments/ (refund lock, journal, acquirer).
  */
 import {
   applyOperation,
+  operationOf,
   domainError,
   err,
   ok,
@@ -291,13 +293,12 @@ export async function openPaymentInTx(
   const paymentId = input.paymentId ?? (await mintCorePaymentId(tx));
   const now = ctx.clock.now();
   const occurredAt = input.occurredAt ?? now;
-  const operation = {
-    ...input.opening,
+  const operation = operationOf(input.opening, {
     id: input.operationId ?? ctx.newId(),
     paymentId,
     channel: input.channel,
     occurredAt: occurredAt.toISOString(),
-  } as Operation;
+  });
   // Check the rules before inserting the payment row, so a refused opening leaves nothing behind.
   const check = applyOperation(loaded.state, operation);
   if (!check.ok) return check;
@@ -393,13 +394,12 @@ export async function resolveUnknownPaymentInTx(
   if (!loaded) throw new Error(`payment ${input.paymentId} without its order`);
   const current = loaded.payments.find((p) => p.paymentId === input.paymentId);
   if (!current || current.outcome === 'RECORDED') return ok(current ?? payment);
-  const operation = {
-    ...input.opening,
+  const operation = operationOf(input.opening, {
     id: input.operationId ?? ctx.newId(),
     paymentId: input.paymentId,
     channel: payment.channel,
     occurredAt: ctx.clock.now().toISOString(),
-  } as Operation;
+  });
   const appended = await appendChecked(
     tx,
     ctx,
@@ -451,13 +451,12 @@ export async function appendOperationInTx(
   const payment = loaded?.payments.find((p) => p.paymentId === input.paymentId);
   if (!loaded || !payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
   const paymentSeq = loaded.operations.filter((s) => s.operation.paymentId === input.paymentId).length;
-  const operation = {
-    ...input.body,
+  const operation = operationOf(input.body, {
     id: input.operationId ?? ctx.newId(),
     paymentId: input.paymentId,
     channel: input.channel,
     occurredAt: (input.occurredAt ?? ctx.clock.now()).toISOString(),
-  } as Operation;
+  });
   if (paymentSeq === 0) {
     // The payment exists but its outcome is unknown: nothing can be done on it until it is resolved.
     return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
@@ -488,13 +487,15 @@ export function checkOperationOn(
   if (payment.outcome === 'UNKNOWN') {
     return err(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: input.paymentId }));
   }
-  const r = applyOperation(loaded.state, {
-    ...input.body,
-    id: ctx.newId(),
-    paymentId: input.paymentId,
-    channel: input.channel,
-    occurredAt: ctx.clock.now().toISOString(),
-  } as Operation);
+  const r = applyOperation(
+    loaded.state,
+    operationOf(input.body, {
+      id: ctx.newId(),
+      paymentId: input.paymentId,
+      channel: input.channel,
+      occurredAt: ctx.clock.now().toISOString(),
+    }),
+  );
   return r.ok ? ok({ order: loaded, payment }) : r;
 }
 
@@ -510,109 +511,73 @@ function uniqueViolationAsError(e: unknown, paymentId: string | undefined): Doma
   return null;
 }
 
+/** What the ledger records without an acquirer call of ours: the acquirer's notifications about a payment. */
+export type NotifiedBody = Extract<OperationBody, { kind: 'CHARGEBACK' | 'CHARGEBACK_REVERSAL' }>;
+
+/**
+ * The ledger's reads and its one write of its own. Nothing here moves money: refunds, payouts, captures,
+ * cancels and rebills go through the use-case layer (src-core/payments/: refund lock, journal, acquirer),
+ * payments through the journal, and what a counter did through the terminal sync API (the `…InTx` functions
+ * in the sync push's transaction).
+ */
 export interface LedgerService {
   readonly db: Db;
   readonly ctx: LedgerContext;
-  createOrder(input: NewOrder): Promise<Result<OrderRecord, DomainError>>;
-  /** Creates an order and opens its first payment in one transaction (a new online payment, a store sale). */
-  createOrderWithPayment(
-    order: NewOrder,
-    payment: Omit<OpenPayment, 'orderId' | 'merchantId'>,
+  /** Records a chargeback or its reversal (the acquirer's notification) in a transaction of its own. */
+  recordNotification(
+    input: Omit<AppendOperation, 'body'> & { body: NotifiedBody },
   ): Promise<Result<Appended, DomainError>>;
-  openPayment(input: OpenPayment): Promise<Result<Appended, DomainError>>;
-  capture(i: Base & { amount: Money; isFinal: boolean }): Promise<Result<Appended, DomainError>>;
-  reverseAuthorisation(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
-  cancel(i: Base): Promise<Result<Appended, DomainError>>;
-  /**
-   * Appends only: money goes back through `sendMoneyBack` (money-back.ts: refund lock, journal, acquirer).
-   * No production caller; issue 8's use-case layer removes these doors.
-   */
-  refund(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
-  payout(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
-  chargeback(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
-  chargebackReversal(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
-  rebill(i: Base & { amount: Money }): Promise<Result<Appended, DomainError>>;
-  tokenOperation(
-    i: Base & { kind: 'TOKEN_CREATE' | 'TOKEN_USE' | 'TOKEN_DELETE'; tokenId: string },
-  ): Promise<Result<Appended, DomainError>>;
-  append(input: AppendOperation): Promise<Result<Appended, DomainError>>;
   loadOrder(merchantId: string, orderId: string): Promise<LoadedOrder | null>;
   loadOrderOfPayment(merchantId: string, paymentId: string): Promise<LoadedOrder | null>;
   /** A core-minted payment id for a payment about to be asked of the acquirer (drawn in blocks). */
   mintPaymentId(): Promise<PaymentId>;
 }
 
-type Base = OperationSource & { merchantId: string; paymentId: PaymentId };
-
 export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
-  const inTx = async <T>(
-    paymentId: string | undefined,
-    fn: (tx: Queryable) => Promise<Result<T, DomainError>>,
-  ): Promise<Result<T, DomainError>> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        // A refused operation rolls back (nothing was written); the error travels as a value.
-        return await db.transaction(async (tx) => {
-          const r = await fn(tx);
-          if (!r.ok) throw new Refused(r.error);
-          return r;
-        });
-      } catch (e) {
-        if (e instanceof Refused) return err(e.error);
-        // Two retries of one operation id raced (the second now finds the first), or a writer appended
-        // without the order lock (the unique order_seq refused it): run again on the new state.
-        const constraint = isUniqueViolation(e) ? (violatedConstraint(e) ?? '') : '';
-        if (
-          attempt < 3 &&
-          (constraint === 'operations_pkey' || constraint.startsWith('operations_order_id_order_seq'))
-        ) {
-          continue;
-        }
-        const mapped = uniqueViolationAsError(e, paymentId);
-        if (mapped) return err(mapped);
-        throw e;
-      }
-    }
-  };
-  const append = (input: AppendOperation) =>
-    inTx(input.paymentId, (tx) => appendOperationInTx(tx, ctx, input));
-  const withAmount =
-    (
-      kind: 'AUTHORISATION_REVERSAL' | 'REFUND' | 'PAYOUT' | 'CHARGEBACK' | 'CHARGEBACK_REVERSAL' | 'REBILL',
-    ) =>
-    ({ amount, ...rest }: Base & { amount: Money }) =>
-      append({ ...rest, body: { kind, amount } });
   return {
     db,
     ctx,
-    createOrder: (input) => inTx(undefined, (tx) => createOrderInTx(tx, ctx, input)),
-    createOrderWithPayment: (order, payment) =>
-      inTx(payment.paymentId, async (tx) => {
-        const created = await createOrderInTx(tx, ctx, order);
-        if (!created.ok) return created;
-        return openPaymentInTx(tx, ctx, {
-          ...payment,
-          merchantId: order.merchantId,
-          orderId: created.value.orderId,
-          lockedOrder: newOrderLoaded(created.value),
-        });
-      }),
-    openPayment: (input) => inTx(input.paymentId, (tx) => openPaymentInTx(tx, ctx, input)),
-    capture: ({ amount, isFinal, ...rest }) =>
-      append({ ...rest, body: { kind: 'CAPTURE', amount, isFinal } }),
-    reverseAuthorisation: withAmount('AUTHORISATION_REVERSAL'),
-    cancel: (i) => append({ ...i, body: { kind: 'CANCEL' } }),
-    refund: withAmount('REFUND'),
-    payout: withAmount('PAYOUT'),
-    chargeback: withAmount('CHARGEBACK'),
-    chargebackReversal: withAmount('CHARGEBACK_REVERSAL'),
-    rebill: withAmount('REBILL'),
-    tokenOperation: ({ kind, tokenId, ...rest }) => append({ ...rest, body: { kind, tokenId } }),
-    append,
+    recordNotification: (input) =>
+      writeInTx(db, input.paymentId, (tx) => appendOperationInTx(tx, ctx, input)),
     loadOrder: (merchantId, orderId) => loadOrderInTx(db, merchantId, orderId),
     loadOrderOfPayment: (merchantId, paymentId) => loadOrderOfPaymentInTx(db, merchantId, paymentId),
     mintPaymentId: createPaymentIdMinter(db),
   };
+}
+
+/**
+ * Runs one ledger write in a transaction of its own: a refusal rolls it back and travels as a value; a race
+ * the database refused by a uniqueness rule runs again on the new state, or becomes a domain answer.
+ */
+export async function writeInTx<T>(
+  db: Db,
+  paymentId: string | undefined,
+  fn: (tx: Queryable) => Promise<Result<T, DomainError>>,
+): Promise<Result<T, DomainError>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // A refused operation rolls back (nothing was written); the error travels as a value.
+      return await db.transaction(async (tx) => {
+        const r = await fn(tx);
+        if (!r.ok) throw new Refused(r.error);
+        return r;
+      });
+    } catch (e) {
+      if (e instanceof Refused) return err(e.error);
+      // Two retries of one operation id raced (the second now finds the first), or a writer appended
+      // without the order lock (the unique order_seq refused it): run again on the new state.
+      const constraint = isUniqueViolation(e) ? (violatedConstraint(e) ?? '') : '';
+      if (
+        attempt < 3 &&
+        (constraint === 'operations_pkey' || constraint.startsWith('operations_order_id_order_seq'))
+      ) {
+        continue;
+      }
+      const mapped = uniqueViolationAsError(e, paymentId);
+      if (mapped) return err(mapped);
+      throw e;
+    }
+  }
 }
 
 /** Carries a domain refusal out of `db.transaction` so the transaction rolls back. */

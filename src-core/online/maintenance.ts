@@ -6,8 +6,6 @@
  * journal row. Refunds and whole cancels (a void of captured money) hold the order's refund lock across the
  * acquirer call, as in the back office and at the counter.
  */
-import { drawOnAuthorisation } from '../ledger/authorisation-draws';
-import { money, orderBalances, type Money } from '../../src-shared';
 import type {
   CancelPaymentRequest,
   CancelPaymentResponse,
@@ -18,29 +16,27 @@ import type {
   RefundsResponse,
   CapturesResponse,
 } from '../../src-shared/online-api';
-import type { JournalEntry } from '../journal/entries';
-import { movementOutcome } from '../routing/journal-answers';
-import { sendMoneyBack } from '../ledger/money-back';
+import { cancel, capture } from '../payments/capture';
+import type { PaymentFailure, PaymentResult } from '../payments/outcome';
+import { refund as refundPayment } from '../payments/refund';
+import type { Appended } from '../ledger/service';
 import { ApiFailure } from '../routing/api-error';
 import { loadReconciledPayment, paymentIdFromPath } from './common';
-import type { OnlineDeps, OnlineHandler, OnlineRequest } from './deps';
-import { amountFromWire, captureResponse, moneyFromWire, paymentResponse, refundResponse } from './wire';
+import type { OnlineDeps, OnlineHandler } from './deps';
+import { captureResponse, moneyFromWire, paymentResponse, refundResponse } from './wire';
 
-/**
- * When the caller sends no amount, the operation takes everything available; when nothing is available the
- * ledger is asked with one minor unit, so the answer is its precise refusal (nothing captured, closed …).
- */
-const everythingOrOne = (available: Money): Money =>
-  available.amountMinor > 0 ? available : money(1, available.currency);
+/** The operation a use case recorded, or its failure as this API's error (naming the field at fault). */
+function recorded(r: PaymentResult, propertyOf: (f: PaymentFailure) => string | undefined): Appended {
+  if (!r.ok) throw new ApiFailure(r.error.error, propertyOf(r.error));
+  return r.value;
+}
+
+/** A failure the amount given caused (the ledger's refusal, before or after the acquirer answered). */
+const onAmount = (property: string | undefined) => (f: PaymentFailure) =>
+  f.step === 'CHECK' || f.step === 'RECORDING' ? property : undefined;
 
 export function maintenanceHandlers(deps: OnlineDeps) {
   const { journal } = deps;
-  /** A retry of a request whose journal row exists: its outcome, never a second acquirer call. */
-  const resumed = (
-    merchantId: string,
-    requestKey: OnlineRequest['requestKey'],
-  ): Promise<JournalEntry | null> =>
-    requestKey ? journal.resume(merchantId, requestKey) : Promise.resolve(null);
 
   const refund: OnlineHandler<RefundRequest, RefundResponse> = async ({
     merchantId,
@@ -51,22 +47,10 @@ export function maintenanceHandlers(deps: OnlineDeps) {
   }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
     const property = req.amountOfMoney ? 'amountOfMoney.amount' : undefined;
-    const earlier = await resumed(merchantId, requestKey);
-    if (earlier) {
-      const a = await movementOutcome(journal, earlier, property);
-      return refundResponse(a.state, a.stored);
-    }
-    let amount: Money;
-    if (req.amountOfMoney) amount = moneyFromWire(req.amountOfMoney, 'amountOfMoney');
-    else {
-      const { loaded } = await loadReconciledPayment(deps, merchantId, paymentId);
-      const b = orderBalances(loaded.state).payments.get(paymentId);
-      amount = everythingOrOne(b?.refundable ?? money(0, loaded.order.currency));
-    }
-    const r = await sendMoneyBack(journal, {
+    const amount = req.amountOfMoney ? moneyFromWire(req.amountOfMoney, 'amountOfMoney') : null;
+    const r = await refundPayment(journal, {
       merchantId,
       paymentId,
-      kind: 'REFUND',
       amount,
       holder: `online:${credentials.keyId}`,
       channel: 'ONLINE',
@@ -75,12 +59,11 @@ export function maintenanceHandlers(deps: OnlineDeps) {
       operatorId: req.omnichannelRefundSpecificInput?.operatorId ?? null,
       requestKey,
     });
-    if (!r.ok) throw new ApiFailure(r.error, property);
-    const a = await movementOutcome(journal, r.value, property);
+    const a = recorded(r, onAmount(property));
     return refundResponse(a.state, a.stored);
   };
 
-  const capture: OnlineHandler<CapturePaymentRequest, CaptureResponse> = async ({
+  const capturePayment: OnlineHandler<CapturePaymentRequest, CaptureResponse> = async ({
     merchantId,
     params,
     body: req,
@@ -88,34 +71,30 @@ export function maintenanceHandlers(deps: OnlineDeps) {
   }) => {
     const paymentId = paymentIdFromPath(params.paymentId);
     const property = req.amount !== undefined ? 'amount' : undefined;
-    const earlier = await resumed(merchantId, requestKey);
-    if (earlier) return captureResponse((await movementOutcome(journal, earlier)).stored);
-    const { loaded } = await loadReconciledPayment(deps, merchantId, paymentId);
-    const balances = orderBalances(loaded.state).payments.get(paymentId);
-    const amount =
-      req.amount !== undefined
-        ? amountFromWire(req.amount, loaded.order.currency, 'amount')
-        : everythingOrOne(balances?.remainingFloat ?? money(0, loaded.order.currency));
-    const isFinal = req.isFinal ?? req.amount === undefined;
-    const merchantReference = req.operationReferences?.merchantReference ?? null;
-    const run = await drawOnAuthorisation(journal, {
+    const r = await capture(journal, {
       merchantId,
       paymentId,
+      amountMinor: req.amount ?? null,
+      isFinal: req.isFinal ?? null,
       channel: 'ONLINE',
-      merchantReference,
-      body: { kind: 'CAPTURE', amount, isFinal },
+      merchantReference: req.operationReferences?.merchantReference ?? null,
       requestKey,
     });
-    if (!run.ok) throw new ApiFailure(run.error, property);
-    const a = await movementOutcome(journal, run.value, 'amount');
+    // A resumed retry names no field; the first run names the amount for the ledger's refusals.
+    const a = recorded(r, (f) => {
+      if (f.resumed) return undefined;
+      if (f.step === 'AMOUNT' || f.step === 'RECORDING') return 'amount';
+      return f.step === 'CHECK' ? property : undefined;
+    });
     return captureResponse(a.stored);
   };
 
   /**
    * Cancel: without an amount the whole payment (voiding what was captured, so it holds the order's refund
-   * lock across the acquirer call like a refund); with an amount, that part of the open authorisation.
+   * lock across the acquirer call like a refund); with an amount, that part of the open authorisation. The
+   * answer is the payment as it now stands.
    */
-  const cancel: OnlineHandler<CancelPaymentRequest, CancelPaymentResponse> = async ({
+  const cancelPayment: OnlineHandler<CancelPaymentRequest, CancelPaymentResponse> = async ({
     merchantId,
     params,
     body: req,
@@ -125,35 +104,16 @@ export function maintenanceHandlers(deps: OnlineDeps) {
     const paymentId = paymentIdFromPath(params.paymentId);
     const amount = req.amountOfMoney ? moneyFromWire(req.amountOfMoney, 'amountOfMoney') : null;
     const property = amount ? 'amountOfMoney.amount' : undefined;
-    const merchantReference = req.operationReferences?.merchantReference ?? null;
-    const earlier = await resumed(merchantId, requestKey);
-    if (earlier) await movementOutcome(journal, earlier, property);
-    else if (amount) {
-      await loadReconciledPayment(deps, merchantId, paymentId);
-      const run = await drawOnAuthorisation(journal, {
-        merchantId,
-        paymentId,
-        channel: 'ONLINE',
-        merchantReference,
-        body: { kind: 'AUTHORISATION_REVERSAL', amount },
-        requestKey,
-      });
-      if (!run.ok) throw new ApiFailure(run.error, property);
-      await movementOutcome(journal, run.value, property);
-    } else {
-      await loadReconciledPayment(deps, merchantId, paymentId);
-      const r = await sendMoneyBack(journal, {
-        merchantId,
-        paymentId,
-        kind: 'CANCEL',
-        holder: `online:${credentials.keyId}`,
-        channel: 'ONLINE',
-        merchantReference,
-        requestKey,
-      });
-      if (!r.ok) throw new ApiFailure(r.error);
-      await movementOutcome(journal, r.value);
-    }
+    const r = await cancel(journal, {
+      merchantId,
+      paymentId,
+      amount,
+      holder: `online:${credentials.keyId}`,
+      channel: 'ONLINE',
+      merchantReference: req.operationReferences?.merchantReference ?? null,
+      requestKey,
+    });
+    recorded(r, onAmount(property));
     const after = await loadReconciledPayment(deps, merchantId, paymentId);
     return { payment: paymentResponse(after.loaded, after.payment) };
   };
@@ -176,5 +136,5 @@ export function maintenanceHandlers(deps: OnlineDeps) {
     return { captures };
   };
 
-  return { refund, capture, cancel, listRefunds, listCaptures };
+  return { refund, capture: capturePayment, cancel: cancelPayment, listRefunds, listCaptures };
 }

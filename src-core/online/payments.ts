@@ -12,8 +12,8 @@ import {
   cardBrandFromPan,
   domainError,
   lastFour,
+  operationOf,
   orderBalances,
-  type Operation,
 } from '../../src-shared';
 import type {
   CreatePaymentRequest,
@@ -31,6 +31,7 @@ import { exceptionFailure, recordingPending } from '../routing/journal-answers';
 import type { PaymentRecord } from '../ledger/rows';
 import { insertToken, selectToken, type TokenRecord } from '../ledger/tokens';
 import { ApiFailure, fail } from '../routing/api-error';
+import { resumeRequest } from '../payments/outcome';
 import { loadReconciledPayment, notOnFile, paymentIdFromPath } from './common';
 import { maintenanceHandlers } from './maintenance';
 import type { OnlineDeps, OnlineHandler } from './deps';
@@ -178,7 +179,7 @@ export function paymentHandlers(deps: OnlineDeps) {
       );
     }
     // A retry of a request that reached the acquirer answers from what that run did: never a second charge.
-    const resumed = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;
+    const resumed = await resumeRequest(deps.journal, merchantId, requestKey);
     if (resumed) return authorisationAnswer(deps, { entry: resumed, unsettled: null }, 'create');
     let card: CardInput;
     let usedToken: TokenRecord | null = null;
@@ -281,7 +282,7 @@ export function paymentHandlers(deps: OnlineDeps) {
     const { payment: target, loaded } = await loadReconciledPayment(deps, merchantId, named);
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
     // Before any check: the order already holds what a first run of this request charged.
-    const resumed = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;
+    const resumed = await resumeRequest(deps.journal, merchantId, requestKey);
     if (resumed) return authorisationAnswer(deps, { entry: resumed, unsettled: null }, 'subsequent');
     const specific =
       req.subsequentcardPaymentMethodSpecificInput ?? req.subsequentCardPaymentMethodSpecificInput;
@@ -302,14 +303,10 @@ export function paymentHandlers(deps: OnlineDeps) {
     const usedToken = tokenId ? await usableToken(deps, deps.db, merchantId, tokenId, 'paymentId') : null;
     const paymentId = await deps.ledger.mintPaymentId();
     // Check the ledger would take it (currency, the order's balance due) before charging the card.
-    const probe = {
-      ...(mode === 'SALE' ? { kind: 'SALE' } : { kind: 'AUTHORISATION', mode }),
-      amount,
-      id: ctx.newId(),
-      paymentId,
-      channel: 'ONLINE',
-      occurredAt: new Date().toISOString(),
-    } as Operation;
+    const probe = operationOf(
+      mode === 'SALE' ? { kind: 'SALE', amount } : { kind: 'AUTHORISATION', mode, amount },
+      { id: ctx.newId(), paymentId, channel: 'ONLINE', occurredAt: new Date().toISOString() },
+    );
     const check = applyOperation(loaded.state, probe);
     if (!check.ok) throw new ApiFailure(check.error, 'order.amountOfMoney');
     const card: CardInput = { kind: 'ref', cardRef: onFile.card.cardRef, expiry: onFile.card.expiry };

@@ -11,8 +11,6 @@ import type {
   PayoutResponse,
   TokenResponse,
 } from '../../src-shared/online-api';
-import { movementOutcome } from '../routing/journal-answers';
-import { sendMoneyBack } from '../ledger/money-back';
 import { appendOperationInTx, Refused } from '../ledger/service';
 import { selectOperationBySeq } from '../ledger/store';
 import {
@@ -23,6 +21,7 @@ import {
   selectToken,
   type TokenRecord,
 } from '../ledger/tokens';
+import { payout } from '../payments/refund';
 import { ApiFailure, fail } from '../routing/api-error';
 import { cardFacts, paymentIdFromPath } from './common';
 import type { OnlineDeps, OnlineHandler } from './deps';
@@ -41,15 +40,9 @@ export function payoutHandlers(deps: OnlineDeps) {
       'omnichannelPayoutSpecificInput.paymentId',
     );
     // A retry of a payout that reached the acquirer answers from its journal row: never a second payout.
-    const earlier = requestKey ? await deps.journal.resume(merchantId, requestKey) : null;
-    if (earlier) {
-      const a = await movementOutcome(deps.journal, earlier, 'amountOfMoney.amount');
-      return payoutResponse(a.stored);
-    }
-    const r = await sendMoneyBack(deps.journal, {
+    const r = await payout(deps.journal, {
       merchantId,
       paymentId,
-      kind: 'PAYOUT',
       amount,
       holder: `online:${credentials.keyId}`,
       channel: 'ONLINE',
@@ -58,14 +51,15 @@ export function payoutHandlers(deps: OnlineDeps) {
       requestKey,
     });
     if (!r.ok) {
-      const property =
-        r.error.code === 'PAYMENT_NOT_FOUND'
-          ? 'omnichannelPayoutSpecificInput.paymentId'
-          : 'amountOfMoney.amount';
-      throw new ApiFailure(r.error, property);
+      const { error, step, resumed } = r.error;
+      const onPayment = step === 'CHECK' && !resumed && error.code === 'PAYMENT_NOT_FOUND';
+      const named = step === 'CHECK' || step === 'RECORDING';
+      throw new ApiFailure(
+        error,
+        onPayment ? 'omnichannelPayoutSpecificInput.paymentId' : named ? 'amountOfMoney.amount' : undefined,
+      );
     }
-    const a = await movementOutcome(deps.journal, r.value, 'amountOfMoney.amount');
-    return payoutResponse(a.stored);
+    return payoutResponse(r.value.stored);
   };
 
   const get: OnlineHandler<unknown, PayoutResponse> = async ({ merchantId, params }) => {

@@ -7,9 +7,9 @@ import {
   applyOperation,
   domainError,
   isCurrencyCode,
+  operationOf,
   orderBalances,
   type Money,
-  type Operation,
   type OrderState,
   type PaymentId,
   type Uuid,
@@ -74,13 +74,15 @@ export function amountFromWire(amount: number, currency: Money['currency'], path
 const maskedCardNumber = (last4: string) => `************${last4}`;
 
 function isCancellable(loaded: LoadedOrder, paymentId: PaymentId): boolean {
-  const probe = {
-    kind: 'CANCEL',
-    id: '00000000-0000-7000-8000-000000000000' as Uuid,
-    paymentId,
-    channel: 'ONLINE',
-    occurredAt: new Date(0).toISOString(),
-  } as Operation;
+  const probe = operationOf(
+    { kind: 'CANCEL' },
+    {
+      id: '00000000-0000-7000-8000-000000000000' as Uuid,
+      paymentId,
+      channel: 'ONLINE',
+      occurredAt: new Date(0).toISOString(),
+    },
+  );
   return applyOperation(loaded.state, probe).ok;
 }
 

@@ -3,9 +3,10 @@
  * record commit together). Every ledger write goes through the ledger service's `…InTx` functions; a refusal
  * is returned as a value and push.ts rolls the transaction back.
  *
- * Money going back to a customer at the counter (a refund claim, a void) takes the order's refund lock inside
- * the transaction and frees it in the same commit. If another channel holds it, the message is rejected
- * REFUND_ORDER_LOCKED (retryable: the terminal sends it again later).
+ * Money going back to a customer at the counter (a refund claim, a void) is the use-case layer's
+ * (payments/counter-refunds.ts): it takes the order's refund lock inside the transaction and frees it in the
+ * same commit. If another channel holds it, the message is rejected REFUND_ORDER_LOCKED (retryable: the
+ * terminal sends it again later).
  */
 import {
   domainError,
@@ -22,7 +23,6 @@ import type { AcceptedDetails, SyncMessage } from '../../src-shared/sync-protoco
 import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
-import { acquireRefundLock, completeRefundLockInTx } from '../ledger/refund-lock';
 import type { CardFacts } from '../ledger/rows';
 import {
   appendOperationInTx,
@@ -30,15 +30,11 @@ import {
   loadOrderInTx,
   openPaymentInTx,
   type Appended,
-  type AppendOperation,
 } from '../ledger/service';
-import { selectOperation, selectPayment } from '../ledger/store';
+import { recordCounterMoneyBackInTx } from '../payments/counter-refunds';
 import { insertToken, insertTokenEvent, selectToken } from '../ledger/tokens';
 import { recordEndOfDayInTx } from './end-of-day';
 import { confirmReservationInTx } from './reservations';
-
-/** How long a counter refund or void holds the order's lock: only for its own transaction. */
-const IN_TX_LOCK_TTL_MS = 30_000;
 
 export interface ApplyContext {
   ctx: LedgerContext;
@@ -101,7 +97,7 @@ export async function applyMessageInTx(tx: Queryable, ac: ApplyContext, m: SyncM
       return r.ok ? ok(details(r.value)) : r;
     }
     case 'VOID':
-      return appendHoldingRefundLock(tx, ac, {
+      return counterMoneyBack(tx, ac, {
         ...source,
         paymentId: m.paymentId,
         operationId: m.operationId,
@@ -126,7 +122,7 @@ export async function applyMessageInTx(tx: Queryable, ac: ApplyContext, m: SyncM
           reservationWasHeld: r.value.reservationWasHeld,
         });
       }
-      return appendHoldingRefundLock(tx, ac, {
+      return counterMoneyBack(tx, ac, {
         ...source,
         paymentId: m.paymentId,
         operationId: m.operationId,
@@ -255,39 +251,12 @@ async function recordPayment(
   return ok(details(opened.value));
 }
 
-/**
- * Appends a REFUND or CANCEL made at the counter while holding the order's refund lock for the length of
- * this transaction. A resend of an operation already recorded is answered as recorded, lock or not.
- *
- * Lock order matters: the refund lock row first, the order row second (appendOperationInTx takes it). The
- * lock row's insert checks its foreign key with FOR KEY SHARE on the order row; had we locked the order row
- * FOR UPDATE first, an online refund that inserted its lock row a moment earlier would wait for our order row
- * in that check while we wait for its uncommitted lock row: a deadlock (seen in the cross-channel test).
- */
-async function appendHoldingRefundLock(
+/** A refund or void the counter made: recorded holding the order's refund lock (payments/counter-refunds.ts). */
+async function counterMoneyBack(
   tx: Queryable,
   ac: ApplyContext,
-  input: AppendOperation & { operationId: string },
+  input: Parameters<typeof recordCounterMoneyBackInTx>[2],
 ): Promise<Applied> {
-  const seen = await selectOperation(tx, input.merchantId, input.operationId);
-  if (seen) {
-    const r = await appendOperationInTx(tx, ac.ctx, input);
-    return r.ok ? ok(details(r.value)) : r;
-  }
-  const payment = await selectPayment(tx, input.merchantId, input.paymentId);
-  if (!payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
-  const lock = await acquireRefundLock(tx, ac.ctx, {
-    orderId: payment.orderId,
-    holder: `terminal:${ac.terminal.terminalId}`,
-    channel: 'IN_STORE',
-    purpose: 'REFUND',
-    paymentId: input.paymentId,
-    amount: input.body.kind === 'REFUND' ? input.body.amount : null,
-    ttlMs: IN_TX_LOCK_TTL_MS,
-  });
-  if (!lock.ok) return lock;
-  const r = await appendOperationInTx(tx, ac.ctx, input);
-  if (!r.ok) return r;
-  await completeRefundLockInTx(tx, lock.value);
-  return ok(details(r.value));
+  const r = await recordCounterMoneyBackInTx(tx, ac.ctx, input);
+  return r.ok ? ok(details(r.value)) : r;
 }

@@ -30,15 +30,9 @@ import { isUniqueViolation, toIso, toSafeInteger, type Queryable } from '../db/a
 import { ApiFailure, fail } from '../routing/api-error';
 import { moneyMovedNotRecorded, recordMoneyException, type NewMoneyException } from '../journal/exceptions';
 import type { LedgerContext } from '../ledger/context';
-import { reserveRefund } from '../ledger/money-back';
-import { completeRefundLockInTx, releaseRefundLock } from '../ledger/refund-lock';
-import {
-  appendOperationInTx,
-  loadOrderInTx,
-  Refused,
-  type Appended,
-  type LedgerService,
-} from '../ledger/service';
+import { releaseRefundLock } from '../ledger/refund-lock';
+import { confirmReservedRefundInTx, reserveRefund } from '../payments/counter-refunds';
+import { loadOrderInTx, Refused, type Appended, type LedgerService } from '../ledger/service';
 
 interface ReservationRow {
   id: string;
@@ -242,15 +236,18 @@ export async function confirmReservationInTx(
       }),
     );
   }
-  const appended = await appendOperationInTx(tx, ctx, {
+  const appended = await confirmReservedRefundInTx(tx, ctx, {
     merchantId: terminal.merchantId,
+    lockId: row.lock_id as Uuid,
     paymentId: reservation.paymentId,
-    channel: 'IN_STORE',
-    terminalId: terminal.terminalId,
-    operationId: input.operationId,
-    occurredAt: input.occurredAt,
-    operatorId: input.operatorId,
-    body: { kind: 'REFUND', amount: input.amount },
+    amount: input.amount,
+    source: {
+      channel: 'IN_STORE',
+      terminalId: terminal.terminalId,
+      operationId: input.operationId,
+      occurredAt: input.occurredAt,
+      operatorId: input.operatorId,
+    },
   });
   if (!appended.ok) {
     // The card terminal refunded already: the money moved, so the refusal is a money exception, never a drop.
@@ -271,8 +268,8 @@ export async function confirmReservationInTx(
       occurredAt: input.occurredAt,
     });
   }
-  // The lock row may have been taken over after expiry: deleting by lock id then frees nothing of theirs.
-  const freed = await completeRefundLockInTx(tx, { lockId: row.lock_id as Uuid });
+  // The lock row may have been taken over after expiry: deleting by lock id then freed nothing of theirs.
+  const freed = appended.value.lockWasHeld;
   await tx.query(
     `UPDATE refund_reservations SET state = 'CONFIRMED', operation_id = $2, settled_at = statement_timestamp()
      WHERE id = $1`,

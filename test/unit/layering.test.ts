@@ -185,6 +185,11 @@ describe('layering lint (a violation fails npm test)', () => {
       ['db/x.ts', '../ledger/store', 'db', 'ledger'],
       ['idempotence/x.ts', '../journal/entries', 'idempotence', 'journal'],
       ['payments/x.ts', '../online/payments', 'payments', 'online'],
+      ['payments/x.ts', '../routing/api-error', 'payments', 'routing'],
+      ['payments/x.ts', '../backoffice/actions', 'payments', 'backoffice'],
+      ['payments/x.ts', '../sync/reservations', 'payments', 'sync'],
+      ['ledger/x.ts', '../payments/money-back', 'ledger', 'payments'],
+      ['journal/x.ts', '../payments/money-back', 'journal', 'payments'],
       ['routing/x.ts', '../backoffice/routes', 'routing', 'backoffice'],
       ['online/x.ts', '../backoffice/actions', 'online', 'backoffice'],
       ['online/x.ts', '../sync/routes', 'online', 'sync'],
@@ -205,9 +210,18 @@ describe('layering lint (a violation fails npm test)', () => {
       expect(await probe('admin/x.ts', '../cli')).toHaveLength(1);
     });
     it('a named exception lets only its own file through', async () => {
-      expect(await probe('ledger/money-back.ts', '../journal/journal')).toEqual([]);
-      expect(await probe('ledger/money-back.ts', '../online/payments')).toHaveLength(1);
       expect(await probe('admin/routes.ts', '../cli')).toEqual([]);
+      expect(await probe('admin/routes.ts', '../server')).toHaveLength(1);
+      expect(await probe('admin/x.ts', '../cli')).toHaveLength(1);
+    });
+    it('no ledger file may import the journal or the use cases any more (the use cases moved to payments/)', async () => {
+      for (const file of ['ledger/money-back.ts', 'ledger/authorisation-draws.ts', 'ledger/refund-lock.ts']) {
+        expect(await probe(file, '../journal/journal')).toHaveLength(1);
+        expect(await probe(file, '../journal/entries')).toHaveLength(1);
+        expect(await probe(file, '../payments/money-back')).toHaveLength(1);
+      }
+      expect(await probe('journal/record.ts', '../payments/refund-lock')).toHaveLength(1);
+      expect(await probe('acquirer/x.ts', '../payments/refund')).toHaveLength(1);
     });
     it.each([
       ['ledger/x.ts', '../db/adapter'],
@@ -216,6 +230,11 @@ describe('layering lint (a violation fails npm test)', () => {
       ['journal/x.ts', '../acquirer/acquirer'],
       ['journal/x.ts', '../idempotence/claims'],
       ['payments/x.ts', '../journal/journal'],
+      ['payments/x.ts', '../journal/entries'],
+      ['payments/x.ts', '../ledger/refund-lock'],
+      ['online/x.ts', '../payments/refund'],
+      ['backoffice/x.ts', '../payments/refund'],
+      ['sync/x.ts', '../payments/counter-refunds'],
       ['routing/x.ts', '../journal/outcome'],
       ['online/x.ts', '../routing/contract'],
       ['backoffice/x.ts', '../routing/api-error'],

@@ -12,8 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { money, testCardById, type Money, type PaymentId } from '../../../src-shared';
 import { MoneyExceptionSchema, MoneyExceptionsPageSchema } from '../../../src-shared/money-exceptions';
 import type { Acquirer } from '../../../src-core/acquirer/acquirer';
-import { acquireRefundLock, releaseRefundLock } from '../../../src-core/ledger/refund-lock';
-import { reserveRefund, sendMoneyBack } from '../../../src-core/ledger/money-back';
+import { releaseRefundLock } from '../../../src-core/ledger/refund-lock';
+import { acquireRefundLock } from '../../../src-core/payments/refund-lock';
+import { reserveRefund } from '../../../src-core/payments/counter-refunds';
+import { sendMoneyBack } from '../../../src-core/payments/money-back';
+import { recordChargeback } from '../../../src-core/payments/chargeback';
+import { ledgerWrites } from '../../helpers/ledger-writes';
 import type { LedgerService } from '../../../src-core/ledger/service';
 import { DATABASE_KINDS } from '../../helpers/core-db';
 import { startTestCore, type RawResponse, type TestCore } from '../../helpers/core-server';
@@ -285,10 +289,11 @@ for (const { kind, skip } of DATABASE_KINDS) {
       it('a refund the ledger refuses after the acquirer carried it out (a chargeback recorded meanwhile, interleaved by a wrapper around the sandbox) becomes a money exception: 409 MONEY_MOVED_NOT_RECORDED, listed in the back office, resolved by a manager', async () => {
         const paymentId = await pay(2_000);
         toggles.beforeRefund = async () => {
-          const r = await (core.ledger as LedgerService).chargeback({
+          const r = await recordChargeback(core.ledger as LedgerService, {
             merchantId: core.merchantId,
             paymentId,
             channel: 'BACK_OFFICE',
+            kind: 'CHARGEBACK',
             amount: EUR(1_500),
           });
           expect(r.ok).toBe(true);
@@ -368,14 +373,14 @@ for (const { kind, skip } of DATABASE_KINDS) {
 
       it('a subsequent payment the acquirer approved after another charge covered the order (interleaved by a wrapper around the sandbox) is released at the acquirer and answered with the ledger refusal', async () => {
         // An in-store order with a total: deposit 1,000 of 3,000 at the counter, card on file.
-        const order = await core.ledger.createOrder({
+        const order = await ledgerWrites(core.ledger).createOrder({
           merchantId: core.merchantId,
           currency: 'EUR',
           total: EUR(3_000),
           channel: 'IN_STORE',
         });
         if (!order.ok) throw new Error(order.error.message);
-        const deposit = await core.ledger.openPayment({
+        const deposit = await ledgerWrites(core.ledger).openPayment({
           merchantId: core.merchantId,
           orderId: order.value.orderId,
           channel: 'IN_STORE',
@@ -394,7 +399,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
         const depositId = deposit.value.payment.paymentId;
         // While the acquirer authorises the rest online, the counter takes the rest in cash.
         toggles.beforeMerchantCharge = async () => {
-          const cash = await core.ledger.openPayment({
+          const cash = await ledgerWrites(core.ledger).openPayment({
             merchantId: core.merchantId,
             orderId: order.value.orderId,
             channel: 'IN_STORE',

@@ -23,9 +23,10 @@ import {
   confirmReservedRefund,
   releaseReservedRefund,
   reserveRefund,
-  sendMoneyBack,
-} from '../../../src-core/ledger/money-back';
-import { acquireRefundLock, releaseRefundLock } from '../../../src-core/ledger/refund-lock';
+} from '../../../src-core/payments/counter-refunds';
+import { sendMoneyBack } from '../../../src-core/payments/money-back';
+import { releaseRefundLock } from '../../../src-core/ledger/refund-lock';
+import { acquireRefundLock } from '../../../src-core/payments/refund-lock';
 import {
   appendOperationInTx,
   createLedgerService,
@@ -35,6 +36,7 @@ import {
 } from '../../../src-core/ledger/service';
 import type { Tx } from '../../../src-core/db/adapter';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
+import { ledgerWrites } from '../../helpers/ledger-writes';
 
 const EUR = (n: number) => money(n, 'EUR');
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -60,6 +62,8 @@ for (const { kind, skip } of DATABASE_KINDS) {
   describe.skipIf(skip !== null)(`ledger service on ${kind}${skip ? ` (${skip})` : ''}`, () => {
     let t: TestDatabase;
     let ledger: LedgerService;
+    /** Scene setting, and the ledger's rules alone (no refund lock, no journal): test/helpers/ledger-writes.ts. */
+    let writes: ReturnType<typeof ledgerWrites>;
     let storeId: Uuid;
     let terminalId: Uuid;
     let issuer: number;
@@ -71,6 +75,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
     beforeAll(async () => {
       t = await openTestDatabase(kind, 20);
       ledger = createLedgerService(t.db, ctx);
+      writes = ledgerWrites(ledger);
       ({ storeId, terminalId, issuer } = await seed(t, ctx));
     });
     afterAll(async () => {
@@ -79,7 +84,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
 
     /** A deposit of `amount` paid in store on an order of `total`. */
     async function storeDeposit(total: number, amount: number) {
-      const r = await ledger.createOrderWithPayment(
+      const r = await writes.createOrderWithPayment(
         {
           merchantId: M,
           currency: 'EUR',
@@ -125,7 +130,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
       expect(paymentIdIssuer(initial)).toBe(issuer);
       expect(deposit.stored.operation.channel).toBe('IN_STORE');
       // The rest online: the core mints the id of the subsequent payment (issuer 1).
-      const rest = await ledger.openPayment({
+      const rest = await writes.openPayment({
         merchantId: M,
         orderId: deposit.order.orderId,
         channel: 'ONLINE',
@@ -137,14 +142,14 @@ for (const { kind, skip } of DATABASE_KINDS) {
       expect(parsePaymentId(rest.value.payment.paymentId).ok).toBe(true);
       expect(paymentIdIssuer(rest.value.payment.paymentId)).toBe(1);
       // Refund on the online payment is capped by what that payment captured.
-      const tooMuch = await ledger.refund({
+      const tooMuch = await writes.refundWithoutLock({
         merchantId: M,
         paymentId: rest.value.payment.paymentId,
         amount: EUR(7_001),
         channel: 'ONLINE',
       });
       expect(tooMuch.ok ? null : tooMuch.error.code).toBe('REFUND_EXCEEDS_REFUNDABLE');
-      const refund = await ledger.refund({
+      const refund = await writes.refundWithoutLock({
         merchantId: M,
         paymentId: rest.value.payment.paymentId,
         amount: EUR(7_000),
@@ -152,14 +157,14 @@ for (const { kind, skip } of DATABASE_KINDS) {
       });
       expect(refund.ok).toBe(true);
       // A payout may go beyond one payment, capped by what the order collected.
-      const payoutTooMuch = await ledger.payout({
+      const payoutTooMuch = await writes.payoutWithoutLock({
         merchantId: M,
         paymentId: initial,
         amount: EUR(3_001),
         channel: 'ONLINE',
       });
       expect(payoutTooMuch.ok ? null : payoutTooMuch.error.code).toBe('PAYOUT_EXCEEDS_COLLECTED');
-      const payout = await ledger.payout({
+      const payout = await writes.payoutWithoutLock({
         merchantId: M,
         paymentId: initial,
         amount: EUR(3_000),
@@ -182,7 +187,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
 
     it('a terminal-minted payment id is never accepted twice, and a retried operation id is a duplicate', async () => {
       const deposit = await storeDeposit(5_000, 5_000);
-      const again = await ledger.openPayment({
+      const again = await writes.openPayment({
         merchantId: M,
         orderId: deposit.order.orderId,
         paymentId: deposit.payment.paymentId,
@@ -191,14 +196,14 @@ for (const { kind, skip } of DATABASE_KINDS) {
       });
       expect(again.ok ? null : again.error.code).toBe('PAYMENT_ALREADY_EXISTS');
       const operationId = ctx.newId();
-      const first = await ledger.refund({
+      const first = await writes.refundWithoutLock({
         merchantId: M,
         paymentId: deposit.payment.paymentId,
         amount: EUR(100),
         channel: 'IN_STORE',
         operationId,
       });
-      const second = await ledger.refund({
+      const second = await writes.refundWithoutLock({
         merchantId: M,
         paymentId: deposit.payment.paymentId,
         amount: EUR(100),
@@ -247,7 +252,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
       const deposit = await storeDeposit(1_000, 1_000);
       const results = await Promise.all(
         Array.from({ length: 25 }, () =>
-          ledger.refund({
+          writes.refundWithoutLock({
             merchantId: M,
             paymentId: deposit.payment.paymentId,
             amount: EUR(100),
@@ -502,7 +507,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
       const writers = Promise.all(
         deposits.flatMap((d) =>
           Array.from({ length: 3 }, () =>
-            ledger.refund({
+            writes.refundWithoutLock({
               merchantId: M,
               paymentId: d.payment.paymentId as PaymentId,
               amount: EUR(100),

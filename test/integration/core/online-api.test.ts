@@ -7,6 +7,7 @@ import type { SdkResponse } from 'onlinepayments-sdk-nodejs';
 import { formatPaymentId, money, parsePaymentId, testCardById, type PaymentId } from '../../../src-shared';
 import { DATABASE_KINDS } from '../../helpers/core-db';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
+import { ledgerWrites } from '../../helpers/ledger-writes';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire bodies are read as the merchant would read JSON */
 function body(r: SdkResponse<unknown, unknown>): any {
@@ -84,7 +85,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
         // The in-store deposit as the terminal sync API records it: the terminal's 19-digit id and card token.
         const visa = testCardById('visa-approve')!;
         const storeId = formatPaymentId(core.terminal.issuer, Math.floor(Math.random() * 1e9));
-        const deposit = await core.ledger.createOrderWithPayment(
+        const deposit = await ledgerWrites(core.ledger).createOrderWithPayment(
           {
             merchantId: M,
             currency: 'EUR',

@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { money, type PaymentId } from '../../../src-shared';
 import { ReservationSchema, SyncPullResponseSchema } from '../../../src-shared/sync-protocol';
 import { appendOperationInTx } from '../../../src-core/ledger/service';
+import { recordChargeback } from '../../../src-core/payments/chargeback';
 import { enrollTerminal } from '../../../src-core/accounts/accounts';
 import { createKeyring } from '../../../src-core/security/keyring';
 import { DATABASE_KINDS, POSTGRES_SKIP_REASON } from '../../helpers/core-db';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
+import { ledgerWrites } from '../../helpers/ledger-writes';
 import { eurMoney, testTerminal, type TestTerminal } from '../../helpers/terminal-sync';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read as the terminal reads JSON */
@@ -111,7 +113,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
         if (!other.ok) throw new Error(other.error.message);
         const sale = await term.sale({ total: 900, paid: 900 });
         const before = (await pull(0)).head as number;
-        const r = await core.ledger.refund({
+        const r = await ledgerWrites(core.ledger).counterRefund({
           merchantId: core.merchantId,
           paymentId: sale.paymentId,
           amount: money(300, 'EUR'),
@@ -297,10 +299,11 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
       });
       await inserted;
       // Writer B (another order of the same store) commits after A; it waits for A's position to commit.
-      const writerB = core.ledger.chargeback({
+      const writerB = recordChargeback(core.ledger, {
         merchantId: core.merchantId,
         paymentId: b.paymentId as PaymentId,
         channel: 'BACK_OFFICE',
+        kind: 'CHARGEBACK',
         amount: money(200, 'EUR'),
       });
       await sleep(200);
@@ -310,7 +313,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
       commit();
       const posA = await writerA;
       const rB = await writerB;
-      if (!rB.ok) throw new Error(rB.error.message);
+      if (!rB.ok) throw new Error(rB.error.error.message);
       expect(rB.value.stored.feedPos).toBe((posA ?? 0) + 1);
       const after = await pull(cursor);
       expect(after.changes.map((c: any) => [c.position, c.operation.amount.amountMinor])).toEqual([

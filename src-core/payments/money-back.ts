@@ -1,8 +1,7 @@
 /**
- * Money going back to a customer with the refund lock held across the acquirer call (refund-lock.ts), for
- * every channel: refunds, payouts and voids through the online API and the back office (`sendMoneyBack`,
- * journaled: src-core/journal/), and card-present refunds at the counter through the terminal sync API
- * (`reserveRefund` → the terminal refunds → `confirmReservedRefund` or `releaseReservedRefund`).
+ * Money going back to a customer through the acquirer with the order's refund lock held across the call
+ * (refund-lock.ts): refunds, payouts and voids for the online API and the back office (`sendMoneyBack`,
+ * journaled: src-core/journal/). The counter's card-present refunds are counter-refunds.ts.
  */
 import {
   domainError,
@@ -17,24 +16,14 @@ import {
 import { claimOwnerOf } from '../idempotence/claim-liveness';
 import type { JournalIntent, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
-import type { LedgerService, OperationSource, Appended } from './service';
+import { checkOperationOn, loadOrderOfPaymentInTx, type OperationSource } from '../ledger/service';
 import {
-  appendOperationInTx,
-  checkOperation,
-  checkOperationOn,
-  loadOrderOfPaymentInTx,
-  Refused,
-} from './service';
-import { DEFAULT_REFUND_REPEAT_WINDOW_MS, repeatedMoneyBackIn, repeatedRefundError } from './repeat-refund';
-import {
-  acquireRefundLock,
-  acquireRefundLockForPayment,
-  completeRefundLockInTx,
-  findRefundLock,
-  releaseRefundLock,
-  ONLINE_REFUND_LOCK_TTL_MS,
-  type RefundLock,
-} from './refund-lock';
+  DEFAULT_REFUND_REPEAT_WINDOW_MS,
+  repeatedMoneyBackIn,
+  repeatedRefundError,
+} from '../ledger/repeat-refund';
+import { releaseRefundLock } from '../ledger/refund-lock';
+import { acquireRefundLockForPayment, ONLINE_REFUND_LOCK_TTL_MS } from './refund-lock';
 
 export type MoneyBackRequest = Omit<OperationSource, 'operationId' | 'occurredAt' | 'terminalId'> & {
   merchantId: string;
@@ -142,87 +131,3 @@ export async function sendMoneyBack(
     throw e;
   }
 }
-
-export interface ReserveRefund {
-  merchantId: string;
-  paymentId: PaymentId;
-  amount: Money;
-  holder: string;
-  /** How long the counter has to refund on the card terminal and confirm. */
-  ttlMs: number;
-  source: OperationSource;
-}
-
-/** Reserves a card-present refund at the counter: holds the order's refund lock if the amount is refundable. */
-export async function reserveRefund(
-  ledger: LedgerService,
-  req: ReserveRefund,
-): Promise<Result<RefundLock, DomainError>> {
-  const { db, ctx } = ledger;
-  const body = { kind: 'REFUND', amount: req.amount } as const;
-  const check = await checkOperation(db, ctx, {
-    ...req.source,
-    merchantId: req.merchantId,
-    paymentId: req.paymentId,
-    body,
-  });
-  if (!check.ok) return check;
-  const lock = await acquireRefundLock(db, ctx, {
-    orderId: check.value.order.order.orderId,
-    holder: req.holder,
-    channel: req.source.channel,
-    purpose: 'RESERVATION',
-    paymentId: req.paymentId,
-    amount: req.amount,
-    ttlMs: req.ttlMs,
-  });
-  if (!lock.ok) return lock;
-  // Re-check under the lock: a refund may have completed between the first check and the lock.
-  const again = await checkOperation(db, ctx, {
-    ...req.source,
-    merchantId: req.merchantId,
-    paymentId: req.paymentId,
-    body,
-  });
-  if (!again.ok) {
-    await releaseRefundLock(db, lock.value);
-    return again;
-  }
-  return lock;
-}
-
-/**
- * Records the refund the terminal made under a reservation (the amount it actually refunded, at most the
- * reserved one) and frees the lock, in one transaction. Works after the reservation expired too, because
- * the money has moved; the ledger still refuses anything beyond the refundable amount.
- */
-export async function confirmReservedRefund(
-  ledger: LedgerService,
-  req: { merchantId: string; lockId: Uuid; paymentId: PaymentId; amount: Money; source: OperationSource },
-): Promise<Result<Appended & { lockWasHeld: boolean }, DomainError>> {
-  const { db, ctx } = ledger;
-  try {
-    const r = await db.transaction(async (tx) => {
-      const appended = await appendOperationInTx(tx, ctx, {
-        ...req.source,
-        merchantId: req.merchantId,
-        paymentId: req.paymentId,
-        body: { kind: 'REFUND', amount: req.amount },
-      });
-      if (!appended.ok) throw new Refused(appended.error);
-      const lockWasHeld = await completeRefundLockInTx(tx, { lockId: req.lockId });
-      return { ...appended.value, lockWasHeld };
-    });
-    return ok(r);
-  } catch (e) {
-    if (e instanceof Refused) return err(e.error);
-    throw e;
-  }
-}
-
-/** Gives a reservation up (the terminal declined or the cashier aborted). False when it was not held. */
-export async function releaseReservedRefund(ledger: LedgerService, lockId: Uuid): Promise<boolean> {
-  return releaseRefundLock(ledger.db, { lockId });
-}
-
-export { findRefundLock };
