@@ -39,7 +39,6 @@ export const SETTING = {
   terminalPassword: 'terminal.password',
   coreUrl: 'core.url',
   terminalId: 'core.terminalId',
-  merchantId: 'core.merchantId',
 } as const;
 
 export interface HostOptions {
