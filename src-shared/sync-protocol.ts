@@ -68,6 +68,13 @@ const envelope = {
   seq: z.number().int().nonnegative(),
   /** Wall-clock time on the terminal when it happened. */
   occurredAt: IsoDateTimeSchema,
+  /**
+   * Set by a counter that imported another counter's rescue file: the issuer number of the counter that
+   * recorded the fact. The core applies the message as that counter's own (a counter of the same merchant and
+   * store only, revoked or not): a message it had pushed before it broke is answered `duplicate`, its payment
+   * ids are accepted, and the facts stay attributed to it (its end of day, not the importer's).
+   */
+  rescuedFrom: z.object({ issuer: z.number().int().min(1000).max(999_999) }).nullish(),
 };
 
 /**
