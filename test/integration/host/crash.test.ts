@@ -20,7 +20,7 @@ import { openSerialStream } from '../../../src-main/zvt/transport/serial';
 import { VirtualTerminal } from '../../../src-main/zvt/virtual-terminal/terminal';
 import { TEST_DATABASE_URL } from '../../helpers/core-db';
 import { startTestCore } from '../../helpers/core-server';
-import { testCardNumbersIn, tempDataDir } from '../../helpers/host-store';
+import { cardNumbersIn, filesUnder, testCardNumbersIn, tempDataDir } from '../../helpers/host-store';
 import { eurMoney, testTerminal } from '../../helpers/terminal-sync';
 
 // Issue 9: at least 200 kills in CI (HOST_CRASH_ITERATIONS=1000 for the long run).
@@ -116,6 +116,7 @@ describe('host crash test', () => {
 
       const vt = new VirtualTerminal({ timers: { answerTimeoutMs: 400 } });
       const acked = new Map<string, { paymentId: string; amount: number }>();
+      const hostLog: string[] = [];
       let seed = 7;
       const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const started = Date.now();
@@ -133,6 +134,7 @@ describe('host crash test', () => {
           i + 1,
           last ? null : Math.floor(random() * 600),
         );
+        hostLog.push(...run.lines);
         for (const l of run.lines.filter((x) => x.startsWith('ACK '))) {
           const [, orderId = '', paymentId = '', amount = '0'] = l.split(' ');
           acked.set(orderId, { paymentId, amount: Number(amount) });
@@ -184,6 +186,9 @@ describe('host crash test', () => {
         expect(
           testCardNumbersIn([path.join(dataDir, 'counter.sqlite'), path.join(dataDir, 'counter.sqlite-wal')]),
         ).toEqual([]);
+        // Nor a Luhn-valid 13-19 digit run in any value of the database or in what the hosts wrote.
+        fs.writeFileSync(path.join(dataDir, 'host.log'), hostLog.join('\n'));
+        expect(cardNumbersIn(filesUnder(dataDir))).toEqual([]);
       } finally {
         db.value.close();
       }
@@ -272,6 +277,7 @@ describe('host crash test during sync', () => {
 
         let seed = 11;
         const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+        const hostLog: string[] = [];
         const interrupted = { push: 0, pushAnswered: 0, pull: 0, other: 0 };
         let duplicatesAnswered = 0;
         let startMs = 0;
@@ -287,6 +293,7 @@ describe('host crash test during sync', () => {
           ][i % 4];
           const kill: Kill = aim ? { ...aim, fallbackMs: 1_500 } : Math.floor(random() * 500);
           const run = await runChild(dataDir, '-', 'sync-sell', i + 1, kill, env);
+          hostLog.push(...run.lines);
           startMs += run.readyMs ?? 0;
           for (const l of run.lines) {
             const [tag, a = '', b = '', c = '0'] = l.split(' ');
@@ -392,6 +399,10 @@ describe('host crash test during sync', () => {
               `(${otherOps} other counter, ${onlineRefunds} online), 0 lost, 0 duplicated`,
           );
           expect(acked.size).toBeGreaterThan(0);
+          // No card number in the counter's database, the hosts' output or the core's log.
+          fs.writeFileSync(path.join(dataDir, 'host.log'), [...hostLog, ...drain.lines].join('\n'));
+          fs.writeFileSync(path.join(dataDir, 'core.log'), core.logs.join(''));
+          expect(cardNumbersIn(filesUnder(dataDir))).toEqual([]);
           expect(interrupted.push + interrupted.pushAnswered).toBeGreaterThan(0);
         } finally {
           db.value.close();

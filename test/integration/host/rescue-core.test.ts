@@ -22,7 +22,7 @@ import { bindSyncStorePort, localOrderViews } from '../../../src-main/sync/store
 import { DATABASE_KINDS } from '../../helpers/core-db';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
 import { createHostRig, MANAGER, type HostRig } from '../../helpers/host-rig';
-import { openTestStore } from '../../helpers/host-store';
+import { cardNumbersIn, filesUnder, openTestStore } from '../../helpers/host-store';
 
 const PASS = 'replacement counter, aisle 3';
 
@@ -198,6 +198,9 @@ for (const { kind, skip } of DATABASE_KINDS) {
         value: { ordersChecked: 5, differences: [], syncError: null },
       });
       expect(localOps(B.h.db, aOrders).sort()).toEqual(aCore.map((r) => r.id));
+      // No card number in either counter's files (A's holds the rescue file) or the core's log.
+      fs.writeFileSync(path.join(B.h.dir, 'core.log'), core.logs.join(''));
+      expect(cardNumbersIn([...filesUnder(A.h.dir), ...filesUnder(B.h.dir)])).toEqual([]);
     });
 
     it("a counter of another store cannot push A's facts: final refusals for a manager, nothing recorded", async () => {
