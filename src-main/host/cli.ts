@@ -33,7 +33,7 @@ import {
 import { SETTING } from './compose';
 import { exportRescue, importRescue } from './rescue';
 import { SYNC_SETTING, syncConfigFromSettings, TERMINAL_SECRET_ENV, wireSync } from './sync-wiring';
-import { createTerminalOrderReader, reconcileWithCore } from '../sync/reconcile';
+import { reconcileWithCore } from '../sync/reconcile';
 import { localOrderViews } from '../sync/store-port';
 
 const BOOLEAN = new Set(['json', 'force', 'preview', 'help']);
@@ -123,7 +123,7 @@ export async function runCommandAsync(
           db,
           searchOrders(db, { businessDay: day, limit: 500 }).map((o) => o.orderId),
         ),
-      core: createTerminalOrderReader(wired.client),
+      core: wired.orders,
       now,
     });
     return r.ok
