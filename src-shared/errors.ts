@@ -383,6 +383,12 @@ export const ERROR_CATALOG = {
     '409609',
     '{what} {id} was first used for something else; mint a new id for a new fact.',
   ),
+  SYNC_RESCUE_ORIGIN_UNKNOWN: entry(
+    400,
+    '400612',
+    'Message {messageId} was carried over from the counter with issuer {issuer}, but no terminal of this ' +
+      "store has that issuer. Import a rescue file only on a counter of the broken counter's store.",
+  ),
   SYNC_BODY_DIGEST_MISSING: entry(
     401,
     '401610',

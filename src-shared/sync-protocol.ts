@@ -14,6 +14,9 @@
  * - Refund reservations (`/sync/v1/reservations`): reserve an amount on an order before a card-present
  *   refund (holds the order's refund lock until confirmed, released or expired), then confirm with what the
  *   terminal refunded, or release.
+ * - Order state (`GET /sync/v1/orders/{orderId}`, `GET /sync/v1/payments/{paymentId}/order`): one order of
+ *   the terminal's store as the core's ledger has it — payments, operations of every channel, balances,
+ *   refunds by channel — for reconciliation and refund screens, with the terminal's own key.
  *
  * Ids are minted on the terminal where the fact happens: message, order, operation and reservation ids are
  * UUIDv7s; payment ids are the terminal's 19-digit ids (its own issuer number).
@@ -27,12 +30,14 @@ import {
   MoneySchema,
   OperationSchema,
   OrderBalancesSchema,
+  PaymentBalancesSchema,
   PaymentIdSchema,
   PaymentStatusSchema,
   PositiveMoneySchema,
   UuidSchema,
 } from './schemas';
 import { storedText } from './validation';
+import { OperationKindSchema, OrderStatusSchema } from './backoffice-api';
 
 /**
  * The v1HMAC scheme signs method, content type, date, X-GCS-* headers and path, but not the body. The sync API
@@ -63,6 +68,13 @@ const envelope = {
   seq: z.number().int().nonnegative(),
   /** Wall-clock time on the terminal when it happened. */
   occurredAt: IsoDateTimeSchema,
+  /**
+   * Set by a counter that imported another counter's rescue file: the issuer number of the counter that
+   * recorded the fact. The core applies the message as that counter's own (a counter of the same merchant and
+   * store only, revoked or not): a message it had pushed before it broke is answered `duplicate`, its payment
+   * ids are accepted, and the facts stay attributed to it (its end of day, not the importer's).
+   */
+  rescuedFrom: z.object({ issuer: z.number().int().min(1000).max(999_999) }).nullish(),
 };
 
 /**
@@ -400,3 +412,86 @@ export const ConfirmReservationResponseSchema = z.object({
 
 export type ReserveRefundRequest = z.input<typeof ReserveRefundRequestSchema>;
 export type Reservation = z.input<typeof ReservationSchema>;
+
+// ── Order state ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One operation of an order as a terminal sees it: the back office's operation view without the token id
+ * (a merchant's contract reference, of no use to a counter).
+ */
+export const SyncOrderOperationSchema = z.object({
+  operationId: UuidSchema,
+  paymentId: PaymentIdSchema,
+  orderSeq: z.number().int().positive(),
+  paymentSeq: z.number().int().nonnegative(),
+  kind: OperationKindSchema,
+  amount: MoneySchema.nullable(),
+  mode: z.enum(['PRE_AUTHORIZATION', 'FINAL_AUTHORIZATION']).nullable(),
+  isFinal: z.boolean().nullable(),
+  reason: z.string().nullable(),
+  /** Where it was made: a refund online, in the back office or at a counter. */
+  channel: ChannelSchema,
+  /** The terminal that made it (this one or another counter of the store), null for online and back office. */
+  terminalId: UuidSchema.nullable(),
+  operatorId: z.string().nullable(),
+  merchantReference: z.string().nullable(),
+  occurredAt: IsoDateTimeSchema,
+  recordedAt: IsoDateTimeSchema,
+});
+
+/** A payment of the order: its channel, card (brand and last four only), balances and operations. */
+export const SyncOrderPaymentSchema = z.object({
+  paymentId: PaymentIdSchema,
+  role: z.enum(['INITIAL', 'SUBSEQUENT', 'DECLINED', 'UNKNOWN']),
+  channel: ChannelSchema,
+  terminalId: UuidSchema.nullable(),
+  /** RECORDED, or UNKNOWN while the acquirer has not said what happened. */
+  outcome: z.enum(['RECORDED', 'UNKNOWN']),
+  card: z.object({ brand: z.string(), last4: z.string() }).nullable(),
+  cardOnFile: z.enum(['first', 'subsequent']).nullable(),
+  occurredAt: IsoDateTimeSchema,
+  recordedAt: IsoDateTimeSchema,
+  /** Null while the outcome is unknown (no operation yet). */
+  balances: PaymentBalancesSchema.nullable(),
+  operations: z.array(SyncOrderOperationSchema),
+});
+
+/** What was given back on the order, per channel (refunds and payouts; chargebacks are the acquirer's). */
+export const RefundsByChannelSchema = z.object({
+  channel: ChannelSchema,
+  refunded: MoneySchema,
+  paidOut: MoneySchema,
+});
+
+/**
+ * The state of one order of the terminal's store: the same facts and balances the back office shows
+ * (`GET /backoffice/v1/{merchantId}/orders/{orderId}`), read with the terminal's key.
+ */
+export const SyncOrderStateSchema = z.object({
+  orderId: UuidSchema,
+  storeId: UuidSchema,
+  status: OrderStatusSchema,
+  /** Where the order was created, and by which terminal. */
+  channel: ChannelSchema,
+  terminalId: UuidSchema.nullable(),
+  customerRef: z.string().nullable(),
+  merchantReference: z.string().nullable(),
+  currency: CurrencyCodeSchema,
+  total: MoneySchema.nullable(),
+  operationCount: z.number().int().nonnegative(),
+  occurredAt: IsoDateTimeSchema,
+  recordedAt: IsoDateTimeSchema,
+  updatedAt: IsoDateTimeSchema,
+  initialPaymentId: PaymentIdSchema.nullable(),
+  balances: OrderBalancesSchema,
+  payments: z.array(SyncOrderPaymentSchema),
+  /** One line per channel that gave money back, in channel order. */
+  refundsByChannel: z.array(RefundsByChannelSchema),
+  /** Until when a refund elsewhere holds the order's refund lock (a refund now would be refused), if one does. */
+  refundLockedUntil: IsoDateTimeSchema.nullable(),
+});
+
+export const SyncOrderParamsSchema = z.object({ orderId: UuidSchema });
+export const SyncPaymentOrderParamsSchema = z.object({ paymentId: PaymentIdSchema });
+
+export type SyncOrderState = z.input<typeof SyncOrderStateSchema>;

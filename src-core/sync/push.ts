@@ -13,6 +13,10 @@
  * - A message that does not validate is rejected SYNC_MESSAGE_INVALID and not remembered (its id may be what
  *   is broken).
  * - `seq` must increase within a batch, or the whole batch is refused (400): that is a terminal bug.
+ * - A message with `rescuedFrom` (carried over by a rescue import from a counter that broke) is applied as
+ *   the counter that recorded it — found by its issuer among the terminals of the pushing terminal's merchant
+ *   and store, revoked or not — so what that counter had pushed before it broke is answered `duplicate`, its
+ *   payment ids pass the issuer check, and its facts stay its own. Any other issuer: SYNC_RESCUE_ORIGIN_UNKNOWN.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { domainError, isRetryable, type DomainError } from '../../src-shared';
@@ -24,7 +28,7 @@ import {
   type SyncPushResult,
 } from '../../src-shared/sync-protocol';
 import type { Terminal } from '../accounts/accounts';
-import { isUniqueViolation, violatedConstraint, type Db } from '../db/adapter';
+import { isUniqueViolation, toIso, violatedConstraint, type Db } from '../db/adapter';
 import { fail } from '../routing/api-error';
 import type { LedgerContext } from '../ledger/context';
 import { Refused } from '../ledger/service';
@@ -123,6 +127,23 @@ export async function pushBatch(
         domainError('SYNC_DEPENDS_ON_REJECTED', { messageId: m.messageId, dependsOn: blocker, code }),
         blocker,
       );
+    } else if (m.rescuedFrom && m.rescuedFrom.issuer !== terminal.issuer) {
+      const origin = await terminalOfStoreByIssuer(deps.db, terminal, m.rescuedFrom.issuer);
+      if (origin) {
+        deps.log.info(
+          { messageId: m.messageId, pushedBy: terminal.terminalId, recordedBy: origin.terminalId },
+          'rescued message applied as the counter that recorded it',
+        );
+      }
+      result = origin
+        ? await applyOne(deps, origin, m)
+        : rejected(
+            m.messageId,
+            domainError('SYNC_RESCUE_ORIGIN_UNKNOWN', {
+              messageId: m.messageId,
+              issuer: m.rescuedFrom.issuer,
+            }),
+          );
     } else {
       result = await applyOne(deps, terminal, m);
     }
@@ -130,6 +151,34 @@ export async function pushBatch(
     results.push(result);
   }
   return results;
+}
+
+/** The terminal of the same merchant and store with this issuer (revoked ones too: a broken counter's). */
+async function terminalOfStoreByIssuer(db: Db, pusher: Terminal, issuer: number): Promise<Terminal | null> {
+  const rows = await db.query<{
+    id: string;
+    issuer: string | number;
+    key_id: string;
+    label: string | null;
+    enrolled_at: Date | string;
+    revoked_at: Date | string | null;
+  }>(
+    `SELECT id::text AS id, issuer, key_id, label, enrolled_at, revoked_at FROM terminals
+      WHERE merchant_id = $1 AND store_id = $2 AND issuer = $3`,
+    [pusher.merchantId, pusher.storeId, issuer],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    terminalId: r.id as Terminal['terminalId'],
+    merchantId: pusher.merchantId,
+    storeId: pusher.storeId,
+    issuer: Number(r.issuer),
+    keyId: r.key_id,
+    label: r.label,
+    enrolledAt: toIso(r.enrolled_at, 'enrolled_at'),
+    revokedAt: r.revoked_at === null ? null : toIso(r.revoked_at, 'revoked_at'),
+  };
 }
 
 async function replay(terminal: Terminal, m: SyncMessage, row: StoredMessage): Promise<SyncPushResult> {

@@ -12,6 +12,9 @@ import {
   MAX_PULL_WAIT_SECONDS,
   ReservationSchema,
   ReserveRefundRequestSchema,
+  SyncOrderParamsSchema,
+  SyncOrderStateSchema,
+  SyncPaymentOrderParamsSchema,
   SyncPullQuerySchema,
   SyncPullResponseSchema,
   SyncPushEnvelopeSchema,
@@ -24,6 +27,7 @@ import type { KeyCredentials } from '../accounts/accounts';
 import { storeFeedHead } from '../ledger/feed';
 import type { LedgerService } from '../ledger/service';
 import type { StoreFeedWaiters } from './feed-waiters';
+import { orderStateById, orderStateByPayment } from './order-state';
 import { pullChangesWaiting } from './pull';
 import { pushBatch } from './push';
 import { confirmReservation, getReservation, releaseReservation, reserve } from './reservations';
@@ -126,6 +130,39 @@ export function syncRoutes(deps: SyncDeps): AnyApiRoute[] {
           limit: query.limit,
           waitMs: query.waitSeconds * 1_000,
         }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/sync/v1/orders/{orderId}',
+      operationId: 'getStoreOrder',
+      tag: TAG,
+      summary:
+        "An order of the terminal's store as the core has it: payments, every channel's operations, balances",
+      description:
+        'The same facts and balances as the back office (`getOrder`), read with the terminal key: what other ' +
+        'channels refunded, what is still refundable, and the refund lock if one is held. Orders of another ' +
+        'store or merchant answer ORDER_NOT_FOUND, like an order that does not exist.',
+      auth: 'terminal',
+      params: SyncOrderParamsSchema,
+      answer: { status: 200, schema: SyncOrderStateSchema, description: 'The order' },
+      errors: ['ORDER_NOT_FOUND'],
+      handler: async ({ params, credentials }) => orderStateById(db, terminalOf(credentials), params.orderId),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/sync/v1/payments/{paymentId}/order',
+      operationId: 'getStoreOrderOfPayment',
+      tag: TAG,
+      summary: "The order of the terminal's store that holds this 19-digit payment id (from a receipt)",
+      description:
+        'Answers like `getStoreOrder`. A payment of another store or merchant answers PAYMENT_NOT_FOUND, ' +
+        'like a payment that does not exist.',
+      auth: 'terminal',
+      params: SyncPaymentOrderParamsSchema,
+      answer: { status: 200, schema: SyncOrderStateSchema, description: 'The order' },
+      errors: ['PAYMENT_NOT_FOUND'],
+      handler: async ({ params, credentials }) =>
+        orderStateByPayment(db, terminalOf(credentials), params.paymentId),
     }),
     defineRoute({
       method: 'POST',

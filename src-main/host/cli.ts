@@ -3,13 +3,12 @@
  *
  *   status                         queue, last sync, exceptions, drawer, a card payment in doubt
  *   z-report [--preview]           the last Z report (or the figures so far)
- *   enroll --issuer N [--currency EUR] [--terminal /dev/ttyUSB0|host:port] [--core-url URL --key-id ID
- *          --merchant-id M]
+ *   enroll --issuer N [--currency EUR] [--terminal /dev/ttyUSB0|host:port] [--core-url URL --key-id ID]
  *          [--manager ID --name NAME --pin-env VAR]
  *   export-rescue --out FILE --passphrase-env VAR [--force]
  *   import-rescue --in FILE --passphrase-env VAR
  *   sync                           one sync cycle with the core (push the queue, pull the feed)
- *   reconcile --api-key-id ID [--day YYYY-MM-DD]   the day's orders here vs the core (back-office key)
+ *   reconcile [--day YYYY-MM-DD]   the day's orders here vs the core's (with the terminal key)
  *   serve [--port N] [--ui DIR]    the host with its sync daemon and the cashier UI on 127.0.0.1; prints
  *                                  the UI's address (with this launch's token) and runs until Ctrl-C
  *
@@ -38,10 +37,8 @@ import { SETTING } from './compose';
 import { exportRescue, importRescue } from './rescue';
 import { serveHost, ServeError, type ServedHost } from './serve';
 import { SYNC_SETTING, syncConfigFromSettings, TERMINAL_SECRET_ENV, wireSync } from './sync-wiring';
-import { createBackOfficeOrderReader, reconcileWithCore } from '../sync/reconcile';
+import { reconcileWithCore } from '../sync/reconcile';
 import { localOrderViews } from '../sync/store-port';
-
-const BACKOFFICE_SECRET_ENV = 'COUNTER_BACKOFFICE_SECRET';
 
 const BOOLEAN = new Set(['json', 'force', 'preview', 'help']);
 
@@ -120,21 +117,17 @@ export async function runCommandAsync(
       const report = await wired.daemon.syncNow();
       return ok({ ...report, ...syncStatus(db, now()) });
     }
-    const merchantId = getSetting<string>(db, SETTING.merchantId);
-    const apiKeyId = str(f, 'api-key-id');
-    const secretApiKey = process.env[BACKOFFICE_SECRET_ENV];
-    if (!merchantId || !apiKeyId || !secretApiKey) {
-      return invalid(
-        'reconcile',
-        `--api-key-id (a back-office key of merchant ${merchantId ?? '?'}) and ${BACKOFFICE_SECRET_ENV} are needed to read the core's orders`,
-      );
-    }
     const day = str(f, 'day') ?? now().toISOString().slice(0, 10);
-    const orderIds = searchOrders(db, { businessDay: day, limit: 500 }).map((o) => o.orderId);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return invalid('reconcile', `--day is YYYY-MM-DD, not '${day}'`);
     const r = await reconcileWithCore({
       daemon: wired.daemon,
-      localOrders: () => localOrderViews(db, orderIds),
-      core: createBackOfficeOrderReader({ baseUrl: config.baseUrl, merchantId, apiKeyId, secretApiKey }),
+      // Read after the sync cycle: orders learnt from the feed (other channels, other counters) count too.
+      localOrders: () =>
+        localOrderViews(
+          db,
+          searchOrders(db, { businessDay: day, limit: 500 }).map((o) => o.orderId),
+        ),
+      core: wired.orders,
       now,
     });
     return r.ok
@@ -209,8 +202,6 @@ export function runCommand(
           if (core) setSetting(db, SETTING.coreUrl, core);
           const keyId = str(f, 'key-id');
           if (keyId) setSetting(db, SYNC_SETTING.keyId, keyId);
-          const merchant = str(f, 'merchant-id');
-          if (merchant) setSetting(db, SETTING.merchantId, merchant);
         });
         const manager = str(f, 'manager');
         if (manager) {

@@ -48,7 +48,6 @@ export const SETTING = {
   terminalPassword: 'terminal.password',
   coreUrl: 'core.url',
   terminalId: 'core.terminalId',
-  merchantId: 'core.merchantId',
 } as const;
 
 export interface HostOptions {

@@ -8,6 +8,7 @@ import { getSetting } from '../store';
 import { checkoutSyncHooks, coreRefundPort } from '../sync/checkout-ports';
 import { createCoreClient, type CoreClient } from '../sync/core-client';
 import { createSyncDaemon, type CycleReport, type SyncDaemon } from '../sync/daemon';
+import { createTerminalOrderReader, type CoreOrderReader } from '../sync/reconcile';
 import { bindSyncStorePort } from '../sync/store-port';
 import type { CoreRefundPort } from '../checkout/context';
 
@@ -35,6 +36,8 @@ export interface WiredSync {
   readonly client: CoreClient;
   readonly daemon: SyncDaemon;
   readonly refundPort: CoreRefundPort;
+  /** The core's view of this store's orders, read with the terminal key (for `reconcileWithCore`). */
+  readonly orders: CoreOrderReader;
   readonly isOnline: () => boolean;
   readonly syncNow: () => Promise<void>;
 }
@@ -53,5 +56,11 @@ export function wireSync(db: StoreDb, config: SyncConfig, clock: () => Date = ()
     intervalMs: config.intervalMs,
     onCycle: config.onCycle,
   });
-  return { client, daemon, refundPort: coreRefundPort(client), ...checkoutSyncHooks(daemon) };
+  return {
+    client,
+    daemon,
+    refundPort: coreRefundPort(client),
+    orders: createTerminalOrderReader(client),
+    ...checkoutSyncHooks(daemon),
+  };
 }

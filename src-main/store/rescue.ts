@@ -2,14 +2,23 @@
  * What a rescue file carries: everything this counter has not yet had acknowledged by the core (the queued
  * and rejected outbox messages) and the rows of the orders they concern. The import on another counter
  * re-queues the messages with their original message ids, so the core applies each fact once, whichever
- * counter pushes it.
+ * counter pushes it. Each re-queued message says which counter recorded it (`rescuedFrom`: its payment-id
+ * issuer): the core applies it as that counter's, so a message the broken counter had already pushed (its
+ * answer lost with it) is a duplicate, and its payment ids are accepted from the importing counter.
  */
+import { parsePaymentId, paymentIdIssuer } from '../../src-shared';
 import { SyncMessageSchema } from '../../src-shared/sync-protocol';
 import type { StoreDb } from './db';
+import { getSetting } from './settings';
+
+/** The settings key of this counter's payment-id issuer (host/compose.ts `SETTING.issuer`). */
+const ISSUER_SETTING = 'counter.issuer';
 
 export interface RescueSnapshot {
   readonly format: 'counter-rescue-v1';
   readonly exportedAt: string;
+  /** The exporting counter's payment-id issuer (absent in files from before it was written). */
+  readonly issuer?: number | null;
   readonly messages: {
     messageId: string;
     kind: string;
@@ -53,6 +62,7 @@ export function rescueSnapshot(db: StoreDb, at: Date): RescueSnapshot {
   return {
     format: 'counter-rescue-v1',
     exportedAt: at.toISOString(),
+    issuer: getSetting<number>(db, ISSUER_SETTING) ?? issuerOfMessages(messages),
     messages,
     customers: rows(
       'SELECT c.* FROM customers c JOIN orders o ON o.customer_id = c.customer_id WHERE o.order_id = ?',
@@ -62,6 +72,17 @@ export function rescueSnapshot(db: StoreDb, at: Date): RescueSnapshot {
     payments: rows('SELECT * FROM payments WHERE order_id = ?'),
     operations: rows('SELECT * FROM operations WHERE order_id = ? ORDER BY order_seq'),
   };
+}
+
+/** The issuer of the payment ids the counter minted (PAYMENT_RECORDED carries only its own). */
+function issuerOfMessages(messages: RescueSnapshot['messages']): number | null {
+  for (const m of messages) {
+    const id = (m.message as { kind?: unknown; paymentId?: unknown }).paymentId;
+    if (m.kind !== 'PAYMENT_RECORDED' || typeof id !== 'string') continue;
+    const parsed = parsePaymentId(id);
+    if (parsed.ok) return paymentIdIssuer(parsed.value);
+  }
+  return null;
 }
 
 function insertIgnoring(db: StoreDb, table: string, row: Record<string, unknown>): void {
@@ -78,6 +99,9 @@ export function importRescueSnapshot(
 ): { queued: number; skipped: number; orders: number } {
   let queued = 0;
   let skipped = 0;
+  const from = snap.issuer ?? issuerOfMessages(snap.messages);
+  const rescuedFrom =
+    from !== null && from !== getSetting<number>(db, ISSUER_SETTING) ? { issuer: from } : null;
   db.tx(() => {
     for (const c of snap.customers) insertIgnoring(db, 'customers', c);
     // The orders were made at the other counter: here they are facts learnt from elsewhere.
@@ -101,7 +125,11 @@ export function importRescueSnapshot(
       }
       const seq = (next.get() as { n: number }).n;
       // Same message id (the business key), this counter's sequence.
-      const message = SyncMessageSchema.parse({ ...(m.message as object), seq });
+      const message = SyncMessageSchema.parse({
+        ...(m.message as object),
+        seq,
+        ...(rescuedFrom ? { rescuedFrom } : {}),
+      });
       ins.run(seq, m.messageId, m.kind, m.orderId, JSON.stringify(message), m.createdAt);
       queued++;
     }

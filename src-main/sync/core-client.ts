@@ -1,7 +1,7 @@
 /**
  * The terminal host's signed client of the core's terminal sync API (`/sync/v1/…`, src-core/sync/routes.ts):
  * one typed method per endpoint, used by the sync daemon (push, pull) and by the host for the calls that are
- * not queued (refund reservations, who-am-I).
+ * not queued (refund reservations, who-am-I, an order's state for reconciliation and refund screens).
  *
  * - Signs with the terminal's key: v1HMAC over the string src-shared/v1hmac.ts builds (the core verifies the
  *   same string), HMAC from node:crypto.
@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import {
   ConfirmReservationResponseSchema,
   ReservationSchema,
+  SyncOrderStateSchema,
   SyncPullResponseSchema,
   SyncPushResponseSchema,
   type SyncMessage,
@@ -38,6 +39,7 @@ export type SyncPullAnswer = z.output<typeof SyncPullResponseSchema>;
 export type ReservationAnswer = z.output<typeof ReservationSchema>;
 export type ConfirmReservationAnswer = z.output<typeof ConfirmReservationResponseSchema>;
 export type TerminalInfo = z.output<typeof TerminalInfoSchema>;
+export type OrderStateAnswer = z.output<typeof SyncOrderStateSchema>;
 
 /** Wire shapes the host sends (ids as plain strings, as they are stored). */
 export interface ReserveRefundInput {
@@ -86,6 +88,10 @@ export interface CoreClient {
     input: ConfirmReservationInput,
   ): Promise<CoreResult<ConfirmReservationAnswer>>;
   releaseReservation(reservationId: string): Promise<CoreResult<ReservationAnswer>>;
+  /** An order of this terminal's store as the core has it (ORDER_NOT_FOUND, rejected, for any other). */
+  order(orderId: string): Promise<CoreResult<OrderStateAnswer>>;
+  /** The order of this store holding a 19-digit payment id (PAYMENT_NOT_FOUND, rejected, for any other). */
+  orderOfPayment(paymentId: string): Promise<CoreResult<OrderStateAnswer>>;
 }
 
 export function createCoreClient(options: CoreClientOptions): CoreClient {
@@ -115,5 +121,14 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       call('POST', `${reservationPath(id)}/confirm`, input, ConfirmReservationResponseSchema),
     // No body: the route takes none, and Fastify refuses an empty body declared as JSON.
     releaseReservation: (id) => call('POST', `${reservationPath(id)}/release`, undefined, ReservationSchema),
+    order: (orderId) =>
+      call('GET', `/sync/v1/orders/${encodeURIComponent(orderId)}`, undefined, SyncOrderStateSchema),
+    orderOfPayment: (paymentId) =>
+      call(
+        'GET',
+        `/sync/v1/payments/${encodeURIComponent(paymentId)}/order`,
+        undefined,
+        SyncOrderStateSchema,
+      ),
   };
 }

@@ -2,16 +2,12 @@
  * Reconciliation (issue 9): every order whose state differs between the counter and the core, and what was
  * done about it. On demand and at end of day.
  *
- * The terminal sync API has no endpoint to read one order's state with a terminal key (the pull feed carries
- * balances only of orders that *other* channels touched). So the core's view is read through a
- * `CoreOrderReader`; the one provided here uses the back-office API, which needs a merchant API key on the
- * counter. The comparison itself is pure and does not care where the views come from.
+ * The core's view of each order is read through a `CoreOrderReader`; the one provided here reads the terminal
+ * sync API's order state (`GET /sync/v1/orders/{orderId}`) with the counter's own terminal key, scoped to its
+ * store — a counter needs no merchant (back-office) key. The comparison itself is pure.
  */
-import type { z } from 'zod';
 import { err, ok, type Result } from '../../src-shared';
-import { BackOfficeOrderSchema } from '../../src-shared/backoffice-api';
-import { createCoreClientCall } from './signed-call';
-import type { CoreFailure } from './core-client';
+import type { CoreClient, CoreFailure, OrderStateAnswer } from './core-client';
 import type { CycleError, SyncDaemon } from './daemon';
 
 export interface PaymentView {
@@ -115,54 +111,54 @@ export interface CoreOrderReader {
   readOrders(orderIds: readonly string[]): Promise<Result<Map<string, OrderView | null>, CoreFailure>>;
 }
 
-type BackOfficeOrder = z.output<typeof BackOfficeOrderSchema>;
-
-/** The back office's order as an OrderView: refunds and payouts both count as money given back. */
-export function orderViewFromBackOffice(o: BackOfficeOrder): OrderView {
+/** The core's order state as an OrderView: refunds and payouts both count as money given back. */
+export function orderViewFromCore(o: OrderStateAnswer): OrderView {
   return {
     orderId: o.orderId,
     currency: o.currency,
     totalMinor: o.total?.amountMinor ?? null,
     collectedMinor: o.balances.collected.amountMinor,
     refundedMinor: o.balances.refunded.amountMinor + o.balances.paidOut.amountMinor,
-    payments: o.payments
-      .filter((p) => p.balances !== null)
-      .map((p) => ({
-        paymentId: p.paymentId,
-        collectedMinor: p.balances!.collected.amountMinor,
-        refundedMinor: p.balances!.refunded.amountMinor + p.balances!.paidOut.amountMinor,
-        cancelled: p.balances!.cancelled,
-      })),
+    payments: o.payments.flatMap((p) =>
+      p.balances === null
+        ? []
+        : [
+            {
+              paymentId: p.paymentId,
+              collectedMinor: p.balances.collected.amountMinor,
+              refundedMinor: p.balances.refunded.amountMinor + p.balances.paidOut.amountMinor,
+              cancelled: p.balances.cancelled,
+            },
+          ],
+    ),
   };
 }
 
-export interface BackOfficeReaderOptions {
-  baseUrl: string;
-  merchantId: string;
-  /** A merchant API key (the back office is signed like the online API). */
-  apiKeyId: string;
-  secretApiKey: string;
-  timeoutMs?: number;
-}
+/** Requests in flight at once while reading many orders: quick for a day's orders, gentle on the core. */
+const READ_CONCURRENCY = 4;
 
-export function createBackOfficeOrderReader(options: BackOfficeReaderOptions): CoreOrderReader {
-  const call = createCoreClientCall({
-    baseUrl: options.baseUrl,
-    keyId: options.apiKeyId,
-    secret: options.secretApiKey,
-    timeoutMs: options.timeoutMs,
-  });
+/**
+ * Reads the core's orders with the terminal's own key (`GET /sync/v1/orders/{orderId}`). ORDER_NOT_FOUND is
+ * "the core does not have it" (for an order of this counter: not pushed yet, or refused); any other failure
+ * ends the read with that failure.
+ */
+export function createTerminalOrderReader(client: Pick<CoreClient, 'order'>): CoreOrderReader {
   return {
     async readOrders(orderIds) {
       const views = new Map<string, OrderView | null>();
-      for (const id of orderIds) {
-        const path = `/backoffice/v1/${encodeURIComponent(options.merchantId)}/orders/${encodeURIComponent(id)}`;
-        const r = await call('GET', path, undefined, BackOfficeOrderSchema);
-        if (r.ok) views.set(id, orderViewFromBackOffice(r.value));
-        else if (r.error.code === 'ORDER_NOT_FOUND') views.set(id, null);
-        else return err(r.error);
-      }
-      return ok(views);
+      let failure: CoreFailure | null = null;
+      let next = 0;
+      const worker = async () => {
+        while (failure === null && next < orderIds.length) {
+          const id = orderIds[next++]!;
+          const r = await client.order(id);
+          if (r.ok) views.set(id, orderViewFromCore(r.value));
+          else if (r.error.code === 'ORDER_NOT_FOUND') views.set(id, null);
+          else failure ??= r.error;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, orderIds.length) }, worker));
+      return failure ? err(failure) : ok(views);
     },
   };
 }

@@ -47,6 +47,8 @@ describe('OpenAPI document of the back-office and terminal sync APIs', () => {
         'whoAmI',
         'pushMessages',
         'pullChanges',
+        'getStoreOrder',
+        'getStoreOrderOfPayment',
         'reserveRefund',
         'getReservation',
         'confirmReservation',

@@ -29,6 +29,8 @@ export interface SaleFact {
 export interface Counter {
   db: StoreDb;
   terminalId: string;
+  /** The terminal key from enrollment (for a test that runs the CLI on this counter's data directory). */
+  key: { keyId: string; secret: string; issuer: number };
   client: CoreClient;
   daemon: SyncDaemon;
   sales: SaleFact[];
@@ -44,7 +46,13 @@ export interface Counter {
 
 export async function startCounter(
   core: TestCore,
-  options: { baseUrl?: string; timeoutMs?: number; daemon?: Partial<SyncDaemonOptions> } = {},
+  options: {
+    baseUrl?: string;
+    timeoutMs?: number;
+    daemon?: Partial<SyncDaemonOptions>;
+    /** The data directory of the counter's store (a fresh temporary one by default). */
+    dataDir?: string;
+  } = {},
 ): Promise<Counter> {
   const enrolled = await enrollTerminal(core.t.db, core.ledger.ctx, core.keyring, {
     merchantId: core.merchantId,
@@ -52,7 +60,7 @@ export async function startCounter(
   });
   if (!enrolled.ok) throw new Error(enrolled.error.message);
   const t = enrolled.value;
-  const db = openTestStore();
+  const db = openTestStore(options.dataDir);
   const newId = newIdGenerator();
   let paymentSeq = 1;
   const client = createCoreClient({
@@ -65,6 +73,7 @@ export async function startCounter(
   const counter: Counter = {
     db,
     terminalId: t.terminalId,
+    key: { keyId: t.keyId, secret: t.secret, issuer: t.issuer },
     client,
     daemon,
     sales: [],

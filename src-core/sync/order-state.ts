@@ -1,0 +1,145 @@
+/**
+ * Order state for a terminal (`GET /sync/v1/orders/{orderId}`, `GET /sync/v1/payments/{paymentId}/order`):
+ * one order of the terminal's store as the ledger has it — payments, every channel's operations, balances,
+ * refunds by channel and the refund lock — so a counter reconciles and shows what is refundable with its own
+ * key instead of a merchant's back-office key.
+ *
+ * Scope: the terminal's merchant (the ledger's loaders take it) **and** store. An order of another store, or
+ * of another merchant, is answered exactly like one that does not exist (ORDER_NOT_FOUND /
+ * PAYMENT_NOT_FOUND): a terminal learns nothing about orders outside its store, not even that they exist.
+ *
+ * The facts and balances are the back office's (src-core/backoffice/views.ts builds the same from the same
+ * loaded order; adapters do not import each other, so the few lines are written here again). The test
+ * compares the two answers for the same orders.
+ */
+import { orderBalances, toOrderBalancesDto, type Channel, type Money } from '../../src-shared';
+import { orderStatusFromBalances } from '../../src-shared/backoffice-api';
+import type { SyncOrderState } from '../../src-shared/sync-protocol';
+import type { Terminal } from '../accounts/accounts';
+import type { Queryable } from '../db/adapter';
+import { currentRefundLock } from '../ledger/refund-lock';
+import type { StoredOperation } from '../ledger/rows';
+import { loadOrderInTx, loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/service';
+import { fail } from '../routing/api-error';
+
+const CHANNEL_ORDER: readonly Channel[] = ['IN_STORE', 'ONLINE', 'BACK_OFFICE'];
+
+function operationView(s: StoredOperation) {
+  const op = s.operation;
+  return {
+    operationId: op.id,
+    paymentId: op.paymentId,
+    orderSeq: s.orderSeq,
+    paymentSeq: s.paymentSeq,
+    kind: op.kind,
+    amount: 'amount' in op ? op.amount : null,
+    mode: op.kind === 'AUTHORISATION' ? op.mode : null,
+    isFinal: op.kind === 'CAPTURE' ? op.isFinal : null,
+    reason: op.kind === 'DECLINE' ? op.reason : null,
+    channel: op.channel,
+    terminalId: s.terminalId,
+    operatorId: s.operatorId,
+    merchantReference: s.merchantReference,
+    occurredAt: op.occurredAt,
+    recordedAt: s.recordedAt,
+  };
+}
+
+/** Refunds and payouts summed per channel of the operation that gave the money back. */
+function refundsByChannel(loaded: LoadedOrder): SyncOrderState['refundsByChannel'] {
+  const currency = loaded.order.currency;
+  const sums = new Map<Channel, { refunded: number; paidOut: number }>();
+  for (const s of loaded.operations) {
+    const op = s.operation;
+    if (op.kind !== 'REFUND' && op.kind !== 'PAYOUT') continue;
+    const sum = sums.get(op.channel) ?? { refunded: 0, paidOut: 0 };
+    if (op.kind === 'REFUND') sum.refunded += op.amount.amountMinor;
+    else sum.paidOut += op.amount.amountMinor;
+    sums.set(op.channel, sum);
+  }
+  const m = (amountMinor: number): Money => ({ amountMinor, currency }) as Money;
+  return CHANNEL_ORDER.filter((c) => sums.has(c)).map((channel) => {
+    const sum = sums.get(channel)!;
+    return { channel, refunded: m(sum.refunded), paidOut: m(sum.paidOut) };
+  });
+}
+
+export function orderStateView(
+  loaded: LoadedOrder,
+  storeId: string,
+  refundLockedUntil: string | null,
+): SyncOrderState {
+  const b = orderBalances(loaded.state);
+  const o = loaded.order;
+  return {
+    orderId: o.orderId,
+    storeId,
+    status: orderStatusFromBalances(b),
+    channel: o.channel,
+    terminalId: o.terminalId,
+    customerRef: o.customerRef,
+    merchantReference: o.merchantReference,
+    currency: o.currency,
+    total: o.total,
+    operationCount: o.operationCount,
+    occurredAt: o.occurredAt,
+    recordedAt: o.recordedAt,
+    updatedAt: o.updatedAt,
+    initialPaymentId: b.initialPaymentId,
+    balances: toOrderBalancesDto(b),
+    payments: loaded.payments.map((p) => {
+      const pb = b.payments.get(p.paymentId);
+      return {
+        paymentId: p.paymentId,
+        role:
+          p.outcome === 'UNKNOWN' || !pb
+            ? 'UNKNOWN'
+            : pb.declined
+              ? 'DECLINED'
+              : p.paymentId === b.initialPaymentId
+                ? 'INITIAL'
+                : 'SUBSEQUENT',
+        channel: p.channel,
+        terminalId: p.terminalId,
+        outcome: p.outcome,
+        card: p.card ? { brand: p.card.brand, last4: p.card.last4 } : null,
+        cardOnFile: p.cardOnFile,
+        occurredAt: p.occurredAt,
+        recordedAt: p.recordedAt,
+        balances: pb ?? null,
+        operations: loaded.operations.filter((s) => s.operation.paymentId === p.paymentId).map(operationView),
+      };
+    }),
+    refundsByChannel: refundsByChannel(loaded),
+    refundLockedUntil,
+  };
+}
+
+async function answer(q: Queryable, terminal: Terminal, loaded: LoadedOrder | null) {
+  // Another store's order is not this terminal's to read: the same answer as no order at all.
+  if (!loaded || loaded.order.storeId !== terminal.storeId) return null;
+  const lock = await currentRefundLock(q, loaded.order.orderId);
+  return orderStateView(loaded, terminal.storeId, lock?.expiresAt ?? null);
+}
+
+/** The order of the terminal's store with this id; ORDER_NOT_FOUND otherwise. */
+export async function orderStateById(
+  q: Queryable,
+  terminal: Terminal,
+  orderId: string,
+): Promise<SyncOrderState> {
+  const view = await answer(q, terminal, await loadOrderInTx(q, terminal.merchantId, orderId));
+  if (!view) throw fail('ORDER_NOT_FOUND', { orderId });
+  return view;
+}
+
+/** The order of the terminal's store holding this payment; PAYMENT_NOT_FOUND otherwise. */
+export async function orderStateByPayment(
+  q: Queryable,
+  terminal: Terminal,
+  paymentId: string,
+): Promise<SyncOrderState> {
+  const view = await answer(q, terminal, await loadOrderOfPaymentInTx(q, terminal.merchantId, paymentId));
+  if (!view) throw fail('PAYMENT_NOT_FOUND', { paymentId });
+  return view;
+}
