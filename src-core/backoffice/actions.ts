@@ -1,10 +1,9 @@
 /**
  * Back-office operations that change an order: captures, refunds and cancels on an operation (requirement
- * 003), chargebacks, chargeback reversals and rebills on a payment (requirement 002). Every write goes through
- * the ledger service (the shared rules decide); every acquirer call goes through the write-ahead journal
- * (src-core/journal/: journal row → call → record and close), and anything that sends collected money back
- * (refund, cancel of a captured payment) holds the order's refund lock across the acquirer call, like the
- * online API and the counter. A retry with the same idempotence key resumes its journal row.
+ * 003), chargebacks, chargeback reversals and rebills on a payment (requirement 002). Each is the use case of
+ * src-core/payments/ that the online API calls too (refund lock, write-ahead journal, resume by idempotence
+ * key); here: which operation an action may target, and the use case's failures in the back office's shape
+ * (the field named is `body.amountMinor` or `body.amount.amountMinor`).
  */
 import {
   orderBalances,

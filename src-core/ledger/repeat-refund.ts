@@ -12,11 +12,12 @@
  * here: it replays (or resumes) the first answer. A further refund of a different amount goes through, and
  * so does one of the same amount once the window has passed.
  *
- * It is decided while holding the order's refund lock, in a statement after the lock's (refund-lock.ts runs
- * `findRepeatedMoneyBack` right after taking it; the refund path of money-back.ts judges
- * `repeatedMoneyBackIn` on the order it loads next in the same transaction): every refund or payout of the
- * order is recorded under that lock, so that statement sees all of them that committed and none can commit
- * meanwhile; two equal refunds racing are serialised by the lock and the second sees the first.
+ * It is decided while holding the order's refund lock, in a statement after the lock's
+ * (payments/refund-lock.ts runs `findRepeatedMoneyBack` right after taking it; the refund path of
+ * payments/money-back.ts judges `repeatedMoneyBackIn` on the order it loads next in the same transaction):
+ * every refund or payout of the order is recorded under that lock, so that statement sees all of them that
+ * committed and none can commit meanwhile; two equal refunds racing are serialised by the lock and the second
+ * sees the first.
  */
 import {
   domainError,
