@@ -184,10 +184,15 @@ export function orderTimeline(deps: CheckoutDeps, orderId: string): OrderTimelin
     });
   }
   const customer = found.customerId ? getCustomer(deps.db, found.customerId) : null;
+  // In time order: what another channel did arrives here later (pulled) than it happened.
+  const sorted = entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i)
+    .map((x) => x.e);
   return {
     order: summariseOrder(deps, found),
     customer: customer ? { name: customer.name, contact: customer.contact } : null,
-    entries,
+    entries: sorted,
     collectedMinor: b.collected.amountMinor,
     refundedMinor: b.refunded.amountMinor + b.paidOut.amountMinor,
     balanceDueMinor: b.balanceDue?.amountMinor ?? null,
