@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import { managerDe } from './manager.de';
 
 /** Deutsch. Typed against the English keys, so a missing translation fails the type-check. */
 export const de: Messages = {
@@ -68,4 +69,5 @@ export const de: Messages = {
   'card.checkAgain': 'Erneut prüfen',
   'card.done': 'Zurück zum Verkauf',
   'error.title': 'Etwas ist schiefgegangen',
+  ...managerDe,
 };

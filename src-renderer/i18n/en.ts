@@ -1,3 +1,5 @@
+import { managerEn } from './manager.en';
+
 /** English texts: the source of truth for which messages exist; every other language must have each key. */
 export const en = {
   'app.title': 'Counter',
@@ -66,6 +68,7 @@ export const en = {
   'card.checkAgain': 'Check again',
   'card.done': 'Back to sale',
   'error.title': 'Something went wrong',
+  ...managerEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
