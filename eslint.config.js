@@ -3,15 +3,16 @@ import tseslint from 'typescript-eslint';
 import counter from './scripts/eslint-layering.js';
 
 /**
- * Files linted with type information (typescript-eslint's type-checked rules for async money code). The
- * host and app folders get them when they merge: add each folder's glob to this list (the same form as the
- * lines below, e.g. src-main/host, src-main/store, src-renderer with .tsx; every file must be in a tsconfig
- * that projectService finds: tsconfig.json today, src-renderer needs its own) and fix the findings.
+ * Files linted with type information (typescript-eslint's type-checked rules for async money code): the whole
+ * repository. Every file must be in a tsconfig that projectService finds from its folder upwards:
+ * tsconfig.json for Node code, src-renderer/tsconfig.json (DOM, JSX; extends tsconfig.renderer.json) for the UI.
  */
 const TYPE_CHECKED = [
   'src-core/**/*.ts',
   'src-shared/**/*.ts',
-  'src-main/zvt/**/*.ts',
+  'src-main/**/*.ts',
+  'src-renderer/**/*.ts',
+  'src-renderer/**/*.tsx',
   'scripts/**/*.ts',
   'test/**/*.ts',
 ];

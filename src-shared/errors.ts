@@ -623,6 +623,12 @@ export const ERROR_CATALOG = {
     'The core refused refund {reference}: {detail}. Nothing was refunded to the card; a manager resolves it ' +
       'from the sync exceptions.',
   ),
+  SECRET_STORAGE_REFUSED: entry(
+    503,
+    '503890',
+    'Counter will not keep {secret} on this machine: {reason}. Give it in the environment instead ({env}), ' +
+      'or set up the system keyring and start again.',
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

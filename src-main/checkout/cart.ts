@@ -16,14 +16,21 @@ import {
 import type { OrderLineRecord } from '../store';
 import type { CatalogueItem } from '../store';
 
+/** `discountMinor`: off the line's gross (quantity × unit price); the tax is on what remains. */
 export type CartEntry =
-  | { readonly kind: 'item'; readonly item: CatalogueItem; readonly quantity: number }
+  | {
+      readonly kind: 'item';
+      readonly item: CatalogueItem;
+      readonly quantity: number;
+      readonly discountMinor?: number;
+    }
   | {
       readonly kind: 'free';
       readonly description: string;
       readonly amountMinor: number;
       readonly taxRateBp: number;
       readonly quantity?: number;
+      readonly discountMinor?: number;
     };
 
 export interface TaxTotal {
@@ -49,10 +56,13 @@ export function taxOfGross(grossMinor: number, rateBp: number): number {
 export function buildCart(entries: readonly CartEntry[], currency: CurrencyCode): Result<Cart, DomainError> {
   const bad = (reason: string) => err(domainError('CHECKOUT_INVALID', { reason }));
   if (entries.length === 0) return bad('the cart is empty');
-  const raw: Omit<OrderLineRecord, 'taxMinor'>[] = [];
+  const raw: (Omit<OrderLineRecord, 'taxMinor'> & { discountMinor: number })[] = [];
   for (const [i, e] of entries.entries()) {
     const quantity = e.quantity ?? 1;
     if (!Number.isSafeInteger(quantity) || quantity < 1) return bad(`line ${i + 1} has quantity ${quantity}`);
+    const discountMinor = e.discountMinor ?? 0;
+    if (!Number.isSafeInteger(discountMinor) || discountMinor < 0)
+      return bad(`line ${i + 1}: a discount must be zero or more`);
     if (e.kind === 'item') {
       if (e.item.currency !== currency) {
         return bad(`${e.item.sku} is priced in ${e.item.currency}, the counter sells in ${currency}`);
@@ -65,6 +75,7 @@ export function buildCart(entries: readonly CartEntry[], currency: CurrencyCode)
         unitPriceMinor: e.item.priceMinor,
         taxRateBp: e.item.taxRateBp,
         lineTotalMinor: e.item.priceMinor * quantity,
+        discountMinor,
       });
     } else {
       if (!Number.isSafeInteger(e.amountMinor) || e.amountMinor <= 0) {
@@ -82,22 +93,28 @@ export function buildCart(entries: readonly CartEntry[], currency: CurrencyCode)
         unitPriceMinor: e.amountMinor,
         taxRateBp: e.taxRateBp,
         lineTotalMinor: e.amountMinor * quantity,
+        discountMinor,
       });
     }
+    const last = raw[raw.length - 1]!;
+    if (last.discountMinor >= last.lineTotalMinor && last.lineTotalMinor > 0)
+      return bad(`line ${i + 1}: the discount must be less than the line's amount`);
   }
-  const totalMinor = raw.reduce((s, l) => s + l.lineTotalMinor, 0);
+  // What each line charges: its gross less its discount. Tax is on that, per rate.
+  const net = (l: (typeof raw)[number]) => l.lineTotalMinor - l.discountMinor;
+  const totalMinor = raw.reduce((s, l) => s + net(l), 0);
   if (!Number.isSafeInteger(totalMinor) || totalMinor <= 0) return bad('the total must be more than zero');
   const rates = [...new Set(raw.map((l) => l.taxRateBp))].sort((a, b) => a - b);
   const lineTax = new Map<number, number>();
   const taxes: TaxTotal[] = rates.map((rateBp) => {
     const group = raw.filter((l) => l.taxRateBp === rateBp);
-    const grossMinor = group.reduce((s, l) => s + l.lineTotalMinor, 0);
+    const grossMinor = group.reduce((s, l) => s + net(l), 0);
     const taxMinor = taxOfGross(grossMinor, rateBp);
     const shares =
       grossMinor > 0
         ? allocate(
             { amountMinor: taxMinor, currency },
-            group.map((l) => l.lineTotalMinor),
+            group.map((l) => net(l)),
           )
         : group.map(() => ({ amountMinor: 0, currency }));
     group.forEach((l, k) => lineTax.set(l.lineNo, shares[k]?.amountMinor ?? 0));

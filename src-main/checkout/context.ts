@@ -73,6 +73,12 @@ export interface CheckoutDeps {
   readonly isOnline: () => boolean;
   /** Asks the sync daemon to push now; resolves when that push is over (answered or failed). */
   readonly syncNow: () => Promise<void>;
+  /**
+   * Called inside the transaction that records a payment collected here (cash or card), after it is written:
+   * the host clears the open basket there when the payment settles the checkout that sold it, so a basket
+   * is never lost and never sold twice.
+   */
+  readonly onLocalPayment?: (orderId: string) => void;
 }
 
 /** The business day of a moment, in the counter's local time zone. */

@@ -26,6 +26,7 @@ export async function takeDeposit(
     tender: Tender;
     storeCard?: boolean;
     operatorId: string;
+    orderId?: string;
   },
 ): Promise<Result<SaleResult, DomainError>> {
   if (!input.customer.name.trim())
@@ -57,6 +58,7 @@ export async function takeDeposit(
     totalMinor: total,
     operatorId: input.operatorId,
     customer: input.customer,
+    orderId: input.orderId,
   });
   if (!created.ok) return created;
   const tender: Tender = { ...input.tender, amountMinor: depositMinor };

@@ -48,11 +48,13 @@ export function createLocalOrder(
     totalMinor: number;
     operatorId: string;
     customer?: { name: string; contact?: string | null };
+    /** Minted by the caller when it must know the id before the order exists (checkout ids). */
+    orderId?: string;
   },
 ): Result<CreatedOrder, DomainError> {
   const now = deps.clock();
   const at = now.toISOString();
-  const orderId = deps.newId();
+  const orderId = input.orderId ?? deps.newId();
   const customerId = input.customer ? deps.newId() : null;
   const order: OrderRecord = {
     orderId,
@@ -204,6 +206,7 @@ export function payCash(
       result: { kind: 'SALE', amount: money },
       operatorId: input.operatorId,
     });
+    deps.onLocalPayment?.(input.orderId);
     result = ok({ paymentId, amountMinor: amount.value, changeMinor: input.tenderedMinor - amount.value });
   });
   deps.emit({ kind: 'order-changed', orderId: input.orderId });
@@ -338,7 +341,12 @@ async function runTender(
  */
 export async function checkoutSale(
   deps: CheckoutDeps,
-  input: { entries: readonly CartEntry[]; tenders: readonly Tender[]; operatorId: string },
+  input: {
+    entries: readonly CartEntry[];
+    tenders: readonly Tender[];
+    operatorId: string;
+    orderId?: string;
+  },
 ): Promise<Result<SaleResult, DomainError>> {
   const cart = buildCart(input.entries, deps.currency);
   if (!cart.ok) return cart;
@@ -351,6 +359,7 @@ export async function checkoutSale(
     cart: cart.value,
     totalMinor: cart.value.totalMinor,
     operatorId: input.operatorId,
+    orderId: input.orderId,
   };
   if (input.tenders.every((t) => t.method === 'CASH'))
     return cashOnlySale(deps, order, input.tenders as CashTender[]);

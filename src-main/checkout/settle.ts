@@ -153,6 +153,7 @@ export function settleCardPayment(
     terminalReference: d?.receiptNumber ?? null,
     operatorId: a.operatorId,
   } as Parameters<typeof enqueueMessage>[1]);
+  deps.onLocalPayment?.(a.orderId);
 }
 
 export function settleVoid(deps: CheckoutDeps, a: AttemptRecord, d: TransactionDetails | undefined): void {

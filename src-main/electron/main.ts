@@ -4,26 +4,44 @@
  * to the window. Not run on the build machines (no Electron binary); docs/app.md says what is verified.
  */
 import path from 'node:path';
-import { app, dialog } from 'electron';
+import { app, dialog, safeStorage } from 'electron';
 import { HOST_API } from '../../src-shared/host-api';
 import { dispatch } from '../host/api';
 import { createHost } from '../host/compose';
+import { TERMINAL_SECRET_ENV } from '../host/sync-wiring';
 import { createHostHandlers } from '../host/handlers';
-import { contractEvent } from './host-events';
+import { contractEvent } from '../host/events';
+import { createSecretStore } from './secret-store';
 import { startShell } from './shell';
 
 const root = path.resolve(__dirname, '..');
 
 async function main(): Promise<void> {
   const dataDir = process.env.COUNTER_DATA_DIR ?? path.join(app.getPath('userData'), 'host');
-  const created = createHost({ dataDir, sync: 'settings' });
-  if (!created.ok) {
-    // Not enrolled, no terminal configured, a newer database…: say what to do instead of an empty window.
+  const fatal = async (message: string) => {
+    // Not enrolled, no terminal configured, a newer database, no safe keystore…: say what to do.
     await app.whenReady();
-    dialog.showErrorBox('Counter cannot start', created.error.message);
+    dialog.showErrorBox('Counter cannot start', message);
     app.exit(1);
-    return;
+  };
+  // safeStorage answers only once the app is ready. The terminal's secret: from the environment on the first
+  // start (then kept encrypted by the OS keystore), from the keystore afterwards; never in the database.
+  await app.whenReady();
+  const secrets = createSecretStore({
+    safeStorage,
+    file: path.join(app.getPath('userData'), 'secrets.json'),
+    env: TERMINAL_SECRET_ENV,
+  });
+  const fromEnv = process.env[TERMINAL_SECRET_ENV];
+  if (fromEnv) {
+    const saved = secrets.save('the terminal secret', fromEnv);
+    if (!saved.ok) console.warn(saved.error.message);
   }
+  const stored = fromEnv ? null : secrets.load('the terminal secret');
+  if (stored && !stored.ok) return fatal(stored.error.message);
+  const secret = fromEnv ?? stored?.value ?? null;
+  const created = createHost({ dataDir, sync: 'settings', terminalSecret: secret ?? undefined });
+  if (!created.ok) return fatal(created.error.message);
   const host = created.value;
   const handlers = createHostHandlers(host);
   const shell = await startShell({

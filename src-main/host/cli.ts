@@ -10,11 +10,14 @@
  *   import-rescue --in FILE --passphrase-env VAR
  *   sync                           one sync cycle with the core (push the queue, pull the feed)
  *   reconcile --api-key-id ID [--day YYYY-MM-DD]   the day's orders here vs the core (back-office key)
+ *   serve [--port N] [--ui DIR]    the host with its sync daemon and the cashier UI on 127.0.0.1; prints
+ *                                  the UI's address (with this launch's token) and runs until Ctrl-C
  *
  * The data directory is `--data-dir`, else $COUNTER_DATA_DIR, else ./counter-data. Secrets (PIN,
  * passphrase) are read from the environment variable named, never from the command line (`ps` shows it).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
 import { buildReport } from '../checkout/end-of-day';
 import { DEFAULT_POLICY, type CheckoutDeps } from '../checkout/context';
@@ -33,6 +36,7 @@ import {
 } from '../store';
 import { SETTING } from './compose';
 import { exportRescue, importRescue } from './rescue';
+import { serveHost, ServeError, type ServedHost } from './serve';
 import { SYNC_SETTING, syncConfigFromSettings, TERMINAL_SECRET_ENV, wireSync } from './sync-wiring';
 import { createBackOfficeOrderReader, reconcileWithCore } from '../sync/reconcile';
 import { localOrderViews } from '../sync/store-port';
@@ -249,10 +253,11 @@ export function runCommand(
       const text = fs.readFileSync(input, 'utf8');
       return withStore(dataDir, { lock: true }, (db) => importRescue(db, text, pass.value));
     }
+    case undefined:
     default:
       return invalid(
         command ?? '(none)',
-        'use one of status, z-report, enroll, export-rescue, import-rescue, sync, reconcile',
+        'use one of status, z-report, enroll, export-rescue, import-rescue, sync, reconcile, serve',
       );
   }
 }
@@ -269,9 +274,46 @@ function print(value: unknown, json: boolean): string {
   return String(value);
 }
 
+/** `serve`: runs until SIGINT/SIGTERM, then closes the bridge, the daemon, the terminal and the store. */
+async function serve(flags: Flags, dataDir: string): Promise<number> {
+  const port = str(flags, 'port') === undefined ? 0 : Number(str(flags, 'port'));
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    process.stderr.write(
+      `HOST_COMMAND_INVALID: --port must be a port number (0-65535), not ${str(flags, 'port')}\n`,
+    );
+    return 2;
+  }
+  const uiDir = path.resolve(
+    str(flags, 'ui') ?? path.join(import.meta.dirname, '..', '..', 'dist', 'renderer'),
+  );
+  if (!fs.existsSync(path.join(uiDir, 'index.html')))
+    process.stderr.write(`no UI in ${uiDir} (run \`npm run build:renderer\`); serving the API only\n`);
+  let served: ServedHost;
+  try {
+    served = await serveHost({
+      dataDir,
+      sync: 'settings',
+      port,
+      uiDir: fs.existsSync(uiDir) ? uiDir : undefined,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (e) {
+    process.stderr.write(`${e instanceof ServeError ? e.message : String(e)}\n`);
+    return 1;
+  }
+  process.stdout.write(`${served.uiUrl}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await served.close();
+  return 0;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const { command, flags } = parseCli(argv);
   const dataDir = str(flags, 'data-dir') ?? process.env.COUNTER_DATA_DIR ?? 'counter-data';
+  if (command === 'serve') return serve(flags, dataDir);
   const json = flags.get('json') === true;
   const r = await runCommandAsync(command, flags, dataDir);
   if (r.ok) {

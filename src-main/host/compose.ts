@@ -28,7 +28,16 @@ import type { SerialLinkTimers } from '../zvt/link/serial-link';
 import { EcrSession } from '../zvt/session/ecr-session';
 import type { SessionTimers } from '../zvt/session/types';
 import { serialConnector, tcpConnector, type Connector } from '../zvt/transport/connect';
-import { syncConfigFromSettings, wireSync, type SyncConfig, type WiredSync } from './sync-wiring';
+import { cartCheckoutOfOrder, clearOpenCart, loadOrderState } from '../store';
+import { orderBalances } from '../../src-shared';
+import { createLiveState, type LiveState } from './live';
+import {
+  syncConfigFromSettings,
+  TERMINAL_SECRET_ENV,
+  wireSync,
+  type SyncConfig,
+  type WiredSync,
+} from './sync-wiring';
 
 /** Settings keys (the `settings` table); `npm run host -- enroll` writes them. */
 export const SETTING = {
@@ -55,6 +64,10 @@ export interface HostOptions {
   readonly store?: OpenStoreOptions;
   /** The core to sync with; 'settings' reads it from the enrolled settings and the environment. */
   readonly sync?: SyncConfig | 'settings';
+  /** With sync 'settings': the terminal's secret from elsewhere than the environment (Electron's keystore). */
+  readonly terminalSecret?: string;
+  /** How often to try the card terminal again while it is not connected (default 5 s). */
+  readonly terminalRetryMs?: number;
 }
 
 export interface Host {
@@ -63,8 +76,12 @@ export interface Host {
   readonly deps: CheckoutDeps;
   /** Null when the counter is not enrolled with a core (it then sells offline only). */
   readonly sync: WiredSync | null;
+  /** The terminal connection and the card command running now (status). */
+  readonly live: LiveState;
   /** Subscribe to checkout events (terminal statuses, order changes); returns an unsubscribe function. */
   onEvent(listener: (e: CheckoutEvent) => void): () => void;
+  /** The terminal did not answer a command: mark it disconnected and try it again until it answers. */
+  terminalLost(): void;
   /** Registers with the terminal, learns its baseline, recovers a payment left in doubt. */
   start(): Promise<Result<{ recovered: string | null }, DomainError>>;
   close(): Promise<void>;
@@ -117,8 +134,41 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
   });
   const listeners = new Set<(e: CheckoutEvent) => void>();
   const clock = o.clock ?? (() => new Date());
-  const syncConfig = o.sync === 'settings' ? syncConfigFromSettings(db) : (o.sync ?? null);
-  const sync = syncConfig ? wireSync(db, syncConfig, clock) : null;
+  const syncConfig =
+    o.sync === 'settings'
+      ? syncConfigFromSettings(
+          db,
+          o.terminalSecret ? { ...process.env, [TERMINAL_SECRET_ENV]: o.terminalSecret } : process.env,
+        )
+      : (o.sync ?? null);
+  let emit: (e: CheckoutEvent) => void = () => {};
+  let wasOnline: boolean | null = null;
+  const sync = syncConfig
+    ? wireSync(
+        db,
+        {
+          ...syncConfig,
+          onCycle: (report) => {
+            syncConfig.onCycle?.(report);
+            // Online/offline flipped, or the core told us something (a balance paid online): read status again.
+            const online = sync?.daemon.status().online ?? null;
+            const changed = online !== wasOnline || report.pulledChanges > 0 || report.accepted > 0;
+            wasOnline = online;
+            if (changed) emit({ kind: 'status-changed' });
+          },
+        },
+        clock,
+      )
+    : null;
+  const port =
+    getSetting<string>(db, SETTING.terminalSerialPath) ?? getSetting<string>(db, SETTING.terminalTcp) ?? null;
+  const live = createLiveState({
+    db,
+    port,
+    clock,
+    emitStatusChanged: () => emit({ kind: 'status-changed' }),
+  });
+  const offReceipt = session.onReceiptLine((line) => live.receiptLine(line));
   const newId: () => Uuid = createUuidV7Generator({
     now: () => clock().getTime(),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
@@ -131,34 +181,76 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     issuer,
     currency: currency as CurrencyCode,
     policy: DEFAULT_POLICY,
-    emit: (e) => {
-      // Something was written for the core: let the daemon push it soon (coalesced, never around backoff).
-      if (e.kind === 'order-changed' || e.kind === 'outbox-changed') sync?.daemon.wake();
-      listeners.forEach((l) => l(e));
+    emit: (e) => emit(e),
+    onLocalPayment: (orderId) => {
+      // Inside the payment's transaction: the basket this order sold is gone once it is paid in full.
+      const c = cartCheckoutOfOrder(db, orderId);
+      if (!c) return;
+      const state = loadOrderState(db, orderId);
+      if (state && (orderBalances(state).balanceDue?.amountMinor ?? 0) === 0) clearOpenCart(db);
     },
     core: o.core ?? sync?.refundPort,
     isOnline: o.isOnline ?? sync?.isOnline ?? (() => false),
     syncNow: o.syncNow ?? sync?.syncNow ?? (() => Promise.resolve()),
+  };
+  emit = (e) => {
+    // Something was written for the core: let the daemon push it soon (coalesced, never around backoff).
+    if (e.kind === 'order-changed' || e.kind === 'outbox-changed') sync?.daemon.wake();
+    live.observe(e);
+    listeners.forEach((l) => l(e));
+  };
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const connectTerminal = async (): Promise<Result<void, DomainError>> => {
+    const reg = await session.register();
+    if (!reg.ok) {
+      live.setTerminal('DISCONNECTED');
+      scheduleRetry();
+      return reg;
+    }
+    live.setTerminal('READY');
+    await learnTerminalBaseline(deps);
+    return ok(undefined);
+  };
+  const scheduleRetry = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (live.currentAttempt()) return scheduleRetry();
+      void connectTerminal().then(async (r) => {
+        // Back: a payment left in doubt while it was gone is recovered before the next one.
+        if (r.ok) await recoverUnresolvedAttempt(deps);
+      });
+    }, o.terminalRetryMs ?? 5_000);
+    retry.unref?.();
   };
   return ok({
     db,
     session,
     deps,
     sync,
+    live,
+    terminalLost: () => {
+      live.setTerminal('DISCONNECTED');
+      scheduleRetry();
+    },
     onEvent: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
     },
     start: async () => {
-      const reg = await session.register();
-      if (!reg.ok) return reg;
-      await learnTerminalBaseline(deps);
+      // The daemon first: a counter whose terminal is unplugged still syncs what it has.
       sync?.daemon.start();
+      const reg = await connectTerminal();
+      if (!reg.ok) return reg;
       const r = await recoverUnresolvedAttempt(deps);
       if (!r.ok) return r;
       return ok({ recovered: r.value ? `${r.value.attempt.attemptId}: ${r.value.state}` : null });
     },
     close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      offReceipt();
       await sync?.daemon.stop();
       await session.close();
       db.close();

@@ -7,7 +7,7 @@ import type { StoreDb } from '../store';
 import { getSetting } from '../store';
 import { checkoutSyncHooks, coreRefundPort } from '../sync/checkout-ports';
 import { createCoreClient, type CoreClient } from '../sync/core-client';
-import { createSyncDaemon, type SyncDaemon } from '../sync/daemon';
+import { createSyncDaemon, type CycleReport, type SyncDaemon } from '../sync/daemon';
 import { bindSyncStorePort } from '../sync/store-port';
 import type { CoreRefundPort } from '../checkout/context';
 
@@ -19,6 +19,8 @@ export interface SyncConfig {
   readonly keyId: string;
   readonly secret: string;
   readonly intervalMs?: number;
+  /** Told after every sync cycle (the host turns online/offline flips into statusChanged). */
+  readonly onCycle?: (report: CycleReport) => void;
 }
 
 /** The enrolled core and key id from the settings, the secret from the environment; null when incomplete. */
@@ -49,6 +51,7 @@ export function wireSync(db: StoreDb, config: SyncConfig, clock: () => Date = ()
     core: client,
     clock: { now: clock },
     intervalMs: config.intervalMs,
+    onCycle: config.onCycle,
   });
   return { client, daemon, refundPort: coreRefundPort(client), ...checkoutSyncHooks(daemon) };
 }

@@ -1,4 +1,5 @@
 /** The counter's local store (issue 9): one SQLite database per data directory. */
+export * from './app-state';
 export * from './attempts';
 export * from './audit';
 export * from './cash';

@@ -255,4 +255,39 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE outbox ADD COLUMN imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1));
   `,
+  // 3: the counter app (issue 10): line discounts, the open basket, checkout ids, the terminal's receipt text.
+  `
+  -- Off the line's gross (unit price × quantity); what the line charges is line_total_minor - discount_minor.
+  ALTER TABLE order_lines ADD COLUMN discount_minor INTEGER NOT NULL DEFAULT 0 CHECK (discount_minor >= 0);
+
+  -- The basket the cashier is building, kept here so a crash, a restart or a change of cashier keeps it.
+  CREATE TABLE open_cart (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    lines TEXT NOT NULL CHECK (json_valid(lines)),
+    updated_at TEXT NOT NULL
+  ) STRICT;
+
+  -- One row per checkout id the UI minted: a retry with the same id answers the first checkout's result.
+  CREATE TABLE checkouts (
+    checkout_id TEXT PRIMARY KEY CHECK (length(checkout_id) = 36),
+    command TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    order_id TEXT NOT NULL CHECK (length(order_id) = 36),
+    clears_cart INTEGER NOT NULL CHECK (clears_cart IN (0, 1)),
+    answer TEXT CHECK (answer IS NULL OR json_valid(answer)),
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+  ) STRICT;
+  CREATE INDEX checkouts_order ON checkouts (order_id);
+
+  -- What the terminal printed through us for a card payment (masked card number only), for receipts.
+  CREATE TABLE terminal_receipts (
+    attempt_id TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    lines TEXT NOT NULL CHECK (json_valid(lines)),
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX terminal_receipts_order ON terminal_receipts (order_id);
+  `,
 ];

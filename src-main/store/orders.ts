@@ -75,6 +75,8 @@ export interface OrderLineRecord {
   readonly taxRateBp: number;
   readonly lineTotalMinor: number;
   readonly taxMinor: number;
+  /** Off lineTotalMinor (the gross); the line charges lineTotalMinor - discountMinor, taxed on that. */
+  readonly discountMinor?: number;
 }
 
 interface LineRow {
@@ -87,6 +89,7 @@ interface LineRow {
   tax_rate_bp: number;
   line_total_minor: number;
   tax_minor: number;
+  discount_minor?: number;
 }
 
 export const rowToLine = (r: LineRow): OrderLineRecord => ({
@@ -98,6 +101,7 @@ export const rowToLine = (r: LineRow): OrderLineRecord => ({
   taxRateBp: r.tax_rate_bp,
   lineTotalMinor: r.line_total_minor,
   taxMinor: r.tax_minor,
+  discountMinor: r.discount_minor ?? 0,
 });
 
 export const lineToRow = (orderId: string, l: OrderLineRecord): LineRow => ({
@@ -110,6 +114,7 @@ export const lineToRow = (orderId: string, l: OrderLineRecord): LineRow => ({
   tax_rate_bp: l.taxRateBp,
   line_total_minor: l.lineTotalMinor,
   tax_minor: l.taxMinor,
+  discount_minor: l.discountMinor ?? 0,
 });
 
 export interface PaymentRecord {
@@ -217,9 +222,9 @@ export function insertOrder(db: StoreDb, o: OrderRecord, lines: readonly OrderLi
   ).run(orderToRow(o));
   const ins = db.prepare(
     `INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, tax_rate_bp,
-       line_total_minor, tax_minor)
+       line_total_minor, tax_minor, discount_minor)
      VALUES (@order_id, @line_no, @sku, @description, @quantity, @unit_price_minor, @tax_rate_bp,
-       @line_total_minor, @tax_minor)`,
+       @line_total_minor, @tax_minor, @discount_minor)`,
   );
   for (const l of lines) ins.run(lineToRow(o.orderId, l));
 }

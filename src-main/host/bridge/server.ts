@@ -28,6 +28,7 @@ import type {
   HandlerTable,
 } from './contract';
 import { bridgeDocs, bridgeDocsHtml } from './docs';
+import { readUiFile } from './static-files';
 
 /** Offer it beside `bearer.<token>`; the server answers with it, so the token is not echoed back. */
 export const EVENTS_SUBPROTOCOL = 'counter.events.v1';
@@ -49,6 +50,11 @@ export interface BridgeOptions<C extends BridgeContract> {
   maxBodyBytes?: number;
   /** Told about handler exceptions and invalid answers (bugs); the caller gets INTERNAL_ERROR with a reference. */
   onInternalError?: (reference: string, error: unknown) => void;
+  /**
+   * The built cashier UI (dist/renderer) to serve on GET of any path outside /api and /events, without the
+   * token (static-files.ts says why that is safe). Absent: the bridge serves the API only.
+   */
+  uiDir?: string;
 }
 
 export interface Bridge<C extends BridgeContract> {
@@ -192,6 +198,13 @@ export async function startBridge<C extends BridgeContract>(options: BridgeOptio
       if (origin) {
         res.setHeader('Access-Control-Allow-Origin', origin);
         res.setHeader('Vary', 'Origin');
+      }
+      const pathname = (req.url ?? '/').split('?')[0]!;
+      const apiPath = pathname === '/api' || pathname.startsWith('/api/') || pathname === '/events';
+      if (options.uiDir && !apiPath && (req.method === 'GET' || req.method === 'HEAD')) {
+        const f = await readUiFile(options.uiDir, pathname);
+        res.writeHead(f.status, f.headers);
+        return res.end(req.method === 'HEAD' ? undefined : f.body);
       }
       if (req.method === 'OPTIONS') {
         // A preflight carries no token by design; it only learns what the real request may send.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckoutEvent } from '../../../src-main/checkout/context';
-import { contractEvent } from '../../../src-main/electron/host-events';
+import { contractEvent } from '../../../src-main/host/events';
 import { money } from '../../../src-shared/money';
 import { HOST_API } from '../../../src-shared/host-api';
 

@@ -1,7 +1,6 @@
 /**
- * Checkout events (src-main/checkout) as the host contract's events (src-shared/host-api.ts), for the window.
- * Pure. The loopback bridge needs the same mapping; it belongs beside the host's handler table once the host
- * publishes events itself (docs/app.md "What is missing").
+ * Checkout events (src-main/checkout) as the host contract's events (src-shared/host-api.ts). Pure; the one
+ * mapping both transports use: the loopback bridge (serve.ts) and the Electron window (electron/main.ts).
  */
 import type { CheckoutEvent } from '../checkout/context';
 import type { HostEventName, HostEventPayload } from '../../src-shared/host-api';

@@ -1,0 +1,148 @@
+/**
+ * What the counter app keeps beside the ledger (migration 3): the open basket, the checkout ids the UI
+ * minted (so a retried checkout answers the first one's result), and the terminal's receipt text per card
+ * payment.
+ */
+import type { StoreDb } from './db';
+
+// ── The open basket ───────────────────────────────────────────────────────────────────────────────
+
+export interface OpenCartLine {
+  readonly lineId: string;
+  readonly sku: string | null;
+  readonly name: string;
+  readonly unitMinor: number;
+  readonly quantity: number;
+  readonly taxRateBp: number;
+  readonly discountMinor: number;
+}
+
+export interface OpenCart {
+  readonly lines: readonly OpenCartLine[];
+  readonly updatedAt: string | null;
+}
+
+export function getOpenCart(db: StoreDb): OpenCart {
+  const r = db.prepare('SELECT lines, updated_at FROM open_cart WHERE id = 1').get() as
+    { lines: string; updated_at: string } | undefined;
+  return r ? { lines: JSON.parse(r.lines) as OpenCartLine[], updatedAt: r.updated_at } : emptyCart;
+}
+
+const emptyCart: OpenCart = { lines: [], updatedAt: null };
+
+export function putOpenCart(db: StoreDb, lines: readonly OpenCartLine[], at: string): OpenCart {
+  if (lines.length === 0) {
+    clearOpenCart(db);
+    return emptyCart;
+  }
+  db.prepare(
+    `INSERT INTO open_cart (id, lines, updated_at) VALUES (1, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET lines = excluded.lines, updated_at = excluded.updated_at`,
+  ).run(JSON.stringify(lines), at);
+  return { lines, updatedAt: at };
+}
+
+export function clearOpenCart(db: StoreDb): void {
+  db.prepare('DELETE FROM open_cart WHERE id = 1').run();
+}
+
+// ── Checkout ids ─────────────────────────────────────────────────────────────────────────────────
+
+export interface CheckoutRecord {
+  readonly checkoutId: string;
+  readonly command: string;
+  readonly requestHash: string;
+  readonly orderId: string;
+  readonly clearsCart: boolean;
+  /** The answer given, once the checkout has ended; null while it runs (or if the host died meanwhile). */
+  readonly answer: unknown;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+}
+
+interface CheckoutRow {
+  checkout_id: string;
+  command: string;
+  request_hash: string;
+  order_id: string;
+  clears_cart: number;
+  answer: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+const rowToCheckout = (r: CheckoutRow): CheckoutRecord => ({
+  checkoutId: r.checkout_id,
+  command: r.command,
+  requestHash: r.request_hash,
+  orderId: r.order_id,
+  clearsCart: r.clears_cart === 1,
+  answer: r.answer === null ? null : JSON.parse(r.answer),
+  createdAt: r.created_at,
+  finishedAt: r.finished_at,
+});
+
+export function getCheckout(db: StoreDb, checkoutId: string): CheckoutRecord | null {
+  const r = db.prepare('SELECT * FROM checkouts WHERE checkout_id = ?').get(checkoutId) as
+    CheckoutRow | undefined;
+  return r ? rowToCheckout(r) : null;
+}
+
+export function insertCheckout(db: StoreDb, c: Omit<CheckoutRecord, 'answer' | 'finishedAt'>): void {
+  db.prepare(
+    `INSERT INTO checkouts (checkout_id, command, request_hash, order_id, clears_cart, answer, created_at)
+     VALUES (?, ?, ?, ?, ?, NULL, ?)`,
+  ).run(c.checkoutId, c.command, c.requestHash, c.orderId, c.clearsCart ? 1 : 0, c.createdAt);
+}
+
+export function finishCheckout(db: StoreDb, checkoutId: string, answer: unknown, at: string): void {
+  db.prepare('UPDATE checkouts SET answer = ?, finished_at = ? WHERE checkout_id = ?').run(
+    JSON.stringify(answer),
+    at,
+    checkoutId,
+  );
+}
+
+/** The checkout that sold this order from the open basket, if any. */
+export function cartCheckoutOfOrder(db: StoreDb, orderId: string): CheckoutRecord | null {
+  const r = db
+    .prepare('SELECT * FROM checkouts WHERE order_id = ? AND clears_cart = 1 LIMIT 1')
+    .get(orderId) as CheckoutRow | undefined;
+  return r ? rowToCheckout(r) : null;
+}
+
+// ── The terminal's receipt text ─────────────────────────────────────────────────────────────────
+
+export interface TerminalReceiptRecord {
+  readonly attemptId: string;
+  readonly orderId: string;
+  readonly paymentId: string;
+  readonly lines: readonly string[];
+  readonly createdAt: string;
+}
+
+export function saveTerminalReceipt(db: StoreDb, r: TerminalReceiptRecord): void {
+  db.prepare(
+    `INSERT OR REPLACE INTO terminal_receipts (attempt_id, order_id, payment_id, lines, created_at)
+     VALUES (?, ?, ?, ?, ?)`,
+  ).run(r.attemptId, r.orderId, r.paymentId, JSON.stringify(r.lines), r.createdAt);
+}
+
+export function terminalReceiptsOfOrder(db: StoreDb, orderId: string): TerminalReceiptRecord[] {
+  const rows = db
+    .prepare('SELECT * FROM terminal_receipts WHERE order_id = ? ORDER BY created_at, attempt_id')
+    .all(orderId) as {
+    attempt_id: string;
+    order_id: string;
+    payment_id: string;
+    lines: string;
+    created_at: string;
+  }[];
+  return rows.map((r) => ({
+    attemptId: r.attempt_id,
+    orderId: r.order_id,
+    paymentId: r.payment_id,
+    lines: JSON.parse(r.lines) as string[],
+    createdAt: r.created_at,
+  }));
+}
