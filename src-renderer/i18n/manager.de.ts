@@ -4,6 +4,8 @@ import type { ManagerMessages } from './manager.en';
 export const managerDe: ManagerMessages = {
   'manager.open': 'Filialleitung',
   'manager.backToSale': 'Zurück zum Verkauf',
+  'manager.signOut': 'Abmelden',
+  'manager.signInTitle': 'Anmeldung der Filialleitung',
   'manager.nav.label': 'Bildschirme der Filialleitung',
   'manager.nav.orders': 'Aufträge',
   'manager.nav.queue': 'Warteschlange',

@@ -2,6 +2,8 @@
 export const managerEn = {
   'manager.open': 'Manager',
   'manager.backToSale': 'Back to sale',
+  'manager.signOut': 'Sign out',
+  'manager.signInTitle': 'Manager sign-in',
   'manager.nav.label': 'Manager screens',
   'manager.nav.orders': 'Orders',
   'manager.nav.queue': 'Queue',

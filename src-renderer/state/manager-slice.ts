@@ -311,6 +311,7 @@ export const initialManagerState: ManagerState = {
 
 /** Long enough for a card read or a terminal test (the terminal waits for the customer). */
 const TERMINAL_CALL_TIMEOUT_MS = 150_000;
+const SYNC_CALL_TIMEOUT_MS = 45_000;
 
 export function createManagerStore(deps: ManagerDeps): ManagerStoreApi {
   return createStore<ManagerStore>()((set, get) => {
@@ -427,7 +428,8 @@ export function createManagerStore(deps: ManagerDeps): ManagerStoreApi {
         if (r) set({ queue: [...r] });
       },
       async syncNow() {
-        const r = await run('sync.now', {});
+        // A core that hangs is waited for by the host up to its own timeout (15 s), maybe twice (a running cycle).
+        const r = await run('sync.now', {}, { timeoutMs: SYNC_CALL_TIMEOUT_MS });
         if (!r) return;
         set({
           lastSync: r,
@@ -460,7 +462,9 @@ export function createManagerStore(deps: ManagerDeps): ManagerStoreApi {
         return true;
       },
       async reconcile(businessDay) {
-        const r = await run('reconcile.run', businessDay ? { businessDay } : {}, { timeoutMs: 60_000 });
+        const r = await run('reconcile.run', businessDay ? { businessDay } : {}, {
+          timeoutMs: SYNC_CALL_TIMEOUT_MS,
+        });
         if (r) set({ reconciliation: r, notice: r.error ? { tone: 'bad', text: r.error } : null });
       },
       async previewDay() {

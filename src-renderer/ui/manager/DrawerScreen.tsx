@@ -2,10 +2,9 @@
  * The cash drawer: open with a float, pay in / pay out / safe drop with a note, count and close. A count that
  * differs by more than the limit needs a reason and a manager's PIN (the host says so; the form then asks).
  */
-import { useState } from 'react';
-import { useApp } from '../context';
+import { useContext, useState } from 'react';
 import type { ManagerCredentials } from '../../state/manager-slice';
-import { useManager, useMt } from './context';
+import { useManager, useMt, ManagerSelf } from './context';
 import { Busy, Field, ManagerPin } from './parts';
 
 export function DrawerScreen() {
@@ -152,11 +151,11 @@ function CloseForm() {
   const close = useManager((s) => s.closeDrawer);
   const busy = useManager((s) => s.busy);
   const needsManager = useManager((s) => s.countNeedsManager);
-  const staff = useApp((s) => s.staff as { staffId?: string; role?: string } | null);
+  const self = useContext(ManagerSelf);
   const [counted, setCounted] = useState('');
   const [reason, setReason] = useState('');
   const [manager, setManager] = useState<ManagerCredentials>({
-    managerId: staff?.role?.toUpperCase() === 'MANAGER' ? (staff.staffId ?? '') : '',
+    managerId: self,
     managerPin: '',
   });
   return (

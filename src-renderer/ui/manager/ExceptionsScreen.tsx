@@ -2,10 +2,9 @@
  * Messages the core refused for good, for a manager: each with its order, code and the core's words; resolve
  * by ACKNOWLEDGE (reviewed, nothing sent) or RESEND (recorded again under a new id), with a note and a PIN.
  */
-import { useState } from 'react';
-import { useApp } from '../context';
+import { useContext, useState } from 'react';
 import type { ManagerCredentials, SyncException } from '../../state/manager-slice';
-import { useManager, useMt } from './context';
+import { useManager, useMt, ManagerSelf } from './context';
 import { Busy, Field, ManagerPin } from './parts';
 
 export function ExceptionsScreen() {
@@ -69,11 +68,11 @@ function ResolveForm({ exception, onDone }: { exception: SyncException; onDone: 
   const t = useMt();
   const resolve = useManager((s) => s.resolveException);
   const busy = useManager((s) => s.busy);
-  const staff = useApp((s) => s.staff as { staffId?: string; role?: string } | null);
+  const self = useContext(ManagerSelf);
   const [note, setNote] = useState('');
   const [action, setAction] = useState<'ACKNOWLEDGE' | 'RESEND'>('ACKNOWLEDGE');
   const [manager, setManager] = useState<ManagerCredentials>({
-    managerId: staff?.role?.toUpperCase() === 'MANAGER' ? (staff.staffId ?? '') : '',
+    managerId: self,
     managerPin: '',
   });
   return (

@@ -9,7 +9,7 @@ import type { HostLink } from '../../host-link';
 import { LANGUAGES } from '../../i18n/i18n';
 import { createManagerStore, type ManagerView } from '../../state/manager-slice';
 import { useApp } from '../context';
-import { ManagerContext, ManagerCurrency, useManager, useMt } from './context';
+import { ManagerContext, ManagerCurrency, ManagerSelf, useManager, useMt } from './context';
 import { DayScreen } from './DayScreen';
 import { DrawerScreen } from './DrawerScreen';
 import { ExceptionsScreen } from './ExceptionsScreen';
@@ -35,13 +35,19 @@ const NAV: { view: ManagerView; key: string }[] = [
 export function ManagerArea({
   host,
   operatorId,
+  isManager,
   currency,
   onClose,
+  closeLabel = 'manager.backToSale',
 }: {
   host: HostLink;
   operatorId: string;
+  /** The signed-in staff member is a manager: the manager fields start with their id. */
+  isManager: boolean;
   currency: CurrencyCode;
-  onClose: () => void;
+  /** Absent: no close button (the app's own navigation leaves the area). */
+  onClose?: () => void;
+  closeLabel?: string;
 }) {
   const language = useApp((s) => s.language);
   const store = useMemo(
@@ -51,13 +57,15 @@ export function ManagerArea({
   return (
     <ManagerContext.Provider value={store}>
       <ManagerCurrency.Provider value={currency}>
-        <Area onClose={onClose} />
+        <ManagerSelf.Provider value={isManager ? operatorId : ''}>
+          <Area onClose={onClose} closeLabel={closeLabel} />
+        </ManagerSelf.Provider>
       </ManagerCurrency.Provider>
     </ManagerContext.Provider>
   );
 }
 
-function Area({ onClose }: { onClose: () => void }) {
+function Area({ onClose, closeLabel }: { onClose?: () => void; closeLabel: string }) {
   const t = useMt();
   const view = useManager((s) => s.view);
   const show = useManager((s) => s.show);
@@ -70,16 +78,18 @@ function Area({ onClose }: { onClose: () => void }) {
       aria-labelledby="manager-title"
       onKeyDown={(e) => {
         e.stopPropagation();
-        if (e.key === 'Escape') onClose();
+        if (e.key === 'Escape') onClose?.();
       }}
     >
       <div className="manager-head">
         <h1 id="manager-title" tabIndex={-1} ref={heading}>
           {t.tk(`manager.title.${view}`)}
         </h1>
-        <button type="button" onClick={onClose}>
-          {t.tk('manager.backToSale')}
-        </button>
+        {onClose ? (
+          <button type="button" onClick={onClose}>
+            {t.tk(closeLabel)}
+          </button>
+        ) : null}
       </div>
       <nav aria-label={t.tk('manager.nav.label')} className="manager-nav">
         <ul>

@@ -1,25 +1,54 @@
 /**
- * Where the cashier UI mounts the manager's area: a "Manager" button for the signed-in staff, and the area
- * in place of the sale screen while it is open. The one thing App.tsx renders of the manager's side.
+ * How the cashier UI mounts the manager's area.
+ * - `ManagerRoot`: no props, for an app that shows it in its own navigation (the "Manager" tab): the signed-in
+ *   staff member, the currency and the language come from the app's store, the host link from
+ *   HostLinkContext when the app provides it, else a link of its own to the same host (connectHost).
+ * - `ManagerEntry`: a "Manager" button above the sale screen, the area in its place while open.
  */
-import { useState } from 'react';
+import { useContext, useMemo, useState, type ReactNode } from 'react';
 import type { CurrencyCode } from '../../../src-shared/currencies';
+import { connectHost } from '../../host';
 import type { HostLink } from '../../host-link';
 import { useApp, useT } from '../context';
-import { ManagerArea } from './ManagerArea';
 import type { MessageKey } from '../../i18n/en';
+import { HostLinkContext } from './context';
+import { ManagerArea } from './ManagerArea';
 
-export function ManagerEntry({ host, children }: { host: HostLink; children: React.ReactNode }) {
+interface StaffLike {
+  staffId?: string;
+  role?: string;
+}
+
+function useStaffAndCurrency() {
+  const staff = useApp((s) => s.staff as StaffLike | null);
+  const currency = useApp((s) => (s as { currency?: CurrencyCode }).currency ?? 'EUR');
+  return { staff, currency, isManager: staff?.role?.toUpperCase() === 'MANAGER' };
+}
+
+function useHostLink(given?: HostLink): HostLink {
+  const provided = useContext(HostLinkContext);
+  return useMemo(() => given ?? provided ?? connectHost(window), [given, provided]);
+}
+
+export function ManagerRoot() {
+  const { staff, currency, isManager } = useStaffAndCurrency();
+  const host = useHostLink();
+  if (!staff?.staffId) return null;
+  return <ManagerArea host={host} operatorId={staff.staffId} isManager={isManager} currency={currency} />;
+}
+
+export function ManagerEntry({ host, children }: { host: HostLink; children: ReactNode }) {
   const t = useT();
   const [open, setOpen] = useState(false);
-  const staff = useApp((s) => s.staff as { staffId?: string } | null);
-  const currency = useApp((s) => (s as { currency?: CurrencyCode }).currency ?? 'EUR');
+  const { staff, currency, isManager } = useStaffAndCurrency();
+  const link = useHostLink(host);
   if (!staff?.staffId) return <>{children}</>;
   if (open) {
     return (
       <ManagerArea
-        host={host}
+        host={link}
         operatorId={staff.staffId}
+        isManager={isManager}
         currency={currency}
         onClose={() => setOpen(false)}
       />

@@ -2,8 +2,7 @@
  * A manager's refund: which payment, how much (refundable per payment, and why it is less than was paid),
  * how (to the card through the core, card present on the terminal, or cash), why, and the manager's PIN.
  */
-import { useState } from 'react';
-import { useApp } from '../context';
+import { useContext, useState } from 'react';
 import {
   refundableReasons,
   refundLimit,
@@ -11,7 +10,7 @@ import {
   type ManagerCredentials,
   type RefundMethod,
 } from '../../state/manager-slice';
-import { useManager, useMt } from './context';
+import { useManager, useMt, ManagerSelf } from './context';
 import { Busy, Field, ManagerPin } from './parts';
 
 export function RefundScreen() {
@@ -23,14 +22,14 @@ export function RefundScreen() {
   const last = useManager((s) => s.lastRefund);
   const refund = useManager((s) => s.refund);
   const show = useManager((s) => s.show);
-  const staff = useApp((s) => s.staff as { staffId?: string; role?: string } | null);
+  const self = useContext(ManagerSelf);
   const [paymentId, setPaymentId] = useState(chosen ?? refundable?.payments[0]?.paymentId ?? '');
   const payment = refundable?.payments.find((p) => p.paymentId === paymentId) ?? null;
   const [method, setMethod] = useState<RefundMethod>(payment?.method === 'CASH' ? 'CASH' : 'CORE_CARD');
   const [amountText, setAmountText] = useState('');
   const [reason, setReason] = useState('');
   const [manager, setManager] = useState<ManagerCredentials>({
-    managerId: staff?.role?.toUpperCase() === 'MANAGER' ? (staff.staffId ?? '') : '',
+    managerId: self,
     managerPin: '',
   });
   if (!refundable) return null;

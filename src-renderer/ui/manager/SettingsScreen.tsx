@@ -8,7 +8,7 @@ import { toDecimalString } from '../../../src-shared/money';
 import { useApp } from '../context';
 import { parseAmount, type ManagerCredentials, type Settings } from '../../state/manager-slice';
 import { LANGUAGES } from '../../i18n/i18n';
-import { ManagerCurrency, useManager, useMt } from './context';
+import { ManagerCurrency, useManager, useMt, ManagerSelf } from './context';
 import { Busy, Field, ManagerPin } from './parts';
 import { useContext } from 'react';
 
@@ -27,7 +27,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const save = useManager((s) => s.saveSettings);
   const testTerminal = useManager((s) => s.testTerminal);
   const test = useManager((s) => s.terminalTest);
-  const staff = useApp((s) => s.staff as { staffId?: string; role?: string } | null);
+  const self = useContext(ManagerSelf);
   const money = (minor: number) => toDecimalString({ amountMinor: minor, currency });
   const [form, setForm] = useState(() => ({
     serialPath: settings.terminal.serialPath ?? '',
@@ -42,7 +42,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
     header: settings.receiptHeader.join('\n'),
   }));
   const [manager, setManager] = useState<ManagerCredentials>({
-    managerId: staff?.role?.toUpperCase() === 'MANAGER' ? (staff.staffId ?? '') : '',
+    managerId: self,
     managerPin: '',
   });
   const [problem, setProblem] = useState<string | null>(null);

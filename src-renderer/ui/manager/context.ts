@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { CurrencyCode } from '../../../src-shared/currencies';
+import type { HostLink } from '../../host-link';
 import { useStore } from 'zustand';
 import type { ManagerStore, ManagerStoreApi } from '../../state/manager-slice';
 import { en, type MessageKey } from '../../i18n/en';
@@ -34,3 +35,9 @@ export function useMt() {
 }
 
 export const ManagerCurrency = createContext<CurrencyCode>('EUR');
+
+/** The signed-in staff id when they are a manager (the manager fields start with it), else ''. */
+export const ManagerSelf = createContext<string>('');
+
+/** The host link, when the app provides it (ManagerRoot falls back to its own link to the same host). */
+export const HostLinkContext = createContext<HostLink | null>(null);
