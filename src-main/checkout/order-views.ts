@@ -34,8 +34,9 @@ export function orderStatus(b: OrderBalances): OrderStatus {
       : 'OPEN';
   }
   if (given >= collected) return 'REFUNDED';
-  if (given > 0) return 'PARTIALLY_REFUNDED';
+  // Still owed comes before partly refunded: the balance is what the counter acts on next.
   if ((b.balanceDue?.amountMinor ?? 0) > 0) return 'PARTIALLY_PAID';
+  if (given > 0) return 'PARTIALLY_REFUNDED';
   return 'PAID';
 }
 

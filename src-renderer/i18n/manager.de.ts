@@ -221,6 +221,8 @@ export const managerDe: ManagerMessages = {
   'drawer.countAndClose': 'Zählen und schließen',
   'drawer.counted.label': 'Gezähltes Bargeld',
   'drawer.counted': 'Gezählt {counted}, Soll {expected}, Differenz {difference}.',
+  'drawer.needsManager':
+    'Die Zählung weicht mehr als erlaubt ab: Grund angeben und von der Filialleitung freigeben lassen.',
   'drawer.reason': 'Grund für die Differenz',
   'drawer.close': 'Kassenlade schließen',
   'drawer.closed': 'Kassenlade geschlossen.',

@@ -214,6 +214,7 @@ export const managerEn = {
   'drawer.countAndClose': 'Count and close',
   'drawer.counted.label': 'Counted cash',
   'drawer.counted': 'Counted {counted}, expected {expected}, difference {difference}.',
+  'drawer.needsManager': 'The count differs by more than the limit: give a reason and a manager’s approval.',
   'drawer.reason': 'Reason for the difference',
   'drawer.close': 'Close the drawer',
   'drawer.closed': 'Drawer closed.',

@@ -535,7 +535,10 @@ export function createManagerStore(deps: ManagerDeps): ManagerStoreApi {
         if (!r.ok) {
           if (r.unreachable) set({ notice: { tone: 'bad', key: 'manager.hostUnreachable' } });
           else if (r.error.code === 'CASH_DIFFERENCE_NEEDS_MANAGER')
-            set({ countNeedsManager: true, notice: { tone: 'bad', text: r.error.message } });
+            set({
+              countNeedsManager: true,
+              notice: { tone: 'bad', key: 'drawer.needsManager', text: r.error.message },
+            });
           else set({ notice: noticeForError(r.error) });
           return false;
         }
