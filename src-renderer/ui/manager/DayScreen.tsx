@@ -76,6 +76,10 @@ export function DayScreen() {
   );
 }
 
+const differs = (d: ZReport['differences'][number]) =>
+  (d.terminalMinor !== null && d.terminalMinor !== d.counterMinor) ||
+  (d.coreMinor !== null && d.coreMinor !== d.counterMinor);
+
 function Report({ report, title }: { report: ZReport; title: string }) {
   const t = useMt();
   const c = report.counter as CounterTotals;
@@ -130,7 +134,8 @@ function Report({ report, title }: { report: ZReport; title: string }) {
           <h3>{t.tk('day.differences')}</h3>
           <ul>
             {report.differences.map((d, i) => (
-              <li key={i}>
+              <li key={i} className={differs(d) ? 'tone-bad' : undefined}>
+                {differs(d) ? `${t.tk('day.differs')}: ` : ''}
                 {d.what}: {t.tk('reconcile.counter')} {t.minor(d.counterMinor)}
                 {d.terminalMinor !== null ? ` · ${t.tk('day.terminal')} ${t.minor(d.terminalMinor)}` : ''}
                 {d.coreMinor !== null ? ` · ${t.tk('reconcile.core')} ${t.minor(d.coreMinor)}` : ''}
