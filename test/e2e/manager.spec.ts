@@ -248,9 +248,51 @@ test('a sale made while the core is down waits in the queue, sync now says why n
 test('exceptions, reconciliation and settings: what a manager sees, keyboard only, axe clean', async ({
   page,
 }) => {
+  // A refund to the card queued here for the same 15.00 the web shop just refunded: the core refuses it as a
+  // repeat, for good, and it becomes an exception for a manager.
+  sys.vt.presentCard('visa-approve');
+  const deposit = await sys.call<SaleAnswer>('deposit.take', {
+    customer: { name: 'Erik Example', contact: null },
+    totalMinor: 20_000,
+    deposit: { amountMinor: 5_000 },
+    tender: { method: 'CARD' },
+    operatorId: 'cara',
+  });
+  const depositId = deposit.tenders[0]!.paymentId!;
+  await sys.call('sync.now');
+  const online = await sys.sdk.payments.refundPayment(sys.merchantId, depositId, {
+    amountOfMoney: { amount: 1_500, currencyCode: 'EUR' },
+  });
+  expect(online.isSuccess).toBe(true);
+  const claim = await sys.call<{ state: string }>('refund.execute', {
+    paymentId: depositId,
+    amountMinor: 1_500,
+    method: 'CORE_CARD',
+    reason: 'helmet returned',
+    operatorId: 'cara',
+    manager: { managerId: MANAGER.staffId, managerPin: MANAGER.pin },
+  });
+  expect(claim.state).toBe('REJECTED');
+
   await openManager(page);
   await page.getByRole('button', { name: 'Exceptions', exact: true }).click();
+  const exception = page.getByTestId('exception');
+  await expect(exception).toHaveCount(1);
+  await expect(exception).toContainText('Refund · REFUND_ORDER_LOCKED');
+  await expect(exception).toContainText('repeats the refund of €15.00 made online');
+  await exception.getByRole('button', { name: 'Resolve' }).click();
+  await page.getByLabel('Note (what you checked)').fill('the web shop already refunded the helmet');
+  await page.getByLabel('Manager PIN').fill('0000');
+  await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+  await expect(page.getByTestId('manager-notice')).toContainText('That manager PIN is not right.');
+  await expectAxeClean(page, 'exception being resolved');
+  await saveScreenshot(page, 'manager-exception-resolve');
+  await page.getByLabel('Manager PIN').fill(MANAGER.pin);
+  await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+  await expect(page.getByTestId('manager-notice')).toContainText('Acknowledged.');
   await expect(page.getByTestId('exceptions-empty')).toHaveText('No open exceptions.');
+  await page.getByLabel('Show resolved ones too').check();
+  await expect(exception).toContainText('ACKNOWLEDGE: the web shop already refunded the helmet');
   await expectAxeClean(page, 'exceptions');
   await saveScreenshot(page, 'manager-exceptions');
 
