@@ -117,6 +117,16 @@ test('a manager refund: a wrong PIN refunds nothing and says so, the right one r
   await expect(entries).toHaveCount(2);
   await expect(entries.nth(1)).toContainText('Refund · this counter · card');
   await expect(page.getByTestId('order-refunded')).toHaveText('€5.00');
+  // The customer presents the same card at the terminal: the orders paid with it are found by its token.
+  await page.getByRole('button', { name: 'Orders', exact: true }).click();
+  sys.vt.presentCard('visa-approve');
+  await page.getByRole('button', { name: 'Present card' }).click();
+  await expect(page.getByRole('heading', { name: /^1 orders paid with card .*4675$/ })).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(page.getByRole('button', { name: `Open order ${sale.orderId.slice(0, 8)}` })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Partly refunded' })).toBeVisible();
+  await saveScreenshot(page, 'manager-orders-by-card');
   // The core has it too: one refund of 5.00 on the payment.
   const refunds = await sys.sdk.refunds.getRefunds(sys.merchantId, paymentId);
   expect(refunds.isSuccess).toBe(true);
