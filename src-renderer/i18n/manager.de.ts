@@ -237,6 +237,7 @@ export const managerDe: ManagerMessages = {
   'settings.coreUrl': 'Adresse des Zahlungskerns',
   'settings.coreUrlHint': 'https, oder http nur auf diesem Rechner. Gilt nach dem Neustart von Counter.',
   'settings.enrolled': 'Angemeldet als Terminal {terminal}.',
+  'settings.enrolledNoId': 'Beim Zahlungskern angemeldet.',
   'settings.notEnrolled': 'Nicht angemeldet: Diese Kasse arbeitet nur offline.',
   'settings.offline': 'Offline-Kartenzahlungen',
   'settings.perPayment': 'Höchstens je Zahlung',

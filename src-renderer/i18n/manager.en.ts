@@ -229,6 +229,7 @@ export const managerEn = {
   'settings.coreUrl': 'Core URL',
   'settings.coreUrlHint': 'https, or http only on this computer. Applies when Counter restarts.',
   'settings.enrolled': 'Enrolled as terminal {terminal}.',
+  'settings.enrolledNoId': 'Enrolled with the core.',
   'settings.notEnrolled': 'Not enrolled: this counter works offline only.',
   'settings.offline': 'Offline card payments',
   'settings.perPayment': 'Most per payment',

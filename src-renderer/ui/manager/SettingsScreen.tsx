@@ -160,9 +160,11 @@ function SettingsForm({ settings }: { settings: Settings }) {
             )}
           </Field>
           <p className="detail">
-            {settings.core.enrolled
-              ? t.tk('settings.enrolled', { terminal: settings.core.terminalId ?? '—' })
-              : t.tk('settings.notEnrolled')}
+            {!settings.core.enrolled
+              ? t.tk('settings.notEnrolled')
+              : settings.core.terminalId
+                ? t.tk('settings.enrolled', { terminal: settings.core.terminalId })
+                : t.tk('settings.enrolledNoId')}
           </p>
         </fieldset>
         <fieldset>
