@@ -88,7 +88,8 @@ export interface TimelineEntry {
   readonly amountMinor: number;
   /**
    * DONE; QUEUED (recorded here, not yet with the core: a refund claim has not reached the card yet);
-   * REFUSED_BY_CORE (a sync exception); DECLINED; AUTHORISED; PAYOUT; REVERSED (a chargeback reversal).
+   * REFUSED_BY_CORE (a sync exception); DECLINED; AUTHORISED; PAYOUT; REVERSED (a chargeback reversal);
+   * REBILLED.
    */
   readonly status: string;
   readonly queued: boolean;
@@ -167,7 +168,12 @@ export function orderTimeline(deps: CheckoutDeps, orderId: string): OrderTimelin
       case 'AUTHORISATION':
         status = 'AUTHORISED';
         break;
-      default:
+      case 'REBILL':
+        status = 'REBILLED';
+        break;
+      case 'TOKEN_CREATE':
+      case 'TOKEN_USE':
+      case 'TOKEN_DELETE':
         break;
     }
     if (sent === 'QUEUED') status = 'QUEUED';

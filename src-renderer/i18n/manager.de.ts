@@ -89,6 +89,7 @@ export const managerDe: ManagerMessages = {
   'timeline.status.AUTHORISED': 'autorisiert',
   'timeline.status.PAYOUT': 'Auszahlung',
   'timeline.status.REVERSED': 'zurückgenommen',
+  'timeline.status.REBILLED': 'nach Rückbelastung erneut belastet',
   'channel.THIS_COUNTER': 'an dieser Kasse',
   'channel.OTHER_COUNTER': 'an einer anderen Kasse',
   'channel.IN_STORE': 'im Geschäft',

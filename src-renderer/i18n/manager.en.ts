@@ -85,6 +85,7 @@ export const managerEn = {
   'timeline.status.AUTHORISED': 'authorised',
   'timeline.status.PAYOUT': 'payout',
   'timeline.status.REVERSED': 'reversed',
+  'timeline.status.REBILLED': 'charged again after a chargeback',
   'channel.THIS_COUNTER': 'this counter',
   'channel.OTHER_COUNTER': 'another counter',
   'channel.IN_STORE': 'in store',

@@ -341,7 +341,12 @@ test('exceptions, reconciliation and settings: what a manager sees, keyboard onl
   await page.keyboard.press('Tab');
   const save = page.getByRole('button', { name: 'Save settings' });
   await expect(save).toBeFocused();
-  const outline = await save.evaluate((b) => getComputedStyle(b).outlineStyle);
+  const outline = await save.evaluate(
+    (b) =>
+      (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(
+        b,
+      ).outlineStyle,
+  );
   expect(outline).not.toBe('none');
 });
 
