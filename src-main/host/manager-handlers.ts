@@ -154,7 +154,7 @@ export function createManagerHandlers(
     },
     'exceptions.list': (i) =>
       ok(listSyncExceptions(deps.db, { includeResolved: i.includeResolved }).map(exceptionAnswer)),
-    'exception.resolve': async (i) => {
+    'exception.resolve': (i) => {
       const id = /^\d{1,15}$/.test(i.exceptionId) ? Number(i.exceptionId) : -1;
       const r = resolveSyncException(deps, {
         exceptionId: id,
@@ -163,8 +163,8 @@ export function createManagerHandlers(
         manager: i.manager,
       });
       if (!r.ok) return err(toApiError(r.error));
-      // Sent again: push it now when a core is there (the answer shows up in the queue or the exceptions).
-      if (r.value.resentAs && host.sync) await host.sync.daemon.syncNow();
+      // Sent again: the use case's outbox event wakes the daemon, which pushes it soon; the answer does not wait
+      // for a core that may be slow (the result shows in the queue, or again in the exceptions).
       return ok(exceptionAnswer(r.value.exception));
     },
     'reconcile.run': async (i) => {

@@ -196,7 +196,17 @@ for (const { kind, skip } of DATABASE_KINDS) {
           manager: MANAGER_PIN,
         });
         expect(again.error.code).toBe('SYNC_EXCEPTION_NOT_FOUND');
+        // Queued again once, under a new message id; pushed by the next cycle.
+        const queued = (await m.call('queue.list')).value.filter((q: any) => q.orderId === orderId);
+        expect(queued.length).toBeLessThanOrEqual(1);
+        expect((await m.call('sync.now')).value).toMatchObject({ error: null, queued: 0 });
         expect((await m.call('queue.list')).value).toEqual([]);
+        // The refused message and its one resend; nothing else.
+        expect(
+          m.host.db
+            .prepare(`SELECT state FROM outbox WHERE order_id = ? AND kind = 'REFUND' ORDER BY seq`)
+            .all(orderId),
+        ).toEqual([{ state: 'REJECTED' }, { state: 'ACKNOWLEDGED' }]);
         expect((await m.call('exceptions.list', {})).value.some((e: any) => e.orderId === orderId)).toBe(
           false,
         );
