@@ -43,7 +43,9 @@ export const managerDe: ManagerMessages = {
   'orders.search': 'Suchen',
   'orders.presentCard': 'Karte vorlegen',
   'orders.presentCardNow': 'Bitte die Kundin oder den Kunden, die Karte am Terminal vorzulegen…',
+  'orders.results.one': '1 Auftrag gefunden',
   'orders.results': '{count} Aufträge gefunden',
+  'orders.resultsForCard.one': '1 Auftrag mit Karte {card} bezahlt',
   'orders.resultsForCard': '{count} Aufträge mit Karte {card} bezahlt',
   'orders.none': 'Kein Auftrag passt. Nummer prüfen oder nach Kunde oder Tag suchen.',
   'orders.openOrder': 'Auftrag {order} öffnen',
@@ -182,6 +184,8 @@ export const managerDe: ManagerMessages = {
   'day.print': 'Drucken',
   'day.close': 'Tag abschließen',
   'day.closed': 'Der Tag ist abgeschlossen.',
+  'day.closeAnyway.one':
+    'Mir ist bewusst, dass 1 Eintrag noch nicht beim Zahlungskern ist; trotzdem abschließen.',
   'day.closeAnyway':
     'Mir ist bewusst, dass {count} Einträge noch nicht beim Zahlungskern sind; trotzdem abschließen.',
   'day.queuedWarning':

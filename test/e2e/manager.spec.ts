@@ -81,7 +81,7 @@ test('a manager refund: a wrong PIN refunds nothing and says so, the right one r
   await expectAxeClean(page, 'orders');
   await page.getByLabel('Order ID').fill(sale.orderId);
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: '1 orders found' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '1 order found' })).toBeVisible();
   await saveScreenshot(page, 'manager-orders');
   await page.getByRole('button', { name: `Open order ${sale.orderId.slice(0, 8)}` }).click();
   const entries = page.getByTestId('timeline-entry');
@@ -121,7 +121,7 @@ test('a manager refund: a wrong PIN refunds nothing and says so, the right one r
   await page.getByRole('button', { name: 'Orders', exact: true }).click();
   sys.vt.presentCard('visa-approve');
   await page.getByRole('button', { name: 'Present card' }).click();
-  await expect(page.getByRole('heading', { name: /^1 orders paid with card .*4675$/ })).toBeVisible({
+  await expect(page.getByRole('heading', { name: /^1 order paid with card .*4675$/ })).toBeVisible({
     timeout: 30_000,
   });
   await expect(page.getByRole('button', { name: `Open order ${sale.orderId.slice(0, 8)}` })).toBeVisible();

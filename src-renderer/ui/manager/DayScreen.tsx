@@ -57,7 +57,7 @@ export function DayScreen() {
           {queued > 0 ? (
             <label className="choice">
               <input type="checkbox" checked={knowingly} onChange={(e) => setKnowingly(e.target.checked)} />
-              {t.tk('day.closeAnyway', { count: queued })}
+              {t.tp('day.closeAnyway', queued)}
             </label>
           ) : null}
           <div className="actions">

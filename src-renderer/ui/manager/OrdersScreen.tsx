@@ -50,8 +50,8 @@ export function OrdersScreen() {
         <>
           <h2 id="orders-results">
             {card
-              ? t.tk('orders.resultsForCard', { card, count: results.length })
-              : t.tk('orders.results', { count: results.length })}
+              ? t.tp('orders.resultsForCard', results.length, { card })
+              : t.tp('orders.results', results.length)}
           </h2>
           {results.length === 0 ? (
             <p>{t.tk('orders.none')}</p>

@@ -23,8 +23,8 @@ export function QueueScreen() {
       {queue === null ? null : queue.length === 0 ? (
         <p data-testid="queue-empty">{t.tk('queue.empty')}</p>
       ) : (
-        <table className="grid" aria-label={t.tk('queue.items', { count: queue.length })}>
-          <caption>{t.tk('queue.items', { count: queue.length })}</caption>
+        <table className="grid" aria-label={t.tp('queue.items', queue.length)}>
+          <caption>{t.tp('queue.items', queue.length)}</caption>
           <thead>
             <tr>
               <th scope="col">{t.tk('queue.col.what')}</th>

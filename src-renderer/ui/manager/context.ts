@@ -31,6 +31,12 @@ export function useMt() {
     tk: (key: string, params?: Record<string, string | number>) =>
       Object.hasOwn(en, key) ? t.t(key as MessageKey, params) : (key.split('.').at(-1) ?? key),
     minor: (amountMinor: number) => t.amount({ amountMinor, currency }),
+    /** A count's sentence: the `.one` variant for exactly one when the catalog has it. */
+    tp(key: string, count: number, params: Record<string, string | number> = {}) {
+      const one = `${key}.one`;
+      const k = count === 1 && Object.hasOwn(en, one) ? one : key;
+      return Object.hasOwn(en, k) ? t.t(k as MessageKey, { ...params, count }) : k;
+    },
   };
 }
 
