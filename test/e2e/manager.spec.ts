@@ -33,12 +33,27 @@ interface SaleAnswer {
   tenders: { paymentId: string | null; ok: boolean }[];
 }
 
+let signInChecked = false;
+
 /** The manager's page of the UI (?area=manager), signed in as the manager. */
 async function openManager(page: Page, lang = 'en'): Promise<void> {
   const u = new URL(sys.uiUrl);
   u.searchParams.set('area', 'manager');
   u.searchParams.set('lang', lang);
   await page.goto(u.toString());
+  if (lang === 'en' && !signInChecked) {
+    // The manager's sign-in page: axe clean; a cashier is told it needs a manager.
+    await expect(page.getByRole('heading', { name: 'Manager sign-in' })).toBeVisible();
+    await expectAxeClean(page, 'manager sign-in');
+    await page.getByLabel('Manager ID').fill('cara');
+    await page.getByLabel('Manager PIN').fill('1111');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert')).toHaveText(
+      'This needs a manager: enter the ID and PIN of a manager.',
+    );
+    await saveScreenshot(page, 'manager-sign-in');
+    signInChecked = true;
+  }
   await page.getByLabel(lang === 'de' ? 'Kennung der Filialleitung' : 'Manager ID').fill(MANAGER.staffId);
   await page.getByLabel(lang === 'de' ? 'PIN der Filialleitung' : 'Manager PIN').fill(MANAGER.pin);
   await page.keyboard.press('Enter');
