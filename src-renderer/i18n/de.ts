@@ -3,6 +3,8 @@ import { managerDe } from './manager.de';
 
 /** Deutsch. Typed against the English keys, so a missing translation fails the type-check. */
 export const de: Messages = {
+  // The manager's screens (manager.de.ts), first so the lists below grow without touching it.
+  ...managerDe,
   'app.title': 'Counter',
   'status.online': 'Online',
   'status.offline': 'Offline',
@@ -69,5 +71,4 @@ export const de: Messages = {
   'card.checkAgain': 'Erneut prüfen',
   'card.done': 'Zurück zum Verkauf',
   'error.title': 'Etwas ist schiefgegangen',
-  ...managerDe,
 };

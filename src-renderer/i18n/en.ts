@@ -2,6 +2,8 @@ import { managerEn } from './manager.en';
 
 /** English texts: the source of truth for which messages exist; every other language must have each key. */
 export const en = {
+  // The manager's screens (manager.en.ts), first so the lists below grow without touching it.
+  ...managerEn,
   'app.title': 'Counter',
   'status.online': 'Online',
   'status.offline': 'Offline',
@@ -68,7 +70,6 @@ export const en = {
   'card.checkAgain': 'Check again',
   'card.done': 'Back to sale',
   'error.title': 'Something went wrong',
-  ...managerEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
