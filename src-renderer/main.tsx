@@ -4,6 +4,7 @@ import { connectHost } from './host';
 import { isLanguage } from './i18n/i18n';
 import { createAppStore } from './state/store';
 import { App } from './ui/App';
+import { ManagerApp } from './ui/manager/ManagerApp';
 import './ui/app.css';
 
 const host = connectHost(window);
@@ -13,6 +14,10 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <App store={store} host={host} />
+    {new URLSearchParams(window.location.search).get('area') === 'manager' ? (
+      <ManagerApp store={store} host={host} />
+    ) : (
+      <App store={store} host={host} />
+    )}
   </StrictMode>,
 );

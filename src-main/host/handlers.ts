@@ -18,9 +18,10 @@ import {
   type AttemptResult,
 } from '../checkout/terminal-attempts';
 import { voidCardPayment } from '../checkout/void';
-import { findItem, listStaff, searchOrders, syncStatus, unresolvedAttempt } from '../store';
+import { findItem, listStaff, syncStatus, unresolvedAttempt } from '../store';
 import { toApiError, type HostHandlers } from './api';
 import type { Host } from './compose';
+import { createManagerHandlers, type ManagerHandlerOptions } from './manager-handlers';
 
 const notBuiltYet = (command: string) =>
   err(
@@ -45,7 +46,7 @@ function saleAnswer(
   });
 }
 
-export function createHostHandlers(host: Host): HostHandlers {
+export function createHostHandlers(host: Host, managerOptions?: ManagerHandlerOptions): HostHandlers {
   const deps = host.deps;
   const entries = (
     list: readonly (
@@ -126,18 +127,6 @@ export function createHostHandlers(host: Host): HostHandlers {
     },
     'deposit.take': async (i) => saleAnswer(await takeDeposit(deps, i)),
     'balance.collect': async (i) => saleAnswer(await collectBalance(deps, i)),
-    'order.search': (i) =>
-      ok(
-        searchOrders(deps.db, i).map((o) => ({
-          orderId: o.orderId,
-          kind: o.kind,
-          currency: o.currency,
-          totalMinor: o.totalMinor,
-          customerId: o.customerId,
-          createdAt: o.createdAt,
-          businessDay: o.businessDay,
-        })),
-      ),
     'order.refundable': (i) => mapErr(refundableOf(deps, i.orderId)),
     'payment.void': async (i) => attemptState(await voidCardPayment(deps, i)),
     'attempt.recover': async () => attemptState(await recoverUnresolvedAttempt(deps)),
@@ -205,17 +194,8 @@ export function createHostHandlers(host: Host): HostHandlers {
     'cart.get': () => notBuiltYet('cart.get'),
     'cart.put': () => notBuiltYet('cart.put'),
     'payment.cancel': () => notBuiltYet('payment.cancel'),
-    'card.read': () => notBuiltYet('card.read'),
-    'order.timeline': () => notBuiltYet('order.timeline'),
     'receipt.get': () => notBuiltYet('receipt.get'),
-    'queue.list': () => notBuiltYet('queue.list'),
-    'sync.now': () => notBuiltYet('sync.now'),
-    'exceptions.list': () => notBuiltYet('exceptions.list'),
-    'exception.resolve': () => notBuiltYet('exception.resolve'),
-    'reconcile.run': () => notBuiltYet('reconcile.run'),
-    'settings.get': () => notBuiltYet('settings.get'),
-    'settings.put': () => notBuiltYet('settings.put'),
-    'terminal.ports': () => notBuiltYet('terminal.ports'),
-    'terminal.test': () => notBuiltYet('terminal.test'),
+    // The manager's side (orders, card, queue, exceptions, reconciliation, settings, terminal port).
+    ...createManagerHandlers(host, managerOptions),
   };
 }

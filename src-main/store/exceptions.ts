@@ -63,3 +63,32 @@ export function resolveSyncExceptionRow(
       .run(at.toISOString(), by, resolution, exceptionId).changes > 0
   );
 }
+
+/** An exception with the kind of the message the core refused (from the outbox). */
+export interface SyncExceptionListed extends SyncExceptionRecord {
+  readonly kind: string;
+}
+
+/** Open exceptions first (oldest first), then, when asked, resolved ones (newest first). */
+export function listSyncExceptions(db: StoreDb, o: { includeResolved: boolean }): SyncExceptionListed[] {
+  const rows = db
+    .prepare(
+      `SELECT e.*, o.kind AS kind FROM sync_exceptions e JOIN outbox o ON o.message_id = e.message_id
+       ${o.includeResolved ? '' : 'WHERE e.resolved_at IS NULL'}
+       ORDER BY (e.resolved_at IS NOT NULL), CASE WHEN e.resolved_at IS NULL THEN e.exception_id
+         ELSE -e.exception_id END
+       LIMIT 500`,
+    )
+    .all() as (Row & { kind: string })[];
+  return rows.map((r) => ({ ...rowToSyncException(r), kind: r.kind }));
+}
+
+export function getSyncException(db: StoreDb, exceptionId: number): SyncExceptionListed | null {
+  const r = db
+    .prepare(
+      `SELECT e.*, o.kind AS kind FROM sync_exceptions e JOIN outbox o ON o.message_id = e.message_id
+       WHERE e.exception_id = ?`,
+    )
+    .get(exceptionId) as (Row & { kind: string }) | undefined;
+  return r ? { ...rowToSyncException(r), kind: r.kind } : null;
+}

@@ -233,3 +233,29 @@ export function syncStatus(db: StoreDb, now: Date): SyncStatus {
 export function recordSyncSuccess(db: StoreDb, at: Date): void {
   db.prepare('UPDATE sync_state SET last_sync_at = ? WHERE id = 1').run(at.toISOString());
 }
+
+/** One outbox row as a manager sees it (any state). */
+export interface OutboxRecord extends OutboxItem {
+  state: OutboxState;
+}
+
+export function outboxRecord(db: StoreDb, messageId: string): OutboxRecord | null {
+  const r = db.prepare('SELECT * FROM outbox WHERE message_id = ?').get(messageId) as
+    (OutboxRow & { state: string }) | undefined;
+  return r ? { ...rowToOutboxItem(r), state: r.state as OutboxState } : null;
+}
+
+/**
+ * The outbox state of each operation of an order that went out as a message carrying its operation id
+ * (payments, refunds, voids…): QUEUED (not yet with the core), ACKNOWLEDGED, REJECTED. The newest message
+ * of an operation wins (a manager's RESEND queues it again under a new message id).
+ */
+export function operationOutboxStates(db: StoreDb, orderId: string): Map<string, OutboxState> {
+  const rows = db
+    .prepare(
+      `SELECT json_extract(message, '$.operationId') AS op, state FROM outbox
+       WHERE order_id = ? AND json_extract(message, '$.operationId') IS NOT NULL ORDER BY seq`,
+    )
+    .all(orderId) as { op: string; state: string }[];
+  return new Map(rows.map((r) => [r.op, r.state as OutboxState]));
+}

@@ -1,7 +1,10 @@
 import type { Messages } from './en';
+import { managerDe } from './manager.de';
 
 /** Deutsch. Typed against the English keys, so a missing translation fails the type-check. */
 export const de: Messages = {
+  // The manager's screens (manager.de.ts), first so the lists below grow without touching it.
+  ...managerDe,
   'app.title': 'Counter',
   'status.online': 'Online',
   'status.offline': 'Offline',

@@ -1,5 +1,9 @@
+import { managerEn } from './manager.en';
+
 /** English texts: the source of truth for which messages exist; every other language must have each key. */
 export const en = {
+  // The manager's screens (manager.en.ts), first so the lists below grow without touching it.
+  ...managerEn,
   'app.title': 'Counter',
   'status.online': 'Online',
   'status.offline': 'Offline',

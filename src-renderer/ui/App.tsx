@@ -4,6 +4,7 @@ import { keypadKeyFromKeyboard } from '../input/amount-entry';
 import { feedKey, flushIdle, initialScannerState, type ScannerState } from '../input/scanner';
 import type { AppStore } from '../state/store';
 import { CardPayment } from './CardPayment';
+import { ManagerEntry } from './manager/ManagerEntry';
 import { StoreContext, useApp, useAppStore } from './context';
 import { SaleScreen } from './SaleScreen';
 import { SignIn } from './SignIn';
@@ -17,12 +18,12 @@ export function App({ store, host }: { store: AppStore; host: HostLink }) {
   }, [store, host]);
   return (
     <StoreContext.Provider value={store}>
-      <Screens />
+      <Screens host={host} />
     </StoreContext.Provider>
   );
 }
 
-function Screens() {
+function Screens({ host }: { host: HostLink }) {
   const signedIn = useApp((s) => s.staff !== null);
   const language = useApp((s) => s.language);
   useEffect(() => {
@@ -32,11 +33,11 @@ function Screens() {
     <div className="app">
       <StatusBar />
       {signedIn ? (
-        <>
+        <ManagerEntry host={host}>
           <SaleKeys />
           <SaleScreen />
           <CardPayment />
-        </>
+        </ManagerEntry>
       ) : (
         <SignIn />
       )}
