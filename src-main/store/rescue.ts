@@ -99,9 +99,8 @@ export function importRescueSnapshot(
 ): { queued: number; skipped: number; orders: number } {
   let queued = 0;
   let skipped = 0;
-  const from = snap.issuer ?? issuerOfMessages(snap.messages);
-  const rescuedFrom =
-    from !== null && from !== getSetting<number>(db, ISSUER_SETTING) ? { issuer: from } : null;
+  const own = getSetting<number>(db, ISSUER_SETTING) ?? null;
+  const exporter = snap.issuer ?? issuerOfMessages(snap.messages);
   db.tx(() => {
     for (const c of snap.customers) insertIgnoring(db, 'customers', c);
     // The orders were made at the other counter: here they are facts learnt from elsewhere.
@@ -125,10 +124,14 @@ export function importRescueSnapshot(
       }
       const seq = (next.get() as { n: number }).n;
       // Same message id (the business key), this counter's sequence.
+      // Who recorded it: the exporter, or — for a message it had itself imported from a counter that broke
+      // before it — that first counter (a second rescue keeps the first origin).
+      const { rescuedFrom: carried, ...fact } = m.message as { rescuedFrom?: { issuer: number } | null };
+      const origin = carried?.issuer ?? exporter;
       const message = SyncMessageSchema.parse({
-        ...(m.message as object),
+        ...fact,
         seq,
-        ...(rescuedFrom ? { rescuedFrom } : {}),
+        ...(origin !== null && origin !== own ? { rescuedFrom: { issuer: origin } } : {}),
       });
       ins.run(seq, m.messageId, m.kind, m.orderId, JSON.stringify(message), m.createdAt);
       queued++;

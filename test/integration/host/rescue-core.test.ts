@@ -203,6 +203,47 @@ for (const { kind, skip } of DATABASE_KINDS) {
       expect(cardNumbersIn([...filesUnder(A.h.dir), ...filesUnder(B.h.dir)])).toEqual([]);
     });
 
+    it("a rescue of a rescue: C pushes A's facts as A's and B's as B's, each once", async () => {
+      const enroll = async () => {
+        const t = await enrollTerminal(core.t.db, core.ledger.ctx, core.keyring, {
+          merchantId: core.merchantId,
+          store: core.storeId,
+        });
+        if (!t.ok) throw new Error(t.error.message);
+        return t.value;
+      };
+      const [keyA, keyB, keyC] = [await enroll(), await enroll(), await enroll()];
+      const A = await counter(core, keyA);
+      const B = await counter(core, keyB);
+      const C = await counter(core, keyC);
+      closers.push(
+        () => A.h.close(),
+        () => B.h.close(),
+        () => C.h.close(),
+        () => A.sync.daemon.stop(),
+        () => B.sync.daemon.stop(),
+        () => C.sync.daemon.stop(),
+      );
+      // A sells offline and breaks; B takes its file, sells offline too and breaks; C takes B's file.
+      const a = await cardSale(A.h, 1_300);
+      const fromA = exportRescue(A.h.db, PASS, new Date());
+      if (!fromA.ok) throw new Error(fromA.error.message);
+      expect(importRescue(B.h.db, fromA.value.file, PASS)).toMatchObject({ ok: true, value: { queued: 2 } });
+      const b = await cardSale(B.h, 1_400);
+      const fromB = exportRescue(B.h.db, PASS, new Date());
+      if (!fromB.ok) throw new Error(fromB.error.message);
+      expect(importRescue(C.h.db, fromB.value.file, PASS)).toMatchObject({ ok: true, value: { queued: 4 } });
+      expect(await C.sync.daemon.syncNow()).toMatchObject({ error: null, accepted: 4, rejected: 0 });
+      expect(syncStatus(C.h.db, new Date())).toMatchObject({ queued: 0, openExceptions: 0 });
+      const terminalOf = async (orderId: string) =>
+        new Set((await coreOps([orderId])).map((r) => r.terminal_id));
+      expect(await terminalOf(a.orderId)).toEqual(new Set([keyA.terminalId]));
+      expect(await terminalOf(b.orderId)).toEqual(new Set([keyB.terminalId]));
+      expect((await coreOps([a.orderId, b.orderId])).map((r) => r.id)).toEqual(
+        [...localOps(A.h.db, [a.orderId]), ...localOps(B.h.db, [b.orderId])].sort(),
+      );
+    });
+
     it("a counter of another store cannot push A's facts: final refusals for a manager, nothing recorded", async () => {
       const A = await counter(core, core.terminal);
       closers.push(
