@@ -10,14 +10,13 @@ import { counterSettings, updateCounterSettings } from '../checkout/counter-sett
 import { orderTimeline, searchOrderSummaries } from '../checkout/order-views';
 import { resolveSyncException } from '../checkout/sync-exceptions';
 import {
-  getSetting,
   listSyncExceptions,
   pendingOutbox,
   searchOrders,
   syncStatus,
   type SyncExceptionListed,
 } from '../store';
-import { createBackOfficeOrderReader, reconcileWithCore, type CoreOrderReader } from '../sync/reconcile';
+import { reconcileWithCore, type CoreOrderReader } from '../sync/reconcile';
 import { localOrderViews } from '../sync/store-port';
 import { toApiError, type HostHandlers } from './api';
 import type { Host } from './compose';
@@ -37,18 +36,11 @@ export type ManagerCommand =
   | 'terminal.test';
 
 export interface ManagerHandlerOptions {
-  /**
-   * How reconciliation reads the core's orders. Default: the back office with a merchant API key from the
-   * environment (COUNTER_BACKOFFICE_KEY_ID, COUNTER_BACKOFFICE_SECRET) and the enrolled merchant id; absent,
-   * reconcile.run says what is missing.
-   */
+  /** How reconciliation reads the core's orders. Default: the sync API with this counter's terminal key. */
   readonly orderReader?: CoreOrderReader;
   /** Lists serial ports (tests give their own; default: serialport's SerialPort.list()). */
   readonly listPorts?: () => Promise<{ path: string; manufacturer?: string | undefined }[]>;
-  readonly env?: NodeJS.ProcessEnv;
 }
-
-export const BACKOFFICE_KEY_ENV = { keyId: 'COUNTER_BACKOFFICE_KEY_ID', secret: 'COUNTER_BACKOFFICE_SECRET' };
 
 const exceptionAnswer = (e: SyncExceptionListed): HostCommandOutput<'exceptions.list'>[number] => ({
   exceptionId: String(e.exceptionId),
@@ -66,23 +58,8 @@ const hostErr = (command: string, reason: string): Result<never, HostApiError> =
 
 function orderReaderFor(host: Host, o: ManagerHandlerOptions): CoreOrderReader | string {
   if (o.orderReader) return o.orderReader;
-  const env = o.env ?? process.env;
-  const baseUrl = counterSettings(host.deps).core.url;
-  const merchantId = getSetting<string>(host.db, 'core.merchantId');
-  const apiKeyId = env[BACKOFFICE_KEY_ENV.keyId];
-  const secretApiKey = env[BACKOFFICE_KEY_ENV.secret];
-  if (!baseUrl || !merchantId || !apiKeyId || !secretApiKey) {
-    return (
-      `reading the core's orders needs the enrolled core and merchant and a back-office key ` +
-      `(${BACKOFFICE_KEY_ENV.keyId}, ${BACKOFFICE_KEY_ENV.secret})`
-    );
-  }
-  return createBackOfficeOrderReader({
-    baseUrl,
-    merchantId,
-    apiKeyId,
-    secretApiKey,
-  });
+  // The terminal key reads the core's view of this store's orders (docs/sync.md); no merchant key needed.
+  return host.sync?.orders ?? 'this counter is not enrolled with a core';
 }
 
 export function createManagerHandlers(

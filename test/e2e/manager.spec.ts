@@ -19,9 +19,6 @@ let replacementCore: CoreProcess | null = null;
 test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   sys = await startE2eSystem();
-  // Reconciliation reads the core's orders with a back-office key (the host runs in this process).
-  process.env.COUNTER_BACKOFFICE_KEY_ID = sys.apiKeyId;
-  process.env.COUNTER_BACKOFFICE_SECRET = sys.secretApiKey;
 });
 test.afterAll(async () => {
   await sys?.stop();

@@ -53,7 +53,6 @@ export async function startManagerHost(
   if (o.core) {
     setSetting(s.value, SETTING.coreUrl, o.core.baseUrl);
     setSetting(s.value, 'core.keyId', o.core.keyId);
-    if (o.core.merchantId) setSetting(s.value, SETTING.merchantId, o.core.merchantId);
   }
   s.value.close();
   const created = createHost({

@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SdkResponse } from 'onlinepayments-sdk-nodejs';
 import { auditTrail } from '../../../src-main/store';
-import { createBackOfficeOrderReader } from '../../../src-main/sync/reconcile';
+import { createCoreClient } from '../../../src-main/sync/core-client';
+import { createTerminalOrderReader } from '../../../src-main/sync/reconcile';
 import { DATABASE_KINDS } from '../../helpers/core-db';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
 import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy';
@@ -42,13 +43,15 @@ for (const { kind, skip } of DATABASE_KINDS) {
             issuer: core.terminal.issuer,
             merchantId: core.merchantId,
           },
+          // Reconciliation reads the core directly (not through the partitioning proxy), with the terminal key.
           handlers: {
-            orderReader: createBackOfficeOrderReader({
-              baseUrl: core.url,
-              merchantId: core.merchantId,
-              apiKeyId: core.apiKeyId,
-              secretApiKey: core.secret,
-            }),
+            orderReader: createTerminalOrderReader(
+              createCoreClient({
+                baseUrl: core.url,
+                keyId: core.terminal.keyId,
+                secret: core.terminal.secret,
+              }),
+            ),
           },
         });
       }, 90_000);
