@@ -623,6 +623,13 @@ export const ERROR_CATALOG = {
     'The core refused refund {reference}: {detail}. Nothing was refunded to the card; a manager resolves it ' +
       'from the sync exceptions.',
   ),
+  // ── Counter app (issue 10): checkout ids, the basket ──────────────────────────────────────────────
+  CHECKOUT_ID_REUSED: entry(
+    409,
+    '409828',
+    'Checkout id {checkoutId} was already used for a different {command}; each new sale needs a new id ' +
+      '(a retry of the same sale sends the same request again).',
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
