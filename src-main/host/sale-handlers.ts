@@ -53,6 +53,9 @@ const LINE_LOST = new Set([
   'TERMINAL_COMMAND_TIMEOUT',
 ]);
 
+const inDoubt = (a: SaleOut) =>
+  a.tenders.some((t) => t.state === 'PARKED' || t.error?.code === 'CARD_OUTCOME_PENDING');
+
 export function toSaleAnswer(v: SaleResult): SaleOut {
   return { ...v, tenders: v.tenders.map((t) => ({ ...t, error: t.error ? toApiError(t.error) : null })) };
 }
@@ -140,7 +143,11 @@ export function createSaleHandlers(host: Host) {
     const known = getCheckout(db, id);
     if (known && (known.requestHash !== hash || known.command !== command)) return reused();
     if (known?.answer) return ok(known.answer as SaleOut);
-    if (known && getOrder(db, known.orderId)) return answerFromOrder(known.orderId);
+    if (known && getOrder(db, known.orderId)) {
+      const read = answerFromOrder(known.orderId);
+      if (read.ok) db.tx(() => finishCheckout(db, id, read.value, deps.clock().toISOString()));
+      return read;
+    }
     const orderId = known?.orderId ?? o.orderId ?? deps.newId();
     if (!known)
       db.tx(() =>
@@ -156,7 +163,8 @@ export function createSaleHandlers(host: Host) {
     const p = (async (): Promise<Answer<SaleOut>> => {
       const r = await run(command === 'balance.collect' ? o.orderId : orderId);
       const a = mapped(r);
-      if (a.ok) db.tx(() => finishCheckout(db, id, a.value, deps.clock().toISOString()));
+      // An outcome still in doubt is not an answer: a replay reads the order again once it is recovered.
+      if (a.ok && !inDoubt(a.value)) db.tx(() => finishCheckout(db, id, a.value, deps.clock().toISOString()));
       // Refused before anything was written: the id may be used again (after opening the drawer, say).
       else if (!getOrder(db, orderId) || command === 'balance.collect')
         db.tx(() => db.prepare('DELETE FROM checkouts WHERE checkout_id = ? AND answer IS NULL').run(id));
