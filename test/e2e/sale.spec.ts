@@ -176,6 +176,8 @@ test('a cancelled card payment: the terminal stops, nothing is charged, the bask
     await signIn(page);
     await emptyBasket(page);
     await scan(page, '4000417025005');
+    await expect(lines(page)).toHaveCount(1);
+    await expect(page.getByRole('button', { name: 'Card', exact: true })).toBeEnabled();
     const booked = sys.vt.bookedTransactions().length;
     // Keyboard only: Space on the focused Card button starts the payment, Enter on Cancel cancels it.
     await page.getByRole('button', { name: 'Card', exact: true }).focus();

@@ -55,11 +55,12 @@ function counterDir(): string {
 async function startCounter(
   dir: string,
   vt: VirtualTerminal,
-  o: { plugged?: () => boolean; terminalRetryMs?: number } = {},
+  o: { plugged?: () => boolean; terminalRetryMs?: number; sessionTimers?: object } = {},
 ): Promise<Counter> {
   const h = createHost({
     dataDir: dir,
     terminalRetryMs: o.terminalRetryMs,
+    sessionTimers: o.sessionTimers,
     connector: streamConnector(
       async () => {
         if (o.plugged && !o.plugged())
@@ -218,6 +219,41 @@ describe('the counter app host commands', () => {
     // The same id for another request is refused in words.
     const other = await c.call('sale.checkout', { ...request, entries: [{ sku: 'MUG', quantity: 1 }] });
     expect(other.ok === false && other.error.code).toBe('CHECKOUT_ID_REUSED');
+  });
+
+  it('an outcome in doubt is not stored as the answer: after recovery, the same checkout id answers it paid', async () => {
+    const vt = new VirtualTerminal();
+    const c = await startCounter(counterDir(), vt, {
+      sessionTimers: { t3Ms: 500, t4Ms: 1_000, recoveryAttempts: 1, recoveryDelayMs: 50 },
+    });
+    await seeded(c);
+    // The terminal books the payment, then stays silent while the host tries to recover it.
+    vt.injectFault({ kind: 'silence-after-approval' });
+    const off = vt.onEvent((e) => {
+      if (e.kind !== 'booked') return;
+      off();
+      for (let i = 0; i < 6; i++) vt.injectFault({ kind: 'silence-before-answer' });
+    });
+    const request = {
+      entries: [{ sku: 'COFFEE', quantity: 1 }],
+      tenders: [{ method: 'CARD' }],
+      operatorId: 'cara',
+      checkoutId: uuid(),
+    };
+    const first = await c.value('sale.checkout', request);
+    expect(first.tenders[0]).toMatchObject({ ok: false, error: { code: 'CARD_OUTCOME_PENDING' } });
+    // Asked again while still in doubt: still in doubt, and nothing new sent to the terminal.
+    const again = await c.call('sale.checkout', request);
+    expect(again.ok === false && again.error.code).toBe('CARD_OUTCOME_PENDING');
+    vt.clearFaults();
+    expect(await c.value('attempt.recover')).toMatchObject({ state: 'APPROVED' });
+    const answered = await c.value('sale.checkout', request);
+    expect(answered).toMatchObject({
+      orderId: first.orderId,
+      balanceDueMinor: 0,
+      tenders: [{ method: 'CARD', ok: true, state: 'APPROVED', amountMinor: 899 }],
+    });
+    expect(vt.bookedTransactions()).toHaveLength(1);
   });
 
   it('frees a checkout id refused before anything was recorded (drawer closed), and records it once after', async () => {
