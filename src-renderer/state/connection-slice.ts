@@ -17,8 +17,8 @@ export const connectionSlice =
         set({ host: 'reachable', hostDetail: null, status: r.value as Store['status'] });
         // A card command still running after a reload or a reconnect: show it again, with its last text.
         const running = r.value.currentAttempt;
-        if (running && !get().checkout) get().attemptStarted(running.attemptId);
-        if (running?.lastText) get().terminalMessage(running.attemptId, running.lastText);
+        if (running && !get().checkout) get().resumeCheckout(running);
+        else if (running?.lastText) get().terminalMessage(running.attemptId, running.lastText);
       } else if (r.unreachable) set({ host: 'unreachable', hostDetail: r.detail, status: null });
       // The host answered with a refusal: it is there, its status is not known.
       else set({ host: 'reachable', hostDetail: `${r.error.code}: ${r.error.message}` });
@@ -42,7 +42,8 @@ export const connectionSlice =
           get().attemptStarted(e.payload.attemptId);
           return;
         case 'attemptFinished':
-          // The checkout's own answer says how it ended; the status bar's terminal pill follows.
+          // A checkout this page started learns its end from its own answer; one resumed after a reload here.
+          get().attemptFinished(e.payload.attemptId, e.payload.orderId, e.payload.state);
           void get().probeHost();
           return;
         case 'orderChanged': {

@@ -50,6 +50,7 @@ export const paymentSlice =
           error: r.error.message,
         });
       const answer = r.value;
+      patch({ orderId: answer.orderId });
       const failed = answer.tenders.find((t) => !t.ok);
       if (failed) {
         return patch({
@@ -86,10 +87,26 @@ export const paymentSlice =
           answer: null,
           error: null,
           cancelRequested: false,
+          orderId: null,
         },
       });
       if (kind === 'sale') await get().basketSaved();
       await send(request, card);
+    }
+
+    /** The outcome of a checkout this page did not start, from the attempt's state. */
+    function finishResumed(state: string) {
+      const phase: CheckoutPhase =
+        state === 'APPROVED'
+          ? 'approved'
+          : state === 'DECLINED'
+            ? 'declined'
+            : state === 'NOT_CHARGED' || state === 'NONE'
+              ? 'notCharged'
+              : 'unknown';
+      patch({ phase });
+      // The host cleared its basket with the payment; this page's copy goes too.
+      if (phase === 'approved') get().clearSale();
     }
 
     const operatorId = () => get().staff?.staffId ?? '';
@@ -194,6 +211,8 @@ export const paymentSlice =
           // Still in doubt (the terminal does not answer yet, or a manager must settle it from the receipt).
           return patch({ error: r.unreachable ? r.detail : r.error.message });
         }
+        // A resumed checkout has no request to send again: the recovered state is its outcome.
+        if (!c.request) return finishResumed(r.value.state);
         // The same request under the same checkout id: the host answers what happened, never charges again.
         await send(c.request, c.card);
       },
@@ -201,6 +220,7 @@ export const paymentSlice =
         const c = get().checkout;
         const answer = c?.answer;
         if (!c || !answer || (c.phase !== 'declined' && c.phase !== 'notCharged')) return;
+        if (!c.request) return;
         const original = c.request.input as { tenders?: TenderInput[]; tender?: TenderInput };
         const done = new Set(answer.tenders.filter((t) => t.ok).map((t) => t.method));
         // What is left of the original tenders, on the same order, under a new checkout id.
@@ -230,6 +250,30 @@ export const paymentSlice =
         if (c.messages.at(-1) === text) return;
         patch({ messages: [...c.messages, text].slice(-MAX_MESSAGES), attemptId });
       },
+      resumeCheckout(a) {
+        if (get().checkout) return;
+        set({
+          checkout: {
+            request: null,
+            kind: 'sale',
+            card: true,
+            amount: money(a.amountMinor, deps.currency),
+            phase: 'inProgress',
+            messages: a.lastText ? [a.lastText] : [],
+            attemptId: a.attemptId,
+            answer: null,
+            error: null,
+            cancelRequested: false,
+            orderId: null,
+          },
+        });
+      },
+      attemptFinished(attemptId, orderId, state) {
+        const c = get().checkout;
+        if (!c || c.request || c.attemptId !== attemptId) return;
+        patch({ orderId });
+        finishResumed(state);
+      },
       attemptStarted(attemptId) {
         const c = get().checkout;
         if (c) return patch({ attemptId, phase: c.phase === 'starting' ? 'inProgress' : c.phase });
@@ -239,7 +283,7 @@ export const paymentSlice =
         // The unknown screen stays until the outcome is known: closing it would invite a second charge.
         if (!c || running() || c.phase === 'unknown') return;
         set({ checkout: null });
-        if (c.phase === 'approved' && c.answer) void get().showReceipt(c.answer.orderId);
+        if (c.phase === 'approved' && c.orderId) void get().showReceipt(c.orderId);
       },
     };
   };

@@ -43,7 +43,8 @@ export type CheckoutRequest =
   | { command: 'balance.collect'; input: Record<string, unknown> & { checkoutId: string } };
 
 export interface Checkout {
-  request: CheckoutRequest;
+  /** Null for a card command found running after a reload (its request lived in the old page). */
+  request: CheckoutRequest | null;
   kind: 'sale' | 'deposit' | 'balance';
   /** Whether a card is part of it (the terminal's texts are shown; the dialog cannot be dismissed). */
   card: boolean;
@@ -57,6 +58,8 @@ export interface Checkout {
   error: string | null;
   /** The cashier asked the terminal to stop (the outcome still comes from the terminal). */
   cancelRequested: boolean;
+  /** The order being paid, once known (from the answer, or the terminal's attemptFinished). */
+  orderId: string | null;
 }
 
 export interface PaymentSlice {
@@ -76,6 +79,10 @@ export interface PaymentSlice {
   retryCard(): Promise<void>;
   terminalMessage(attemptId: string, text: string): void;
   attemptStarted(attemptId: string): void;
+  /** A card command the host reports running (status.currentAttempt) that this page did not start. */
+  resumeCheckout(running: { attemptId: string; amountMinor: number; lastText: string | null }): void;
+  /** attemptFinished: settles a resumed checkout (others wait for their own answer). */
+  attemptFinished(attemptId: string, orderId: string, state: string): void;
   closeCheckout(): void;
 }
 

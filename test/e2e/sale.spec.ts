@@ -199,6 +199,35 @@ test('a cancelled card payment: the terminal stops, nothing is charged, the bask
   }
 });
 
+test('a page reloaded during a card payment shows it again from the host, and its outcome', async ({
+  page,
+}) => {
+  (sys.vt.timers as { customerDelayMs: number }).customerDelayMs = 3_000;
+  try {
+    await signIn(page);
+    await emptyBasket(page);
+    await scan(page, '4012345678901');
+    await page.getByRole('button', { name: 'Card', exact: true }).click();
+    await expect(page.getByRole('dialog').getByRole('log')).not.toContainText(
+      'Waiting for the card terminal',
+    );
+    await page.reload();
+    await page.getByRole('button', { name: CASHIER.name }).click();
+    await page.keyboard.type(CASHIER.pin);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText('Amount €12.50');
+    await expect(dialog.getByRole('log')).not.toBeEmpty();
+    await expect(dialog.getByRole('heading')).toHaveText('Approved', { timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Receipt' }).click();
+    await expect(page.getByTestId('receipt-total')).toHaveText('€12.50');
+    await page.getByRole('button', { name: 'New sale' }).click();
+    await expect(page.getByText('The basket is empty.')).toBeVisible();
+  } finally {
+    (sys.vt.timers as { customerDelayMs: number }).customerDelayMs = 400;
+  }
+});
+
 test('an unknown outcome is recovered without a second charge', async ({ page }) => {
   await signIn(page);
   await emptyBasket(page);
