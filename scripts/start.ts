@@ -3,15 +3,19 @@
  *
  * - the core on embedded PGlite in ./.counter/core, on http://127.0.0.1:8080 (PORT to change);
  * - on the first run, a demo merchant, API key, store and enrolled terminal, created with the core's own CLI;
- * - the virtual card terminal on a pseudo-serial port (socat), printing its path.
+ * - the virtual card terminal on a pseudo-serial port (socat), printing its path;
+ * - the terminal host (./.counter/host, enrolled with the demo terminal) with its sync daemon, serving the
+ *   cashier UI on 127.0.0.1 (COUNTER_UI_PORT, default any free port): it prints the address with this
+ *   launch's token. On the first run it enrols a demo manager and cashier and a small catalogue.
  *
- * The cashier UI and the terminal host join here when they are built; until then the card terminal is driven
- * with `npm run terminal` and the core with the online API (e.g. the official SDK).
  * Logs go to ./.counter/logs/; Ctrl-C stops everything.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { build } from 'vite';
+import { serveHost, type ServedHost } from '../src-main/host/serve';
+import { enrollCounter, UI_DIR } from './system';
 import {
   demoCredentialsPath,
   readDemoCredentials,
@@ -24,6 +28,9 @@ const dataDir = path.resolve(process.env.COUNTER_DATA_DIR ?? path.join(root, '.c
 const logDir = path.join(root, '.counter', 'logs');
 // Kept with the database it belongs to, so another COUNTER_DATA_DIR gets its own demo merchant.
 const credentialsFile = demoCredentialsPath(dataDir);
+const hostDataDir = path.resolve(process.env.COUNTER_HOST_DATA_DIR ?? path.join(root, '.counter', 'host'));
+const uiPort = Number(process.env.COUNTER_UI_PORT ?? 0);
+let served: ServedHost | null = null;
 const port = Number(process.env.PORT ?? 8080);
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const env = { ...process.env, COUNTER_DATA_DIR: dataDir };
@@ -81,8 +88,44 @@ let stopping = false;
 function stopAll(code: number): void {
   if (stopping) return;
   stopping = true;
+  void served?.close();
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   setTimeout(() => process.exit(code), 1500).unref();
+}
+
+/** The demo's staff and catalogue, once (a fresh host data directory). */
+async function seedHost(h: ServedHost): Promise<boolean> {
+  const call = async (command: string, input: unknown) => {
+    const res = await fetch(`${h.bridge.url}/api/${command}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.bridge.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    return (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+  };
+  const staff = await call('staff.list', {});
+  if (Array.isArray(staff.value) && staff.value.length > 0) return false;
+  const manager = { managerId: 'manager', managerPin: '9999' };
+  for (const [command, input] of [
+    ['staff.enroll', { staffId: 'manager', name: 'Demo Manager', role: 'MANAGER', pin: '9999' }],
+    ['staff.enroll', { staffId: 'cashier', name: 'Demo Cashier', role: 'CASHIER', pin: '1111', manager }],
+    [
+      'catalogue.import',
+      {
+        csv: [
+          'sku,barcode,name,price,taxRate',
+          'COFFEE-500,4006381333931,Coffee beans 500 g,8.99,7',
+          'MILK-1L,4000417025005,Milk 1 l,1.19,7',
+          'MUG,4012345678901,Counter mug,12.50,19',
+        ].join('\n'),
+      },
+    ],
+    ['drawer.open', { floatMinor: 10_000, operatorId: 'manager' }],
+  ] as const) {
+    const r = await call(command, input);
+    if (!r.ok) throw new Error(`${command}: ${r.error?.message}`);
+  }
+  return true;
 }
 
 function start(name: string, args: string[], onLine?: (line: string) => void): ChildProcess {
@@ -154,6 +197,21 @@ async function main(): Promise<void> {
     });
   });
 
+  // The cashier UI: built once, then served by the host's bridge with this launch's token.
+  if (!existsSync(path.join(UI_DIR, 'index.html'))) {
+    console.log('Building the cashier UI …');
+    await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  }
+  enrollCounter(hostDataDir, { credentials: c, coreUrl, terminal: ptyPath });
+  served = await serveHost({
+    dataDir: hostDataDir,
+    sync: { baseUrl: coreUrl, keyId: c.terminalKeyId, secret: c.terminalSecret },
+    port: uiPort,
+    uiDir: UI_DIR,
+    log: (line) => console.error(`host: ${line}`),
+  });
+  const seeded = await seedHost(served);
+
   const secretLine = fresh
     ? `secret ${c.secretApiKey}   (shown once; also in ${shown(credentialsFile)}, mode 0600)`
     : `secret in ${shown(credentialsFile)} (mode 0600)`;
@@ -166,11 +224,12 @@ Core   ${coreUrl}   (online API, back office, terminal sync; PGlite in ${shown(d
   terminal   ${c.terminalId}  (payment-id issuer ${c.issuer})
 
 Virtual card terminal (ZVT over a pseudo-serial port)   ${ptyPath}
-  try:  npm run terminal -- pay 12.50 --port ${ptyPath}
-        npm run terminal -- status --port ${ptyPath}
+  (the counter below drives it; it presents the test card visa-approve)
 
-The cashier UI and the terminal host are not built yet; until then, drive the card terminal with
-'npm run terminal' and the core with the online API (README: "Online API").
+Counter (terminal host, data in ${shown(hostDataDir)})   open the cashier UI:
+  ${served.uiUrl}
+  ${seeded ? 'staff: Demo Cashier (PIN 1111), Demo Manager (PIN 9999); drawer opened with 100.00' : 'staff as enrolled before'}
+
 Logs: ${shown(logDir)}/   Stop: Ctrl-C
 `);
 }
