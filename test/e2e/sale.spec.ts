@@ -145,6 +145,27 @@ test("card sale approved with the terminal's texts; the receipt carries its mask
   await expect(receipt).toContainText('COPY');
 });
 
+test('split: the card pays its part first, then the cash part; the receipt shows both', async ({ page }) => {
+  await signIn(page);
+  await emptyBasket(page);
+  await scan(page, '4012345678901');
+  await expect(lines(page)).toHaveCount(1);
+  await page.getByRole('button', { name: 'Split', exact: true }).click();
+  // A person typing the cash part on the keyboard (not a scan: keys 150 ms apart).
+  await page.keyboard.type('2.5', { delay: 150 });
+  await expect(page.getByTestId('entry')).toHaveText('2.5');
+  await expect(page.getByTestId('change')).toHaveText('Card part: €10.00');
+  await axeClean(page);
+  await page.getByRole('button', { name: 'Card', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Approved', { timeout: 15_000 });
+  await dialog.getByRole('button', { name: 'Receipt' }).click();
+  const receipt = page.getByTestId('receipt');
+  await expect(receipt).toContainText(/Card ····\d{4} €10\.00/);
+  await expect(receipt).toContainText('Cash €2.50');
+  await expect(page.getByTestId('receipt-total')).toHaveText('€12.50');
+});
+
 test('a declined card leaves nothing charged and the basket in place; another card on the same order', async ({
   page,
 }) => {

@@ -210,6 +210,45 @@ describe('app store', () => {
   });
 });
 
+describe('a card payment found running after a reload', () => {
+  it('is shown from status.currentAttempt and settled by attemptFinished; in doubt, by attempt.recover', async () => {
+    const running = {
+      attemptId: 'a1',
+      amountMinor: 1250,
+      what: 'Card payment 12.50 EUR',
+      lastText: 'Enter PIN',
+    };
+    const status = { online: true, queued: 0, currentAttempt: running as typeof running | null };
+    const { link, calls } = scriptedLink({
+      status: () => ({ ok: true, value: status }),
+      'attempt.recover': { ok: true, value: { state: 'APPROVED', attemptId: 'a1' } },
+      'receipt.get': { ok: true, value: { orderId: 'o1' } },
+    });
+    const store = await signedIn(link);
+    await store.getState().probeHost();
+    expect(store.getState().checkout).toMatchObject({
+      phase: 'inProgress',
+      amount: money(1250, 'EUR'),
+      messages: ['Enter PIN'],
+      request: null,
+    });
+    store.getState().applyHostEvent({
+      event: 'attemptFinished',
+      payload: { attemptId: 'a1', orderId: 'o1', state: 'PARKED' },
+    });
+    expect(store.getState().checkout?.phase).toBe('unknown');
+    store.getState().closeCheckout();
+    expect(store.getState().checkout?.phase).toBe('unknown');
+    await store.getState().recoverCardPayment();
+    expect(store.getState().checkout?.phase).toBe('approved');
+    // Nothing was sent again: a resumed checkout has no request to replay.
+    expect(calls.some((c) => c.command === 'sale.checkout')).toBe(false);
+    store.getState().closeCheckout();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls.at(-1)).toMatchObject({ command: 'receipt.get', input: { orderId: 'o1' } });
+  });
+});
+
 describe('scans answered out of order', () => {
   it('the basket keeps the order the items were scanned in, whatever order the host answers in', async () => {
     const resolvers: Record<string, (a: HostCallResult<unknown>) => void> = {};
