@@ -237,13 +237,18 @@ export function createSaleHandlers(host: Host) {
       return ok(db.tx(() => putOpenCart(db, i.lines as OpenCartLine[], at)));
     },
 
-    'sale.checkout': async (i: HostCommandInput<'sale.checkout'>) => {
-      const e = entries(i.entries);
-      if (!e.ok) return e;
-      return underCheckoutId('sale.checkout', i, { clearsCart: true }, (orderId) =>
-        checkoutSale(deps, { entries: e.value, tenders: i.tenders, operatorId: i.operatorId, orderId }),
-      );
-    },
+    'sale.checkout': (i: HostCommandInput<'sale.checkout'>) =>
+      underCheckoutId('sale.checkout', i, { clearsCart: true }, async (orderId) => {
+        // Inside: a replay answers the first result even if the catalogue changed since.
+        const e = entries(i.entries);
+        if (!e.ok) return e;
+        return checkoutSale(deps, {
+          entries: e.value,
+          tenders: i.tenders,
+          operatorId: i.operatorId,
+          orderId,
+        });
+      }),
 
     'deposit.take': (i: HostCommandInput<'deposit.take'>) =>
       underCheckoutId('deposit.take', i, { clearsCart: false }, (orderId) =>
