@@ -16,6 +16,7 @@ import {
 import { accessDataDir, runInCore } from '../src-core/admin/data-dir-access';
 import { runCommand as hostCommand } from '../src-main/host/cli';
 import { serveHost, type ServedHost } from '../src-main/host/serve';
+import type { SessionTimers } from '../src-main/zvt/session/types';
 import { openSerialStream } from '../src-main/zvt/transport/serial';
 import { startPtyPair, type PtyPair } from '../src-main/zvt/virtual-terminal/pty';
 import { VirtualTerminal, type VirtualTerminalOptions } from '../src-main/zvt/virtual-terminal/terminal';
@@ -219,6 +220,8 @@ export interface SystemOptions {
   readonly terminal?: VirtualTerminalOptions;
   /** Time between sync cycles (default 10 s). */
   readonly syncIntervalMs?: number;
+  /** The ZVT session's timers (the tests shorten T4 and recovery so an unknown outcome shows in seconds). */
+  readonly sessionTimers?: Partial<SessionTimers>;
   readonly log?: (line: string) => void;
 }
 
@@ -259,6 +262,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
         },
         port,
         token,
+        sessionTimers: o.sessionTimers,
         uiDir: o.uiDir ?? UI_DIR,
         log: o.log,
       });

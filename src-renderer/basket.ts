@@ -13,7 +13,14 @@ export interface BasketLine {
   readonly name: string;
   readonly unitPrice: Money;
   readonly quantity: number;
+  /** Tax rate in basis points (1900 = 19 %); a free amount gets DEFAULT_FREE_AMOUNT_TAX_BP. */
+  readonly taxRateBp?: number;
+  /** Off the line's gross, in minor units (the host taxes what remains). */
+  readonly discountMinor?: number;
 }
+
+/** The tax rate of an amount keyed on the keypad (the standard rate; decision in docs/app.md). */
+export const DEFAULT_FREE_AMOUNT_TAX_BP = 1900;
 
 export interface Basket {
   readonly currency: CurrencyCode;
@@ -49,7 +56,79 @@ export function removeLine(basket: Basket, key: string): Basket {
 }
 
 export function lineTotal(line: BasketLine): Money {
-  return money(line.unitPrice.amountMinor * line.quantity, line.unitPrice.currency);
+  return money(
+    line.unitPrice.amountMinor * line.quantity - (line.discountMinor ?? 0),
+    line.unitPrice.currency,
+  );
+}
+
+/** The basket as the host keeps it (cart.put). */
+export function toCartLines(basket: Basket): {
+  lineId: string;
+  sku: string | null;
+  name: string;
+  unitMinor: number;
+  quantity: number;
+  taxRateBp: number;
+  discountMinor: number;
+}[] {
+  return basket.lines.map((l) => ({
+    lineId: l.key,
+    sku: l.code,
+    name: l.name || 'Amount',
+    unitMinor: l.unitPrice.amountMinor,
+    quantity: l.quantity,
+    taxRateBp: l.taxRateBp ?? DEFAULT_FREE_AMOUNT_TAX_BP,
+    discountMinor: l.discountMinor ?? 0,
+  }));
+}
+
+/** The basket from what the host kept (cart.get). */
+export function fromCartLines(
+  currency: CurrencyCode,
+  lines: readonly {
+    lineId: string;
+    sku: string | null;
+    name: string;
+    unitMinor: number;
+    quantity: number;
+    taxRateBp: number;
+    discountMinor?: number;
+  }[],
+): Basket {
+  return {
+    currency,
+    lines: lines.map((l) => ({
+      key: l.lineId,
+      code: l.sku,
+      name: l.sku === null && l.name === 'Amount' ? '' : l.name,
+      unitPrice: money(l.unitMinor, currency),
+      quantity: l.quantity,
+      taxRateBp: l.taxRateBp,
+      discountMinor: l.discountMinor ?? 0,
+    })),
+  };
+}
+
+/** What the host sells: catalogue lines by SKU (the host prices them), free amounts as they are. */
+export function toCheckoutEntries(
+  basket: Basket,
+): (
+  | { sku: string; quantity: number; discountMinor?: number }
+  | { description: string; amountMinor: number; taxRateBp: number; quantity: number; discountMinor?: number }
+)[] {
+  return basket.lines.map((l) => {
+    const discount = l.discountMinor ? { discountMinor: l.discountMinor } : {};
+    return l.code !== null
+      ? { sku: l.code, quantity: l.quantity, ...discount }
+      : {
+          description: l.name || 'Amount',
+          amountMinor: l.unitPrice.amountMinor,
+          taxRateBp: l.taxRateBp ?? DEFAULT_FREE_AMOUNT_TAX_BP,
+          quantity: l.quantity,
+          ...discount,
+        };
+  });
 }
 
 export function basketTotal(basket: Basket): Money {

@@ -635,6 +635,13 @@ export const ERROR_CATALOG = {
     'Counter will not keep {secret} on this machine: {reason}. Give it in the environment instead ({env}), ' +
       'or set up the system keyring and start again.',
   ),
+  // ── Counter app (issue 10): checkout ids, the basket ──────────────────────────────────────────────
+  CHECKOUT_ID_REUSED: entry(
+    409,
+    '409828',
+    'Checkout id {checkoutId} was already used for a different {command}; each new sale needs a new id ' +
+      '(a retry of the same sale sends the same request again).',
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -392,6 +392,8 @@ export const HOST_API = {
         tenders: z.array(TenderInputSchema).min(1).max(5),
         operatorId: StaffId,
         checkoutId: CheckoutId,
+        /** A deposit paid again after a declined card: keep this card on file, as the deposit would have. */
+        storeCard: z.boolean().optional(),
       }),
       SaleResultSchema,
     ),

@@ -73,13 +73,16 @@ export async function takeDeposit(
 /** Collects what is still due on an order (a deposit's balance), at any counter of the store. */
 export async function collectBalance(
   deps: CheckoutDeps,
-  input: { orderId: string; tenders: readonly Tender[]; operatorId: string },
+  input: { orderId: string; tenders: readonly Tender[]; operatorId: string; storeCard?: boolean },
 ): Promise<Result<SaleResult, DomainError>> {
   const due = balanceDueMinor(deps, input.orderId);
   if (!due.ok) return due;
   if (due.value === 0)
     return err(domainError('CHECKOUT_INVALID', { reason: `order ${input.orderId} is paid in full` }));
   return ok(
-    await payTenders(deps, input.orderId, input.tenders, input.operatorId, null, { what: 'BALANCE' }),
+    await payTenders(deps, input.orderId, input.tenders, input.operatorId, null, {
+      what: 'BALANCE',
+      ...(input.storeCard ? { storeCard: true } : {}),
+    }),
   );
 }

@@ -2,15 +2,12 @@
  * The host API's handler table: thin adapters from the contract (src-shared/host-api.ts) to the checkout use
  * cases. No business rule lives here; each handler maps input, calls one use case, maps the answer.
  */
-import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
-import type { HostApiError, HostCommandOutput } from '../../src-shared/host-api';
+import { err, ok, type DomainError, type Result } from '../../src-shared';
+import type { HostApiError } from '../../src-shared/host-api';
 import { closeDrawer, drawerStatus, moveCash, openDrawer } from '../checkout/cash-drawer';
 import { importCatalogueCsv } from '../checkout/catalogue-import';
-import type { CartEntry } from '../checkout/cart';
 import { buildReport, closeDay } from '../checkout/end-of-day';
 import { approveRefund, executeRefund, refundableOf, requestRefund } from '../checkout/refunds';
-import { collectBalance, takeDeposit } from '../checkout/deposit';
-import { checkoutSale, type SaleResult } from '../checkout/sale';
 import { enrollStaff, requireManager, unlockStaff, verifyStaff } from '../checkout/staff';
 import {
   recoverUnresolvedAttempt,
@@ -22,11 +19,7 @@ import { findItem, listStaff, syncStatus, unresolvedAttempt } from '../store';
 import { toApiError, type HostHandlers } from './api';
 import type { Host } from './compose';
 import { createManagerHandlers, type ManagerHandlerOptions } from './manager-handlers';
-
-const notBuiltYet = (command: string) =>
-  err(
-    toApiError(domainError('HOST_NOT_WIRED', { command, reason: 'this host version does not have it yet' })),
-  );
+import { createSaleHandlers } from './sale-handlers';
 
 const mapErr = <T>(r: Result<T, DomainError>): Result<T, HostApiError> =>
   r.ok ? r : err(toApiError(r.error));
@@ -36,38 +29,9 @@ const attemptState = (r: Result<AttemptResult | null, DomainError>) =>
     ? ok({ state: r.value?.state ?? 'NONE', attemptId: r.value?.attempt.attemptId ?? null })
     : err(toApiError(r.error));
 
-function saleAnswer(
-  r: Result<SaleResult, DomainError>,
-): Result<HostCommandOutput<'sale.checkout'>, HostApiError> {
-  if (!r.ok) return err(toApiError(r.error));
-  return ok({
-    ...r.value,
-    tenders: r.value.tenders.map((t) => ({ ...t, error: t.error ? toApiError(t.error) : null })),
-  });
-}
-
 export function createHostHandlers(host: Host, managerOptions?: ManagerHandlerOptions): HostHandlers {
   const deps = host.deps;
-  const entries = (
-    list: readonly (
-      | { sku: string; quantity: number }
-      | { description: string; amountMinor: number; taxRateBp: number; quantity: number }
-    )[],
-  ): Result<CartEntry[], HostApiError> => {
-    const out: CartEntry[] = [];
-    for (const e of list) {
-      if ('sku' in e) {
-        const item = findItem(deps.db, e.sku);
-        if (!item)
-          return err({
-            code: 'CATALOGUE_ITEM_NOT_FOUND',
-            message: `No catalogue item with SKU or barcode ${e.sku}.`,
-          });
-        out.push({ kind: 'item', item, quantity: e.quantity });
-      } else out.push({ kind: 'free', ...e });
-    }
-    return ok(out);
-  };
+  const sale = createSaleHandlers(host);
   return {
     status: () => {
       const s = syncStatus(deps.db, deps.clock());
@@ -81,6 +45,7 @@ export function createHostHandlers(host: Host, managerOptions?: ManagerHandlerOp
         drawerOpen: d.open !== null,
         drawerExpectedMinor: d.expectedMinor,
         unresolvedAttempt: a ? { attemptId: a.attemptId, state: a.state, amountMinor: a.amountMinor } : null,
+        ...sale.statusExtras(),
       });
     },
     'staff.enroll': (i) => {
@@ -118,15 +83,10 @@ export function createHostHandlers(host: Host, managerOptions?: ManagerHandlerOp
           : null,
       );
     },
-    'sale.checkout': async (i) => {
-      const e = entries(i.entries);
-      if (!e.ok) return e;
-      return saleAnswer(
-        await checkoutSale(deps, { entries: e.value, tenders: i.tenders, operatorId: i.operatorId }),
-      );
-    },
-    'deposit.take': async (i) => saleAnswer(await takeDeposit(deps, i)),
-    'balance.collect': async (i) => saleAnswer(await collectBalance(deps, i)),
+    // Under the UI's checkout id (sale-handlers.ts): a retry answers the first checkout, never charges twice.
+    'sale.checkout': sale['sale.checkout'],
+    'deposit.take': sale['deposit.take'],
+    'balance.collect': sale['balance.collect'],
     'order.refundable': (i) => mapErr(refundableOf(deps, i.orderId)),
     'payment.void': async (i) => attemptState(await voidCardPayment(deps, i)),
     'attempt.recover': async () => attemptState(await recoverUnresolvedAttempt(deps)),
@@ -189,12 +149,12 @@ export function createHostHandlers(host: Host, managerOptions?: ManagerHandlerOp
     },
     'day.close': async (i) => mapErr(await closeDay(deps, i)),
     'day.preview': () => ok(buildReport(deps, { terminal: null, core: null, reportId: 'preview' })),
-    // Contract entries added for the counter app (issue 10); their handlers are being built (issue 9).
-    'staff.list': () => notBuiltYet('staff.list'),
-    'cart.get': () => notBuiltYet('cart.get'),
-    'cart.put': () => notBuiltYet('cart.put'),
-    'payment.cancel': () => notBuiltYet('payment.cancel'),
-    'receipt.get': () => notBuiltYet('receipt.get'),
+    // The counter app's sale side (sale-handlers.ts).
+    'staff.list': sale['staff.list'],
+    'cart.get': sale['cart.get'],
+    'cart.put': sale['cart.put'],
+    'payment.cancel': sale['payment.cancel'],
+    'receipt.get': sale['receipt.get'],
     // The manager's side (orders, card, queue, exceptions, reconciliation, settings, terminal port).
     ...createManagerHandlers(host, managerOptions),
   };

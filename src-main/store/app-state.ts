@@ -146,3 +146,34 @@ export function terminalReceiptsOfOrder(db: StoreDb, orderId: string): TerminalR
     createdAt: r.created_at,
   }));
 }
+
+// ── Card payments not yet with the core ──────────────────────────────────────────────────────────
+
+/** Card payments taken here whose PAYMENT_RECORDED message still waits in the queue, oldest first. */
+export function queuedCardPayments(
+  db: StoreDb,
+): { paymentId: string; orderId: string; amountMinor: number; takenAt: string }[] {
+  const rows = db
+    .prepare(
+      `SELECT message FROM outbox WHERE state = 'QUEUED' AND kind = 'PAYMENT_RECORDED' ORDER BY seq LIMIT 500`,
+    )
+    .all() as { message: string }[];
+  return rows
+    .map(
+      (r) =>
+        JSON.parse(r.message) as {
+          method?: string;
+          paymentId: string;
+          orderId: string;
+          occurredAt: string;
+          result?: { amount?: { amountMinor: number } };
+        },
+    )
+    .filter((m) => m.method === 'CARD')
+    .map((m) => ({
+      paymentId: m.paymentId,
+      orderId: m.orderId,
+      amountMinor: m.result?.amount?.amountMinor ?? 0,
+      takenAt: m.occurredAt,
+    }));
+}

@@ -1,46 +1,48 @@
 /**
- * The host commands and events the screens use, by name, in one place. The host API contract
- * (src-shared/host-api.ts, issue 9) is being written in parallel; until it lands these names and shapes are
- * the renderer's expectation, and binding them to the contract's types is the first step of the next
- * session (docs/app.md "What is missing").
+ * The host API as the screens call it: the contract's own command names and types (src-shared/host-api.ts),
+ * imported as types only, so the renderer ships no schema code. `call` is typed per command: a wrong name,
+ * a wrong input or a misread answer fails the type-check.
  */
-import type { Money } from '../../src-shared/money';
+import type { z } from 'zod';
+import type {
+  HostApi,
+  HostCommandName,
+  HostCommandOutput,
+  HostEventName,
+  HostEventPayload,
+} from '../../src-shared/host-api';
+import type { HostCallResult, HostLink } from '../host-link';
 
-export const COMMANDS = {
-  status: 'status',
-  signIn: 'staff.signIn',
-  signOut: 'staff.signOut',
-  lookupItem: 'catalog.lookup',
-  startCardPayment: 'payment.card.start',
-  cancelCardPayment: 'payment.card.cancel',
-  recoverCardPayment: 'payment.card.recover',
-  payCash: 'payment.cash',
-} as const;
+/** What a command takes as sent (defaults may be left out). */
+export type CommandInput<K extends HostCommandName> = z.input<HostApi['commands'][K]['input']>;
+export type CommandOutput<K extends HostCommandName> = HostCommandOutput<K>;
 
-export interface HostStatus {
-  online: boolean;
-  queued: number;
-  oldestQueuedAt: string | null;
-  terminal: 'connected' | 'disconnected' | 'unknown';
+export function call<K extends HostCommandName>(
+  host: HostLink,
+  command: K,
+  input: CommandInput<K>,
+  options?: { timeoutMs?: number },
+): Promise<HostCallResult<CommandOutput<K>>> {
+  return host.call<CommandOutput<K>>(command, input, options);
 }
 
-export interface StaffMember {
-  staffId: string;
-  name: string;
-  role: 'cashier' | 'manager';
+export type HostStatus = CommandOutput<'status'>;
+export type StaffEntry = CommandOutput<'staff.list'>[number];
+export type StaffMember = CommandOutput<'staff.verify'>;
+export type CatalogueItem = NonNullable<CommandOutput<'catalogue.find'>>;
+export type CartLine = CommandOutput<'cart.get'>['lines'][number];
+export type SaleAnswer = CommandOutput<'sale.checkout'>;
+export type Receipt = CommandOutput<'receipt.get'>;
+export type RefundableView = CommandOutput<'order.refundable'>;
+export type OrderSummary = CommandOutput<'order.search'>[number];
+export type TenderInput = CommandInput<'sale.checkout'>['tenders'][number];
+
+/** A pushed event, narrowed by its name. */
+export type ContractEvent = {
+  [K in HostEventName]: { event: K; payload: HostEventPayload<K> };
+}[HostEventName];
+
+/** A checkout id for a new sale, deposit or balance collection (sent again unchanged on a retry). */
+export function newCheckoutId(): string {
+  return crypto.randomUUID();
 }
-
-export interface CatalogItem {
-  code: string;
-  name: string;
-  unitPrice: Money;
-}
-
-export type CardOutcome = 'approved' | 'declined' | 'cancelled' | 'unknown';
-
-/** Events pushed by the host that the screens follow. */
-export const EVENTS = {
-  status: 'status',
-  terminalMessage: 'terminal.message',
-  cardOutcome: 'payment.card.outcome',
-} as const;

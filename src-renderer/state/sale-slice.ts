@@ -1,8 +1,9 @@
 import type { StateCreator } from 'zustand';
-import { addItem, emptyBasket, removeLine, setQuantity } from '../basket';
+import { addItem, emptyBasket, fromCartLines, removeLine, setQuantity, toCartLines } from '../basket';
 import { emptyEntry, entryAmount, entryFromMoney, pressKey } from '../input/amount-entry';
 import type { HostCallResult } from '../host-link';
-import { COMMANDS, type CatalogItem } from './commands';
+import { money } from '../../src-shared/money';
+import { call, type CatalogueItem } from './commands';
 import type { AppDeps, Store, SaleSlice } from './shape';
 
 export type { TenderMode, Notice, SaleSlice } from './shape';
@@ -13,6 +14,28 @@ export const saleSlice =
     // Lookups run concurrently (a fast scanner does not wait for the host), but their answers are applied in
     // scan order, so the basket reads in the order the cashier scanned, whatever order the host answers in.
     let scansApplied: Promise<void> = Promise.resolve();
+    // The basket is mirrored to the host after every change (cart.put), one request at a time, always the
+    // latest basket: a crash, a reload or a restart of the host then finds it there (cart.get).
+    let mirroring: Promise<void> | null = null;
+    let dirty = false;
+    const mirror = () => {
+      dirty = true;
+      mirroring ??= (async () => {
+        try {
+          while (dirty) {
+            dirty = false;
+            const r = await call(deps.host, 'cart.put', { lines: toCartLines(get().basket) });
+            if (!r.ok && !r.unreachable) set({ notice: { key: 'error.title', text: r.error.message } });
+          }
+        } finally {
+          mirroring = null;
+        }
+      })();
+    };
+    const changeBasket = (f: (s: Store) => Partial<Store>) => {
+      set(f);
+      mirror();
+    };
     return {
       currency: deps.currency,
       basket: emptyBasket(deps.currency),
@@ -25,14 +48,14 @@ export const saleSlice =
       addEntryAsItem() {
         const r = entryAmount(get().entry);
         if (!r.ok || r.value.amountMinor <= 0) return;
-        set((s) => ({
+        changeBasket((s) => ({
           basket: addItem(s.basket, { code: null, name: '', unitPrice: r.value }),
           entry: emptyEntry(s.currency, s.entry.locale),
           notice: null,
         }));
       },
       addScannedCode(code) {
-        const answer = deps.host.call<CatalogItem>(COMMANDS.lookupItem, { code });
+        const answer = call(deps.host, 'catalogue.find', { code });
         scansApplied = scansApplied
           .then(async () => applyLookup(code, await answer))
           // A bug in one scan must not stop every later scan from reaching the basket.
@@ -40,10 +63,10 @@ export const saleSlice =
         return scansApplied;
       },
       setLineQuantity(key, quantity) {
-        set((s) => ({ basket: setQuantity(s.basket, key, quantity) }));
+        changeBasket((s) => ({ basket: setQuantity(s.basket, key, quantity) }));
       },
       removeBasketLine(key) {
-        set((s) => ({ basket: removeLine(s.basket, key) }));
+        changeBasket((s) => ({ basket: removeLine(s.basket, key) }));
       },
       chooseTender(mode) {
         set((s) => ({ tender: mode, entry: emptyEntry(s.currency, s.entry.locale) }));
@@ -52,15 +75,18 @@ export const saleSlice =
         // The same text the keypad would have produced, so the cashier can correct it key by key.
         set((s) => ({ entry: entryFromMoney(amount, s.entry.locale) }));
       },
-      async completeCashSale(given) {
-        const { basket } = get();
-        const r = await deps.host.call(COMMANDS.payCash, { lines: basket.lines, given });
-        if (r.ok) get().clearSale();
-        else if (r.unreachable)
-          set({ host: 'unreachable', hostDetail: r.detail, notice: { key: 'status.hostUnreachable' } });
-        else set({ notice: { key: 'error.title', text: r.error.message } });
+      async basketSaved() {
+        // A checkout waits for this, so a late cart.put cannot put back a basket the checkout just sold.
+        while (mirroring) await mirroring;
+      },
+      async restoreBasket() {
+        const r = await call(deps.host, 'cart.get', {});
+        // A basket built here meanwhile wins (it is being mirrored); otherwise the host's is the basket.
+        if (r.ok && get().basket.lines.length === 0 && r.value.lines.length > 0)
+          set((s) => ({ basket: fromCartLines(s.currency, r.value.lines) }));
       },
       clearSale() {
+        // The host cleared its copy in the same transaction that recorded the payment.
         set((s) => ({
           basket: emptyBasket(s.currency),
           entry: emptyEntry(s.currency, s.entry.locale),
@@ -70,8 +96,19 @@ export const saleSlice =
       },
     };
 
-    function applyLookup(code: string, r: HostCallResult<CatalogItem>): void {
-      if (r.ok) set((s) => ({ basket: addItem(s.basket, r.value), notice: null }));
+    function applyLookup(code: string, r: HostCallResult<CatalogueItem | null>): void {
+      if (r.ok && r.value) {
+        const item = r.value;
+        changeBasket((s) => ({
+          basket: addItem(s.basket, {
+            code: item.sku,
+            name: item.name,
+            unitPrice: money(item.priceMinor, s.currency),
+            taxRateBp: item.taxRateBp,
+          }),
+          notice: null,
+        }));
+      } else if (r.ok) set({ notice: { key: 'sale.unknownCode', params: { code } } });
       else if (r.unreachable) {
         set({ host: 'unreachable', hostDetail: r.detail, notice: { key: 'status.hostUnreachable' } });
       } else set({ notice: { key: 'sale.unknownCode', params: { code }, text: r.error.message } });

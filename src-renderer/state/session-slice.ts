@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { COMMANDS, type StaffMember } from './commands';
+import { call } from './commands';
 import type { AppDeps, Store, SessionSlice } from './shape';
 
 export type { SessionSlice } from './shape';
@@ -7,19 +7,42 @@ export type { SessionSlice } from './shape';
 export const sessionSlice =
   (deps: AppDeps): StateCreator<Store, [], [], SessionSlice> =>
   (set, get) => ({
+    staffList: null,
+    pickedStaffId: null,
     staff: null,
     signingIn: false,
     signInError: null,
+    async loadStaff() {
+      const r = await call(deps.host, 'staff.list', {});
+      if (r.ok) {
+        const list = [...r.value];
+        // One person at this till: picked already, the PIN field is next.
+        set((s) => ({
+          staffList: list,
+          pickedStaffId: s.pickedStaffId ?? (list.length === 1 ? list[0]!.staffId : null),
+        }));
+      } else if (r.unreachable) set({ host: 'unreachable', hostDetail: r.detail });
+    },
+    pickStaff(staffId) {
+      set({ pickedStaffId: staffId, signInError: null });
+    },
     async signIn(pin) {
-      if (get().signingIn) return;
+      const staffId = get().pickedStaffId;
+      if (get().signingIn || !staffId) return;
       set({ signingIn: true, signInError: null });
-      const r = await deps.host.call<StaffMember>(COMMANDS.signIn, { pin });
-      if (r.ok) set({ staff: r.value, signingIn: false });
-      else if (r.unreachable) set({ signingIn: false, host: 'unreachable', hostDetail: r.detail });
-      else set({ signingIn: false, signInError: r.error });
+      const r = await call(deps.host, 'staff.verify', { staffId, pin });
+      if (r.ok) {
+        set({ staff: r.value, signingIn: false, screen: 'sale' });
+        await get().restoreBasket();
+      } else if (r.unreachable) set({ signingIn: false, host: 'unreachable', hostDetail: r.detail });
+      else {
+        set({ signingIn: false, signInError: r.error });
+        if (r.error.code === 'STAFF_LOCKED_OUT') void get().loadStaff();
+      }
     },
     async signOut() {
-      set({ staff: null, signInError: null });
-      await deps.host.call(COMMANDS.signOut);
+      // The host keeps the basket; nothing to tell it. The next cashier picks themselves and continues.
+      set({ staff: null, signInError: null, pickedStaffId: null });
+      await get().loadStaff();
     },
   });

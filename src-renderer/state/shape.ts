@@ -12,7 +12,7 @@ import type { Language } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 import type { AmountEntry, KeypadKey } from '../input/amount-entry';
 import type { ScannerTiming } from '../input/scanner';
-import type { CardOutcome, HostStatus, StaffMember } from './commands';
+import type { HostStatus, Receipt, RefundableView, SaleAnswer, StaffEntry, StaffMember } from './commands';
 
 export type HostReachability = 'checking' | 'reachable' | 'unreachable';
 
@@ -28,28 +28,70 @@ export interface ConnectionSlice {
 }
 
 /**
- * A card payment as the cashier follows it. `unknown` is its own phase with its own calm screen: the
- * terminal went silent before telling the result, so the card must not be charged again until the host has
- * recovered the outcome (architecture.md "Card terminal").
+ * A checkout as the cashier follows it. `unknown` is its own phase with its own calm screen: the answer did
+ * not come, or the terminal went silent before telling the result, so the card must not be charged again
+ * until the outcome is recovered (architecture.md "Card terminal"). `approved` covers every tender that
+ * ended paid (card, cash, split); `declined` and `notCharged` leave the order open with its balance due.
  */
-export type CardPhase = 'starting' | 'inProgress' | 'cancelling' | CardOutcome;
+export type CheckoutPhase =
+  'starting' | 'inProgress' | 'cancelling' | 'approved' | 'declined' | 'notCharged' | 'failed' | 'unknown';
 
-export interface CardPayment {
+/** What was asked, kept whole so a retry sends exactly the same request under the same checkout id. */
+export type CheckoutRequest =
+  | { command: 'sale.checkout'; input: Record<string, unknown> & { checkoutId: string } }
+  | { command: 'deposit.take'; input: Record<string, unknown> & { checkoutId: string } }
+  | { command: 'balance.collect'; input: Record<string, unknown> & { checkoutId: string } };
+
+export interface Checkout {
+  /** Null for a card command found running after a reload (its request lived in the old page). */
+  request: CheckoutRequest | null;
+  kind: 'sale' | 'deposit' | 'balance';
+  /** Whether a card is part of it (the terminal's texts are shown; the dialog cannot be dismissed). */
+  card: boolean;
   amount: Money;
-  phase: CardPhase;
+  phase: CheckoutPhase;
   /** The terminal's live texts, newest last ("Insert card", "Enter PIN", "Approved"). */
   messages: string[];
+  attemptId: string | null;
+  answer: SaleAnswer | null;
+  /** A refusal or a failed tender, in the host's words. */
   error: string | null;
+  /** The cashier asked the terminal to stop (the outcome still comes from the terminal). */
+  cancelRequested: boolean;
+  /** The order being paid, once known (from the answer, or the terminal's attemptFinished). */
+  orderId: string | null;
 }
 
 export interface PaymentSlice {
-  card: CardPayment | null;
+  checkout: Checkout | null;
+  /** Card for the whole basket. */
   startCardPayment(amount: Money): Promise<void>;
+  /** Cash for the whole basket. */
+  completeCashSale(given: Money): Promise<void>;
+  /** Split: the card pays its part first, then the cash part. */
+  startSplitPayment(cardPart: Money, cashPart: Money): Promise<void>;
+  takeDeposit(input: DepositInput): Promise<void>;
+  collectBalance(orderId: string, tender: 'CARD' | { cashGiven: Money }, amount: Money): Promise<void>;
   cancelCardPayment(): Promise<void>;
+  /** Unknown outcome: asks the host to recover it, then reads the checkout's answer again (same id). */
   recoverCardPayment(): Promise<void>;
-  terminalMessage(text: string): void;
-  cardOutcome(outcome: CardOutcome): void;
-  closeCardPayment(): void;
+  /** A declined or not-charged card: try again on the same order (balance, new checkout id). */
+  retryCard(): Promise<void>;
+  terminalMessage(attemptId: string, text: string): void;
+  attemptStarted(attemptId: string): void;
+  /** A card command the host reports running (status.currentAttempt) that this page did not start. */
+  resumeCheckout(running: { attemptId: string; amountMinor: number; lastText: string | null }): void;
+  /** attemptFinished: settles a resumed checkout (others wait for their own answer). */
+  attemptFinished(attemptId: string, orderId: string, state: string): void;
+  closeCheckout(): void;
+}
+
+export interface DepositInput {
+  customerName: string;
+  contact: string;
+  total: Money;
+  deposit: { amount: Money } | { percent: number };
+  tender: 'CARD' | { cashGiven: Money };
 }
 
 export type TenderMode = 'none' | 'cash' | 'card' | 'split';
@@ -75,19 +117,43 @@ export interface SaleSlice {
   removeBasketLine(key: string): void;
   chooseTender(mode: TenderMode): void;
   setCashGiven(amount: Money): void;
-  /** Records the cash sale with the host; the basket clears only when the host has it. */
-  completeCashSale(given: Money): Promise<void>;
+  /** Resolves when the host has the basket as it is now. */
+  basketSaved(): Promise<void>;
+  /** Reads the basket the host kept (after a reload, a restart, a change of cashier). */
+  restoreBasket(): Promise<void>;
   clearSale(): void;
 }
 
 export interface SessionSlice {
+  /** Who can sign in here (staff.list), for the sign-in screen. */
+  staffList: StaffEntry[] | null;
+  /** The staff member picked on the sign-in screen, before the PIN. */
+  pickedStaffId: string | null;
   staff: StaffMember | null;
   signingIn: boolean;
   /** The host's refusal (wrong PIN, locked out), in the host's words; null when there is none. */
   signInError: { code: string; message: string } | null;
+  loadStaff(): Promise<void>;
+  pickStaff(staffId: string | null): void;
   signIn(pin: string): Promise<void>;
   /** Signs out; the basket stays, so the next cashier can take over the sale ("switch user"). */
   signOut(): Promise<void>;
+}
+
+/** The cashier's screens; `manager` is the manager stream's area (ui/areas.ts). */
+export type Screen = 'sale' | 'deposit' | 'balance' | 'receipt' | 'manager';
+
+export interface ScreensSlice {
+  screen: Screen;
+  /** The receipt on the receipt screen (after a checkout, or looked up for a reprint). */
+  receipt: Receipt | null;
+  receiptError: string | null;
+  /** The order on the collect-balance screen. */
+  balanceOrder: RefundableView | null;
+  balanceError: string | null;
+  go(screen: Screen): void;
+  showReceipt(orderId: string, reprint?: boolean): Promise<void>;
+  findBalanceOrder(orderId: string): Promise<void>;
 }
 
 export interface SettingsSlice {
@@ -96,7 +162,7 @@ export interface SettingsSlice {
   setLanguage(language: Language): void;
 }
 
-export type Store = ConnectionSlice & SessionSlice & SaleSlice & PaymentSlice & SettingsSlice;
+export type Store = ConnectionSlice & SessionSlice & SaleSlice & PaymentSlice & ScreensSlice & SettingsSlice;
 
 export interface AppDeps {
   host: HostLink;

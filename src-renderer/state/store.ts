@@ -11,6 +11,7 @@ import type { AppDeps, Store } from './shape';
 import { connectionSlice } from './connection-slice';
 import { paymentSlice } from './payment-slice';
 import { saleSlice } from './sale-slice';
+import { screensSlice } from './screens-slice';
 import { sessionSlice } from './session-slice';
 
 export type { AppDeps, SettingsSlice, Store } from './shape';
@@ -28,6 +29,8 @@ export function createAppStore(
     ...sessionSlice(deps)(...a),
     ...saleSlice(deps)(...a),
     ...paymentSlice(deps)(...a),
+    ...screensSlice(deps)(...a),
+    // ── Manager stream: its slice (state/manager-slice.ts) is composed here. ──
     language,
     scannerTiming: DEFAULT_SCANNER_TIMING,
     setLanguage(next) {

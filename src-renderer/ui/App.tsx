@@ -2,10 +2,15 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { HostLink } from '../host-link';
 import { keypadKeyFromKeyboard } from '../input/amount-entry';
 import { feedKey, flushIdle, initialScannerState, type ScannerState } from '../input/scanner';
+import type { Screen } from '../state/shape';
 import type { AppStore } from '../state/store';
-import { CardPayment } from './CardPayment';
-import { ManagerEntry } from './manager/ManagerEntry';
-import { StoreContext, useApp, useAppStore } from './context';
+import { managerArea } from './areas';
+import { HostLinkContext } from './manager/context';
+import { BalanceScreen } from './BalanceScreen';
+import { CheckoutDialog } from './CardPayment';
+import { StoreContext, useApp, useAppStore, useT } from './context';
+import { DepositScreen } from './DepositScreen';
+import { ReceiptScreen } from './ReceiptScreen';
 import { SaleScreen } from './SaleScreen';
 import { SignIn } from './SignIn';
 import { StatusBar } from './StatusBar';
@@ -14,34 +19,83 @@ export function App({ store, host }: { store: AppStore; host: HostLink }) {
   useEffect(() => {
     const s = store.getState();
     void s.probeHost();
+    void s.loadStaff();
     return host.subscribe(s.applyHostEvent, s.setEventStream);
   }, [store, host]);
   return (
     <StoreContext.Provider value={store}>
-      <Screens host={host} />
+      <HostLinkContext.Provider value={host}>
+        <Screens />
+      </HostLinkContext.Provider>
     </StoreContext.Provider>
   );
 }
 
-function Screens({ host }: { host: HostLink }) {
+/**
+ * The screen model: one screen at a time, chosen in the navigation bar (keyboard: Tab to it, Enter). The
+ * checkout dialog sits above every screen while a payment runs.
+ */
+function Screens() {
   const signedIn = useApp((s) => s.staff !== null);
+  const screen = useApp((s) => s.screen);
   const language = useApp((s) => s.language);
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  const Manager = managerArea;
   return (
     <div className="app">
       <StatusBar />
       {signedIn ? (
-        <ManagerEntry host={host}>
-          <SaleKeys />
-          <SaleScreen />
-          <CardPayment />
-        </ManagerEntry>
+        <>
+          <Navigation />
+          {screen === 'sale' ? <SaleKeys /> : null}
+          {screen === 'sale' ? <SaleScreen /> : null}
+          {screen === 'deposit' ? <DepositScreen /> : null}
+          {screen === 'balance' ? <BalanceScreen /> : null}
+          {screen === 'receipt' ? <ReceiptScreen /> : null}
+          {/* ── MANAGER SLOT (ui/areas.ts) ── */}
+          {screen === 'manager' && Manager ? <Manager /> : null}
+          <CheckoutDialog />
+        </>
       ) : (
         <SignIn />
       )}
     </div>
+  );
+}
+
+function Navigation() {
+  const t = useT();
+  const screen = useApp((s) => s.screen);
+  const go = useApp((s) => s.go);
+  const isManager = useApp((s) => s.staff?.role === 'MANAGER');
+  const signOut = useApp((s) => s.signOut);
+  const tabs: { screen: Screen; label: string }[] = [
+    { screen: 'sale', label: t.t('nav.sale') },
+    { screen: 'deposit', label: t.t('nav.deposit') },
+    { screen: 'balance', label: t.t('nav.balance') },
+    { screen: 'receipt', label: t.t('nav.receipt') },
+    ...(isManager && managerArea ? [{ screen: 'manager' as const, label: t.t('nav.manager') }] : []),
+  ];
+  return (
+    <nav className="nav no-print" aria-label={t.t('nav.label')}>
+      {tabs.map((tab) => (
+        <button
+          key={tab.screen}
+          type="button"
+          aria-current={screen === tab.screen ? 'page' : undefined}
+          className={screen === tab.screen ? 'current' : undefined}
+          onClick={() => go(tab.screen)}
+        >
+          {tab.label}
+        </button>
+      ))}
+      <span className="nav-gap" />
+      <button type="button" onClick={() => void signOut()}>
+        {t.t('switchUser')}
+      </button>
+    </nav>
   );
 }
 
@@ -64,7 +118,7 @@ function SaleKeys() {
     };
     const onKey = (e: KeyboardEvent) => {
       const s = store.getState();
-      if (s.card) return;
+      if (s.checkout) return;
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;

@@ -5,15 +5,11 @@ import { Tender } from './Tender';
 export function SaleScreen() {
   const t = useT();
   const notice = useApp((s) => s.notice);
-  const signOut = useApp((s) => s.signOut);
   return (
     <main className="sale" aria-labelledby="sale-title">
       <div className="sale-head">
         <h1 id="sale-title">{t.t('sale.title')}</h1>
         <p className="hint">{t.t('sale.scanHint')}</p>
-        <button type="button" onClick={() => void signOut()}>
-          {t.t('switchUser')}
-        </button>
       </div>
       <p className="notice" role="status" data-testid="notice">
         {notice ? (notice.text ?? t.t(notice.key, notice.params)) : '\u00a0'}

@@ -26,16 +26,20 @@ export function StatusBar() {
         : status.oldestQueuedAt
           ? t.t('status.queuedOldest', { count: status.queued, age: t.age(status.oldestQueuedAt, now) })
           : t.t('status.queued', { count: status.queued });
+  const term = status?.terminal?.state ?? 'UNKNOWN';
   const terminal =
-    status === null || status.terminal === 'unknown'
+    status === null || term === 'UNKNOWN'
       ? { tone: 'neutral', text: t.t('status.terminalUnknown') }
-      : status.terminal === 'connected'
+      : term === 'READY'
         ? { tone: 'good', text: t.t('status.terminalConnected') }
-        : { tone: 'bad', text: t.t('status.terminalDisconnected') };
+        : term === 'BUSY'
+          ? { tone: 'good', text: t.t('status.terminalBusy') }
+          : { tone: 'bad', text: t.t('status.terminalDisconnected') };
+  const offlineCards = status?.offlinePayments?.length ?? 0;
 
   return (
     // data-events: whether pushed events arrive (for technicians' and tests' eyes; the pills say the rest).
-    <header className="status-bar" data-events={events}>
+    <header className="status-bar no-print" data-events={events}>
       <span className="app-name">{t.t('app.title')}</span>
       <section aria-label={t.t('status.region')} aria-live="polite" className="status-items">
         <span className={`pill tone-${connection.tone}`} data-testid="status-connection">
@@ -47,6 +51,11 @@ export function StatusBar() {
         <span className={`pill tone-${terminal.tone}`} data-testid="status-terminal">
           {terminal.text}
         </span>
+        {offlineCards > 0 ? (
+          <span className="pill tone-warn" data-testid="status-offline-cards">
+            {t.t('status.offlineCards', { count: offlineCards })}
+          </span>
+        ) : null}
       </section>
       <span className="staff">{staffName ? t.t('signedInAs', { name: staffName }) : ''}</span>
     </header>

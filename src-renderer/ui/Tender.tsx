@@ -13,6 +13,7 @@ export function Tender() {
   const chooseTender = useApp((s) => s.chooseTender);
   const setCashGiven = useApp((s) => s.setCashGiven);
   const startCard = useApp((s) => s.startCardPayment);
+  const startSplit = useApp((s) => s.startSplitPayment);
   const completeCash = useApp((s) => s.completeCashSale);
   const addEntryAsItem = useApp((s) => s.addEntryAsItem);
   const due = basketTotal(basket);
@@ -88,7 +89,7 @@ export function Tender() {
             type="button"
             className="primary"
             disabled={!cardPart}
-            onClick={() => cardPart && void startCard(cardPart)}
+            onClick={() => cardPart && given && void startSplit(cardPart, given)}
           >
             {t.t('tender.card')}
           </button>

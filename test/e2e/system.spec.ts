@@ -3,15 +3,12 @@
  * token, with its security headers; the API and the event stream still need the token; the page reaches the
  * real host, which reaches the real core (online).
  */
-import { expect, test } from '@playwright/test';
-import { startE2eSystem, type E2eSystem } from './helpers/system';
+import { expect, test } from './helpers/fixtures';
+import type { E2eSystem } from './helpers/system';
 
 let sys: E2eSystem;
-test.beforeAll(async () => {
-  sys = await startE2eSystem();
-});
-test.afterAll(async () => {
-  await sys?.stop();
+test.beforeEach(({ sys: s }) => {
+  sys = s;
 });
 
 test('the bridge serves the UI with its headers; the API still needs the token; traversal is refused', async ({

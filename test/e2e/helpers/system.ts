@@ -54,6 +54,8 @@ export async function startE2eSystem(
     hostDataDir: path.join(dir, 'host'),
     coreEntry: path.resolve(import.meta.dirname, '../../helpers/core-main.ts'),
     syncIntervalMs: o.syncIntervalMs ?? 1_000,
+    // T4 (terminal silent after its 80 00) and recovery in seconds instead of minutes.
+    sessionTimers: { t3Ms: 1_000, t4Ms: 4_000, recoveryAttempts: 2, recoveryDelayMs: 200 },
     // Short waits, still long enough that the terminal's texts are seen and a cancel can reach it.
     terminal: { timers: { customerDelayMs: o.customerDelayMs ?? 400, hostDelayMs: 300 } },
   });

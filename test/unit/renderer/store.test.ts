@@ -1,6 +1,8 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- scripted answers are read as JSON */
 /**
  * The store's decisions that protect money, with a host that answers from a script (the link is the store's
- * only dependency; the real bridge is exercised in test/e2e/sale-scripted-host.spec.ts).
+ * only dependency; the real host is exercised in test/e2e/sale.spec.ts). Commands and answers are the host
+ * contract's (src-shared/host-api.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { HostCallResult, HostLink } from '../../../src-renderer/host-link';
@@ -9,66 +11,129 @@ import { money } from '../../../src-shared/money';
 
 type Answer = HostCallResult<unknown>;
 
-function scriptedLink(answers: Record<string, Answer | (() => Answer)>) {
-  const calls: { command: string; input: unknown }[] = [];
+const TEA = { sku: 'TEA', barcode: '1', name: 'Tea', priceMinor: 250, taxRateBp: 700 };
+const sale = (tender: object, over: object = {}) => ({
+  orderId: '0190f7a0-0000-7000-8000-000000000001',
+  totalMinor: 250,
+  taxes: [],
+  tenders: [{ paymentId: '1234000000000000001', amountMinor: 250, changeMinor: 0, error: null, ...tender }],
+  balanceDueMinor: 0,
+  ...over,
+});
+
+function scriptedLink(answers: Record<string, Answer | ((input: any) => Answer)>) {
+  const calls: { command: string; input: any }[] = [];
   const link: HostLink = {
     mode: 'bridge',
     call<T>(command: string, input: unknown = {}) {
       calls.push({ command, input });
-      const a = answers[command] ?? { ok: false, unreachable: true, detail: 'no host' };
-      return Promise.resolve((typeof a === 'function' ? a() : a) as HostCallResult<T>);
+      const a = answers[command] ?? (command === 'cart.put' ? { ok: true, value: {} } : undefined);
+      const answer = a ?? { ok: false, unreachable: true, detail: 'no host' };
+      return Promise.resolve((typeof answer === 'function' ? answer(input) : answer) as HostCallResult<T>);
     },
     subscribe: () => () => {},
   };
   return { link, calls };
 }
 
+async function signedIn(link: HostLink) {
+  const store = createAppStore(link);
+  store.setState({ staff: { staffId: 'cara', name: 'Cara', role: 'CASHIER' } });
+  return store;
+}
+
 describe('app store', () => {
   it('a card request that breaks off on the way is an unknown outcome, not a failure, and cannot be closed', async () => {
-    const { link } = scriptedLink({});
-    const store = createAppStore(link);
-    await store.getState().startCardPayment(money(899, 'EUR'));
-    expect(store.getState().card?.phase).toBe('unknown');
-    store.getState().closeCardPayment();
-    expect(store.getState().card?.phase).toBe('unknown');
+    const { link } = scriptedLink({ 'catalogue.find': { ok: true, value: TEA } });
+    const store = await signedIn(link);
+    await store.getState().addScannedCode('1');
+    await store.getState().startCardPayment(money(250, 'EUR'));
+    expect(store.getState().checkout?.phase).toBe('unknown');
+    store.getState().closeCheckout();
+    expect(store.getState().checkout?.phase).toBe('unknown');
   });
 
   it('a second card start while one runs sends nothing to the host', async () => {
-    const { link, calls } = scriptedLink({ 'payment.card.start': { ok: true, value: {} } });
-    const store = createAppStore(link);
-    await store.getState().startCardPayment(money(899, 'EUR'));
-    await store.getState().startCardPayment(money(899, 'EUR'));
-    expect(calls.filter((c) => c.command === 'payment.card.start')).toHaveLength(1);
-    expect(store.getState().card?.phase).toBe('inProgress');
+    let finish: (a: Answer) => void = () => {};
+    const calls: string[] = [];
+    const link: HostLink = {
+      mode: 'bridge',
+      call<T>(command: string) {
+        calls.push(command);
+        if (command === 'sale.checkout')
+          return new Promise<HostCallResult<T>>((r) => (finish = r as (a: Answer) => void));
+        return Promise.resolve({
+          ok: true,
+          value: command === 'catalogue.find' ? TEA : {},
+        } as HostCallResult<T>);
+      },
+      subscribe: () => () => {},
+    };
+    const store = await signedIn(link);
+    await store.getState().addScannedCode('1');
+    const first = store.getState().startCardPayment(money(250, 'EUR'));
+    await new Promise((r) => setTimeout(r, 0));
+    await store.getState().startCardPayment(money(250, 'EUR'));
+    expect(calls.filter((c) => c === 'sale.checkout')).toHaveLength(1);
+    expect(store.getState().checkout?.phase).toBe('starting');
+    finish({ ok: true, value: sale({ method: 'CARD', ok: true, state: 'APPROVED' }) });
+    await first;
+    expect(store.getState().checkout?.phase).toBe('approved');
   });
 
   it('an approved payment clears the sale; a declined one keeps the basket for another tender', async () => {
-    const { link } = scriptedLink({
-      'payment.card.start': { ok: true, value: {} },
-      'catalog.lookup': { ok: true, value: { code: '1', name: 'Tea', unitPrice: money(250, 'EUR') } },
+    let approve = false;
+    const { link, calls } = scriptedLink({
+      'catalogue.find': { ok: true, value: TEA },
+      'sale.checkout': () => ({
+        ok: true,
+        value: approve
+          ? sale({ method: 'CARD', ok: true, state: 'APPROVED' })
+          : sale(
+              {
+                method: 'CARD',
+                ok: false,
+                state: 'DECLINED',
+                paymentId: null,
+                amountMinor: 0,
+                error: { code: 'TERMINAL_DECLINED', message: 'declined' },
+              },
+              { balanceDueMinor: 250 },
+            ),
+      }),
     });
-    const store = createAppStore(link);
+    const store = await signedIn(link);
     await store.getState().addScannedCode('1');
     await store.getState().startCardPayment(money(250, 'EUR'));
-    store.getState().cardOutcome('declined');
+    expect(store.getState().checkout?.phase).toBe('declined');
     expect(store.getState().basket.lines).toHaveLength(1);
-    store.getState().closeCardPayment();
+    store.getState().closeCheckout();
+    approve = true;
     await store.getState().startCardPayment(money(250, 'EUR'));
-    store.getState().cardOutcome('approved');
+    expect(store.getState().checkout?.phase).toBe('approved');
     expect(store.getState().basket.lines).toHaveLength(0);
+    // Each new checkout has its own id; the entries are the basket's, by SKU.
+    const ids = calls.filter((c) => c.command === 'sale.checkout').map((c) => c.input.checkoutId);
+    expect(new Set(ids).size).toBe(2);
+    expect(calls.find((c) => c.command === 'sale.checkout')?.input.entries).toEqual([
+      { sku: 'TEA', quantity: 1 },
+    ]);
   });
 
   it('signing out keeps the basket (switch user); a wrong PIN keeps the host’s refusal', async () => {
     let pinOk = false;
     const { link } = scriptedLink({
-      'staff.signIn': () =>
+      'staff.list': { ok: true, value: [{ staffId: 's', name: 'Sam', role: 'CASHIER', locked: false }] },
+      'staff.verify': () =>
         pinOk
-          ? { ok: true, value: { staffId: 's', name: 'Sam', role: 'cashier' } }
+          ? { ok: true, value: { staffId: 's', name: 'Sam', role: 'CASHIER' } }
           : { ok: false, error: { code: 'STAFF_PIN_INVALID', message: 'Wrong PIN' } },
-      'staff.signOut': { ok: true, value: {} },
-      'catalog.lookup': { ok: true, value: { code: '1', name: 'Tea', unitPrice: money(250, 'EUR') } },
+      'cart.get': { ok: true, value: { lines: [], updatedAt: null } },
+      'catalogue.find': { ok: true, value: TEA },
     });
     const store = createAppStore(link);
+    await store.getState().loadStaff();
+    expect(store.getState().pickedStaffId).toBe('s');
     await store.getState().signIn('0000');
     expect(store.getState().staff).toBeNull();
     expect(store.getState().signInError?.code).toBe('STAFF_PIN_INVALID');
@@ -80,21 +145,107 @@ describe('app store', () => {
     expect(store.getState().basket.lines).toHaveLength(1);
   });
 
-  it('a cash sale clears the basket only when the host has recorded it', async () => {
+  it('a cash sale clears the basket only when the host has recorded it; the retry sends the same checkout id', async () => {
     let recorded = false;
-    const { link } = scriptedLink({
-      'catalog.lookup': { ok: true, value: { code: '1', name: 'Tea', unitPrice: money(250, 'EUR') } },
-      'payment.cash': () =>
-        recorded ? { ok: true, value: {} } : { ok: false, unreachable: true, detail: 'connection refused' },
+    const { link, calls } = scriptedLink({
+      'catalogue.find': { ok: true, value: TEA },
+      'attempt.recover': { ok: true, value: { state: 'NONE', attemptId: null } },
+      'sale.checkout': () =>
+        recorded
+          ? { ok: true, value: sale({ method: 'CASH', ok: true, state: 'PAID', changeMinor: 250 }) }
+          : { ok: false, unreachable: true, detail: 'connection refused' },
     });
-    const store = createAppStore(link);
+    const store = await signedIn(link);
     await store.getState().addScannedCode('1');
     await store.getState().completeCashSale(money(500, 'EUR'));
     expect(store.getState().basket.lines).toHaveLength(1);
-    expect(store.getState().host).toBe('unreachable');
+    expect(store.getState().checkout?.phase).toBe('unknown');
     recorded = true;
-    await store.getState().completeCashSale(money(500, 'EUR'));
+    await store.getState().recoverCardPayment();
+    expect(store.getState().checkout?.phase).toBe('approved');
     expect(store.getState().basket.lines).toHaveLength(0);
+    const sent = calls.filter((c) => c.command === 'sale.checkout').map((c) => c.input);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(sent[0]);
+  });
+
+  it('mirrors every basket change to the host and restores the host’s basket after a reload', async () => {
+    const { link, calls } = scriptedLink({
+      'catalogue.find': { ok: true, value: TEA },
+      'cart.get': {
+        ok: true,
+        value: {
+          lines: [
+            {
+              lineId: 'TEA',
+              sku: 'TEA',
+              name: 'Tea',
+              unitMinor: 250,
+              quantity: 3,
+              taxRateBp: 700,
+              discountMinor: 0,
+            },
+          ],
+          updatedAt: '2026-01-01T00:00:00.000Z',
+        },
+      },
+    });
+    const store = await signedIn(link);
+    await store.getState().addScannedCode('1');
+    await store.getState().basketSaved();
+    expect(calls.filter((c) => c.command === 'cart.put').at(-1)?.input.lines).toEqual([
+      {
+        lineId: 'TEA',
+        sku: 'TEA',
+        name: 'Tea',
+        unitMinor: 250,
+        quantity: 1,
+        taxRateBp: 700,
+        discountMinor: 0,
+      },
+    ]);
+    const reloaded = await signedIn(link);
+    await reloaded.getState().restoreBasket();
+    expect(reloaded.getState().basket.lines.map((l) => [l.name, l.quantity])).toEqual([['Tea', 3]]);
+  });
+});
+
+describe('a card payment found running after a reload', () => {
+  it('is shown from status.currentAttempt and settled by attemptFinished; in doubt, by attempt.recover', async () => {
+    const running = {
+      attemptId: 'a1',
+      amountMinor: 1250,
+      what: 'Card payment 12.50 EUR',
+      lastText: 'Enter PIN',
+    };
+    const status = { online: true, queued: 0, currentAttempt: running as typeof running | null };
+    const { link, calls } = scriptedLink({
+      status: () => ({ ok: true, value: status }),
+      'attempt.recover': { ok: true, value: { state: 'APPROVED', attemptId: 'a1' } },
+      'receipt.get': { ok: true, value: { orderId: 'o1' } },
+    });
+    const store = await signedIn(link);
+    await store.getState().probeHost();
+    expect(store.getState().checkout).toMatchObject({
+      phase: 'inProgress',
+      amount: money(1250, 'EUR'),
+      messages: ['Enter PIN'],
+      request: null,
+    });
+    store.getState().applyHostEvent({
+      event: 'attemptFinished',
+      payload: { attemptId: 'a1', orderId: 'o1', state: 'PARKED' },
+    });
+    expect(store.getState().checkout?.phase).toBe('unknown');
+    store.getState().closeCheckout();
+    expect(store.getState().checkout?.phase).toBe('unknown');
+    await store.getState().recoverCardPayment();
+    expect(store.getState().checkout?.phase).toBe('approved');
+    // Nothing was sent again: a resumed checkout has no request to replay.
+    expect(calls.some((c) => c.command === 'sale.checkout')).toBe(false);
+    store.getState().closeCheckout();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls.at(-1)).toMatchObject({ command: 'receipt.get', input: { orderId: 'o1' } });
   });
 });
 
@@ -103,7 +254,9 @@ describe('scans answered out of order', () => {
     const resolvers: Record<string, (a: HostCallResult<unknown>) => void> = {};
     const link: HostLink = {
       mode: 'bridge',
-      call<T>(_command: string, input: unknown) {
+      call<T>(command: string, input: unknown) {
+        if (command !== 'catalogue.find')
+          return Promise.resolve({ ok: true, value: {} } as HostCallResult<T>);
         const { code } = input as { code: string };
         return new Promise<HostCallResult<T>>((resolve) => {
           resolvers[code] = resolve as (a: HostCallResult<unknown>) => void;
@@ -114,8 +267,14 @@ describe('scans answered out of order', () => {
     const store = createAppStore(link);
     const first = store.getState().addScannedCode('A');
     const second = store.getState().addScannedCode('B');
-    resolvers.B!({ ok: true, value: { code: 'B', name: 'Bread', unitPrice: money(300, 'EUR') } });
-    resolvers.A!({ ok: true, value: { code: 'A', name: 'Apples', unitPrice: money(200, 'EUR') } });
+    resolvers.B!({
+      ok: true,
+      value: { sku: 'B', barcode: null, name: 'Bread', priceMinor: 300, taxRateBp: 700 },
+    });
+    resolvers.A!({
+      ok: true,
+      value: { sku: 'A', barcode: null, name: 'Apples', priceMinor: 200, taxRateBp: 700 },
+    });
     await Promise.all([first, second]);
     expect(store.getState().basket.lines.map((l) => l.name)).toEqual(['Apples', 'Bread']);
   });

@@ -1,0 +1,359 @@
+/**
+ * The cashier's sale vertical in Chromium against the real system (helpers/system.ts): the core on PGlite, the
+ * host with its SQLite store and sync daemon, the virtual card terminal on a socat pty, the UI served by the
+ * bridge. Keyboard and scanner only where a cashier would use them; axe on every screen; screenshots saved.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './helpers/fixtures';
+import type { SdkResponse } from 'onlinepayments-sdk-nodejs';
+import { seriousAxeFindings } from './helpers/axe';
+import { saveScreenshot } from './helpers/screenshots';
+import { CASHIER, type E2eSystem } from './helpers/system';
+
+let sys: E2eSystem;
+test.beforeEach(({ sys: s }) => {
+  sys = s;
+  sys.vt.presentCard('visa-approve');
+  sys.vt.clearFaults();
+});
+
+async function axeClean(page: Page) {
+  expect(await seriousAxeFindings(page)).toEqual([]);
+}
+
+async function open(page: Page) {
+  await page.goto(sys.uiUrl);
+  await expect(page.getByTestId('status-connection')).toHaveText('Online', { timeout: 15_000 });
+  await expect(page.locator('header[data-events="open"]')).toBeVisible();
+}
+
+async function signIn(page: Page) {
+  await open(page);
+  await page.getByRole('button', { name: CASHIER.name }).click();
+  await expect(page.getByLabel('Staff PIN')).toBeFocused();
+  await page.keyboard.type(CASHIER.pin);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Sale' })).toBeVisible();
+}
+
+/**
+ * A scanner: the code's keys and Enter as one burst, dispatched inside the page in one task (a real scanner
+ * sends a key every few ms; through Playwright's keyboard a loaded machine can space keys more than 100 ms
+ * apart and turn a scan into typing; the timing itself is covered by the scanner's unit tests and the bench).
+ */
+async function scan(page: Page, code: string) {
+  await page.evaluate(`(() => {
+    const target = document.activeElement ?? document.body;
+    for (const key of [...${JSON.stringify(code)}, 'Enter']) {
+      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    }
+  })()`);
+}
+
+const lines = (page: Page) => page.getByTestId('basket-lines').getByRole('listitem');
+
+async function emptyBasket(page: Page) {
+  // Whatever an earlier test left in the host's basket goes, line by line, as a cashier would remove it.
+  const remove = page.getByRole('button', { name: /^Remove / });
+  while ((await remove.count()) > 0) await remove.first().click();
+  await expect(page.getByText('The basket is empty.')).toBeVisible();
+}
+
+test('wrong then right PIN; the staff list comes from the host', async ({ page }) => {
+  await open(page);
+  await expect(page.getByRole('group', { name: 'Who is signing in?' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeDisabled();
+  await axeClean(page);
+  await saveScreenshot(page, 'sign-in-staff');
+  await page.getByRole('button', { name: CASHIER.name }).click();
+  await expect(page.getByRole('button', { name: CASHIER.name })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.type('0000');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toHaveText('That PIN is not right. Try again, or ask a manager.');
+  await page.getByLabel('Staff PIN').fill(CASHIER.pin);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(`Signed in: ${CASHIER.name}`)).toBeVisible();
+  await expect(page.getByTestId('status-terminal')).toHaveText('Card terminal ready');
+});
+
+test('scanned items and cash with change; the basket survives a page reload', async ({ page }) => {
+  await signIn(page);
+  await emptyBasket(page);
+  await scan(page, '4006381333931');
+  await scan(page, '4000417025005');
+  await scan(page, '4006381333931');
+  await expect(lines(page)).toHaveCount(2);
+  await expect(lines(page).first()).toContainText('Coffee beans 500 g');
+  await expect(page.getByRole('group', { name: 'Quantity of Coffee beans 500 g' })).toContainText('2');
+  await scan(page, '99999999');
+  await expect(page.getByTestId('notice')).toContainText('No item with code 99999999');
+  await expect(page.getByTestId('total')).toContainText('€19.17');
+  await axeClean(page);
+  await saveScreenshot(page, 'sale');
+
+  // The host keeps the basket: a reload (or a host restart) finds it again.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByRole('button', { name: CASHIER.name }).click();
+  await page.keyboard.type(CASHIER.pin);
+  await page.keyboard.press('Enter');
+  await expect(lines(page)).toHaveCount(2);
+  await expect(page.getByTestId('total')).toContainText('€19.17');
+
+  await page.getByRole('button', { name: 'Cash', exact: true }).click();
+  await expect(page.getByRole('button', { name: '€5.00' })).toBeDisabled();
+  await page.getByRole('button', { name: '€50.00' }).click();
+  await expect(page.getByTestId('change')).toHaveText('Change due: €30.83');
+  await axeClean(page);
+  await saveScreenshot(page, 'tender-cash');
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Paid');
+  await expect(dialog.getByTestId('checkout-result')).toHaveText('Change due: €30.83');
+  await page.keyboard.press('Enter'); // "Receipt" has focus
+  await expect(page.getByTestId('receipt-total')).toHaveText('€19.17');
+  await expect(page.getByTestId('receipt')).toContainText('Cash €19.17 · Change €30.83');
+  await axeClean(page);
+  await saveScreenshot(page, 'receipt-cash');
+  expect((await sys.call<{ lines: unknown[] }>('cart.get')).lines).toEqual([]);
+});
+
+test("card sale approved with the terminal's texts; the receipt carries its masked card; a reprint is a copy", async ({
+  page,
+}) => {
+  sys.vt.presentCard('mastercard-pin');
+  await signIn(page);
+  await emptyBasket(page);
+  await scan(page, '4012345678901');
+  const booked = sys.vt.bookedTransactions().length;
+  await page.getByRole('button', { name: 'Card', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Amount €12.50');
+  await expect(dialog.getByRole('log')).toContainText(/PIN/i);
+  await axeClean(page);
+  await saveScreenshot(page, 'card-in-progress');
+  await expect(dialog.getByRole('heading')).toHaveText('Approved', { timeout: 15_000 });
+  expect(sys.vt.bookedTransactions()).toHaveLength(booked + 1);
+  await dialog.getByRole('button', { name: 'Receipt' }).click();
+  const receipt = page.getByTestId('receipt');
+  await expect(receipt).toContainText(/Card ····\d{4} €12\.50/);
+  await expect(page.getByTestId('receipt-terminal')).toContainText(/Karte \d{6}\*{6}\d{4}/);
+  await expect(page.getByTestId('receipt-terminal')).not.toContainText('5555555555554444');
+  await axeClean(page);
+  await saveScreenshot(page, 'receipt-card');
+  await page.getByRole('button', { name: 'Reprint (copy)' }).click();
+  await expect(receipt).toContainText('COPY');
+});
+
+test('split: the card pays its part first, then the cash part; the receipt shows both', async ({ page }) => {
+  await signIn(page);
+  await emptyBasket(page);
+  await scan(page, '4012345678901');
+  await expect(lines(page)).toHaveCount(1);
+  await page.getByRole('button', { name: 'Split', exact: true }).click();
+  // A person typing the cash part on the keyboard (not a scan: keys 150 ms apart).
+  await page.keyboard.type('2.5', { delay: 150 });
+  await expect(page.getByTestId('entry')).toHaveText('2.5');
+  await expect(page.getByTestId('change')).toHaveText('Card part: €10.00');
+  await axeClean(page);
+  await page.getByRole('button', { name: 'Card', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Approved', { timeout: 15_000 });
+  await dialog.getByRole('button', { name: 'Receipt' }).click();
+  const receipt = page.getByTestId('receipt');
+  await expect(receipt).toContainText(/Card ····\d{4} €10\.00/);
+  await expect(receipt).toContainText('Cash €2.50');
+  await expect(page.getByTestId('receipt-total')).toHaveText('€12.50');
+});
+
+test('a declined card leaves nothing charged and the basket in place; another card on the same order', async ({
+  page,
+}) => {
+  sys.vt.presentCard('visa-declined');
+  await signIn(page);
+  await emptyBasket(page);
+  await scan(page, '4000417025005');
+  const booked = sys.vt.bookedTransactions().length;
+  await page.getByRole('button', { name: 'Card', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Declined', { timeout: 15_000 });
+  await expect(dialog).toContainText('Nothing was charged');
+  await axeClean(page);
+  await saveScreenshot(page, 'card-declined');
+  expect(sys.vt.bookedTransactions()).toHaveLength(booked);
+  sys.vt.presentCard('visa-approve');
+  await dialog.getByRole('button', { name: 'Try card again' }).click();
+  await expect(dialog.getByRole('heading')).toHaveText('Approved', { timeout: 15_000 });
+  expect(sys.vt.bookedTransactions()).toHaveLength(booked + 1);
+  await dialog.getByRole('button', { name: 'Receipt' }).click();
+  await expect(page.getByTestId('receipt-total')).toHaveText('€1.19');
+});
+
+test('a cancelled card payment: the terminal stops, nothing is charged, the basket stays', async ({
+  page,
+}) => {
+  (sys.vt.timers as { customerDelayMs: number }).customerDelayMs = 3_000;
+  try {
+    await signIn(page);
+    await emptyBasket(page);
+    await scan(page, '4000417025005');
+    await expect(lines(page)).toHaveCount(1);
+    await expect(page.getByRole('button', { name: 'Card', exact: true })).toBeEnabled();
+    const booked = sys.vt.bookedTransactions().length;
+    // Keyboard only: Space on the focused Card button starts the payment, Enter on Cancel cancels it.
+    await page.getByRole('button', { name: 'Card', exact: true }).focus();
+    await page.keyboard.press(' ');
+    const cancel = page.getByRole('button', { name: 'Cancel payment' });
+    await expect(cancel).toBeFocused();
+    await expect(page.getByRole('dialog').getByRole('log')).not.toContainText(
+      'Waiting for the card terminal',
+    );
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog').getByRole('heading')).toHaveText('Payment cancelled', {
+      timeout: 15_000,
+    });
+    expect(sys.vt.bookedTransactions()).toHaveLength(booked);
+    await page.getByRole('button', { name: 'Back to sale' }).click();
+    await expect(page.getByTestId('basket-lines')).toContainText('Milk 1 l');
+  } finally {
+    (sys.vt.timers as { customerDelayMs: number }).customerDelayMs = 400;
+  }
+});
+
+test('a page reloaded during a card payment shows it again from the host, and its outcome', async ({
+  page,
+}) => {
+  (sys.vt.timers as { customerDelayMs: number }).customerDelayMs = 3_000;
+  try {
+    await signIn(page);
+    await emptyBasket(page);
+    await scan(page, '4012345678901');
+    await page.getByRole('button', { name: 'Card', exact: true }).click();
+    await expect(page.getByRole('dialog').getByRole('log')).not.toContainText(
+      'Waiting for the card terminal',
+    );
+    await page.reload();
+    await page.getByRole('button', { name: CASHIER.name }).click();
+    await page.keyboard.type(CASHIER.pin);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText('Amount €12.50');
+    await expect(dialog.getByRole('log')).not.toBeEmpty();
+    await expect(dialog.getByRole('heading')).toHaveText('Approved', { timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Receipt' }).click();
+    await expect(page.getByTestId('receipt-total')).toHaveText('€12.50');
+    await page.getByRole('button', { name: 'New sale' }).click();
+    await expect(page.getByText('The basket is empty.')).toBeVisible();
+  } finally {
+    (sys.vt.timers as { customerDelayMs: number }).customerDelayMs = 400;
+  }
+});
+
+test('an unknown outcome is recovered without a second charge', async ({ page }) => {
+  await signIn(page);
+  await emptyBasket(page);
+  await scan(page, '4006381333931');
+  const booked = sys.vt.bookedTransactions().length;
+  // The terminal approves, then goes silent, and stays silent while the host tries to recover: the host
+  // cannot tell whether the card was charged.
+  sys.vt.injectFault({ kind: 'silence-after-approval' });
+  const off = sys.vt.onEvent((e) => {
+    if (e.kind !== 'booked') return;
+    off();
+    for (let i = 0; i < 8; i++) sys.vt.injectFault({ kind: 'silence-before-answer' });
+  });
+  await page.getByRole('button', { name: 'Card', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('The payment result is not known yet', {
+    timeout: 30_000,
+  });
+  await expect(dialog).toContainText('Do not charge the card again');
+  await expect(dialog.getByRole('button', { name: 'Check again' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeVisible();
+  await axeClean(page);
+  await saveScreenshot(page, 'card-unknown-outcome');
+  sys.vt.clearFaults();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('heading')).toHaveText('Approved', { timeout: 30_000 });
+  expect(sys.vt.bookedTransactions()).toHaveLength(booked + 1);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('receipt-total')).toHaveText('€8.99');
+  expect(sys.vt.bookedTransactions()).toHaveLength(booked + 1);
+});
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- wire bodies are read as JSON */
+function body(r: SdkResponse<unknown, unknown>): any {
+  if (!r.isSuccess) throw new Error(`expected success, got ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+test('a deposit by card; the balance charged online on the same payment id; the counter shows it paid', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.getByRole('button', { name: 'Deposit', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Deposit for an order' })).toBeVisible();
+  await expect(page.getByLabel('Customer name')).toBeFocused();
+  await page.keyboard.type('Dana Doe');
+  await page.getByLabel('Phone or e-mail').fill('dana@example.test');
+  await page.getByLabel('Order total').fill('499.00');
+  await page.getByLabel('Percent').check();
+  await page.getByLabel('Deposit in percent').fill('20');
+  await expect(page.getByTestId('deposit-summary')).toHaveText('Deposit €99.80 now, balance due €399.20');
+  await axeClean(page);
+  await saveScreenshot(page, 'deposit');
+  await page.getByRole('button', { name: 'Take deposit' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Deposit taken', { timeout: 15_000 });
+  await expect(dialog.getByTestId('checkout-result')).toHaveText('Balance due: €399.20');
+  await dialog.getByRole('button', { name: 'Receipt' }).click();
+
+  const orderId = ((await page.getByTestId('receipt-order').textContent()) ?? '').replace('Order ', '');
+  expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
+  const paymentId = ((await page.getByTestId('receipt-payment-id').textContent()) ?? '').replace(
+    'Payment id ',
+    '',
+  );
+  expect(paymentId).toMatch(/^\d{19}$/);
+  await expect(page.getByTestId('receipt-balance-due')).toHaveText('€399.20');
+  await expect(page.getByTestId('receipt')).toContainText('Customer: Dana Doe');
+  await axeClean(page);
+  await saveScreenshot(page, 'receipt-deposit');
+
+  // The web shop charges the balance online with the official SDK, on the counter's payment id.
+  await expect
+    .poll(async () => (await sys.call<{ queued: number }>('status')).queued, { timeout: 15_000 })
+    .toBe(0);
+  const rest = body(
+    await sys.sdk.payments.subsequentPayment(sys.merchantId, paymentId, {
+      order: { amountOfMoney: { amount: 39_920, currencyCode: 'EUR' } },
+    }),
+  );
+  expect(rest.payment.status).toBe('CAPTURED');
+
+  // The counter learns it from the change feed and shows the order paid.
+  await page.getByRole('button', { name: 'Collect balance' }).click();
+  await page.getByLabel('Order id (from the deposit receipt)').fill(orderId);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('balance-order')).toBeVisible();
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Find order' }).click();
+    await expect(page.getByTestId('balance-due')).toHaveText('€0.00', { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId('balance-paid')).toHaveText('This order is paid in full.');
+  await axeClean(page);
+  await saveScreenshot(page, 'balance-paid');
+});
+
+test('German: the sign-in and sale screens in German', async ({ page }) => {
+  await page.goto(sys.uiUrl.replace('/#', '/?lang=de#'));
+  await expect(page.getByRole('heading', { name: 'Anmelden' })).toBeVisible();
+  await page.getByRole('button', { name: CASHIER.name }).click();
+  await page.keyboard.type(CASHIER.pin);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Verkauf' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Bereiche' })).toBeVisible();
+  await axeClean(page);
+  await saveScreenshot(page, 'sale-de');
+});
