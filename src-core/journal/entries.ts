@@ -240,6 +240,27 @@ export async function insertEntryUnderClaim(
   return rows[0] ? rowToEntry(rows[0]) : null;
 }
 
+/**
+ * Holds the API request's idempotence claim for the rest of the transaction (FOR SHARE, as
+ * `insertEntryUnderClaim` does): false when a retry took it over. Taken first in a transaction that writes
+ * the journal row last, so a takeover waits for the row's commit, or the row is not written.
+ */
+export async function holdClaim(
+  q: Queryable,
+  merchantId: string,
+  key: RequestKey,
+  claimId: string,
+): Promise<boolean> {
+  const rows = await q.query(
+    `SELECT 1 FROM idempotence_keys k
+     WHERE k.merchant_id = $1 AND k.key = $2 AND k.request_hash = $3 AND k.claim_id = $4::uuid
+       AND k.state = 'IN_PROGRESS'
+     FOR SHARE OF k`,
+    [merchantId, key.key, key.hash, claimId],
+  );
+  return rows.length > 0;
+}
+
 export async function selectEntry(q: Queryable, id: string, forUpdate = false): Promise<JournalEntry | null> {
   const rows = await q.query<EntryRow>(
     `SELECT ${COLUMNS} FROM acquirer_journal WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,

@@ -15,7 +15,7 @@
  */
 import { domainError, err, ok, type DomainError, type Result, type Uuid } from '../../src-shared';
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
-import type { Queryable } from '../db/adapter';
+import { lastStatement, type Queryable } from '../db/adapter';
 import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
 import { releaseRefundLock } from '../ledger/refund-lock';
 import {
@@ -29,6 +29,7 @@ import {
 import { selectOperation, selectPayment } from '../ledger/store';
 import {
   closeEntryInTx,
+  holdClaim,
   insertEntry,
   insertEntryUnderClaim,
   markUnknownInTx,
@@ -183,11 +184,15 @@ export function createAcquirerJournal(
         const order = withOrder ? loadedOrderFrom(withOrder.order) : undefined;
         const recording = await recordAnswerInTx(tx, ctx, entry, answer, graceOver, order);
         if (recording.kind === 'unknown') {
-          await markUnknownInTx(tx, id, answer);
+          await markUnknownInTx(lastStatement(tx), id, answer);
           return { entry: { ...entry, state: 'UNKNOWN' as const, answer }, appended: null };
         }
         if (!recording.closed) {
-          await closeEntryInTx(tx, id, { result: recording.result, answer, error: recording.error });
+          await closeEntryInTx(lastStatement(tx), id, {
+            result: recording.result,
+            answer,
+            error: recording.error,
+          });
         }
         return {
           entry: {
@@ -365,28 +370,32 @@ export function createAcquirerJournal(
     if (entry.requestKey) await freeUnansweredClaim(db, entry.merchantId, entry.requestKey);
   }
 
+  /** The API request's idempotence claim this row is written under, if it is this request's. */
+  function claimFor(intent: Pick<JournalIntent, 'merchantId' | 'requestKey'>) {
+    const claim = currentClaim();
+    const key = intent.requestKey;
+    return claim &&
+      key &&
+      claim.merchantId === intent.merchantId &&
+      claim.key === key.key &&
+      claim.hash === key.hash
+      ? { key, claimId: claim.claimId }
+      : null;
+  }
+
+  const claimTakenOver = (key: RequestKey | null) =>
+    new JournalRefusal({ error: domainError('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: key?.key ?? '' }) });
+
   /**
    * Writes the PENDING row. Under the API request's idempotence claim, only while that claim holds: a retry
    * that took the key over (this process was judged dead) runs the request instead, never both.
    */
   async function writeRow(q: Queryable, intent: JournalIntent): Promise<JournalEntry> {
-    const claim = currentClaim();
-    const key = intent.requestKey;
-    const underClaim =
-      claim &&
-      key &&
-      claim.merchantId === intent.merchantId &&
-      claim.key === key.key &&
-      claim.hash === key.hash;
-    const entry = underClaim
-      ? await insertEntryUnderClaim(q, ctx.newId(), { ...intent, requestKey: key }, claim.claimId)
+    const claim = claimFor(intent);
+    const entry = claim
+      ? await insertEntryUnderClaim(q, ctx.newId(), { ...intent, requestKey: claim.key }, claim.claimId)
       : await insertEntry(q, ctx.newId(), intent);
-    // A retry that took the key over (this process was judged dead) runs the request instead, never both.
-    if (!entry) {
-      throw new JournalRefusal({
-        error: domainError('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: key?.key ?? '' }),
-      });
-    }
+    if (!entry) throw claimTakenOver(intent.requestKey);
     return entry;
   }
 
@@ -432,9 +441,22 @@ export function createAcquirerJournal(
       let written: { entry: JournalEntry; context: Parameters<typeof send>[1] };
       try {
         written = await db.transaction(async (tx) => {
+          // The claim is held first and the row written last, with COMMIT (one round trip each way on
+          // PostgreSQL: the claim and the caller's first statements go out with BEGIN).
+          const claim = claimFor(head);
+          const held = claim ? holdClaim(tx, head.merchantId, claim.key, claim.claimId) : null;
+          // Awaited below; a refusal or failure of `prepare` first must not leave it unhandled.
+          held?.catch(() => undefined);
           const prepared = await prepare(tx);
           if (!prepared.ok) throw new Refused(prepared.error);
-          return { entry: await writeRow(tx, prepared.value.intent), context: prepared.value.context };
+          if (held && !(await held)) throw claimTakenOver(head.requestKey);
+          const { intent, context } = prepared.value;
+          const sameKey = (a: RequestKey | null, b: RequestKey | null) =>
+            a === b || (!!a && !!b && a.key === b.key && a.hash === b.hash);
+          if (intent.merchantId !== head.merchantId || !sameKey(intent.requestKey, head.requestKey)) {
+            throw new Error('runChecked: the intent is not for the request it was prepared for');
+          }
+          return { entry: await insertEntry(lastStatement(tx), ctx.newId(), intent), context };
         });
       } catch (e) {
         if (e instanceof Refused) return err(e.error);

@@ -300,24 +300,35 @@ export async function mintCorePaymentId(tx: Queryable): Promise<PaymentId> {
  * process that stops leaves the rest of its block unused (sequences have gaps anyway: ids.ts promises unique,
  * not dense). Concurrent callers share one refill.
  */
-export function createPaymentIdMinter(db: Queryable, blockSize = 16): () => Promise<PaymentId> {
+export function createPaymentIdMinter(
+  db: Queryable,
+  blockSize = 16,
+): (via?: Queryable) => Promise<PaymentId> {
   const ready: number[] = [];
   let refill: Promise<void> | null = null;
-  const drawBlock = async () => {
-    const rows = await db.query<{ seq: string | number }>(
+  const drawBlock = async (q: Queryable) => {
+    const rows = await q.query<{ seq: string | number }>(
       `SELECT nextval('core_payment_seq') AS seq FROM generate_series(1, $1)`,
       [blockSize],
     );
     ready.push(...rows.map((r) => toSafeInteger(r.seq, 'core_payment_seq')).sort((a, b) => a - b));
   };
-  return async () => {
+  // `via`: draw a new block in the caller's transaction instead of a statement of its own (one commit
+  // fewer; a sequence is not rolled back, so ids drawn in a transaction that rolls back are only skipped).
+  return async (via = db) => {
     for (;;) {
       const seq = ready.shift();
       if (seq !== undefined) return formatPaymentId(CORE_ISSUER, seq);
-      refill ??= drawBlock().finally(() => {
+      if (refill) {
+        // Another caller is drawing (perhaps in its own transaction): wait; if that fails, draw ourselves.
+        await refill.catch(() => undefined);
+        continue;
+      }
+      const drawing = drawBlock(via).finally(() => {
         refill = null;
       });
-      await refill;
+      refill = drawing;
+      await drawing;
     }
   };
 }
