@@ -1,14 +1,17 @@
 /**
  * The core on PostgreSQL, per money path (refund; subsequent payment), through the online API (signed HTTP):
  * - saturation: requests/s at 32 concurrent clients (closed loop) against a core process of its own, beside
- *   the same machine's raw PostgreSQL rate for one comparable commit through `pg` (BEGIN; SELECT … FOR UPDATE;
- *   INSERT; UPDATE; COMMIT, pgbench-like), with the ratio;
+ *   the same machine's raw PostgreSQL rate for one comparable commit (BEGIN; SELECT … FOR UPDATE; INSERT;
+ *   UPDATE; COMMIT, pgbench-like) through the core's own database layer, with the core's pool size and the
+ *   same 32 concurrent clients, measured in the same run after the core stopped, with the ratio;
+ * - the CPU one request costs at saturation: the core process, the database's PostgreSQL backends and the
+ *   load generator (from /proc; Linux), beside the same for one raw transaction;
  * - the latency a merchant sees under normal load: an open loop (constant arrival rate) at half the measured
  *   saturation, p50/p99 measured from when each request was due;
- * - the cost of one request: statements and commits the core sends (a counting database wrapper, in an
- *   in-process core on the same database), and commits PostgreSQL saw (pg_stat_database.xact_commit: includes
- *   anything else that wrote to the database meanwhile, e.g. the sandbox acquirer's records when they live
- *   there).
+ * - the cost of one request: statements, round trips (writes to PostgreSQL's socket) and commits the core
+ *   sends (a counting database wrapper, in an in-process core on the same database), and commits PostgreSQL
+ *   saw (pg_stat_database.xact_commit: includes anything else that wrote to the database meanwhile, e.g. the
+ *   sandbox acquirer's records when they live there).
  * Needs TEST_DATABASE_URL or DATABASE_URL (a server it may create a database on). BENCH_DURATION_MS sets each
  * run's length (default 6 s). The sandbox acquirer keeps its records in a file of its own
  * (SANDBOX_ACQUIRER_FILE), as a separate acquirer would; BENCH_SANDBOX=database puts them in the core's
@@ -53,6 +56,12 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 6_000);
 /** Requests per path in the counting run (sequential, one at a time). */
 const COUNTED = 60;
 const SANDBOX_IN_DATABASE = process.env.BENCH_SANDBOX === 'database';
+/**
+ * BENCH_CORE_ROOT: run the core process of another checkout (e.g. an older commit, for an A/B against the
+ * same load, the same raw transaction and the same machine state); the per-request counts still come from
+ * this checkout's code.
+ */
+const CORE_ROOT = process.env.BENCH_CORE_ROOT || undefined;
 
 type Path = 'refund' | 'subsequent';
 
@@ -283,13 +292,17 @@ export default async (): Promise<BenchFigure[]> => {
   await setup.close();
   const sandboxDir = mkdtempSync(path.join(tmpdir(), 'counter-bench-'));
   const sandboxFile = SANDBOX_IN_DATABASE ? null : path.join(sandboxDir, 'sandbox-acquirer.jsonl');
-  const core = await spawnCore({
-    ...(sandboxFile ? { SANDBOX_ACQUIRER_FILE: sandboxFile } : {}),
-    DATABASE_URL: created.url,
-    COUNTER_MASTER_KEY: masterKey.toString('hex'),
-    DATABASE_POOL_SIZE: String(CLIENTS),
-    LOG_REQUESTS: '0',
-  }).catch(async (e: unknown) => {
+  const core = await spawnCore(
+    {
+      ...(sandboxFile ? { SANDBOX_ACQUIRER_FILE: sandboxFile } : {}),
+      DATABASE_URL: created.url,
+      COUNTER_MASTER_KEY: masterKey.toString('hex'),
+      DATABASE_POOL_SIZE: String(CLIENTS),
+      LOG_REQUESTS: '0',
+    },
+    60_000,
+    CORE_ROOT,
+  ).catch(async (e: unknown) => {
     await created.drop();
     throw e;
   });
