@@ -26,7 +26,7 @@ import {
   type Appended,
   type LedgerService,
 } from '../ledger/service';
-import { selectOperation, selectPayment } from '../ledger/store';
+import { selectOperation, selectPayment, type KnownOrder } from '../ledger/store';
 import {
   closeEntryInTx,
   holdClaim,
@@ -108,7 +108,9 @@ export interface AcquirerJournal {
    */
   runChecked<T>(
     head: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>,
-    prepare: (tx: Queryable) => Promise<Result<{ intent: JournalIntent; context: T }, DomainError>>,
+    prepare: (
+      tx: Queryable,
+    ) => Promise<Result<{ intent: JournalIntent; context: T; order?: KnownOrder }, DomainError>>,
     send: (reference: string, context: T) => Promise<AcquirerAnswer>,
   ): Promise<Result<RunResult, DomainError>>;
   /**
@@ -170,13 +172,16 @@ export function createAcquirerJournal(
     row: Pick<JournalEntry, 'id' | 'request'>,
     answer: AcquirerAnswer,
     graceOver: boolean,
+    known?: KnownOrder,
   ): Promise<{ entry: JournalEntry; appended: Appended | null } | { refusal: DomainError }> {
     const { id } = row;
     try {
       return await db.transaction(async (tx) => {
         // Lock the row; when the answer appends to an order that exists, lock and load it in the same
         // statement (row first, then order, as the two statements would).
-        const withOrder = appendsToExistingOrder(row) ? await selectEntryWithOrderForUpdate(tx, id) : null;
+        const withOrder = appendsToExistingOrder(row)
+          ? await selectEntryWithOrderForUpdate(tx, id, known)
+          : null;
         const entry = withOrder?.entry ?? (await selectEntry(tx, id, true));
         if (!entry) throw new Error(`journal row ${id} vanished`);
         // Another process (a reconciler, the original request) settled it first: nothing more to record.
@@ -353,8 +358,10 @@ export function createAcquirerJournal(
     row: Pick<JournalEntry, 'id' | 'request'>,
     answer: AcquirerAnswer,
     graceOver: boolean,
+    /** The order as the row's own transaction read it (runChecked): not loaded again if unchanged. */
+    known?: KnownOrder,
   ): Promise<{ entry: JournalEntry; appended: Appended | null }> {
-    const recorded = await recordAndClose(row, answer, graceOver);
+    const recorded = await recordAndClose(row, answer, graceOver, known);
     if (!('refusal' in recorded)) return recorded;
     const refused = await settleRefusal(row.id, answer, recorded.refusal);
     if (refused.release) {
@@ -403,6 +410,7 @@ export function createAcquirerJournal(
   async function sendAndSettle(
     entry: JournalEntry,
     send: (reference: string) => Promise<AcquirerAnswer>,
+    known?: KnownOrder,
   ): Promise<RunResult> {
     let answer: AcquirerAnswer;
     try {
@@ -416,7 +424,7 @@ export function createAcquirerJournal(
     }
     await options.afterAcquirerAnswer?.(entry, answer, log);
     try {
-      const settled = await settle(entry, answer, false);
+      const settled = await settle(entry, answer, false, known);
       return { entry: settled.entry, appended: settled.appended, unsettled: null };
     } catch (e) {
       // Counted (and logged) once per attempt; after the last one the row is a money exception.
@@ -438,7 +446,7 @@ export function createAcquirerJournal(
 
     async runChecked(head, prepare, send) {
       await options.beforeJournalRow?.(head, log);
-      let written: { entry: JournalEntry; context: Parameters<typeof send>[1] };
+      let written: { entry: JournalEntry; context: Parameters<typeof send>[1]; order?: KnownOrder };
       try {
         written = await db.transaction(async (tx) => {
           // The claim is held first and the row written last, with COMMIT (one round trip each way on
@@ -450,19 +458,21 @@ export function createAcquirerJournal(
           const prepared = await prepare(tx);
           if (!prepared.ok) throw new Refused(prepared.error);
           if (held && !(await held)) throw claimTakenOver(head.requestKey);
-          const { intent, context } = prepared.value;
+          const { intent, context, order } = prepared.value;
           const sameKey = (a: RequestKey | null, b: RequestKey | null) =>
             a === b || (!!a && !!b && a.key === b.key && a.hash === b.hash);
           if (intent.merchantId !== head.merchantId || !sameKey(intent.requestKey, head.requestKey)) {
             throw new Error('runChecked: the intent is not for the request it was prepared for');
           }
-          return { entry: await insertEntry(lastStatement(tx), ctx.newId(), intent), context };
+          return { entry: await insertEntry(lastStatement(tx), ctx.newId(), intent), context, order };
         });
       } catch (e) {
         if (e instanceof Refused) return err(e.error);
         throw e;
       }
-      return ok(await sendAndSettle(written.entry, (reference) => send(reference, written.context)));
+      return ok(
+        await sendAndSettle(written.entry, (reference) => send(reference, written.context), written.order),
+      );
     },
 
     async resume(merchantId, key) {

@@ -125,7 +125,12 @@ export async function sendMoneyBack(
               ? { kind: 'CANCEL', source, acquirerReference: payment.acquirerReference, lockId }
               : { kind: req.kind, source, cardRef, lockId },
         };
-        return ok({ intent, context: { acquirerReference: payment.acquirerReference, cardRef } });
+        // The order as loaded here goes along: the recording does not load it again if it has not changed.
+        return ok({
+          intent,
+          context: { acquirerReference: payment.acquirerReference, cardRef },
+          order: loaded,
+        });
       },
       async (reference, { acquirerReference, cardRef }) => ({
         type: 'MOVEMENT',

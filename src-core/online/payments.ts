@@ -382,7 +382,12 @@ export function paymentHandlers(deps: OnlineDeps) {
           const found = loaded && payment ? { payment, loaded } : reconciled;
           if (!found) throw fail('PAYMENT_NOT_FOUND', { paymentId: named });
           const { intent, card } = await intentFor(tx, found, await minting);
-          return ok({ intent, context: { card, amount, mode, paymentId: intent.paymentId } });
+          return ok({
+            intent,
+            context: { card, amount, mode, paymentId: intent.paymentId },
+            // As loaded here: the recording does not load it again if it has not changed meanwhile.
+            order: found.loaded,
+          });
         },
         async (reference, c) => ({
           type: 'AUTHORISATION',
