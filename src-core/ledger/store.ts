@@ -363,16 +363,22 @@ export function createPaymentIdMinter(
   };
   // `via`: draw a new block in the caller's transaction instead of a statement of its own (one commit
   // fewer; a sequence is not rolled back, so ids drawn in a transaction that rolls back are only skipped).
-  return async (via = db) => {
+  // Such a caller never waits for a draw elsewhere: on PGlite, which runs one transaction at a time, a draw
+  // outside waits for this very transaction.
+  return async (via) => {
     for (;;) {
       const seq = ready.shift();
       if (seq !== undefined) return formatPaymentId(CORE_ISSUER, seq);
+      if (via) {
+        await drawBlock(via);
+        continue;
+      }
       if (refill) {
         // Another caller is drawing (perhaps in its own transaction): wait; if that fails, draw ourselves.
         await refill.catch(() => undefined);
         continue;
       }
-      const drawing = drawBlock(via).finally(() => {
+      const drawing = drawBlock(db).finally(() => {
         refill = null;
       });
       refill = drawing;
