@@ -104,7 +104,10 @@ export interface AcquirerJournal {
    * The same, with checks that commit together with the journal row: `prepare` runs in the transaction that
    * writes the row (it takes the order's refund lock and checks the ledger would accept the operation), so
    * lock, checks and row are one commit before the acquirer is called, and a refusal rolls them all back
-   * (nothing was sent, nothing is left held). `context` is handed to `send`.
+   * (nothing was sent, nothing is left held). `context` is handed to `send`; `order`, the order as `prepare`
+   * read it, spares the recording loading it again when it has not changed. `head.paymentId` names the payment
+   * the request is about (for a subsequent payment: the one it is initiated by; the new id is minted in
+   * `prepare`). The row is written last, with the COMMIT (`lastStatement`).
    */
   runChecked<T>(
     head: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>,
