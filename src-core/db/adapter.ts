@@ -11,7 +11,34 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
 }
 
-export type Tx = Queryable;
+/** A statement run in a transaction (`Db.transaction`). */
+export interface Tx extends Queryable {
+  /**
+   * Runs the transaction's **last** statement with COMMIT right behind it, in one round trip (PostgreSQL,
+   * pipelined). A statement that fails aborts the transaction, and COMMIT then rolls it back, so a failure
+   * still leaves nothing behind; a success is committed when the promise resolves, and nothing can be undone
+   * after it (no statement may follow, and an exception thrown after it no longer rolls anything back).
+   * Absent where commits cannot be pipelined (PGlite, wrappers): use `lastStatement`, which falls back to
+   * `query` and the commit when the transaction's function returns.
+   */
+  queryAndCommit?<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+}
+
+/**
+ * A view of `tx` for code that issues exactly one statement which is the transaction's last (e.g. the
+ * ledger append that also closes a journal row): that statement commits with it where the database can.
+ * One-shot: a second statement through the view throws before anything is sent.
+ */
+export function lastStatement(tx: Tx): Queryable {
+  let used = false;
+  return {
+    query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
+      if (used) throw new Error('lastStatement: a second statement after the last one');
+      used = true;
+      return tx.queryAndCommit ? tx.queryAndCommit<Row>(sql, params) : tx.query<Row>(sql, params);
+    },
+  };
+}
 
 /**
  * A piece of SQL whose parameters are numbered by the statement that embeds it: `param(value)` appends the

@@ -31,7 +31,16 @@ import {
   type SqlValue,
 } from '../db/adapter';
 import type { CardFacts } from '../ledger/rows';
-import { wholeOrderColumns, wholeOrderFromRow, type WholeOrder, type WholeOrderRow } from '../ledger/store';
+import {
+  lockedOrderColumns,
+  lockedOrderFromRow,
+  wholeOrderColumns,
+  wholeOrderFromRow,
+  type LockedOrderRow,
+  type KnownOrder,
+  type WholeOrder,
+  type WholeOrderRow,
+} from '../ledger/store';
 
 export type JournalKind =
   'AUTHORISE' | 'REBILL' | 'CAPTURE' | 'REVERSAL' | 'CANCEL' | 'REFUND' | 'PAYOUT' | 'RELEASE';
@@ -240,6 +249,27 @@ export async function insertEntryUnderClaim(
   return rows[0] ? rowToEntry(rows[0]) : null;
 }
 
+/**
+ * Holds the API request's idempotence claim for the rest of the transaction (FOR SHARE, as
+ * `insertEntryUnderClaim` does): false when a retry took it over. Taken first in a transaction that writes
+ * the journal row last, so a takeover waits for the row's commit, or the row is not written.
+ */
+export async function holdClaim(
+  q: Queryable,
+  merchantId: string,
+  key: RequestKey,
+  claimId: string,
+): Promise<boolean> {
+  const rows = await q.query(
+    `SELECT 1 FROM idempotence_keys k
+     WHERE k.merchant_id = $1 AND k.key = $2 AND k.request_hash = $3 AND k.claim_id = $4::uuid
+       AND k.state = 'IN_PROGRESS'
+     FOR SHARE OF k`,
+    [merchantId, key.key, key.hash, claimId],
+  );
+  return rows.length > 0;
+}
+
 export async function selectEntry(q: Queryable, id: string, forUpdate = false): Promise<JournalEntry | null> {
   const rows = await q.query<EntryRow>(
     `SELECT ${COLUMNS} FROM acquirer_journal WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
@@ -262,9 +292,15 @@ const ENTRY_COLUMNS_OF_J = COLUMNS.replace(/created_at\) \* 1000/, 'j.created_at
 export async function selectEntryWithOrderForUpdate(
   tx: Queryable,
   id: string,
+  /**
+   * The order as read when the row was written (same process): when the order row locked is still that
+   * version, its payments and operations are not loaded again (`lockedOrderFromRow`).
+   */
+  known?: KnownOrder,
 ): Promise<{ entry: JournalEntry; order: WholeOrder } | null> {
+  const reuse = known?.version !== undefined;
   const rows = await tx.query<Record<string, unknown>>(
-    `SELECT ${ENTRY_COLUMNS_OF_J}, ${wholeOrderColumns(true)}
+    `SELECT ${ENTRY_COLUMNS_OF_J}, ${reuse ? lockedOrderColumns : wholeOrderColumns(true)}
      FROM acquirer_journal j JOIN orders o ON o.id = j.order_id AND o.merchant_id = j.merchant_id
      WHERE j.id = $1 FOR UPDATE OF j, o`,
     [id],
@@ -275,7 +311,10 @@ export async function selectEntryWithOrderForUpdate(
   for (const [k, v] of Object.entries(row)) if (k.startsWith('j_')) entryRow[k.slice(2)] = v;
   return {
     entry: rowToEntry(entryRow as unknown as EntryRow),
-    order: await wholeOrderFromRow(tx, row as unknown as WholeOrderRow),
+    order:
+      reuse && known
+        ? await lockedOrderFromRow(tx, row as unknown as LockedOrderRow, known)
+        : await wholeOrderFromRow(tx, row as unknown as WholeOrderRow),
   };
 }
 

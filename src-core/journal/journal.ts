@@ -15,7 +15,7 @@
  */
 import { domainError, err, ok, type DomainError, type Result, type Uuid } from '../../src-shared';
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
-import type { Queryable } from '../db/adapter';
+import { lastStatement, type Queryable } from '../db/adapter';
 import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
 import { releaseRefundLock } from '../ledger/refund-lock';
 import {
@@ -26,9 +26,10 @@ import {
   type Appended,
   type LedgerService,
 } from '../ledger/service';
-import { selectOperation, selectPayment } from '../ledger/store';
+import { selectOperation, selectPayment, type KnownOrder } from '../ledger/store';
 import {
   closeEntryInTx,
+  holdClaim,
   insertEntry,
   insertEntryUnderClaim,
   markUnknownInTx,
@@ -103,11 +104,16 @@ export interface AcquirerJournal {
    * The same, with checks that commit together with the journal row: `prepare` runs in the transaction that
    * writes the row (it takes the order's refund lock and checks the ledger would accept the operation), so
    * lock, checks and row are one commit before the acquirer is called, and a refusal rolls them all back
-   * (nothing was sent, nothing is left held). `context` is handed to `send`.
+   * (nothing was sent, nothing is left held). `context` is handed to `send`; `order`, the order as `prepare`
+   * read it, spares the recording loading it again when it has not changed. `head.paymentId` names the payment
+   * the request is about (for a subsequent payment: the one it is initiated by; the new id is minted in
+   * `prepare`). The row is written last, with the COMMIT (`lastStatement`).
    */
   runChecked<T>(
     head: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>,
-    prepare: (tx: Queryable) => Promise<Result<{ intent: JournalIntent; context: T }, DomainError>>,
+    prepare: (
+      tx: Queryable,
+    ) => Promise<Result<{ intent: JournalIntent; context: T; order?: KnownOrder }, DomainError>>,
     send: (reference: string, context: T) => Promise<AcquirerAnswer>,
   ): Promise<Result<RunResult, DomainError>>;
   /**
@@ -169,13 +175,16 @@ export function createAcquirerJournal(
     row: Pick<JournalEntry, 'id' | 'request'>,
     answer: AcquirerAnswer,
     graceOver: boolean,
+    known?: KnownOrder,
   ): Promise<{ entry: JournalEntry; appended: Appended | null } | { refusal: DomainError }> {
     const { id } = row;
     try {
       return await db.transaction(async (tx) => {
         // Lock the row; when the answer appends to an order that exists, lock and load it in the same
         // statement (row first, then order, as the two statements would).
-        const withOrder = appendsToExistingOrder(row) ? await selectEntryWithOrderForUpdate(tx, id) : null;
+        const withOrder = appendsToExistingOrder(row)
+          ? await selectEntryWithOrderForUpdate(tx, id, known)
+          : null;
         const entry = withOrder?.entry ?? (await selectEntry(tx, id, true));
         if (!entry) throw new Error(`journal row ${id} vanished`);
         // Another process (a reconciler, the original request) settled it first: nothing more to record.
@@ -183,11 +192,15 @@ export function createAcquirerJournal(
         const order = withOrder ? loadedOrderFrom(withOrder.order) : undefined;
         const recording = await recordAnswerInTx(tx, ctx, entry, answer, graceOver, order);
         if (recording.kind === 'unknown') {
-          await markUnknownInTx(tx, id, answer);
+          await markUnknownInTx(lastStatement(tx), id, answer);
           return { entry: { ...entry, state: 'UNKNOWN' as const, answer }, appended: null };
         }
         if (!recording.closed) {
-          await closeEntryInTx(tx, id, { result: recording.result, answer, error: recording.error });
+          await closeEntryInTx(lastStatement(tx), id, {
+            result: recording.result,
+            answer,
+            error: recording.error,
+          });
         }
         return {
           entry: {
@@ -348,8 +361,10 @@ export function createAcquirerJournal(
     row: Pick<JournalEntry, 'id' | 'request'>,
     answer: AcquirerAnswer,
     graceOver: boolean,
+    /** The order as the row's own transaction read it (runChecked): not loaded again if unchanged. */
+    known?: KnownOrder,
   ): Promise<{ entry: JournalEntry; appended: Appended | null }> {
-    const recorded = await recordAndClose(row, answer, graceOver);
+    const recorded = await recordAndClose(row, answer, graceOver, known);
     if (!('refusal' in recorded)) return recorded;
     const refused = await settleRefusal(row.id, answer, recorded.refusal);
     if (refused.release) {
@@ -365,28 +380,32 @@ export function createAcquirerJournal(
     if (entry.requestKey) await freeUnansweredClaim(db, entry.merchantId, entry.requestKey);
   }
 
+  /** The API request's idempotence claim this row is written under, if it is this request's. */
+  function claimFor(intent: Pick<JournalIntent, 'merchantId' | 'requestKey'>) {
+    const claim = currentClaim();
+    const key = intent.requestKey;
+    return claim &&
+      key &&
+      claim.merchantId === intent.merchantId &&
+      claim.key === key.key &&
+      claim.hash === key.hash
+      ? { key, claimId: claim.claimId }
+      : null;
+  }
+
+  const claimTakenOver = (key: RequestKey | null) =>
+    new JournalRefusal({ error: domainError('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: key?.key ?? '' }) });
+
   /**
    * Writes the PENDING row. Under the API request's idempotence claim, only while that claim holds: a retry
    * that took the key over (this process was judged dead) runs the request instead, never both.
    */
   async function writeRow(q: Queryable, intent: JournalIntent): Promise<JournalEntry> {
-    const claim = currentClaim();
-    const key = intent.requestKey;
-    const underClaim =
-      claim &&
-      key &&
-      claim.merchantId === intent.merchantId &&
-      claim.key === key.key &&
-      claim.hash === key.hash;
-    const entry = underClaim
-      ? await insertEntryUnderClaim(q, ctx.newId(), { ...intent, requestKey: key }, claim.claimId)
+    const claim = claimFor(intent);
+    const entry = claim
+      ? await insertEntryUnderClaim(q, ctx.newId(), { ...intent, requestKey: claim.key }, claim.claimId)
       : await insertEntry(q, ctx.newId(), intent);
-    // A retry that took the key over (this process was judged dead) runs the request instead, never both.
-    if (!entry) {
-      throw new JournalRefusal({
-        error: domainError('IDEMPOTENCE_REQUEST_IN_PROGRESS', { key: key?.key ?? '' }),
-      });
-    }
+    if (!entry) throw claimTakenOver(intent.requestKey);
     return entry;
   }
 
@@ -394,6 +413,7 @@ export function createAcquirerJournal(
   async function sendAndSettle(
     entry: JournalEntry,
     send: (reference: string) => Promise<AcquirerAnswer>,
+    known?: KnownOrder,
   ): Promise<RunResult> {
     let answer: AcquirerAnswer;
     try {
@@ -407,7 +427,7 @@ export function createAcquirerJournal(
     }
     await options.afterAcquirerAnswer?.(entry, answer, log);
     try {
-      const settled = await settle(entry, answer, false);
+      const settled = await settle(entry, answer, false, known);
       return { entry: settled.entry, appended: settled.appended, unsettled: null };
     } catch (e) {
       // Counted (and logged) once per attempt; after the last one the row is a money exception.
@@ -429,18 +449,33 @@ export function createAcquirerJournal(
 
     async runChecked(head, prepare, send) {
       await options.beforeJournalRow?.(head, log);
-      let written: { entry: JournalEntry; context: Parameters<typeof send>[1] };
+      let written: { entry: JournalEntry; context: Parameters<typeof send>[1]; order?: KnownOrder };
       try {
         written = await db.transaction(async (tx) => {
+          // The claim is held first and the row written last, with COMMIT (one round trip each way on
+          // PostgreSQL: the claim and the caller's first statements go out with BEGIN).
+          const claim = claimFor(head);
+          const held = claim ? holdClaim(tx, head.merchantId, claim.key, claim.claimId) : null;
+          // Awaited below; a refusal or failure of `prepare` first must not leave it unhandled.
+          held?.catch(() => undefined);
           const prepared = await prepare(tx);
           if (!prepared.ok) throw new Refused(prepared.error);
-          return { entry: await writeRow(tx, prepared.value.intent), context: prepared.value.context };
+          if (held && !(await held)) throw claimTakenOver(head.requestKey);
+          const { intent, context, order } = prepared.value;
+          const sameKey = (a: RequestKey | null, b: RequestKey | null) =>
+            a === b || (!!a && !!b && a.key === b.key && a.hash === b.hash);
+          if (intent.merchantId !== head.merchantId || !sameKey(intent.requestKey, head.requestKey)) {
+            throw new Error('runChecked: the intent is not for the request it was prepared for');
+          }
+          return { entry: await insertEntry(lastStatement(tx), ctx.newId(), intent), context, order };
         });
       } catch (e) {
         if (e instanceof Refused) return err(e.error);
         throw e;
       }
-      return ok(await sendAndSettle(written.entry, (reference) => send(reference, written.context)));
+      return ok(
+        await sendAndSettle(written.entry, (reference) => send(reference, written.context), written.order),
+      );
     },
 
     async resume(merchantId, key) {

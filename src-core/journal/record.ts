@@ -10,7 +10,7 @@
 import { domainError, type DomainError, type OperationBody } from '../../src-shared';
 import { cardFacts } from '../acquirer/card-facts';
 import type { AuthoriseOutcome } from '../acquirer/acquirer';
-import type { Queryable, SqlFragment } from '../db/adapter';
+import type { Queryable, SqlFragment, Tx } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
 import { completeRefundLockWrite, releaseRefundLock } from '../ledger/refund-lock';
 import type { CardFacts, OrderRecord } from '../ledger/rows';
@@ -81,7 +81,7 @@ const close = (
  * one round trip fewer on every journaled path. A refusal throws before anything is written.
  */
 async function appendAndClose(
-  tx: Queryable,
+  tx: Tx,
   ctx: LedgerContext,
   entry: JournalEntry,
   answer: AcquirerAnswer,
@@ -99,7 +99,7 @@ function mismatch(entry: JournalEntry, answer: AcquirerAnswer): never {
 }
 
 export async function recordAnswerInTx(
-  tx: Queryable,
+  tx: Tx,
   ctx: LedgerContext,
   entry: JournalEntry,
   answer: AcquirerAnswer,
@@ -158,6 +158,8 @@ async function append(
     freshIds: true,
     body,
     alsoInStatement,
+    // It closes the row: the caller (journal.ts) runs nothing after it, so COMMIT goes out with it.
+    lastInTransaction: true,
     lockedOrder,
   });
   if (!r.ok) throw new Refused(r.error);
@@ -167,7 +169,7 @@ async function append(
 type AppendBody = Exclude<OperationBody, { kind: 'SALE' | 'AUTHORISATION' | 'DECLINE' }>;
 
 async function recordMovement(
-  tx: Queryable,
+  tx: Tx,
   ctx: LedgerContext,
   entry: JournalEntry,
   request: Extract<JournalRequest, { kind: 'CAPTURE' | 'REVERSAL' | 'CANCEL' | 'REFUND' | 'PAYOUT' }>,
@@ -303,6 +305,7 @@ async function recordAuthorisation(
       acquirerReference: o.acquirerReference,
       lockedOrder: createdOrder ? newOrderLoaded(createdOrder) : order,
       alsoInStatement: tokenWork ? [] : [closeEntryWrite(entry.id, closing)],
+      lastInTransaction: !tokenWork,
     });
     if (!r.ok) throw new Refused(r.error);
     if (!tokenWork)

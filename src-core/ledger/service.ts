@@ -31,6 +31,7 @@ import {
 import { showAmount } from '../../src-shared/validation';
 import {
   isUniqueViolation,
+  lastStatement,
   violatedConstraint,
   type Db,
   type Queryable,
@@ -89,6 +90,12 @@ export interface OperationSource {
    * the operation is appended: not for a duplicate, not when the ledger refuses it.
    */
   alsoInStatement?: readonly SqlFragment[];
+  /**
+   * The append is the transaction's last statement (the caller runs nothing after it): on PostgreSQL COMMIT
+   * goes out with it, one round trip fewer (`Tx.queryAndCommit`). The append is one statement when the order
+   * is held already (`lockedOrder`); the ledger's refusal comes before it, so a refusal still rolls back.
+   */
+  lastInTransaction?: boolean;
   /**
    * The order as this transaction holds it already, so it is not locked and loaded again: locked and loaded
    * with the journal row (one statement, journal.ts), or just created by this transaction (`newOrderLoaded`:
@@ -215,7 +222,7 @@ async function appendChecked(
   tx: Queryable,
   ctx: LedgerContext,
   loaded: LoadedOrder,
-  payment: PaymentRecord,
+  paying: PaymentRecord | Promise<PaymentRecord>,
   source: OperationSource & { merchantId: string },
   operation: Operation,
   paymentSeq: number,
@@ -223,7 +230,7 @@ async function appendChecked(
   const applied = applyOperation(loaded.state, operation);
   if (!applied.ok) return applied;
   const now = ctx.clock.now();
-  const stored = await insertOperation(tx, {
+  const storing = insertOperation(source.lastInTransaction ? lastStatement(tx) : tx, {
     operation,
     orderId: loaded.order.orderId,
     merchantId: source.merchantId,
@@ -238,6 +245,8 @@ async function appendChecked(
     summary: orderSummaryColumns(applied.value),
     also: source.alsoInStatement,
   });
+  // A payment row inserted just before, pipelined with this statement (openPaymentInTx): its answer first.
+  const [payment, stored] = await Promise.all([paying, storing]);
   const order = { ...loaded.order, operationCount: stored.orderSeq, updatedAt: now.toISOString() };
   const known = loaded.payments.some((p) => p.paymentId === payment.paymentId);
   const payments = known ? loaded.payments : [...loaded.payments, payment].sort(byRecordedAtThenId);
@@ -302,7 +311,8 @@ export async function openPaymentInTx(
   // Check the rules before inserting the payment row, so a refused opening leaves nothing behind.
   const check = applyOperation(loaded.state, operation);
   if (!check.ok) return check;
-  const payment = await insertPayment(tx, {
+  // Sent without waiting for its answer: the append's statement follows it on the wire (one round trip).
+  const paying = insertPayment(tx, {
     paymentId,
     orderId: loaded.order.orderId,
     merchantId: input.merchantId,
@@ -322,7 +332,8 @@ export async function openPaymentInTx(
     occurredAt,
     recordedAt: now,
   });
-  return appendChecked(tx, ctx, loaded, payment, input, operation, 0);
+  paying.catch(() => undefined);
+  return appendChecked(tx, ctx, loaded, paying, input, operation, 0);
 }
 
 export interface UnknownPayment extends Omit<OpenPayment, 'opening' | 'operationId'> {
@@ -529,8 +540,11 @@ export interface LedgerService {
   ): Promise<Result<Appended, DomainError>>;
   loadOrder(merchantId: string, orderId: string): Promise<LoadedOrder | null>;
   loadOrderOfPayment(merchantId: string, paymentId: string): Promise<LoadedOrder | null>;
-  /** A core-minted payment id for a payment about to be asked of the acquirer (drawn in blocks). */
-  mintPaymentId(): Promise<PaymentId>;
+  /**
+   * A core-minted payment id for a payment about to be asked of the acquirer (drawn in blocks; `via`: a new
+   * block is drawn in that transaction, not in a commit of its own).
+   */
+  mintPaymentId(via?: Queryable): Promise<PaymentId>;
 }
 
 export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {

@@ -190,7 +190,49 @@ export const wholeOrderColumns = (forUpdate: boolean) =>
   `${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json, ${OPERATIONS_JSON('o.id')} AS operations_json` +
   (forUpdate
     ? ', o.xmin::text AS locked_version, (SELECT s.xmin::text FROM orders s WHERE s.id = o.id) AS seen_version'
-    : '');
+    : ', o.xmin::text AS seen_version');
+
+/** The select list of an order row being locked (alias `o`) without its payments and operations. */
+export const lockedOrderColumns = `${ORDER_COLUMNS_OF_O}, o.xmin::text AS locked_version`;
+
+export type LockedOrderRow = OrderRow & { locked_version: string };
+
+/** A whole order read earlier (a `WholeOrder` or a ledger `LoadedOrder`). */
+export interface KnownOrder {
+  readonly order: OrderRecord;
+  readonly payments: readonly PaymentRecord[];
+  readonly operations: readonly StoredOperation[];
+  readonly version?: string;
+}
+
+/**
+ * The order locked (`lockedOrderColumns`) with its payments and operations: those of `known` (read earlier,
+ * e.g. in the transaction that wrote a journal row) when the row locked is the very version `known` was read
+ * at, else read now. Every write to an order's payments or operations updates its row in the same
+ * transaction (see `selectWholeOrder`), so the same row version (xmin), operation count and update time mean
+ * nothing was added since. Saves loading the whole order twice on the refund and subsequent-payment paths.
+ */
+export async function lockedOrderFromRow(
+  q: Queryable,
+  row: LockedOrderRow,
+  known: KnownOrder,
+): Promise<WholeOrder> {
+  const order = rowToOrder(row);
+  const unchanged =
+    known.version === row.locked_version &&
+    known.order.orderId === order.orderId &&
+    known.order.operationCount === order.operationCount &&
+    known.order.updatedAt === order.updatedAt;
+  if (unchanged) {
+    return {
+      order,
+      payments: [...known.payments],
+      operations: [...known.operations],
+      version: row.locked_version,
+    };
+  }
+  return { order, ...(await selectPaymentsAndOperations(q, order.orderId)), version: row.locked_version };
+}
 
 export type WholeOrderRow = OrderRow &
   PaymentsAndOperationsJson & { locked_version?: string; seen_version?: string };
@@ -213,6 +255,8 @@ export interface WholeOrder {
   order: OrderRecord;
   payments: PaymentRecord[];
   operations: StoredOperation[];
+  /** The order row's version (xmin) its payments and operations were read at, when the load said. */
+  version?: string;
 }
 
 /**
@@ -243,10 +287,14 @@ export async function selectWholeOrder(
 /** A row selected with `wholeOrderColumns`; in the locked variant, read again when the lock waited. */
 export async function wholeOrderFromRow(q: Queryable, row: WholeOrderRow): Promise<WholeOrder> {
   const order = rowToOrder(row);
-  if (row.locked_version !== row.seen_version) {
-    return { order, ...(await selectPaymentsAndOperations(q, order.orderId)) };
+  if (row.locked_version !== undefined && row.locked_version !== row.seen_version) {
+    return {
+      order,
+      ...(await selectPaymentsAndOperations(q, order.orderId)),
+      version: row.locked_version,
+    };
   }
-  return { order, ...fromJson(row) };
+  return { order, ...fromJson(row), version: row.locked_version ?? row.seen_version };
 }
 
 /**
@@ -300,24 +348,41 @@ export async function mintCorePaymentId(tx: Queryable): Promise<PaymentId> {
  * process that stops leaves the rest of its block unused (sequences have gaps anyway: ids.ts promises unique,
  * not dense). Concurrent callers share one refill.
  */
-export function createPaymentIdMinter(db: Queryable, blockSize = 16): () => Promise<PaymentId> {
+export function createPaymentIdMinter(
+  db: Queryable,
+  blockSize = 16,
+): (via?: Queryable) => Promise<PaymentId> {
   const ready: number[] = [];
   let refill: Promise<void> | null = null;
-  const drawBlock = async () => {
-    const rows = await db.query<{ seq: string | number }>(
+  const drawBlock = async (q: Queryable) => {
+    const rows = await q.query<{ seq: string | number }>(
       `SELECT nextval('core_payment_seq') AS seq FROM generate_series(1, $1)`,
       [blockSize],
     );
     ready.push(...rows.map((r) => toSafeInteger(r.seq, 'core_payment_seq')).sort((a, b) => a - b));
   };
-  return async () => {
+  // `via`: draw a new block in the caller's transaction instead of a statement of its own (one commit
+  // fewer; a sequence is not rolled back, so ids drawn in a transaction that rolls back are only skipped).
+  // Such a caller never waits for a draw elsewhere: on PGlite, which runs one transaction at a time, a draw
+  // outside waits for this very transaction.
+  return async (via) => {
     for (;;) {
       const seq = ready.shift();
       if (seq !== undefined) return formatPaymentId(CORE_ISSUER, seq);
-      refill ??= drawBlock().finally(() => {
+      if (via) {
+        await drawBlock(via);
+        continue;
+      }
+      if (refill) {
+        // Another caller is drawing (perhaps in its own transaction): wait; if that fails, draw ourselves.
+        await refill.catch(() => undefined);
+        continue;
+      }
+      const drawing = drawBlock(db).finally(() => {
         refill = null;
       });
-      await refill;
+      refill = drawing;
+      await drawing;
     }
   };
 }

@@ -12,8 +12,10 @@ import {
   cardBrandFromPan,
   domainError,
   lastFour,
+  ok,
   operationOf,
   orderBalances,
+  type PaymentId,
 } from '../../src-shared';
 import type {
   CreatePaymentRequest,
@@ -31,11 +33,20 @@ import { exceptionFailure, recordingPending } from '../routing/journal-answers';
 import type { PaymentRecord } from '../ledger/rows';
 import { insertToken, selectToken, type TokenRecord } from '../ledger/tokens';
 import { ApiFailure, fail } from '../routing/api-error';
-import { resumeRequest } from '../payments/outcome';
+import { resumeRequest, type FoundPayment } from '../payments/outcome';
 import { loadReconciledPayment, notOnFile, paymentIdFromPath } from './common';
+import { loadOrderOfPaymentInTx } from '../ledger/service';
 import { maintenanceHandlers } from './maintenance';
 import type { OnlineDeps, OnlineHandler } from './deps';
 import { moneyFromWire, operationOutput, paymentResponse } from './wire';
+
+/** The named payment is not found or its outcome not known in the journal transaction: reconcile first. */
+class ReconcileFirst extends Error {
+  constructor() {
+    super('the payment is to be reconciled before it is charged again');
+    this.name = 'ReconcileFirst';
+  }
+}
 
 /** A token the merchant may charge: ours, or a virtual-terminal card token the acquirer knows. */
 export async function usableToken(
@@ -271,6 +282,10 @@ export function paymentHandlers(deps: OnlineDeps) {
   /**
    * A subsequent payment on any payment of the chain (in store or online): charges the card on file of the
    * named payment, or else of the chain's initial payment, as a merchant-initiated charge on the same order.
+   * Two commits, as a refund: the order is loaded, the payment id minted (when a new block is due), the
+   * charge checked and the journal row written in one transaction (`runChecked`), then the acquirer call,
+   * then the recording. A payment whose outcome is not known yet is reconciled first (outside it) and the
+   * transaction run again.
    */
   const subsequent: OnlineHandler<SubsequentPaymentRequest, CreatePaymentResponse> = async ({
     merchantId,
@@ -279,7 +294,6 @@ export function paymentHandlers(deps: OnlineDeps) {
     requestKey,
   }) => {
     const named = paymentIdFromPath(params.paymentId);
-    const { payment: target, loaded } = await loadReconciledPayment(deps, merchantId, named);
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
     // Before any check: the order already holds what a first run of this request charged.
     const resumed = await resumeRequest(deps.journal, merchantId, requestKey);
@@ -287,67 +301,113 @@ export function paymentHandlers(deps: OnlineDeps) {
     const specific =
       req.subsequentcardPaymentMethodSpecificInput ?? req.subsequentCardPaymentMethodSpecificInput;
     const mode = specific?.authorizationMode ?? 'SALE';
-    if (target.outcome === 'UNKNOWN') throw fail('PAYMENT_OUTCOME_UNKNOWN', { paymentId: named });
-    const initialId = orderBalances(loaded.state).initialPaymentId;
-    const initial = loaded.payments.find((p) => p.paymentId === initialId);
-    const balances = orderBalances(loaded.state).payments;
-    // A declined attempt stored no card: only a payment the acquirer approved can be charged again.
-    const onFile = [target, initial].find(
-      (p): p is PaymentRecord =>
-        !!p?.card?.cardRef &&
-        balances.get(p.paymentId)?.declined === false &&
-        (p.cardOnFile === 'first' || p.card.tokenId !== null || p.channel === 'IN_STORE'),
-    );
-    if (!onFile || !onFile.card?.cardRef) throw notOnFile(named);
-    const tokenId = onFile.card.tokenId;
-    const usedToken = tokenId ? await usableToken(deps, deps.db, merchantId, tokenId, 'paymentId') : null;
-    const paymentId = await deps.ledger.mintPaymentId();
-    // Check the ledger would take it (currency, the order's balance due) before charging the card.
-    const probe = operationOf(
-      mode === 'SALE' ? { kind: 'SALE', amount } : { kind: 'AUTHORISATION', mode, amount },
-      { id: ctx.newId(), paymentId, channel: 'ONLINE', occurredAt: new Date().toISOString() },
-    );
-    const check = applyOperation(loaded.state, probe);
-    if (!check.ok) throw new ApiFailure(check.error, 'order.amountOfMoney');
-    const card: CardInput = { kind: 'ref', cardRef: onFile.card.cardRef, expiry: onFile.card.expiry };
+    const merchantReference = req.order.references?.merchantReference ?? null;
+
+    /** The charge as the journal row will ask it, judged on the order as loaded in the row's transaction. */
+    const intentFor = async (
+      q: Queryable,
+      found: FoundPayment,
+      paymentId: PaymentId,
+    ): Promise<{ intent: JournalIntent; card: CardInput }> => {
+      const { payment: target, loaded } = found;
+      if (target.outcome === 'UNKNOWN') throw fail('PAYMENT_OUTCOME_UNKNOWN', { paymentId: named });
+      const initialId = orderBalances(loaded.state).initialPaymentId;
+      const initial = loaded.payments.find((p) => p.paymentId === initialId);
+      const balances = orderBalances(loaded.state).payments;
+      // A declined attempt stored no card: only a payment the acquirer approved can be charged again.
+      const onFile = [target, initial].find(
+        (p): p is PaymentRecord =>
+          !!p?.card?.cardRef &&
+          balances.get(p.paymentId)?.declined === false &&
+          (p.cardOnFile === 'first' || p.card.tokenId !== null || p.channel === 'IN_STORE'),
+      );
+      if (!onFile || !onFile.card?.cardRef) throw notOnFile(named);
+      const tokenId = onFile.card.tokenId;
+      const usedToken = tokenId ? await usableToken(deps, q, merchantId, tokenId, 'paymentId') : null;
+      // Check the ledger would take it (currency, the order's balance due) before charging the card.
+      const probe = operationOf(
+        mode === 'SALE' ? { kind: 'SALE', amount } : { kind: 'AUTHORISATION', mode, amount },
+        { id: ctx.newId(), paymentId, channel: 'ONLINE', occurredAt: new Date().toISOString() },
+      );
+      const check = applyOperation(loaded.state, probe);
+      if (!check.ok) throw new ApiFailure(check.error, 'order.amountOfMoney');
+      const card: CardInput = { kind: 'ref', cardRef: onFile.card.cardRef, expiry: onFile.card.expiry };
+      return {
+        card,
+        intent: {
+          kind: 'AUTHORISE',
+          merchantId,
+          orderId: loaded.order.orderId,
+          paymentId,
+          amount,
+          currency: amount.currency,
+          mode,
+          cardRef: onFile.card.cardRef,
+          requestKey,
+          request: {
+            kind: 'AUTHORISE',
+            source: { channel: 'ONLINE', operatorId: null, merchantReference },
+            initiator: 'merchant',
+            card: journalCard(card),
+            newOrder: null,
+            fallbackCard: onFile.card,
+            cardOnFile: 'subsequent',
+            cofRequestor: 'merchantInitiated',
+            initiatedByPaymentId: named,
+            usedTokenId: usedToken?.tokenId ?? null,
+            tokenize: null,
+            tokenizeAsked: false,
+            paymentProductId: onFile.card.paymentProductId,
+          },
+        },
+      };
+    };
+
     // If the order changes between the check and the record (a concurrent charge), the journal releases the
     // authorisation at the acquirer and the answer is the ledger's refusal.
-    const run = await authorise(
-      deps,
-      {
-        kind: 'AUTHORISE',
-        merchantId,
-        orderId: loaded.order.orderId,
-        paymentId,
-        amount,
-        currency: amount.currency,
-        mode,
-        cardRef: onFile.card.cardRef,
-        requestKey,
-        request: {
-          kind: 'AUTHORISE',
-          source: {
-            channel: 'ONLINE',
-            operatorId: null,
-            merchantReference: req.order.references?.merchantReference ?? null,
-          },
-          initiator: 'merchant',
-          card: journalCard(card),
-          newOrder: null,
-          fallbackCard: onFile.card,
-          cardOnFile: 'subsequent',
-          cofRequestor: 'merchantInitiated',
-          initiatedByPaymentId: named,
-          usedTokenId: usedToken?.tokenId ?? null,
-          tokenize: null,
-          tokenizeAsked: false,
-          paymentProductId: onFile.card.paymentProductId,
+    const charge = (reconciled: FoundPayment | null) =>
+      deps.journal.runChecked(
+        { kind: 'AUTHORISE', merchantId, paymentId: named, requestKey },
+        async (tx) => {
+          // The id and the order in one round trip with BEGIN (a new block of ids only every so often).
+          const minting = deps.ledger.mintPaymentId(tx);
+          minting.catch(() => undefined);
+          const loaded = await loadOrderOfPaymentInTx(tx, merchantId, named);
+          const payment = loaded?.payments.find((p) => p.paymentId === named);
+          if (loaded && !payment) throw new Error(`payment ${named} is not among its order's payments`);
+          // Not found or not known yet: reconcile it outside this transaction and come back.
+          if (!reconciled && (!payment || payment.outcome === 'UNKNOWN')) throw new ReconcileFirst();
+          const found = loaded && payment ? { payment, loaded } : reconciled;
+          if (!found) throw fail('PAYMENT_NOT_FOUND', { paymentId: named });
+          const { intent, card } = await intentFor(tx, found, await minting);
+          return ok({
+            intent,
+            context: { card, amount, mode, paymentId: intent.paymentId },
+            // As loaded here: the recording does not load it again if it has not changed meanwhile.
+            order: found.loaded,
+          });
         },
-      },
-      card,
-      'merchant',
-    );
-    return authorisationAnswer(deps, run, 'subsequent');
+        async (reference, c) => ({
+          type: 'AUTHORISATION',
+          outcome: await deps.acquirer.authorise({
+            reference,
+            card: c.card,
+            amount: c.amount,
+            mode: c.mode,
+            paymentId: c.paymentId,
+            initiator: 'merchant',
+          }),
+        }),
+      );
+    let run: Awaited<ReturnType<typeof charge>>;
+    try {
+      run = await charge(null);
+    } catch (e) {
+      if (!(e instanceof ReconcileFirst)) throw e;
+      run = await charge(await loadReconciledPayment(deps, merchantId, named));
+    }
+    if (!run.ok) throw new ApiFailure(run.error, 'order.amountOfMoney');
+    return authorisationAnswer(deps, run.value, 'subsequent');
   };
 
   return { create, get, details, subsequent, ...maintenanceHandlers(deps) };

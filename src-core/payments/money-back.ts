@@ -60,7 +60,7 @@ export async function sendMoneyBack(
         requestKey: req.requestKey ?? null,
       },
       async (tx) => {
-        const lock = await acquireRefundLockForPayment(tx, ctx, {
+        const locking = acquireRefundLockForPayment(tx, ctx, {
           merchantId: req.merchantId,
           paymentId: req.paymentId,
           holder: req.holder,
@@ -72,11 +72,16 @@ export async function sendMoneyBack(
           holderInstance: claimOwnerOf(db),
           callerChecksRepeat: true,
         });
-        if (!lock.ok) return lock;
         // Loaded after the lock was granted, in a statement of its own: it sees every refund or payout of
         // the order that committed before (READ COMMITTED), so the repeat rule and the refundable amount are
-        // judged on all of them; none can commit meanwhile.
-        const loaded = await loadOrderOfPaymentInTx(tx, req.merchantId, req.paymentId);
+        // judged on all of them; none can commit meanwhile. Sent together with the lock's statement without
+        // waiting for its answer (pipelined: the database still runs it after the lock's, with a snapshot
+        // taken then), and its rows thrown away when the lock is refused.
+        const loading = loadOrderOfPaymentInTx(tx, req.merchantId, req.paymentId);
+        loading.catch(() => undefined);
+        const lock = await locking;
+        if (!lock.ok) return lock;
+        const loaded = await loading;
         if (!loaded) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: req.paymentId }));
         const windowMs = ctx.refundRepeatWindowMs ?? DEFAULT_REFUND_REPEAT_WINDOW_MS;
         const earlier =
@@ -109,7 +114,12 @@ export async function sendMoneyBack(
               ? { kind: 'CANCEL', source, acquirerReference: payment.acquirerReference, lockId }
               : { kind: req.kind, source, cardRef, lockId },
         };
-        return ok({ intent, context: { acquirerReference: payment.acquirerReference, cardRef } });
+        // The order as loaded here goes along: the recording does not load it again if it has not changed.
+        return ok({
+          intent,
+          context: { acquirerReference: payment.acquirerReference, cardRef },
+          order: loaded,
+        });
       },
       async (reference, { acquirerReference, cardRef }) => ({
         type: 'MOVEMENT',

@@ -4,8 +4,12 @@
  * answers do, latency measured from the moment each was due, so queueing is not hidden), and a database
  * wrapper that counts the statements and commits the core issues (all of them, and those that wrote).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import pg from 'pg';
 import type { Db, Tx } from '../../src-core/db/adapter';
+import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../src-core/routing/v1hmac';
 
 export interface Run {
   perSecond: number;
@@ -88,6 +92,8 @@ export async function openLoop(
 
 export interface Counts {
   statements: number;
+  /** Writes to PostgreSQL's socket: each is one round trip (pipelined statements go out in one). */
+  roundTrips: number;
   commits: number;
   /** Commits that wrote or locked a row (they get a transaction id and flush the WAL); reads commit too. */
   writeCommits: number;
@@ -100,8 +106,9 @@ const WRITES = /\b(INSERT|UPDATE|DELETE|FOR SHARE)\b/i;
  * The core's database, counting what it sends: every statement (BEGIN/COMMIT not included) and every commit
  * (a transaction that committed, or a statement run outside one, which PostgreSQL commits on its own).
  */
-export function countingDb(db: Db): { db: Db; counts: Counts } {
-  const counts: Counts = { statements: 0, commits: 0, writeCommits: 0 };
+export function countingDb(db: Db, postgresPort?: number): { db: Db; counts: Counts } {
+  const counts: Counts = { statements: 0, roundTrips: 0, commits: 0, writeCommits: 0 };
+  if (postgresPort !== undefined) countRoundTrips(postgresPort, counts);
   const counted: Db = {
     kind: db.kind,
     async query(sql, params) {
@@ -115,13 +122,25 @@ export function countingDb(db: Db): { db: Db; counts: Counts } {
       let wrote = false;
       const value = await db.transaction((tx: Tx) => {
         wrote = false;
+        const statement = (sql: string) => {
+          counts.statements++;
+          if (WRITES.test(sql)) wrote = true;
+        };
         return fn({
           query(sql, params) {
-            counts.statements++;
-            if (WRITES.test(sql)) wrote = true;
+            statement(sql);
             return tx.query(sql, params);
           },
-        });
+          // The core's last statement goes out with COMMIT where the database can (pipelined PostgreSQL).
+          ...(tx.queryAndCommit
+            ? {
+                queryAndCommit(sql: string, params?: Parameters<Tx['query']>[1]) {
+                  statement(sql);
+                  return tx.queryAndCommit!(sql, params);
+                },
+              }
+            : {}),
+        } as Tx);
       });
       counts.commits++;
       if (wrote) counts.writeCommits++;
@@ -132,6 +151,117 @@ export function countingDb(db: Db): { db: Db; counts: Counts } {
     close: () => db.close(),
   };
   return { db: counted, counts };
+}
+
+let roundTripCounters: { port: number; counts: Counts }[] = [];
+let socketWritesPatched = false;
+
+/**
+ * Counts the writes to PostgreSQL's socket (on `port`) in this process while `counts` is being filled: each
+ * write is one round trip, whatever number of statements it carries. Patches net.Socket's write methods once.
+ */
+function countRoundTrips(port: number, counts: Counts): void {
+  if (!socketWritesPatched) {
+    socketWritesPatched = true;
+    for (const method of ['_write', '_writev'] as const) {
+      const proto = net.Socket.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const original = proto[method]!;
+      proto[method] = function (this: net.Socket, ...args: unknown[]) {
+        for (const c of roundTripCounters) if (this.remotePort === c.port) c.counts.roundTrips++;
+        return original.apply(this, args);
+      };
+    }
+  }
+  roundTripCounters = [...roundTripCounters.filter((c) => c.port !== port), { port, counts }];
+}
+
+/** Stops counting round trips into `counts`. */
+export function stopCountingRoundTrips(counts: Counts): void {
+  roundTripCounters = roundTripCounters.filter((c) => c.counts !== counts);
+}
+
+/** A signed online-API request (v1HMAC) as the load generator sends it; true on the status wanted. */
+export type SignedSend = (
+  method: 'POST' | 'GET',
+  path: string,
+  body: unknown,
+) => Promise<{ status: number; body: string }>;
+
+/**
+ * The load generator's HTTP client: node:http with keep-alive connections (one per concurrent client), v1HMAC
+ * signed like the SDK signs. Lighter than `fetch` (undici), which cost the load generator ~1.5 ms of CPU per
+ * request on this 2-core machine, CPU the core and PostgreSQL then did not get; the core sees the same
+ * requests either way.
+ */
+export function signedHttp(baseUrl: string, keyId: string, secret: string, sockets: number): SignedSend {
+  const url = new URL(baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  return (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const date = formatHttpDate(new Date());
+      const text = body === undefined ? undefined : JSON.stringify(body);
+      const headers: Record<string, string> = { 'Content-Type': 'application/json', Date: date };
+      const signature = signV1Hmac(secret, {
+        method,
+        contentType: headers['Content-Type'],
+        date,
+        headers,
+        pathAndQuery: path,
+      });
+      headers.Authorization = authorizationHeader(keyId, signature);
+      if (text !== undefined) headers['Content-Length'] = String(Buffer.byteLength(text));
+      const req = http.request(
+        { host: url.hostname, port: url.port, path, method, headers, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(text);
+    });
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); null when unreadable. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** The same for a process and all its descendants (the core runs under tsx, which starts node). */
+export function processTreeCpuMs(pid: number): number | null {
+  const own = processCpuMs(pid);
+  if (own === null) return null;
+  let total = own;
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) total += processTreeCpuMs(Number(child)) ?? 0;
+    }
+  } catch {
+    /* a child ended meanwhile */
+  }
+  return total;
+}
+
+/** CPU of several processes (e.g. PostgreSQL backends) so far, in ms; null when any is unreadable. */
+export function processesCpuMs(pids: readonly number[]): number | null {
+  let total = 0;
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === null) return null;
+    total += ms;
+  }
+  return total;
 }
 
 /**

@@ -1,14 +1,17 @@
 /**
  * The core on PostgreSQL, per money path (refund; subsequent payment), through the online API (signed HTTP):
  * - saturation: requests/s at 32 concurrent clients (closed loop) against a core process of its own, beside
- *   the same machine's raw PostgreSQL rate for one comparable commit through `pg` (BEGIN; SELECT … FOR UPDATE;
- *   INSERT; UPDATE; COMMIT, pgbench-like), with the ratio;
+ *   the same machine's raw PostgreSQL rate for one comparable commit (BEGIN; SELECT … FOR UPDATE; INSERT;
+ *   UPDATE; COMMIT, pgbench-like) through the core's own database layer, with the core's pool size and the
+ *   same 32 concurrent clients, measured in the same run after the core stopped, with the ratio;
+ * - the CPU one request costs at saturation: the core process, the database's PostgreSQL backends and the
+ *   load generator (from /proc; Linux), beside the same for one raw transaction;
  * - the latency a merchant sees under normal load: an open loop (constant arrival rate) at half the measured
  *   saturation, p50/p99 measured from when each request was due;
- * - the cost of one request: statements and commits the core sends (a counting database wrapper, in an
- *   in-process core on the same database), and commits PostgreSQL saw (pg_stat_database.xact_commit: includes
- *   anything else that wrote to the database meanwhile, e.g. the sandbox acquirer's records when they live
- *   there).
+ * - the cost of one request: statements, round trips (writes to PostgreSQL's socket) and commits the core
+ *   sends (a counting database wrapper, in an in-process core on the same database), and commits PostgreSQL
+ *   saw (pg_stat_database.xact_commit: includes anything else that wrote to the database meanwhile, e.g. the
+ *   sandbox acquirer's records when they live there).
  * Needs TEST_DATABASE_URL or DATABASE_URL (a server it may create a database on). BENCH_DURATION_MS sets each
  * run's length (default 6 s). The sandbox acquirer keeps its records in a file of its own
  * (SANDBOX_ACQUIRER_FILE), as a separate acquirer would; BENCH_SANDBOX=database puts them in the core's
@@ -32,8 +35,20 @@ import { buildCoreServer } from '../../src-core/server';
 import { testCardById } from '../../src-shared';
 import { createPostgresDatabase } from '../helpers/core-db';
 import { spawnCore } from '../helpers/core-process';
-import { rawClient, type RawClient } from '../helpers/core-server';
-import { closedLoop, countingDb, databaseCommits, openLoop, type Run } from './core-load';
+import pg from 'pg';
+import { lastStatement } from '../../src-core/db/adapter';
+import {
+  closedLoop,
+  countingDb,
+  databaseCommits,
+  openLoop,
+  processCpuMs,
+  processTreeCpuMs,
+  signedHttp,
+  stopCountingRoundTrips,
+  type Run,
+  type SignedSend,
+} from './core-load';
 
 const CLIENTS = 32;
 const ORDERS_PER_CLIENT = 8;
@@ -41,65 +56,139 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 6_000);
 /** Requests per path in the counting run (sequential, one at a time). */
 const COUNTED = 60;
 const SANDBOX_IN_DATABASE = process.env.BENCH_SANDBOX === 'database';
+/**
+ * BENCH_CORE_ROOT: run the core process of another checkout (e.g. an older commit, for an A/B against the
+ * same load, the same raw transaction and the same machine state); the per-request counts still come from
+ * this checkout's code.
+ */
+const CORE_ROOT = process.env.BENCH_CORE_ROOT || undefined;
 
 type Path = 'refund' | 'subsequent';
 
-async function rawPostgres(url: string): Promise<Run> {
+/** CPU used per request while `fn` ran: the core process (tree), the database's backends, this process. */
+interface Cpu {
+  core: number | null;
+  postgres: number | null;
+  loadGenerator: number;
+}
+
+/**
+ * PostgreSQL backends of the database `admin` is connected to (other than its own) and their CPU so far;
+ * backends that start later count from 0.
+ */
+async function backendsCpu(admin: pg.Client): Promise<Map<number, number>> {
+  const r = await admin.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of r.rows) {
+    const ms = processCpuMs(pid);
+    if (ms !== null) cpu.set(pid, ms);
+  }
+  return cpu;
+}
+
+/** Runs `fn` and reads the CPU the core, PostgreSQL's backends and this process used per request meanwhile. */
+async function measured<T extends Run>(
+  url: string,
+  corePid: number | null,
+  fn: () => Promise<T>,
+): Promise<{ run: T; cpu: Cpu }> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const pg0 = await backendsCpu(admin);
+    const core0 = corePid === null ? null : processTreeCpuMs(corePid);
+    const self0 = process.cpuUsage();
+    const run = await fn();
+    const self = process.cpuUsage(self0);
+    const core1 = corePid === null ? null : processTreeCpuMs(corePid);
+    const pg1 = await backendsCpu(admin);
+    let postgres: number | null = pg1.size > 0 ? 0 : null;
+    for (const [pid, ms] of pg1) if (postgres !== null) postgres += ms - (pg0.get(pid) ?? 0);
+    const n = Math.max(1, run.requests);
+    return {
+      run,
+      cpu: {
+        core: core0 !== null && core1 !== null ? (core1 - core0) / n : null,
+        postgres: postgres === null ? null : postgres / n,
+        loadGenerator: (self.user + self.system) / 1000 / n,
+      },
+    };
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * The limit: one comparable commit, pgbench-like (BEGIN; SELECT … FOR UPDATE; INSERT; UPDATE; COMMIT), each
+ * client on its own row, through the same database layer the core uses (`openPostgres`: prepared,
+ * pipelined statements; BEGIN goes out with the SELECT and COMMIT with the UPDATE, as the core's
+ * transactions do), with the core's pool size and the same number of concurrent clients, in this process.
+ */
+async function rawPostgres(url: string): Promise<{ run: Run; cpu: Cpu }> {
   const db = openPostgres({ connectionString: url, max: CLIENTS });
   await db.exec(`CREATE TABLE bench_accounts (id int PRIMARY KEY, balance bigint NOT NULL);
     CREATE TABLE bench_history (id bigserial PRIMARY KEY, account int NOT NULL, delta bigint NOT NULL, at timestamptz NOT NULL DEFAULT now());
     INSERT INTO bench_accounts SELECT g, 0 FROM generate_series(0, ${CLIENTS - 1}) g;`);
-  const run = await closedLoop(CLIENTS, DURATION_MS, async (client) => {
-    await db.transaction(async (tx) => {
+  const transaction = (client: number) =>
+    db.transaction(async (tx) => {
       await tx.query('SELECT balance FROM bench_accounts WHERE id = $1 FOR UPDATE', [client]);
       await tx.query('INSERT INTO bench_history (account, delta) VALUES ($1, 1)', [client]);
-      await tx.query('UPDATE bench_accounts SET balance = balance + 1 WHERE id = $1', [client]);
+      await lastStatement(tx).query('UPDATE bench_accounts SET balance = balance + 1 WHERE id = $1', [
+        client,
+      ]);
     });
-    return true;
-  });
+  // Open the pool's connections first, so the measured run does not pay for them.
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => transaction(c)));
+  const raw = await measured(url, null, () =>
+    closedLoop(CLIENTS, DURATION_MS, async (client) => {
+      await transaction(client);
+      return true;
+    }),
+  );
   await db.close();
-  return run;
+  return raw;
 }
 
 /** One request of a path on a payment; refunds of distinct amounts, so none is an accidental repeat. */
-function requester(api: RawClient, base: string, firstAmount = 1) {
+function requester(send: SignedSend, base: string, firstAmount = 1) {
   let seq = firstAmount - 1;
   return async (path: Path, paymentId: string): Promise<boolean> => {
     seq++;
     const r =
       path === 'refund'
-        ? await api('POST', `${base}/payments/${paymentId}/refund`, {
-            body: { amountOfMoney: { amount: seq, currencyCode: 'EUR' } },
+        ? await send('POST', `${base}/payments/${paymentId}/refund`, {
+            amountOfMoney: { amount: seq, currencyCode: 'EUR' },
           })
-        : await api('POST', `${base}/payments/${paymentId}/subsequent`, {
-            body: { order: { amountOfMoney: { amount: 100, currencyCode: 'EUR' } } },
+        : await send('POST', `${base}/payments/${paymentId}/subsequent`, {
+            order: { amountOfMoney: { amount: 100, currencyCode: 'EUR' } },
           });
     return r.status === 201;
   };
 }
 
-async function makeSales(api: RawClient, base: string, n: number): Promise<string[]> {
+async function makeSales(send: SignedSend, base: string, n: number): Promise<string[]> {
   const visa = testCardById('visa-approve')!;
   return Promise.all(
     Array.from({ length: n }, async () => {
-      const r = await api('POST', `${base}/payments`, {
-        body: {
-          order: { amountOfMoney: { amount: 100_000_000, currencyCode: 'EUR' } },
-          cardPaymentMethodSpecificInput: {
-            card: { cardNumber: visa.pan, expiryDate: visa.expiry, cvv: '123' },
-            unscheduledCardOnFileRequestor: 'cardholderInitiated',
-            unscheduledCardOnFileSequenceIndicator: 'first',
-          },
+      const r = await send('POST', `${base}/payments`, {
+        order: { amountOfMoney: { amount: 100_000_000, currencyCode: 'EUR' } },
+        cardPaymentMethodSpecificInput: {
+          card: { cardNumber: visa.pan, expiryDate: visa.expiry, cvv: '123' },
+          unscheduledCardOnFileRequestor: 'cardholderInitiated',
+          unscheduledCardOnFileSequenceIndicator: 'first',
         },
       });
-      if (r.status !== 201) throw new Error(`sale failed: ${r.text}`);
-      return (r.body as { payment: { id: string } }).payment.id;
+      if (r.status !== 201) throw new Error(`sale failed: ${r.body}`);
+      return (JSON.parse(r.body) as { payment: { id: string } }).payment.id;
     }),
   );
 }
 
 interface Cost {
   statements: number;
+  roundTrips: number;
   commits: number;
   writeCommits: number;
   databaseCommits: number;
@@ -121,7 +210,10 @@ async function cost(
 ): Promise<Record<Path, Cost>> {
   const lifetime = async (path: Path | null) => {
     const before = await databaseCommits(url);
-    const counted = countingDb(openPostgres({ connectionString: url, max: 8 }));
+    const counted = countingDb(
+      openPostgres({ connectionString: url, max: 8 }),
+      Number(new URL(url).port || 5432),
+    );
     const sandboxDb = openPostgres({ connectionString: url, max: 4 });
     const sandboxRecords = sandboxFile ? fileSandboxRecords(sandboxFile) : null;
     const ledger = createLedgerService(counted.db, createLedgerContext());
@@ -140,7 +232,7 @@ async function cost(
     const port = typeof address === 'object' && address ? address.port : 0;
     // Amounts above any refunded at saturation (so none repeats one of those).
     const send = requester(
-      rawClient(`http://127.0.0.1:${port}`, keyId, secret),
+      signedHttp(`http://127.0.0.1:${port}`, keyId, secret, 1),
       `/v2/${merchantId}`,
       1_000_000,
     );
@@ -153,9 +245,11 @@ async function cost(
     }
     const core = {
       statements: counted.counts.statements - start.statements,
+      roundTrips: counted.counts.roundTrips - start.roundTrips,
       commits: counted.counts.commits - start.commits,
       writeCommits: counted.counts.writeCommits - start.writeCommits,
     };
+    stopCountingRoundTrips(counted.counts);
     await server.app.close();
     await instance.stop();
     await counted.db.close();
@@ -171,6 +265,7 @@ async function cost(
     const r = await lifetime(path);
     return {
       statements: r.core.statements / COUNTED,
+      roundTrips: r.core.roundTrips / COUNTED,
       commits: r.core.commits / COUNTED,
       writeCommits: r.core.writeCommits / COUNTED,
       databaseCommits: (r.database - idle.database) / COUNTED,
@@ -197,20 +292,24 @@ export default async (): Promise<BenchFigure[]> => {
   await setup.close();
   const sandboxDir = mkdtempSync(path.join(tmpdir(), 'counter-bench-'));
   const sandboxFile = SANDBOX_IN_DATABASE ? null : path.join(sandboxDir, 'sandbox-acquirer.jsonl');
-  const core = await spawnCore({
-    ...(sandboxFile ? { SANDBOX_ACQUIRER_FILE: sandboxFile } : {}),
-    DATABASE_URL: created.url,
-    COUNTER_MASTER_KEY: masterKey.toString('hex'),
-    DATABASE_POOL_SIZE: String(CLIENTS),
-    LOG_REQUESTS: '0',
-  }).catch(async (e: unknown) => {
+  const core = await spawnCore(
+    {
+      ...(sandboxFile ? { SANDBOX_ACQUIRER_FILE: sandboxFile } : {}),
+      DATABASE_URL: created.url,
+      COUNTER_MASTER_KEY: masterKey.toString('hex'),
+      DATABASE_POOL_SIZE: String(CLIENTS),
+      LOG_REQUESTS: '0',
+    },
+    60_000,
+    CORE_ROOT,
+  ).catch(async (e: unknown) => {
     await created.drop();
     throw e;
   });
-  const runs = {} as Record<Path, { saturation: Run; open: Run }>;
+  const runs = {} as Record<Path, { saturation: Run; cpu: Cpu; open: Run }>;
   let payments: string[] = [];
   try {
-    const api: RawClient = rawClient(`http://127.0.0.1:${core.port}`, key.value.keyId, key.value.secret);
+    const api = signedHttp(`http://127.0.0.1:${core.port}`, key.value.keyId, key.value.secret, CLIENTS);
     const base = `/v2/${merchantId}`;
     const send = requester(api, base);
     // Each client works on its own orders, so the figure is throughput, not refusals of the per-order refund
@@ -227,18 +326,20 @@ export default async (): Promise<BenchFigure[]> => {
       return perClient[client]![n % ORDERS_PER_CLIENT]!;
     };
     for (const path of ['refund', 'subsequent'] as const) {
-      const saturation = await closedLoop(CLIENTS, DURATION_MS, (c) => send(path, paymentFor(c)));
+      const { run: saturation, cpu } = await measured(created.url, core.proc.pid ?? null, () =>
+        closedLoop(CLIENTS, DURATION_MS, (c) => send(path, paymentFor(c))),
+      );
       // Half the saturation, spread over all orders in turn (an order comes round every few seconds).
       const open = await openLoop(saturation.perSecond / 2, DURATION_MS, (i) =>
         send(path, payments[i % payments.length]!),
       );
-      runs[path] = { saturation, open };
+      runs[path] = { saturation, cpu, open };
     }
   } finally {
     await core.stop();
   }
   try {
-    const raw = await rawPostgres(created.url);
+    const { run: raw, cpu: rawCpu } = await rawPostgres(created.url);
     const costs = await cost(
       created.url,
       masterKey,
@@ -257,10 +358,14 @@ export default async (): Promise<BenchFigure[]> => {
         );
       }
     }
-    const rawLabel = `raw PostgreSQL: BEGIN; SELECT…FOR UPDATE; INSERT; UPDATE; COMMIT via pg, ${CLIENTS} clients`;
+    const rawLabel =
+      `raw PostgreSQL: BEGIN; SELECT…FOR UPDATE; INSERT; UPDATE; COMMIT through the core's db layer ` +
+      `(openPostgres: prepared, pipelined), pool ${CLIENTS} as the core's, ${CLIENTS} concurrent clients, ` +
+      `after the core stopped, same database and run`;
+    const ms = (n: number | null) => (n === null ? NaN : n);
     const name = { refund: 'refunds', subsequent: 'subsequent payments' } as const;
     return (['refund', 'subsequent'] as const).flatMap((path): BenchFigure[] => {
-      const { saturation, open } = runs[path];
+      const { saturation, cpu, open } = runs[path];
       const c = costs[path];
       const offered = `${open.perSecond.toFixed(0)}/s offered`;
       return [
@@ -277,6 +382,13 @@ export default async (): Promise<BenchFigure[]> => {
           unit: 'stmts',
           limit: 2,
           limitLabel: 'two statements, one per commit',
+        },
+        {
+          name: `${path}: round trips per request (core)`,
+          value: c.roundTrips,
+          unit: 'trips',
+          limit: 3,
+          limitLabel: "writes to PostgreSQL's socket; the raw transaction takes 3",
         },
         {
           name: `${path}: commits per request (core)`,
@@ -298,6 +410,27 @@ export default async (): Promise<BenchFigure[]> => {
           unit: 'commits',
           limit: 2,
           limitLabel: `everything committed in the database (sandbox records ${SANDBOX_IN_DATABASE ? 'in it' : 'in a file'})`,
+        },
+        {
+          name: `${path}: CPU per request at saturation, core process`,
+          value: ms(cpu.core),
+          unit: 'ms',
+          limit: ms(rawCpu.loadGenerator),
+          limitLabel: "the raw transaction's client (pg in the bench process), per transaction",
+        },
+        {
+          name: `${path}: CPU per request at saturation, PostgreSQL backends`,
+          value: ms(cpu.postgres),
+          unit: 'ms',
+          limit: ms(rawCpu.postgres),
+          limitLabel: 'PostgreSQL backends per raw transaction',
+        },
+        {
+          name: `${path}: CPU per request at saturation, load generator`,
+          value: cpu.loadGenerator,
+          unit: 'ms',
+          limit: ms(rawCpu.loadGenerator),
+          limitLabel: 'signed HTTP (node:http, keep-alive) in the bench process, beside the raw client',
         },
         {
           name: `${path} open loop at half saturation (${offered}) p50`,

@@ -33,10 +33,11 @@ export function runCoreCommand(
   });
 }
 
-export function spawnCore(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CoreProcess> {
+/** `root`: another checkout of this repository to run the core of (the bench's A/B against older code). */
+export function spawnCore(env: NodeJS.ProcessEnv, timeoutMs = 60_000, root = ROOT): Promise<CoreProcess> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(TSX, [MAIN], {
-      cwd: ROOT,
+    const proc = spawn(TSX, [path.join(root, 'test', 'helpers', 'core-main.ts')], {
+      cwd: root,
       env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     });
     let out = '';

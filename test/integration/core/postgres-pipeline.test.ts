@@ -1,0 +1,140 @@
+/**
+ * Pipelined transactions on PostgreSQL (db/postgres.ts): BEGIN goes out with the first statement, statements
+ * issued together go out together, and `queryAndCommit` sends the last statement with COMMIT. What must hold
+ * whatever the wire does: statements run in the order issued, each seeing the ones before; a failing last
+ * statement leaves nothing committed; nothing runs after the commit; a failure while an earlier statement is
+ * awaited is not an unhandled rejection; and fewer round trips than statements are actually made.
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastStatement } from '../../../src-core/db/adapter';
+import { openPostgres } from '../../../src-core/db/postgres';
+import { createPostgresDatabase, POSTGRES_SKIP_REASON } from '../../helpers/core-db';
+
+describe.skipIf(POSTGRES_SKIP_REASON !== null)(
+  `pipelined transactions on PostgreSQL${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ''}`,
+  () => {
+    let created: Awaited<ReturnType<typeof createPostgresDatabase>>;
+    let db: ReturnType<typeof openPostgres>;
+    beforeAll(async () => {
+      created = await createPostgresDatabase();
+      db = openPostgres({ connectionString: created.url, max: 2 });
+      await db.exec('CREATE TABLE items (id int PRIMARY KEY, note text NOT NULL)');
+    });
+    afterAll(async () => {
+      await db?.close();
+      await created?.drop();
+    });
+
+    const ids = async () =>
+      (await db.query<{ id: number }>('SELECT id FROM items ORDER BY id')).map((r) => r.id);
+
+    it('statements issued together run in order, each seeing the one before, and commit with the last', async () => {
+      const seen = await db.transaction(async (tx) => {
+        const inserted = tx.query('INSERT INTO items (id, note) VALUES ($1, $2)', [1, 'a']);
+        const counted = tx.query<{ n: string }>('SELECT count(*) AS n FROM items WHERE id = $1', [1]);
+        await inserted;
+        const [row] = await counted;
+        await lastStatement(tx).query('INSERT INTO items (id, note) VALUES ($1, $2)', [2, 'b']);
+        return Number(row?.n);
+      });
+      expect(seen).toBe(1);
+      expect(await ids()).toEqual([1, 2]);
+    });
+
+    it('a last statement that fails rolls back the whole transaction, earlier statements included', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO items (id, note) VALUES ($1, $2)', [3, 'c']);
+          // id 1 exists: unique violation in the statement that carries the COMMIT.
+          await lastStatement(tx).query('INSERT INTO items (id, note) VALUES ($1, $2)', [1, 'dup']);
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      expect(await ids()).toEqual([1, 2]);
+    });
+
+    it('nothing runs in a transaction after its last statement, and lastStatement is one statement', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await lastStatement(tx).query('INSERT INTO items (id, note) VALUES ($1, $2)', [4, 'd']);
+          await tx.query('INSERT INTO items (id, note) VALUES ($1, $2)', [5, 'e']);
+        }),
+      ).rejects.toThrow(/after the transaction committed/);
+      // The last statement committed with it; the one after never ran.
+      expect(await ids()).toEqual([1, 2, 4]);
+      await expect(
+        db.transaction(async (tx) => {
+          const last = lastStatement(tx);
+          await last.query('SELECT 1 AS one WHERE $1::int = 1', [1]);
+          await last.query('SELECT 1 AS one WHERE $1::int = 1', [1]);
+        }),
+      ).rejects.toThrow(/second statement/);
+    });
+
+    it('a statement failing while an earlier one is awaited rolls back and is no unhandled rejection', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown) => unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        await expect(
+          db.transaction(async (tx) => {
+            const first = tx.query('INSERT INTO items (id, note) VALUES ($1, $2)', [6, 'f']);
+            // Fails (division by zero) while the caller is still awaiting `first`; never awaited itself.
+            void tx.query('SELECT 1 / $1::int AS boom', [0]);
+            await first;
+            throw new Error('the caller gives up');
+          }),
+        ).rejects.toThrow('the caller gives up');
+        await new Promise((r) => setTimeout(r, 50));
+        expect(unhandled).toEqual([]);
+        expect(await ids()).toEqual([1, 2, 4]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
+    it('a transaction of three statements takes two writes to the socket, not five', async () => {
+      const port = Number(new URL(created.url).port || 5432);
+      let writes = 0;
+      const proto = net.Socket.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const originals = { _write: proto._write!, _writev: proto._writev! };
+      for (const m of ['_write', '_writev'] as const) {
+        proto[m] = function (this: net.Socket, ...args: unknown[]) {
+          if (this.remotePort === port) writes++;
+          return originals[m].apply(this, args);
+        };
+      }
+      try {
+        await db.transaction(async (tx) => {
+          // BEGIN, the update and the read in one write; the last insert with COMMIT in another.
+          const [, rows] = await Promise.all([
+            tx.query('UPDATE items SET note = $2 WHERE id = $1', [1, 'a2']),
+            tx.query<{ note: string }>('SELECT note FROM items WHERE id = $1', [1]),
+          ]);
+          expect(rows[0]?.note).toBe('a2');
+          await lastStatement(tx).query('INSERT INTO items (id, note) VALUES ($1, $2)', [7, 'g']);
+        });
+      } finally {
+        proto._write = originals._write;
+        proto._writev = originals._writev;
+      }
+      expect(writes).toBe(2);
+      expect(await ids()).toEqual([1, 2, 4, 7]);
+    });
+
+    it('turned off, every statement waits for the one before and the same transactions hold', async () => {
+      const awaited = openPostgres({ connectionString: created.url, max: 1, pipeline: false });
+      try {
+        await expect(
+          awaited.transaction(async (tx) => {
+            await tx.query('INSERT INTO items (id, note) VALUES ($1, $2)', [8, 'h']);
+            await lastStatement(tx).query('INSERT INTO items (id, note) VALUES ($1, $2)', [1, 'dup']);
+          }),
+        ).rejects.toMatchObject({ code: '23505' });
+        expect(await ids()).toEqual([1, 2, 4, 7]);
+      } finally {
+        await awaited.close();
+      }
+    });
+  },
+);
