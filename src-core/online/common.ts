@@ -1,6 +1,5 @@
-/** Pieces the online handlers share: finding a payment (reconciling an unknown outcome), card facts. */
-import { domainError, parsePaymentId, type PaymentId } from '../../src-shared';
-export { cardFacts } from '../acquirer/card-facts';
+/** Pieces the online handlers share: a payment id from the path, finding a payment (reconciling an unknown outcome). */
+import { parsePaymentId, type PaymentId } from '../../src-shared';
 import { findPayment, type FoundPayment } from '../payments/outcome';
 import { ApiFailure, fail } from '../routing/api-error';
 import type { OnlineDeps } from './deps';
@@ -26,6 +25,3 @@ export async function loadReconciledPayment(
   if (!found) throw fail('PAYMENT_NOT_FOUND', { paymentId });
   return found;
 }
-
-export const notOnFile = (paymentId: string) =>
-  new ApiFailure(domainError('CARD_NOT_ON_FILE', { paymentId }));

@@ -1,22 +1,8 @@
 /**
- * Payments: create (card data or a token; SALE / FINAL_AUTHORIZATION / PRE_AUTHORIZATION; card on file;
- * optional tokenisation), get, details, and the omnichannel subsequent payment on any payment of a chain
- * (reference §8.1, §8.2, §11). Authorisations go through the write-ahead acquirer journal
- * (src-core/journal/): a journal row is committed before the acquirer is called, and the answer is recorded
- * in the ledger together with closing it. A retry with the same idempotence key resumes that row instead of
- * charging again.
+ * Payments: create, get, details, and the omnichannel subsequent payment (reference §8.1, §8.2, §11). The
+ * charges are use cases (src-core/payments/charge.ts); this adapter maps the wire request to them and their
+ * answers (a payment, or a failure with the step it came from) to Worldline's shape and property names.
  */
-import { randomUUID } from 'node:crypto';
-import {
-  applyOperation,
-  cardBrandFromPan,
-  domainError,
-  lastFour,
-  ok,
-  operationOf,
-  orderBalances,
-  type PaymentId,
-} from '../../src-shared';
 import type {
   CreatePaymentRequest,
   CreatePaymentResponse,
@@ -25,143 +11,52 @@ import type {
   PaymentResponse,
   SubsequentPaymentRequest,
 } from '../../src-shared/online-api';
-import type { CardInput } from '../acquirer/acquirer';
-import type { Queryable } from '../db/adapter';
-import type { JournalCard, JournalEntry, JournalIntent } from '../journal/entries';
-import type { RunResult } from '../journal/journal';
-import { exceptionFailure, recordingPending } from '../routing/journal-answers';
-import type { PaymentRecord } from '../ledger/rows';
-import { insertToken, selectToken, type TokenRecord } from '../ledger/tokens';
+import {
+  createPayment,
+  subsequentPayment,
+  type ChargeFailure,
+  type ChargeResult,
+  type Charged,
+  type ChargeStep,
+} from '../payments/charge';
 import { ApiFailure, fail } from '../routing/api-error';
-import { resumeRequest, type FoundPayment } from '../payments/outcome';
-import { loadReconciledPayment, notOnFile, paymentIdFromPath } from './common';
-import { loadOrderOfPaymentInTx } from '../ledger/service';
+import { loadReconciledPayment, paymentIdFromPath } from './common';
 import { maintenanceHandlers } from './maintenance';
 import type { OnlineDeps, OnlineHandler } from './deps';
 import { moneyFromWire, operationOutput, paymentResponse } from './wire';
 
-/** The named payment is not found or its outcome not known in the journal transaction: reconcile first. */
-class ReconcileFirst extends Error {
-  constructor() {
-    super('the payment is to be reconciled before it is charged again');
-    this.name = 'ReconcileFirst';
-  }
-}
-
-/** A token the merchant may charge: ours, or a virtual-terminal card token the acquirer knows. */
-export async function usableToken(
-  deps: OnlineDeps,
-  q: Queryable,
-  merchantId: string,
-  tokenId: string,
-  propertyName: string,
-): Promise<TokenRecord> {
-  const token = await selectToken(q, merchantId, tokenId);
-  if (token) {
-    if (token.status !== 'ACTIVE')
-      throw new ApiFailure(domainError('TOKEN_DELETED', { tokenId }), propertyName);
-    return token;
-  }
-  // A card used at the counter: the terminal reported its token, and the acquirer knows it.
-  const known = deps.acquirer.describeCardRef(tokenId);
-  if (!known || !known.expiry)
-    throw new ApiFailure(domainError('TOKEN_NOT_FOUND', { tokenId }), propertyName);
-  return insertToken(q, deps.ledger.ctx, {
-    merchantId,
-    tokenId,
-    customerRef: null,
-    cardRef: known.cardRef,
-    brand: known.brand,
-    bin: known.bin,
-    last4: known.last4,
-    expiry: known.expiry,
-    cardholderName: null,
-    paymentProductId: null,
-    channel: 'IN_STORE',
-  });
-}
-
-/** What the journal may keep of the card: masked facts of a PAN, or the reference; never the PAN or CVV. */
-function journalCard(card: CardInput): JournalCard {
-  if (card.kind === 'ref') return { kind: 'ref', cardRef: card.cardRef, expiry: card.expiry };
-  return {
-    kind: 'pan',
-    brand: cardBrandFromPan(card.pan),
-    bin: card.pan.slice(0, 6),
-    last4: lastFour(card.pan),
-    expiry: card.expiry,
-  };
-}
-
-/** Journal → authorise → record: the acquirer sees the journal row's id as the request reference. */
-function authorise(
-  deps: OnlineDeps,
-  intent: JournalIntent,
-  card: CardInput,
-  initiator: 'cardholder' | 'merchant',
-): Promise<RunResult> {
-  const amount = intent.amount;
-  const mode = intent.mode;
-  if (!amount || !mode) throw new Error('an authorisation needs an amount and a mode');
-  return deps.journal.run(intent, async (reference) => ({
-    type: 'AUTHORISATION',
-    outcome: await deps.acquirer.authorise({
-      reference,
-      card,
-      amount,
-      mode,
-      paymentId: intent.paymentId,
-      initiator,
-    }),
-  }));
+/** `creationOutput` of a create payment: the token it used or created when tokenisation was asked for. */
+function creationOutput(charged: Charged): PaymentCreationOutput {
+  const t = charged.tokenization;
+  if (!t) return {};
+  return { token: t.tokenId ?? undefined, isNewToken: t.isNew, tokenizationSucceeded: t.succeeded };
 }
 
 /**
- * The answer to a create or subsequent payment, from its journal row: 201 with the payment (captured,
- * authorised, or AUTHORIZATION_REQUESTED while the outcome is unknown), or the decline in a
- * PaymentErrorResponse (a failure whose `paymentResult` is the recorded payment). The same for the first run
- * and for a retry that resumed the row.
+ * The answer to a create or subsequent payment: 201 with the payment (captured, authorised, or
+ * AUTHORIZATION_REQUESTED while the outcome is unknown), or the failure, naming the field `propertyOf` gives
+ * its step; a decline is a PaymentErrorResponse whose `paymentResult` is the recorded payment. The same for
+ * the first run and for a retry that resumed the row.
  */
-async function authorisationAnswer(
-  deps: OnlineDeps,
-  run: Pick<RunResult, 'entry' | 'unsettled'> & Partial<Pick<RunResult, 'appended'>>,
+function chargeAnswer(
+  r: ChargeResult,
   creation: 'create' | 'subsequent',
-): Promise<CreatePaymentResponse> {
-  const { entry } = run;
-  if (run.unsettled || entry.state === 'PENDING') throw recordingPending(entry);
-  if (entry.result === 'EXCEPTION') throw exceptionFailure(entry);
-  if (entry.result === 'REFUSED' && entry.error) throw new ApiFailure(entry.error, 'order.amountOfMoney');
-  if (entry.result === 'NOT_RECEIVED') throw fail('ACQUIRER_TIMEOUT');
-  // The answer to the request itself reports what the acquirer said, an unknown outcome included: from what
-  // the recording wrote when it has it (the payment's opening), else read back.
-  const opened = run.appended?.payment.paymentId === entry.paymentId ? run.appended : null;
-  const { payment, loaded } = opened
-    ? { payment: opened.payment, loaded: opened.after }
-    : await loadReconciledPayment(deps, entry.merchantId, entry.paymentId, { askAcquirer: false });
-  const body = paymentResponse(loaded, payment);
-  const creationOutput = creation === 'create' ? tokenCreation(entry, payment) : null;
-  if (entry.result === 'DECLINED' && entry.error) {
-    throw new ApiFailure(entry.error, undefined, {
-      paymentResult: { payment: body, ...(creationOutput ? { creationOutput } : {}) },
-    });
+  propertyOf: (step: ChargeStep) => string | undefined,
+): CreatePaymentResponse {
+  const output = (c: Charged) => (creation === 'create' ? { creationOutput: creationOutput(c) } : {});
+  if (!r.ok) {
+    const f: ChargeFailure = r.error;
+    if (f.declined) {
+      const payment = paymentResponse(f.declined.loaded, f.declined.payment);
+      throw new ApiFailure(f.error, undefined, { paymentResult: { payment, ...output(f.declined) } });
+    }
+    throw new ApiFailure(f.error, propertyOf(f.step));
   }
-  return creationOutput ? { payment: body, creationOutput } : { payment: body };
-}
-
-/** `creationOutput` of a create payment: the token it used or created when tokenisation was asked for. */
-function tokenCreation(entry: JournalEntry, payment: PaymentRecord): PaymentCreationOutput {
-  const r = entry.request;
-  if (r.kind !== 'AUTHORISE' || !r.tokenizeAsked) return {};
-  const created = r.tokenize && payment.card?.tokenId === r.tokenize.tokenId ? r.tokenize.tokenId : null;
-  return {
-    token: created ?? r.usedTokenId ?? undefined,
-    isNewToken: created !== null,
-    tokenizationSucceeded: created !== null || r.usedTokenId !== null,
-  };
+  return { payment: paymentResponse(r.value.loaded, r.value.payment), ...output(r.value) };
 }
 
 export function paymentHandlers(deps: OnlineDeps) {
-  const { ctx } = deps.ledger;
+  const { journal } = deps;
 
   const create: OnlineHandler<CreatePaymentRequest, CreatePaymentResponse> = async ({
     merchantId,
@@ -171,7 +66,6 @@ export function paymentHandlers(deps: OnlineDeps) {
   }) => {
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
     const input = req.cardPaymentMethodSpecificInput;
-    const mode = input.authorizationMode ?? 'SALE';
     if (input.card && input.token) {
       throw fail(
         'REQUEST_INVALID',
@@ -189,72 +83,46 @@ export function paymentHandlers(deps: OnlineDeps) {
         'cardPaymentMethodSpecificInput.card',
       );
     }
-    // A retry of a request that reached the acquirer answers from what that run did: never a second charge.
-    const resumed = await resumeRequest(deps.journal, merchantId, requestKey);
-    if (resumed) return authorisationAnswer(deps, { entry: resumed, unsettled: null }, 'create');
-    let card: CardInput;
-    let usedToken: TokenRecord | null = null;
-    if (input.token) {
-      usedToken = await usableToken(
-        deps,
-        deps.db,
-        merchantId,
-        input.token,
-        'cardPaymentMethodSpecificInput.token',
-      );
-      card = { kind: 'ref', cardRef: usedToken.cardRef, expiry: usedToken.expiry };
-    } else {
-      const c = input.card!;
-      card = {
-        kind: 'pan',
-        pan: c.cardNumber.replace(/[\s-]/g, ''),
-        expiry: c.expiryDate,
-        cvv: c.cvv,
-        cardholderName: c.cardholderName,
-      };
-    }
-    const invalid = deps.acquirer.validateCard(card, now);
-    if (invalid) throw new ApiFailure(invalid, 'cardPaymentMethodSpecificInput.card');
-    const isFirst =
-      input.unscheduledCardOnFileRequestor === 'cardholderInitiated' &&
-      input.unscheduledCardOnFileSequenceIndicator === 'first';
-    const customerRef = req.order.customer?.merchantCustomerId ?? null;
-    const merchantReference = req.order.references?.merchantReference ?? null;
-    const run = await authorise(
-      deps,
-      {
-        kind: 'AUTHORISE',
-        merchantId,
-        orderId: ctx.newId(),
-        paymentId: await deps.ledger.mintPaymentId(),
-        amount,
-        currency: amount.currency,
-        mode,
-        cardRef: usedToken?.cardRef ?? null,
-        requestKey,
-        request: {
-          kind: 'AUTHORISE',
-          source: { channel: 'ONLINE', operatorId: null, merchantReference },
-          initiator: 'cardholder',
-          card: journalCard(card),
-          newOrder: { customerRef, merchantReference },
-          fallbackCard: null,
-          cardOnFile: isFirst ? 'first' : (input.unscheduledCardOnFileSequenceIndicator ?? null),
-          cofRequestor: input.unscheduledCardOnFileRequestor ?? null,
-          initiatedByPaymentId: null,
-          usedTokenId: usedToken?.tokenId ?? null,
-          tokenize:
-            input.tokenize && !usedToken
-              ? { tokenId: randomUUID(), customerRef, cardholderName: input.card?.cardholderName ?? null }
-              : null,
-          tokenizeAsked: input.tokenize === true,
-          paymentProductId: input.paymentProductId ?? null,
-        },
-      },
-      card,
-      'cardholder',
-    );
-    return authorisationAnswer(deps, run, 'create');
+    const c = input.card;
+    const r = await createPayment(journal, {
+      merchantId,
+      amount,
+      mode: input.authorizationMode ?? 'SALE',
+      payWith: input.token
+        ? { kind: 'token', tokenId: input.token }
+        : {
+            kind: 'card',
+            card: {
+              kind: 'pan',
+              pan: c!.cardNumber.replace(/[\s-]/g, ''),
+              expiry: c!.expiryDate,
+              cvv: c!.cvv,
+              cardholderName: c!.cardholderName,
+            },
+          },
+      cofRequestor: input.unscheduledCardOnFileRequestor ?? null,
+      cofSequence: input.unscheduledCardOnFileSequenceIndicator ?? null,
+      customerRef: req.order.customer?.merchantCustomerId ?? null,
+      merchantReference: req.order.references?.merchantReference ?? null,
+      tokenize: input.tokenize === true,
+      paymentProductId: input.paymentProductId ?? null,
+      requestKey,
+      now,
+    });
+    return chargeAnswer(r, 'create', (step) => {
+      switch (step) {
+        case 'TOKEN':
+          return 'cardPaymentMethodSpecificInput.token';
+        case 'CARD':
+          return 'cardPaymentMethodSpecificInput.card';
+        case 'CHECK':
+        case 'RECORDING':
+          return 'order.amountOfMoney';
+        case 'AMOUNT':
+        case null:
+          return undefined;
+      }
+    });
   };
 
   const get: OnlineHandler<unknown, PaymentResponse> = async ({ merchantId, params }) => {
@@ -280,12 +148,8 @@ export function paymentHandlers(deps: OnlineDeps) {
   };
 
   /**
-   * A subsequent payment on any payment of the chain (in store or online): charges the card on file of the
-   * named payment, or else of the chain's initial payment, as a merchant-initiated charge on the same order.
-   * Two commits, as a refund: the order is loaded, the payment id minted (when a new block is due), the
-   * charge checked and the journal row written in one transaction (`runChecked`), then the acquirer call,
-   * then the recording. A payment whose outcome is not known yet is reconciled first (outside it) and the
-   * transaction run again.
+   * A subsequent payment on any payment of the chain (payments/charge.ts `subsequentPayment`): two commits,
+   * the journal row written in the transaction that loads the order and mints the payment id.
    */
   const subsequent: OnlineHandler<SubsequentPaymentRequest, CreatePaymentResponse> = async ({
     merchantId,
@@ -293,121 +157,31 @@ export function paymentHandlers(deps: OnlineDeps) {
     body: req,
     requestKey,
   }) => {
-    const named = paymentIdFromPath(params.paymentId);
+    const paymentId = paymentIdFromPath(params.paymentId);
     const amount = moneyFromWire(req.order.amountOfMoney, 'order.amountOfMoney');
-    // Before any check: the order already holds what a first run of this request charged.
-    const resumed = await resumeRequest(deps.journal, merchantId, requestKey);
-    if (resumed) return authorisationAnswer(deps, { entry: resumed, unsettled: null }, 'subsequent');
     const specific =
       req.subsequentcardPaymentMethodSpecificInput ?? req.subsequentCardPaymentMethodSpecificInput;
-    const mode = specific?.authorizationMode ?? 'SALE';
-    const merchantReference = req.order.references?.merchantReference ?? null;
-
-    /** The charge as the journal row will ask it, judged on the order as loaded in the row's transaction. */
-    const intentFor = async (
-      q: Queryable,
-      found: FoundPayment,
-      paymentId: PaymentId,
-    ): Promise<{ intent: JournalIntent; card: CardInput }> => {
-      const { payment: target, loaded } = found;
-      if (target.outcome === 'UNKNOWN') throw fail('PAYMENT_OUTCOME_UNKNOWN', { paymentId: named });
-      const initialId = orderBalances(loaded.state).initialPaymentId;
-      const initial = loaded.payments.find((p) => p.paymentId === initialId);
-      const balances = orderBalances(loaded.state).payments;
-      // A declined attempt stored no card: only a payment the acquirer approved can be charged again.
-      const onFile = [target, initial].find(
-        (p): p is PaymentRecord =>
-          !!p?.card?.cardRef &&
-          balances.get(p.paymentId)?.declined === false &&
-          (p.cardOnFile === 'first' || p.card.tokenId !== null || p.channel === 'IN_STORE'),
-      );
-      if (!onFile || !onFile.card?.cardRef) throw notOnFile(named);
-      const tokenId = onFile.card.tokenId;
-      const usedToken = tokenId ? await usableToken(deps, q, merchantId, tokenId, 'paymentId') : null;
-      // Check the ledger would take it (currency, the order's balance due) before charging the card.
-      const probe = operationOf(
-        mode === 'SALE' ? { kind: 'SALE', amount } : { kind: 'AUTHORISATION', mode, amount },
-        { id: ctx.newId(), paymentId, channel: 'ONLINE', occurredAt: new Date().toISOString() },
-      );
-      const check = applyOperation(loaded.state, probe);
-      if (!check.ok) throw new ApiFailure(check.error, 'order.amountOfMoney');
-      const card: CardInput = { kind: 'ref', cardRef: onFile.card.cardRef, expiry: onFile.card.expiry };
-      return {
-        card,
-        intent: {
-          kind: 'AUTHORISE',
-          merchantId,
-          orderId: loaded.order.orderId,
-          paymentId,
-          amount,
-          currency: amount.currency,
-          mode,
-          cardRef: onFile.card.cardRef,
-          requestKey,
-          request: {
-            kind: 'AUTHORISE',
-            source: { channel: 'ONLINE', operatorId: null, merchantReference },
-            initiator: 'merchant',
-            card: journalCard(card),
-            newOrder: null,
-            fallbackCard: onFile.card,
-            cardOnFile: 'subsequent',
-            cofRequestor: 'merchantInitiated',
-            initiatedByPaymentId: named,
-            usedTokenId: usedToken?.tokenId ?? null,
-            tokenize: null,
-            tokenizeAsked: false,
-            paymentProductId: onFile.card.paymentProductId,
-          },
-        },
-      };
-    };
-
-    // If the order changes between the check and the record (a concurrent charge), the journal releases the
-    // authorisation at the acquirer and the answer is the ledger's refusal.
-    const charge = (reconciled: FoundPayment | null) =>
-      deps.journal.runChecked(
-        { kind: 'AUTHORISE', merchantId, paymentId: named, requestKey },
-        async (tx) => {
-          // The id and the order in one round trip with BEGIN (a new block of ids only every so often).
-          const minting = deps.ledger.mintPaymentId(tx);
-          minting.catch(() => undefined);
-          const loaded = await loadOrderOfPaymentInTx(tx, merchantId, named);
-          const payment = loaded?.payments.find((p) => p.paymentId === named);
-          if (loaded && !payment) throw new Error(`payment ${named} is not among its order's payments`);
-          // Not found or not known yet: reconcile it outside this transaction and come back.
-          if (!reconciled && (!payment || payment.outcome === 'UNKNOWN')) throw new ReconcileFirst();
-          const found = loaded && payment ? { payment, loaded } : reconciled;
-          if (!found) throw fail('PAYMENT_NOT_FOUND', { paymentId: named });
-          const { intent, card } = await intentFor(tx, found, await minting);
-          return ok({
-            intent,
-            context: { card, amount, mode, paymentId: intent.paymentId },
-            // As loaded here: the recording does not load it again if it has not changed meanwhile.
-            order: found.loaded,
-          });
-        },
-        async (reference, c) => ({
-          type: 'AUTHORISATION',
-          outcome: await deps.acquirer.authorise({
-            reference,
-            card: c.card,
-            amount: c.amount,
-            mode: c.mode,
-            paymentId: c.paymentId,
-            initiator: 'merchant',
-          }),
-        }),
-      );
-    let run: Awaited<ReturnType<typeof charge>>;
-    try {
-      run = await charge(null);
-    } catch (e) {
-      if (!(e instanceof ReconcileFirst)) throw e;
-      run = await charge(await loadReconciledPayment(deps, merchantId, named));
-    }
-    if (!run.ok) throw new ApiFailure(run.error, 'order.amountOfMoney');
-    return authorisationAnswer(deps, run.value, 'subsequent');
+    const r = await subsequentPayment(journal, {
+      merchantId,
+      paymentId,
+      amount,
+      mode: specific?.authorizationMode ?? 'SALE',
+      merchantReference: req.order.references?.merchantReference ?? null,
+      requestKey,
+    });
+    return chargeAnswer(r, 'subsequent', (step) => {
+      switch (step) {
+        case 'TOKEN':
+          return 'paymentId';
+        case 'CHECK':
+        case 'RECORDING':
+          return 'order.amountOfMoney';
+        case 'CARD':
+        case 'AMOUNT':
+        case null:
+          return undefined;
+      }
+    });
   };
 
   return { create, get, details, subsequent, ...maintenanceHandlers(deps) };

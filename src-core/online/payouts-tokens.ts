@@ -2,8 +2,7 @@
  * Payouts (omnichannel: money back beyond one payment, capped by what the order collected), tokens
  * (create/get/delete, recorded as token operations) and `services/testconnection`.
  */
-import { randomUUID } from 'node:crypto';
-import { domainError, maskPan } from '../../src-shared';
+import { maskPan } from '../../src-shared';
 import type {
   CreatedTokenResponse,
   CreatePayoutRequest,
@@ -11,19 +10,12 @@ import type {
   PayoutResponse,
   TokenResponse,
 } from '../../src-shared/online-api';
-import { appendOperationInTx, Refused } from '../ledger/service';
 import { selectOperationBySeq } from '../ledger/store';
-import {
-  endToken,
-  insertToken,
-  insertTokenEvent,
-  paymentThatCreatedToken,
-  selectToken,
-  type TokenRecord,
-} from '../ledger/tokens';
+import { selectToken, type TokenRecord } from '../ledger/tokens';
 import { payout } from '../payments/refund';
+import { createToken, deleteToken } from '../payments/tokens';
 import { ApiFailure, fail } from '../routing/api-error';
-import { cardFacts, paymentIdFromPath } from './common';
+import { paymentIdFromPath } from './common';
 import type { OnlineDeps, OnlineHandler } from './deps';
 import { moneyFromWire, parseOperationWireId, payoutResponse } from './wire';
 
@@ -97,8 +89,6 @@ function tokenResponse(t: TokenRecord): TokenResponse {
 }
 
 export function tokenHandlers(deps: OnlineDeps) {
-  const { ctx } = deps.ledger;
-
   const create: OnlineHandler<CreateTokenRequest, CreatedTokenResponse> = async ({
     merchantId,
     body: req,
@@ -106,38 +96,16 @@ export function tokenHandlers(deps: OnlineDeps) {
   }) => {
     const c = req.card.data.card;
     const pan = c.cardNumber.replace(/[\s-]/g, '');
-    const tokenized = await deps.acquirer.tokenize(
-      { kind: 'pan', pan, expiry: c.expiryDate, cvv: c.cvv, cardholderName: c.cardholderName },
+    const r = await createToken(deps.journal, {
+      merchantId,
+      card: { kind: 'pan', pan, expiry: c.expiryDate, cvv: c.cvv, cardholderName: c.cardholderName },
+      customerRef: req.card.customer?.merchantCustomerId ?? null,
+      paymentProductId: req.paymentProductId ?? null,
       now,
-    );
-    if (!tokenized.ok) throw new ApiFailure(tokenized.error, 'card.data.card');
-    const facts = cardFacts(tokenized.card, null, req.paymentProductId);
-    const tokenId = randomUUID();
-    const token = await deps.db.transaction(async (tx) => {
-      const t = await insertToken(tx, ctx, {
-        merchantId,
-        tokenId,
-        customerRef: req.card.customer?.merchantCustomerId ?? null,
-        cardRef: tokenized.card.cardRef,
-        brand: facts.brand,
-        bin: facts.bin,
-        last4: facts.last4,
-        expiry: c.expiryDate,
-        cardholderName: c.cardholderName ?? null,
-        paymentProductId: facts.paymentProductId,
-        channel: 'ONLINE',
-      });
-      await insertTokenEvent(tx, ctx, {
-        merchantId,
-        tokenId,
-        kind: 'TOKEN_CREATE',
-        channel: 'ONLINE',
-        paymentId: null,
-      });
-      return t;
     });
+    if (!r.ok) throw new ApiFailure(r.error, 'card.data.card');
     return {
-      token: token.tokenId,
+      token: r.value.tokenId,
       tokenStatus: 'CREATED',
       isNewToken: true,
       card: {
@@ -156,30 +124,10 @@ export function tokenHandlers(deps: OnlineDeps) {
     return tokenResponse(token);
   };
 
-  /** Deleting a token is a token operation: an event, and a TOKEN_DELETE on the payment that created it. */
+  /** Deleting a token is a token operation (payments/tokens.ts `deleteToken`). */
   const remove: OnlineHandler<unknown, null> = async ({ merchantId, params }) => {
-    const tokenId = params.tokenId ?? '';
-    const existing = await selectToken(deps.db, merchantId, tokenId);
-    if (!existing) throw fail('TOKEN_NOT_FOUND', { tokenId });
-    await deps.db
-      .transaction(async (tx) => {
-        const ended = await endToken(tx, ctx, { merchantId, tokenId, to: 'DELETED', channel: 'ONLINE' });
-        if (!ended) throw new Refused(domainError('TOKEN_DELETED', { tokenId }));
-        const paymentId = await paymentThatCreatedToken(tx, merchantId, tokenId);
-        if (paymentId) {
-          const r = await appendOperationInTx(tx, ctx, {
-            merchantId,
-            paymentId,
-            channel: 'ONLINE',
-            body: { kind: 'TOKEN_DELETE', tokenId },
-          });
-          if (!r.ok) throw new Refused(r.error);
-        }
-      })
-      .catch((e: unknown) => {
-        if (e instanceof Refused) throw new ApiFailure(e.error);
-        throw e;
-      });
+    const r = await deleteToken(deps.ledger, { merchantId, tokenId: params.tokenId ?? '' });
+    if (!r.ok) throw new ApiFailure(r.error);
     return null;
   };
 
