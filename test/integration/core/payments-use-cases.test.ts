@@ -13,9 +13,11 @@ import { createAcquirerJournal, type AcquirerJournal } from '../../../src-core/j
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import { createLedgerService, type LedgerService } from '../../../src-core/ledger/service';
 import { cancel, capture } from '../../../src-core/payments/capture';
+import { createPayment, subsequentPayment } from '../../../src-core/payments/charge';
 import { recordChargeback } from '../../../src-core/payments/chargeback';
 import { releaseReservedRefund, reserveRefund } from '../../../src-core/payments/counter-refunds';
 import { payout, refund } from '../../../src-core/payments/refund';
+import { createToken, deleteToken } from '../../../src-core/payments/tokens';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
 import { ledgerWrites } from '../../helpers/ledger-writes';
 
@@ -32,6 +34,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
     let issuer: number;
     let seq = 0;
     const refundsAsked: string[] = [];
+    const authorisationsAsked: string[] = [];
     const ctx = createLedgerContext();
 
     beforeAll(async () => {
@@ -43,6 +46,10 @@ for (const { kind, skip } of DATABASE_KINDS) {
         refund: (r) => {
           refundsAsked.push(r.reference);
           return sandbox.refund(r);
+        },
+        authorise: (r) => {
+          authorisationsAsked.push(r.reference);
+          return sandbox.authorise(r);
         },
       };
       journal = createAcquirerJournal({ ledger, acquirer: counting, log: quiet });
@@ -146,6 +153,148 @@ for (const { kind, skip } of DATABASE_KINDS) {
         error: { code: 'PAYMENT_NOT_FOUND' },
         step: null,
       });
+    });
+
+    const pan = (number: string) => ({ kind: 'pan' as const, pan: number, expiry: '1230', cvv: '123' });
+    const charge = {
+      merchantId: M,
+      mode: 'SALE' as const,
+      merchantReference: null,
+      cofRequestor: null,
+      cofSequence: null,
+      customerRef: null,
+      tokenize: false,
+      paymentProductId: null,
+      requestKey: null,
+      now: new Date(),
+    };
+
+    it('charges: a create payment retried with its key answers the same payment (one authorisation); a card stored as a token is charged, and a subsequent payment charges the card on file', async () => {
+      const requestKey = { key: `key-${ctx.newId()}`, hash: 'body-hash-charge' };
+      const card = { kind: 'card' as const, card: pan('4330264936344675') };
+      const first = await createPayment(journal, {
+        ...charge,
+        amount: EUR(2_500),
+        payWith: card,
+        requestKey,
+      });
+      const again = await createPayment(journal, {
+        ...charge,
+        amount: EUR(2_500),
+        payWith: card,
+        requestKey,
+      });
+      if (!first.ok || !again.ok) throw new Error('the charge failed');
+      expect(again.value.payment.paymentId).toBe(first.value.payment.paymentId);
+      expect(again.value.payment.outcome).toBe(first.value.payment.outcome);
+      expect(first.value.loaded.operations.map((s) => s.operation.kind)).toEqual(['SALE']);
+      expect(first.value.tokenization).toBeNull();
+      const reference = first.value.loaded.operations[0]!.operation.id;
+      expect(authorisationsAsked.filter((r) => r === reference)).toHaveLength(1);
+
+      const token = await createToken(journal, {
+        merchantId: M,
+        card: pan('5555555555554444'),
+        customerRef: 'cust-1',
+        paymentProductId: null,
+        now: new Date(),
+      });
+      if (!token.ok) throw new Error(token.error.message);
+      expect(token.value).toMatchObject({ last4: '4444', brand: 'MASTERCARD', status: 'ACTIVE' });
+      const byToken = await createPayment(journal, {
+        ...charge,
+        amount: EUR(1_000),
+        payWith: { kind: 'token', tokenId: token.value.tokenId },
+        tokenize: true,
+      });
+      if (!byToken.ok) throw new Error('the token charge failed');
+      expect(byToken.value.tokenization).toEqual({
+        tokenId: token.value.tokenId,
+        isNew: false,
+        succeeded: true,
+      });
+      expect(byToken.value.payment.card?.tokenId).toBe(token.value.tokenId);
+
+      const next = await subsequentPayment(journal, {
+        merchantId: M,
+        paymentId: byToken.value.payment.paymentId,
+        amount: EUR(300),
+        mode: 'SALE',
+        merchantReference: null,
+        requestKey: null,
+      });
+      if (!next.ok) throw new Error(next.error.error.message);
+      expect(next.value.payment.paymentId).not.toBe(byToken.value.payment.paymentId);
+      expect(next.value.payment.card?.last4).toBe('4444');
+      expect(next.value.loaded.order.orderId).toBe(byToken.value.loaded.order.orderId);
+    });
+
+    it('charge and token failures are catalog values with their step: a deleted or unknown token (TOKEN), an invalid card (CARD), a decline carrying the payment, no card on file', async () => {
+      const token = await createToken(journal, {
+        merchantId: M,
+        card: pan('4330264936344675'),
+        customerRef: null,
+        paymentProductId: null,
+        now: new Date(),
+      });
+      if (!token.ok) throw new Error(token.error.message);
+      const { tokenId } = token.value;
+      expect(await deleteToken(ledger, { merchantId: M, tokenId })).toEqual({ ok: true, value: null });
+      const twice = await deleteToken(ledger, { merchantId: M, tokenId });
+      expect(twice.ok ? null : twice.error.code).toBe('TOKEN_DELETED');
+      const unknown = await deleteToken(ledger, { merchantId: M, tokenId: ctx.newId() });
+      expect(unknown.ok ? null : unknown.error.code).toBe('TOKEN_NOT_FOUND');
+
+      const asked = authorisationsAsked.length;
+      const deleted = await createPayment(journal, {
+        ...charge,
+        amount: EUR(100),
+        payWith: { kind: 'token', tokenId },
+      });
+      expect(deleted.ok ? null : deleted.error).toMatchObject({
+        error: { code: 'TOKEN_DELETED' },
+        step: 'TOKEN',
+        declined: null,
+      });
+      const luhn = await createPayment(journal, {
+        ...charge,
+        amount: EUR(100),
+        payWith: { kind: 'card', card: pan('4330264936344676') },
+      });
+      expect(luhn.ok ? null : luhn.error).toMatchObject({ error: { code: 'CARD_INVALID' }, step: 'CARD' });
+      expect(authorisationsAsked).toHaveLength(asked);
+
+      const declined = await createPayment(journal, {
+        ...charge,
+        amount: EUR(100),
+        payWith: { kind: 'card', card: pan('4000000000000002') },
+      });
+      if (declined.ok) throw new Error('the card was not declined');
+      expect(declined.error).toMatchObject({ error: { code: 'CARD_DECLINED' }, step: null });
+      expect(declined.error.declined?.payment.card?.last4).toBe('0002');
+
+      // A counter sale's card is on file (in store); a declined online payment stored none.
+      const noCard = await subsequentPayment(journal, {
+        merchantId: M,
+        paymentId: declined.error.declined!.payment.paymentId,
+        amount: EUR(100),
+        mode: 'SALE',
+        merchantReference: null,
+        requestKey: null,
+      });
+      expect(noCard.ok ? null : noCard.error).toMatchObject({
+        error: { code: 'CARD_NOT_ON_FILE' },
+        step: null,
+      });
+      const missing = await subsequentPayment(journal, {
+        merchantId: M,
+        paymentId: formatPaymentId(issuer, 999_998) as PaymentId,
+        amount: EUR(100),
+        mode: 'SALE',
+        merchantReference: null,
+        requestKey: null,
+      });
+      expect(missing.ok ? null : missing.error.error.code).toBe('PAYMENT_NOT_FOUND');
     });
 
     it('what the counter did is recorded under the refund lock: a reservation holds the order against a pushed counter refund, not against a chargeback', async () => {
