@@ -1,7 +1,7 @@
 /**
- * What a caller is told about a journaled acquirer call, for the online API and the back office alike, as
- * catalog values (each adapter gives them its wire shape: routing/journal-answers.ts). The answer is built
- * from the journal row, so a first run and a resumed retry answer the same way.
+ * What a caller is told about a journaled acquirer call, as catalog values (the use cases, src-core/payments/,
+ * answer with them; each adapter gives them its wire shape). The answer is built from the journal row, so a
+ * first run and a resumed retry answer the same way.
  */
 import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
 import type { Appended } from '../ledger/service';
