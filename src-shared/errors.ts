@@ -670,6 +670,13 @@ export const ERROR_CATALOG = {
       '{hours} h an offline card payment may wait to be forwarded: no more card payments until the ' +
       'connection is back. Take cash, and get the counter online (network, core) as soon as possible.',
   ),
+  CARD_DECLINED_AT_FORWARDING: entry(
+    402,
+    '402844',
+    'The acquirer refused card payment {paymentId} of {amount} when it was forwarded (the terminal had ' +
+      'approved it): the money did not arrive. It is owed again on its order; collect it from the customer.',
+    { category: 'PAYMENT_PLATFORM_ERROR' },
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
