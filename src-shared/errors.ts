@@ -642,6 +642,41 @@ export const ERROR_CATALOG = {
     'Checkout id {checkoutId} was already used for a different {command}; each new sale needs a new id ' +
       '(a retry of the same sale sends the same request again).',
   ),
+  // ── Offline card policy (issue 9): refused before the terminal is asked for anything ────────────
+  OFFLINE_CARD_OVER_PAYMENT_LIMIT: entry(
+    409,
+    '409840',
+    'The counter is offline: one card payment may be at most {limit} until the connection is back, and this ' +
+      'one is {amount}. Take {amount} in cash, split it (cash plus a card part of at most {limit}), or wait ' +
+      'for the connection.',
+  ),
+  OFFLINE_CARD_OVER_TOTAL_LIMIT: entry(
+    409,
+    '409841',
+    'The counter is offline: card payments not yet forwarded may add up to at most {limit}; {queued} is ' +
+      'waiting, and {amount} more would make {after}. Take cash, or wait for the connection (the waiting ' +
+      'payments are forwarded at once).',
+  ),
+  OFFLINE_CARD_OVER_COUNT_LIMIT: entry(
+    409,
+    '409842',
+    'The counter is offline: at most {limit} card payments may wait to be forwarded, and {queued} are ' +
+      'waiting. Take cash, or wait for the connection (the waiting payments are forwarded at once).',
+  ),
+  OFFLINE_CARD_QUEUE_TOO_OLD: entry(
+    409,
+    '409843',
+    'The counter is offline and card payment {paymentId}, taken {takenAt}, has waited longer than the ' +
+      '{hours} h an offline card payment may wait to be forwarded: no more card payments until the ' +
+      'connection is back. Take cash, and get the counter online (network, core) as soon as possible.',
+  ),
+  CARD_DECLINED_AT_FORWARDING: entry(
+    402,
+    '402844',
+    'The acquirer refused card payment {paymentId} of {amount} when it was forwarded (the terminal had ' +
+      'approved it): the money did not arrive. It is owed again on its order; collect it from the customer.',
+    { category: 'PAYMENT_PLATFORM_ERROR' },
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

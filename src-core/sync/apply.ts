@@ -14,12 +14,14 @@ import {
   ok,
   orderBalances,
   paymentIdIssuer,
+  toDecimalString,
   zero,
   type DomainError,
   type Result,
   type Uuid,
 } from '../../src-shared';
 import type { AcceptedDetails, SyncMessage } from '../../src-shared/sync-protocol';
+import { acquirerAmountOutcome } from '../../src-shared/test-cards';
 import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
@@ -177,6 +179,20 @@ async function recordPayment(
         expected: terminal.issuer,
       }),
     );
+  }
+  // Forwarding: the terminal's approval goes to the acquirer for clearing, and the acquirer may still refuse
+  // it (an approval the terminal gave offline, a card blocked since). The sandbox acquirer refuses a card sale
+  // of a documented test amount (…99.05, ACQUIRER_TEST_AMOUNTS): a final refusal, which the counter turns
+  // into a collection task (docs/sync.md "A card payment declined at forwarding").
+  if (m.method === 'CARD' && m.result.kind === 'SALE') {
+    if (acquirerAmountOutcome(m.result.amount.amountMinor) === 'DECLINE') {
+      return err(
+        domainError('CARD_DECLINED_AT_FORWARDING', {
+          paymentId: m.paymentId,
+          amount: `${toDecimalString(m.result.amount)} ${m.result.amount.currency}`,
+        }),
+      );
+    }
   }
   const storeCard = m.storeCard === true && m.result.kind !== 'DECLINE' && !!m.card?.token;
   const order = await loadOrderInTx(tx, terminal.merchantId, m.orderId, true);

@@ -7,6 +7,7 @@ import { domainError, err, ok, type DomainError, type Result } from '../../src-s
 import { currentCashSession } from '../store';
 import { buildCart, type Cart, type CartEntry } from './cart';
 import type { CheckoutDeps } from './context';
+import { cardParts, offlineCardRefusal } from './offline-policy';
 import { balanceDueMinor, createLocalOrder, payTenders, type SaleResult, type Tender } from './sale';
 
 export type DepositAmount = { readonly amountMinor: number } | { readonly percent: number };
@@ -52,6 +53,10 @@ export async function takeDeposit(
   }
   if (input.tender.method === 'CASH' && !currentCashSession(deps.db))
     return err(domainError('CASH_DRAWER_CLOSED'));
+  if (input.tender.method === 'CARD') {
+    const refusal = offlineCardRefusal(deps, [depositMinor]);
+    if (refusal) return err(refusal);
+  }
   const created = createLocalOrder(deps, {
     kind: 'DEPOSIT',
     cart,
@@ -79,6 +84,8 @@ export async function collectBalance(
   if (!due.ok) return due;
   if (due.value === 0)
     return err(domainError('CHECKOUT_INVALID', { reason: `order ${input.orderId} is paid in full` }));
+  const refusal = offlineCardRefusal(deps, cardParts(due.value, input.tenders));
+  if (refusal) return err(refusal);
   return ok(
     await payTenders(deps, input.orderId, input.tenders, input.operatorId, null, {
       what: 'BALANCE',

@@ -8,6 +8,8 @@ import { orderBalances, type DomainError, type Result } from '../../src-shared';
 import { ok } from '../../src-shared';
 import type { EndOfDayReconciliationSchema } from '../../src-shared/sync-protocol';
 import {
+  DECLINED_AT_FORWARDING,
+  openSyncExceptions,
   coreCardRefundsSince,
   depositsSince,
   duplicatesSuppressedSince,
@@ -151,6 +153,10 @@ export function buildReport(
     );
   }
   if (status.openExceptions > 0) warnings.push(`${status.openExceptions} sync exceptions wait for a manager`);
+  // Card payments the acquirer refused at forwarding: money owed again, each with whom to ask.
+  for (const e of openSyncExceptions(deps.db)) {
+    if (e.code === DECLINED_AT_FORWARDING) warnings.push(`collection task: ${e.message}`);
+  }
   if (input.terminal && !input.terminal.ok)
     warnings.push(`the card terminal's End-of-Day failed: ${input.terminal.error}`);
   for (const d of differences) {

@@ -31,6 +31,7 @@ import {
 } from '../store';
 import { buildCart, type Cart, type CartEntry } from './cart';
 import { businessDay, type CheckoutDeps } from './context';
+import { cardParts, offlineCardRefusal } from './offline-policy';
 import type { PaymentIntent } from './settle';
 import { runTerminalAttempt, type AttemptResult } from './terminal-attempts';
 
@@ -234,6 +235,9 @@ export async function payCard(
   const first = checkAmount(deps, input.orderId, input.amountMinor);
   if (!first.ok) return first;
   const amountMinor = first.value;
+  // Offline, the card policy's limits: refused here, before the terminal is asked for anything.
+  const refusal = offlineCardRefusal(deps, [amountMinor]);
+  if (refusal) return err(refusal);
   return runTerminalAttempt(deps, {
     kind: 'PAYMENT',
     orderId: input.orderId,
@@ -363,6 +367,9 @@ export async function checkoutSale(
   };
   if (input.tenders.every((t) => t.method === 'CASH'))
     return cashOnlySale(deps, order, input.tenders as CashTender[]);
+  // Offline, a card part over the limits refuses the sale before anything is written or sent.
+  const refusal = offlineCardRefusal(deps, cardParts(cart.value.totalMinor, input.tenders));
+  if (refusal) return err(refusal);
   const created = createLocalOrder(deps, order);
   if (!created.ok) return created;
   const orderId = created.value.order.orderId;

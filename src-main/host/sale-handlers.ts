@@ -9,6 +9,7 @@ import { domainError, err, ok, orderBalances, type DomainError, type Result } fr
 import type { HostApiError, HostCommandInput, HostCommandOutput } from '../../src-shared/host-api';
 import type { CartEntry } from '../checkout/cart';
 import { businessDay } from '../checkout/context';
+import { counterSettings } from '../checkout/counter-settings';
 import { collectBalance, takeDeposit } from '../checkout/deposit';
 import { checkoutSale, type SaleResult } from '../checkout/sale';
 import {
@@ -41,9 +42,7 @@ type SaleOut = HostCommandOutput<'sale.checkout'>;
 export const RECEIPT_SETTING = {
   header: 'receipt.header',
   footer: 'receipt.footer',
-  offlineMaxAgeHours: 'offline.maxAgeHours',
 } as const;
-const DEFAULT_OFFLINE_MAX_AGE_HOURS = 24;
 
 /** Terminal errors that mean the line to it is gone (not a refusal by the terminal or the card). */
 const LINE_LOST = new Set([
@@ -194,8 +193,8 @@ export function createSaleHandlers(host: Host) {
     /** The status fields the counter app added: terminal, card command running, offline card payments. */
     statusExtras() {
       const now = deps.clock();
-      const maxAgeHours =
-        getSetting<number>(db, RECEIPT_SETTING.offlineMaxAgeHours) ?? DEFAULT_OFFLINE_MAX_AGE_HOURS;
+      // The limit a manager set (settings `offline.limits`, the one the offline card policy enforces).
+      const maxAgeHours = counterSettings(deps).offline.maxAgeHours;
       return {
         terminal: host.live.terminal(),
         currentAttempt: host.live.currentAttempt(),

@@ -177,3 +177,28 @@ export function queuedCardPayments(
       takenAt: m.occurredAt,
     }));
 }
+
+/**
+ * What the offline card policy reads (checkout/offline-policy.ts): how many card payments taken here still
+ * wait in the queue, what they add up to, and the oldest of them.
+ */
+export function offlineCardQueue(db: StoreDb): {
+  count: number;
+  totalMinor: number;
+  oldest: { paymentId: string; takenAt: string } | null;
+} {
+  const where = `state = 'QUEUED' AND kind = 'PAYMENT_RECORDED' AND json_extract(message, '$.method') = 'CARD'`;
+  const sum = db
+    .prepare(
+      `SELECT COUNT(*) AS n, COALESCE(SUM(json_extract(message, '$.result.amount.amountMinor')), 0) AS total
+       FROM outbox WHERE ${where}`,
+    )
+    .get() as { n: number; total: number };
+  const first = db
+    .prepare(
+      `SELECT json_extract(message, '$.paymentId') AS paymentId, json_extract(message, '$.occurredAt') AS takenAt
+       FROM outbox WHERE ${where} ORDER BY seq LIMIT 1`,
+    )
+    .get() as { paymentId: string; takenAt: string } | undefined;
+  return { count: sum.n, totalMinor: sum.total, oldest: first ?? null };
+}

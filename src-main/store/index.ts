@@ -15,3 +15,4 @@ export * from './search';
 export * from './settings';
 export * from './staff';
 export * from './rescue';
+export * from './collections';

@@ -14,6 +14,7 @@ import {
   type SyncPushResponse,
 } from '../../src-shared/sync-protocol';
 import type { StoreDb } from './db';
+import { DECLINED_AT_FORWARDING, openCollectionInTx } from './collections';
 import { applyChangesFromSyncInTx } from './from-sync';
 
 export interface OutboxItem {
@@ -154,7 +155,7 @@ export function recordPushResults(db: StoreDb, results: SyncPushResponse['result
   const reject = db.prepare(
     `UPDATE outbox SET state = 'REJECTED', result = ?, last_error = ? WHERE message_id = ? AND state = 'QUEUED'`,
   );
-  const orderOf = db.prepare('SELECT order_id FROM outbox WHERE message_id = ?');
+  const orderOf = db.prepare('SELECT order_id, message FROM outbox WHERE message_id = ?');
   const isImported = db.prepare('SELECT 1 FROM outbox WHERE message_id = ? AND imported = 1');
   const exception = db.prepare(
     `INSERT OR IGNORE INTO sync_exceptions (message_id, order_id, code, message, order_snapshot, created_at)
@@ -176,9 +177,19 @@ export function recordPushResults(db: StoreDb, results: SyncPushResponse['result
       } else if (r.retryable) {
         retry.run(`${r.code}: ${r.message}`, r.messageId);
       } else if (reject.run(JSON.stringify(r), `${r.code}: ${r.message}`, r.messageId).changes > 0) {
-        const o = orderOf.get(r.messageId) as { order_id: string | null } | undefined;
+        const o = orderOf.get(r.messageId) as { order_id: string | null; message: string } | undefined;
         const orderId = o?.order_id ?? null;
-        exception.run(r.messageId, orderId, r.code, r.message, orderSnapshot(db, orderId), now);
+        // A card sale the acquirer refused at forwarding: owed again, a collection task (collections.ts).
+        const collection =
+          r.code === DECLINED_AT_FORWARDING && o
+            ? openCollectionInTx(
+                db,
+                JSON.parse(o.message) as Parameters<typeof openCollectionInTx>[1],
+                r.message,
+                now,
+              )
+            : null;
+        exception.run(r.messageId, orderId, r.code, collection ?? r.message, orderSnapshot(db, orderId), now);
         requestDone.run('REJECTED', now, r.messageId);
       }
     }

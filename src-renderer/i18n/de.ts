@@ -84,6 +84,8 @@ export const de: Messages = {
   'nav.receipt': 'Belege',
   'nav.manager': 'Filialleitung',
   'status.terminalBusy': 'Kartenterminal beschäftigt',
+  'status.offlineCardsDue': '{count} Kartenzahlungen weiterzuleiten, die älteste fällig {remaining}',
+  'status.offlineCardsOverdue': '{count} Kartenzahlungen weiterzuleiten, die älteste war fällig {age}',
   'status.offlineCards': '{count} Kartenzahlungen weiterzuleiten',
   'checkout.cashTitle': 'Barzahlung',
   'checkout.paid': 'Bezahlt',

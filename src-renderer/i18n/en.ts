@@ -82,6 +82,8 @@ export const en = {
   'nav.receipt': 'Receipts',
   'nav.manager': 'Manager',
   'status.terminalBusy': 'Card terminal busy',
+  'status.offlineCardsDue': '{count} card payments to forward, the oldest due {remaining}',
+  'status.offlineCardsOverdue': '{count} card payments to forward, the oldest was due {age}',
   'status.offlineCards': '{count} card payments to forward',
   'checkout.cashTitle': 'Cash payment',
   'checkout.paid': 'Paid',

@@ -23,6 +23,8 @@ export interface Translator {
   dateTime(at: Date | string): string;
   /** How long ago, in words ("5 minutes ago", "vor 5 Minuten"), for the age of queued items. */
   age(since: Date | string, now: Date): string;
+  /** How long until, in words ("in 5 hours", "in 5 Stunden"), for a deadline such as an offline payment's. */
+  remaining(until: Date | string, now: Date): string;
 }
 
 export function translator(language: Language): Translator {
@@ -49,6 +51,13 @@ export function translator(language: Language): Translator {
       if (seconds < 3600) return relative.format(-Math.floor(seconds / 60), 'minute');
       if (seconds < 86_400) return relative.format(-Math.floor(seconds / 3600), 'hour');
       return relative.format(-Math.floor(seconds / 86_400), 'day');
+    },
+    remaining(until, now) {
+      const seconds = Math.max(0, (new Date(until).getTime() - now.getTime()) / 1000);
+      if (seconds < 60) return relative.format(Math.floor(seconds), 'second');
+      if (seconds < 3600) return relative.format(Math.floor(seconds / 60), 'minute');
+      if (seconds < 86_400) return relative.format(Math.floor(seconds / 3600), 'hour');
+      return relative.format(Math.floor(seconds / 86_400), 'day');
     },
   };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApp, useT } from './context';
+import { offlineCardsPill } from './offline-countdown';
 
 /** Always visible: is the till online, what is queued and since when, is the card terminal there. */
 export function StatusBar() {
@@ -35,7 +36,7 @@ export function StatusBar() {
         : term === 'BUSY'
           ? { tone: 'good', text: t.t('status.terminalBusy') }
           : { tone: 'bad', text: t.t('status.terminalDisconnected') };
-  const offlineCards = status?.offlinePayments?.length ?? 0;
+  const offlineCards = offlineCardsPill(t, status?.offlinePayments ?? [], now);
 
   return (
     // data-events: whether pushed events arrive (for technicians' and tests' eyes; the pills say the rest).
@@ -51,9 +52,12 @@ export function StatusBar() {
         <span className={`pill tone-${terminal.tone}`} data-testid="status-terminal">
           {terminal.text}
         </span>
-        {offlineCards > 0 ? (
-          <span className="pill tone-warn" data-testid="status-offline-cards">
-            {t.t('status.offlineCards', { count: offlineCards })}
+        {offlineCards ? (
+          <span
+            className={`pill tone-${offlineCards.overdue ? 'bad' : 'warn'}`}
+            data-testid="status-offline-cards"
+          >
+            {offlineCards.text}
           </span>
         ) : null}
       </section>

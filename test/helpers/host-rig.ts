@@ -4,10 +4,11 @@
  */
 import type { CheckoutDeps, CheckoutEvent, CoreRefundPort } from '../../src-main/checkout/context';
 import { DEFAULT_POLICY } from '../../src-main/checkout/context';
+import { COUNTER_SETTING, type OfflineLimits } from '../../src-main/checkout/counter-settings';
 import { enrollStaff } from '../../src-main/checkout/staff';
 import { learnTerminalBaseline } from '../../src-main/checkout/terminal-attempts';
-import type { StoreDb } from '../../src-main/store';
-import { createRig, type Rig, type Transport } from '../integration/zvt/rig';
+import { setSetting, type StoreDb } from '../../src-main/store';
+import { createRig, type Rig, type RigOptions, type Transport } from '../integration/zvt/rig';
 import { newIdGenerator, openTestStore, tempDataDir } from './host-store';
 
 export interface HostRig {
@@ -21,6 +22,14 @@ export interface HostRig {
   close(): Promise<void>;
 }
 
+/** Offline limits no test run reaches (written directly: above what the settings screen accepts). */
+export const WIDE_OFFLINE_LIMITS: OfflineLimits = {
+  perPaymentMaxMinor: 100_000_000,
+  totalMaxMinor: 100_000_000,
+  maxCount: 100_000_000,
+  maxAgeHours: 720,
+};
+
 export async function createHostRig(
   o: {
     transport?: Transport;
@@ -28,13 +37,21 @@ export async function createHostRig(
     core?: CoreRefundPort;
     syncNow?: () => Promise<void>;
     staff?: boolean;
+    /**
+     * The offline card limits (settings `offline.limits`). The rig is offline by default (`online` false)
+     * and most tests are about other rules, so it starts with limits no test sale reaches; the offline
+     * policy's own tests give the limits they check.
+     */
+    offlineLimits?: Partial<OfflineLimits>;
+    rig?: RigOptions;
   } = {},
 ): Promise<HostRig> {
-  const rig = await createRig(o.transport ?? 'in-process-serial');
+  const rig = await createRig(o.transport ?? 'in-process-serial', o.rig);
   const reg = await rig.session.register();
   if (!reg.ok) throw new Error(reg.error.message);
   const dir = o.dir ?? tempDataDir();
   const db = openTestStore(dir);
+  setSetting(db, COUNTER_SETTING.offline, o.offlineLimits ?? WIDE_OFFLINE_LIMITS);
   const events: CheckoutEvent[] = [];
   const h: HostRig = {
     deps: undefined as unknown as CheckoutDeps,

@@ -292,6 +292,8 @@ describe('the counter app host commands', () => {
     c.host.onEvent((e) => {
       if (e.kind === 'terminal-status' && !during) void c.value('status').then((s) => (during = s));
     });
+    // The manager allows an offline card payment to wait 24 h (settings `offline.limits`; the default is 48).
+    await c.value('settings.put', { offline: { maxAgeHours: 24 }, manager: MANAGER });
     const sold = await c.value('sale.checkout', {
       entries: [{ sku: 'COFFEE', quantity: 2 }],
       tenders: [{ method: 'CARD' }],

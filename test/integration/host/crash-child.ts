@@ -17,7 +17,8 @@ import { executeRefund, refundableOf } from '../../../src-main/checkout/refunds'
 import { createLocalOrder, balanceDueMinor, checkoutSale, payCard } from '../../../src-main/checkout/sale';
 import { recoverUnresolvedAttempt } from '../../../src-main/checkout/terminal-attempts';
 import { createHost, type Host } from '../../../src-main/host/compose';
-import { currentCashSession, searchOrders, syncStatus } from '../../../src-main/store';
+import { COUNTER_SETTING } from '../../../src-main/checkout/counter-settings';
+import { currentCashSession, searchOrders, setSetting, syncStatus } from '../../../src-main/store';
 import { serialConnector } from '../../../src-main/zvt/transport/connect';
 
 const [dataDir = '', ptyPath = '', mode = 'sell', seedText = '1'] = process.argv.slice(2);
@@ -133,6 +134,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const { deps } = host.value;
+  // Not enrolled with a core, so offline: this test is about crashes, not the offline card policy's limits.
+  setSetting(deps.db, COUNTER_SETTING.offline, {
+    perPaymentMaxMinor: 100_000_000,
+    totalMaxMinor: 100_000_000,
+    maxCount: 100_000_000,
+    maxAgeHours: 720,
+  });
   let started = await host.value.start();
   for (let i = 0; !started.ok && i < 20; i++) {
     // The terminal may still be finishing the killed process's exchange: ask again.
