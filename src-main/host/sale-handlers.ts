@@ -26,6 +26,7 @@ import {
   orderLines,
   orderPayments,
   putOpenCart,
+  searchItems,
   queuedCardPayments,
   terminalReceiptsOfOrder,
   unresolvedAttempt,
@@ -221,6 +222,20 @@ export function createSaleHandlers(host: Host) {
           })),
       );
     },
+
+    /** Search as you type: SQLite LIKE with the query's % and _ escaped (a typed "50%" is not a wildcard). */
+    'catalogue.search': (
+      i: HostCommandInput<'catalogue.search'>,
+    ): Answer<HostCommandOutput<'catalogue.search'>> =>
+      ok(
+        searchItems(db, i.query, i.limit).map((it) => ({
+          sku: it.sku,
+          barcode: it.barcode,
+          name: it.name,
+          priceMinor: it.priceMinor,
+          taxRateBp: it.taxRateBp,
+        })),
+      ),
 
     'cart.get': (): Answer<HostCommandOutput<'cart.get'>> => ok(getOpenCart(db)),
 

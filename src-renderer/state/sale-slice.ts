@@ -36,14 +36,50 @@ export const saleSlice =
       set(f);
       mirror();
     };
+    let searchSeq = 0;
+    const noSearch = { query: '', results: [], answered: null, error: null };
     return {
       currency: deps.currency,
+      search: noSearch,
       basket: emptyBasket(deps.currency),
       entry: emptyEntry(deps.currency, deps.locale),
       tender: 'none',
       notice: null,
       keypad(key) {
         set((s) => ({ entry: pressKey(s.entry, key), notice: null }));
+      },
+      async searchItems(query) {
+        const seq = ++searchSeq;
+        if (query.trim() === '') {
+          set({ search: noSearch });
+          return;
+        }
+        set((s) => ({ search: { ...s.search, query } }));
+        const r = await call(deps.host, 'catalogue.search', { query, limit: 8 });
+        if (seq !== searchSeq) return; // the cashier typed on; a newer answer is coming
+        if (r.ok) set({ search: { query, results: [...r.value], answered: query, error: null } });
+        else
+          set({
+            search: {
+              query,
+              results: [],
+              answered: query,
+              error: r.unreachable ? r.detail : r.error.message,
+            },
+          });
+      },
+      addSearchedItem(item) {
+        searchSeq += 1;
+        changeBasket((s) => ({
+          basket: addItem(s.basket, {
+            code: item.sku,
+            name: item.name,
+            unitPrice: money(item.priceMinor, s.currency),
+            taxRateBp: item.taxRateBp,
+          }),
+          search: noSearch,
+          notice: null,
+        }));
       },
       addEntryAsItem() {
         const r = entryAmount(get().entry);

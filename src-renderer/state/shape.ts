@@ -12,7 +12,7 @@ import type { Language } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 import type { AmountEntry, KeypadKey } from '../input/amount-entry';
 import type { ScannerTiming } from '../input/scanner';
-import type { HostStatus, Receipt, RefundableView, SaleAnswer, StaffEntry, StaffMember } from './commands';
+import type { CatalogueItem, HostStatus, Receipt, RefundableView, SaleAnswer, StaffEntry, StaffMember } from './commands';
 
 export type HostReachability = 'checking' | 'reachable' | 'unreachable';
 
@@ -103,6 +103,15 @@ export interface Notice {
   text?: string;
 }
 
+export interface ItemSearch {
+  query: string;
+  results: CatalogueItem[];
+  /** The query the results answer (null before the first answer). */
+  answered: string | null;
+  /** The host's refusal or "not reachable", in words. */
+  error: string | null;
+}
+
 export interface SaleSlice {
   currency: CurrencyCode;
   basket: Basket;
@@ -110,7 +119,13 @@ export interface SaleSlice {
   entry: AmountEntry;
   tender: TenderMode;
   notice: Notice | null;
+  /** The item search on the sale screen: what was typed and the host's answer to it (catalogue.search). */
+  search: ItemSearch;
   keypad(key: KeypadKey): void;
+  /** Searches as the cashier types; an answer to an older query than the field's is dropped. */
+  searchItems(query: string): Promise<void>;
+  /** A picked search result goes into the basket (one more if it is there already); the search clears. */
+  addSearchedItem(item: CatalogueItem): void;
   addEntryAsItem(): void;
   addScannedCode(code: string): Promise<void>;
   setLineQuantity(key: string, quantity: number): void;

@@ -120,6 +120,12 @@ function SaleKeys() {
       const s = store.getState();
       if (s.checkout) return;
       const target = e.target as HTMLElement | null;
+      if (e.key === 'F3') {
+        // F3 goes to the item search from anywhere on the sale screen (keyboard-only operation).
+        e.preventDefault();
+        document.getElementById('item-search')?.focus();
+        return;
+      }
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'Backspace' || e.key === 'Escape' || e.key === 'Delete') {

@@ -118,6 +118,50 @@ test('scanned items and cash with change; the basket survives a page reload', as
   expect((await sys.call<{ lines: unknown[] }>('cart.get')).lines).toEqual([]);
 });
 
+test('item search by name or number: arrows and Enter, or a tap; the scanner still works outside the field', async ({
+  page,
+}) => {
+  await signIn(page);
+  await emptyBasket(page);
+  await page.keyboard.press('F3');
+  const field = page.getByRole('combobox', { name: 'Search items' });
+  await expect(field).toBeFocused();
+  await page.keyboard.type('co');
+  const results = page.getByRole('listbox', { name: 'Items found' }).getByRole('option');
+  await expect(results).toHaveText([/Coffee beans 500 g.*€8\.99/, /Counter mug.*€12\.50/]);
+  await expect(page.getByTestId('search-status')).toHaveText('2 items found');
+  await axeClean(page);
+  await saveScreenshot(page, 'sale-search');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(results.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(lines(page)).toHaveCount(1);
+  await expect(lines(page).first()).toContainText('Counter mug');
+  await expect(field).toHaveValue('');
+  await expect(field).toBeFocused();
+  // By item number, picked with a tap.
+  await page.keyboard.type('bike');
+  await expect(results).toHaveCount(1);
+  await results.first().click();
+  await expect(lines(page)).toHaveCount(2);
+  await expect(page.getByTestId('total')).toContainText('€511.50');
+  // A typed % is a character, not a wildcard; nothing matches and the cashier is told so.
+  await page.keyboard.type('%');
+  await expect(page.getByTestId('search-status')).toHaveText('No item matches “%”.');
+  await page.keyboard.press('Escape');
+  await expect(field).toHaveValue('');
+  // Focus outside the field: a scan is a scan again.
+  await page.getByRole('heading', { name: 'Sale' }).click();
+  await scan(page, '4000417025005');
+  await expect(lines(page)).toHaveCount(3);
+  expect((await sys.call<{ lines: { sku: string }[] }>('cart.get')).lines.map((l) => l.sku)).toEqual([
+    'MUG',
+    'BIKE',
+    'MILK-1L',
+  ]);
+});
+
 test("card sale approved with the terminal's texts; the receipt carries its masked card; a reprint is a copy", async ({
   page,
 }) => {

@@ -278,4 +278,41 @@ describe('scans answered out of order', () => {
     await Promise.all([first, second]);
     expect(store.getState().basket.lines.map((l) => l.name)).toEqual(['Apples', 'Bread']);
   });
+
+  it('item search: an older answer arriving after a newer one is dropped; a pick adds the item and clears the search', async () => {
+    const COFFEE = { sku: 'COFFEE', barcode: '2', name: 'Coffee', priceMinor: 899, taxRateBp: 700 };
+    const pending: Record<string, (a: Answer) => void> = {};
+    const link: HostLink = {
+      mode: 'bridge',
+      call<T>(command: string, input: any = {}) {
+        if (command === 'catalogue.search')
+          return new Promise<HostCallResult<T>>((r) => {
+            pending[input.query] = r as (a: Answer) => void;
+          });
+        return Promise.resolve({ ok: true, value: {} } as HostCallResult<T>);
+      },
+      subscribe: () => () => {},
+    };
+    const store = await signedIn(link);
+    const first = store.getState().searchItems('t');
+    const second = store.getState().searchItems('te');
+    pending.te!({ ok: true, value: [TEA] });
+    await second;
+    pending.t!({ ok: true, value: [TEA, COFFEE] });
+    await first;
+    expect(store.getState().search).toMatchObject({ query: 'te', answered: 'te', results: [TEA] });
+    store.getState().addSearchedItem(TEA);
+    store.getState().addSearchedItem(TEA);
+    expect(store.getState().basket.lines).toMatchObject([{ code: 'TEA', name: 'Tea', quantity: 2 }]);
+    expect(store.getState().search).toEqual({ query: '', results: [], answered: null, error: null });
+  });
+
+  it('item search: a host that cannot be reached is said in the search, and a blank query asks nothing', async () => {
+    const { link, calls } = scriptedLink({});
+    const store = await signedIn(link);
+    await store.getState().searchItems('   ');
+    expect(calls.filter((c) => c.command === 'catalogue.search')).toEqual([]);
+    await store.getState().searchItems('tea');
+    expect(store.getState().search).toMatchObject({ results: [], answered: 'tea', error: 'no host' });
+  });
 });
