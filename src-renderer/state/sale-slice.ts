@@ -1,8 +1,16 @@
 import type { StateCreator } from 'zustand';
-import { addItem, emptyBasket, fromCartLines, removeLine, setQuantity, toCartLines } from '../basket';
+import {
+  addItem,
+  editLine,
+  emptyBasket,
+  fromCartLines,
+  removeLine,
+  setQuantity,
+  toCartLines,
+} from '../basket';
 import { emptyEntry, entryAmount, entryFromMoney, pressKey } from '../input/amount-entry';
 import type { HostCallResult } from '../host-link';
-import { money } from '../../src-shared/money';
+import { formatMoney, money } from '../../src-shared/money';
 import { call, type CatalogueItem } from './commands';
 import type { AppDeps, Store, SaleSlice } from './shape';
 
@@ -78,6 +86,44 @@ export const saleSlice =
             taxRateBp: item.taxRateBp,
           }),
           search: noSearch,
+          notice: null,
+        }));
+      },
+      selectedLine: null,
+      selectLine(key) {
+        set((s) => ({ selectedLine: s.selectedLine === key ? null : key }));
+      },
+      applyEntryToLine(kind) {
+        const s = get();
+        const key = s.basket.lines.some((l) => l.key === s.selectedLine)
+          ? s.selectedLine
+          : (s.basket.lines.at(-1)?.key ?? null);
+        const typed = entryAmount(s.entry);
+        if (key === null) return set({ notice: { key: 'line.none' } });
+        if (s.entry.text === '' || !typed.ok) return set({ notice: { key: 'line.keyFirst' } });
+        const r = editLine(s.basket, key, { kind, value: typed.value });
+        if (!r.ok) {
+          const e = r.error;
+          return set({
+            notice:
+              e.reason === 'discountTooBig'
+                ? {
+                    key: 'line.discountTooBig',
+                    params: { amount: formatMoney(money(e.lineMinor, s.currency), s.entry.locale) },
+                  }
+                : {
+                    key:
+                      e.reason === 'percent'
+                        ? 'line.percent'
+                        : e.reason === 'quantity'
+                          ? 'line.quantity'
+                          : 'line.none',
+                  },
+          });
+        }
+        changeBasket((st) => ({
+          basket: r.basket,
+          entry: emptyEntry(st.currency, st.entry.locale),
           notice: null,
         }));
       },

@@ -12,7 +12,15 @@ import type { Language } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 import type { AmountEntry, KeypadKey } from '../input/amount-entry';
 import type { ScannerTiming } from '../input/scanner';
-import type { CatalogueItem, HostStatus, Receipt, RefundableView, SaleAnswer, StaffEntry, StaffMember } from './commands';
+import type {
+  CatalogueItem,
+  HostStatus,
+  Receipt,
+  RefundableView,
+  SaleAnswer,
+  StaffEntry,
+  StaffMember,
+} from './commands';
 
 export type HostReachability = 'checking' | 'reachable' | 'unreachable';
 
@@ -127,6 +135,11 @@ export interface SaleSlice {
   /** A picked search result goes into the basket (one more if it is there already); the search clears. */
   addSearchedItem(item: CatalogueItem): void;
   addEntryAsItem(): void;
+  /** The basket line the keypad's Quantity / Discount keys act on; null means the last line. */
+  selectedLine: string | null;
+  selectLine(key: string | null): void;
+  /** The keypad's number as the selected line's quantity, amount discount or percentage discount. */
+  applyEntryToLine(kind: 'quantity' | 'discount' | 'percent'): void;
   addScannedCode(code: string): Promise<void>;
   setLineQuantity(key: string, quantity: number): void;
   removeBasketLine(key: string): void;

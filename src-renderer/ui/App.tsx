@@ -112,6 +112,11 @@ function SaleKeys() {
     let idle: ReturnType<typeof setTimeout> | undefined;
     const typeText = (text: string) => {
       for (const ch of text) {
+        // Line keys while building the basket: `*` sets the quantity, `%` a percentage discount.
+        if ((ch === '*' || ch === '%') && store.getState().tender === 'none') {
+          store.getState().applyEntryToLine(ch === '*' ? 'quantity' : 'percent');
+          continue;
+        }
         const key = keypadKeyFromKeyboard(ch);
         if (key) store.getState().keypad(key);
       }

@@ -162,6 +162,55 @@ test('item search by name or number: arrows and Enter, or a tap; the scanner sti
   ]);
 });
 
+test('quantity and discounts by keypad (keyboard only); totals follow; the receipt shows the discount', async ({
+  page,
+}) => {
+  await signIn(page);
+  await emptyBasket(page);
+  await scan(page, '4012345678901'); // Counter mug €12.50
+  await scan(page, '4006381333931'); // Coffee beans €8.99
+  await expect(lines(page)).toHaveCount(2);
+  await expect(page.getByTestId('line-target')).toHaveText('Keypad acts on: Coffee beans 500 g');
+  // 3 then * : the quantity of the last line.
+  await page.keyboard.type('3*');
+  await expect(page.getByRole('group', { name: 'Quantity of Coffee beans 500 g' })).toContainText('3');
+  await expect(page.getByTestId('total')).toContainText('€39.47');
+  // Pick the mug, key 10 and % : ten percent off it.
+  await page.getByRole('button', { name: 'Select Counter mug for quantity and discount' }).press('Enter');
+  await expect(
+    page.getByRole('button', { name: 'Select Counter mug for quantity and discount' }),
+  ).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('heading', { name: 'Sale' }).click(); // keys to the sale screen, not the button
+  await page.keyboard.type('10%');
+  await expect(lines(page).first().getByTestId('line-discount')).toHaveText('Discount 10% −€1.25');
+  await expect(page.getByTestId('total')).toContainText('€38.22');
+  // A discount larger than the line is refused in words; nothing changes.
+  await page.keyboard.type('50');
+  await expect(page.getByTestId('entry')).toHaveText('50');
+  await page.getByRole('button', { name: 'Discount', exact: true }).click();
+  await expect(page.getByTestId('notice')).toHaveText(
+    'A discount must be less than the line (€12.50). Key a smaller one.',
+  );
+  await expect(page.getByTestId('total')).toContainText('€38.22');
+  await axeClean(page);
+  await saveScreenshot(page, 'sale-discount');
+  const cart = await sys.call<{ lines: { sku: string; quantity: number; discountMinor: number }[] }>(
+    'cart.get',
+  );
+  expect(cart.lines.map((l) => [l.sku, l.quantity, l.discountMinor])).toEqual([
+    ['MUG', 1, 125],
+    ['COFFEE-500', 3, 0],
+  ]);
+  await page.getByRole('button', { name: 'Cash', exact: true }).click();
+  await page.getByRole('button', { name: 'Exact' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Paid');
+  await dialog.getByRole('button', { name: 'Receipt' }).click();
+  await expect(page.getByTestId('receipt-total')).toHaveText('€38.22');
+  await expect(page.getByTestId('receipt')).toContainText('Discount −€1.25');
+});
+
 test("card sale approved with the terminal's texts; the receipt carries its masked card; a reprint is a copy", async ({
   page,
 }) => {
@@ -398,6 +447,8 @@ test('German: the sign-in and sale screens in German', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Verkauf' })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Bereiche' })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Artikel suchen' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Position' })).toContainText('Rabatt %');
   await axeClean(page);
   await saveScreenshot(page, 'sale-de');
 });

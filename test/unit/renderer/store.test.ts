@@ -315,4 +315,45 @@ describe('scans answered out of order', () => {
     await store.getState().searchItems('tea');
     expect(store.getState().search).toMatchObject({ results: [], answered: 'tea', error: 'no host' });
   });
+
+  it('quantity and discounts by keypad act on the selected line (or the last), are mirrored, and bad numbers are refused in words', async () => {
+    const COFFEE = { sku: 'COFFEE', barcode: '2', name: 'Coffee', priceMinor: 899, taxRateBp: 700 };
+    const { link, calls } = scriptedLink({
+      'catalogue.find': (i: { code: string }) => ({ ok: true, value: i.code === '1' ? TEA : COFFEE }),
+    });
+    const store = await signedIn(link);
+    const s = () => store.getState();
+    s().applyEntryToLine('quantity');
+    expect(s().notice?.key).toBe('line.none');
+    await s().addScannedCode('1');
+    await s().addScannedCode('2');
+    s().applyEntryToLine('quantity');
+    expect(s().notice?.key).toBe('line.keyFirst');
+    s().keypad('3');
+    s().applyEntryToLine('quantity'); // the last line: coffee
+    expect(s().basket.lines.map((l) => l.quantity)).toEqual([1, 3]);
+    expect(s().entry.text).toBe('');
+    s().selectLine('TEA');
+    s().keypad('3');
+    s().keypad('decimal');
+    s().keypad('5');
+    s().applyEntryToLine('quantity');
+    expect(s().notice?.key).toBe('line.quantity');
+    s().keypad('clear');
+    s().keypad('9');
+    s().applyEntryToLine('discount'); // €9 off a €2.50 tea
+    expect(s().notice).toEqual({ key: 'line.discountTooBig', params: { amount: '€2.50' } });
+    s().keypad('clear');
+    s().keypad('1');
+    s().keypad('0');
+    s().applyEntryToLine('percent');
+    expect(s().basket.lines[0]).toMatchObject({ code: 'TEA', discountMinor: 25, discountBp: 1000 });
+    expect(s().notice).toBeNull();
+    await s().basketSaved();
+    const put = calls.filter((c) => c.command === 'cart.put').at(-1)!.input;
+    expect(put.lines.map((l: any) => [l.sku, l.quantity, l.discountMinor])).toEqual([
+      ['TEA', 1, 25],
+      ['COFFEE', 3, 0],
+    ]);
+  });
 });
