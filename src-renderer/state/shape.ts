@@ -186,8 +186,14 @@ export interface ScreensSlice {
 
 export interface SettingsSlice {
   language: Language;
+  /** The address asked for a language (`?lang=`): the saved language does not replace it at start. */
+  languagePinned: boolean;
   scannerTiming: ScannerTiming;
   setLanguage(language: Language): void;
+  /** Reads the counter's saved settings (settings.get) and applies the language and the scanner timing. */
+  loadSettings(): Promise<void>;
+  /** Applies saved settings; `saved` (the manager just saved them) switches the language even if pinned. */
+  applySettings(settings: { language: Language; scanner: ScannerTiming }, o?: { saved?: boolean }): void;
 }
 
 export type Store = ConnectionSlice & SessionSlice & SaleSlice & PaymentSlice & ScreensSlice & SettingsSlice;

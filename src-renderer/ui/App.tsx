@@ -20,6 +20,8 @@ export function App({ store, host }: { store: AppStore; host: HostLink }) {
     const s = store.getState();
     void s.probeHost();
     void s.loadStaff();
+    // The saved language and scanner timing (the manager's settings) apply from the start.
+    void s.loadSettings();
     return host.subscribe(s.applyHostEvent, s.setEventStream);
   }, [store, host]);
   return (

@@ -8,7 +8,7 @@ import { expect, test } from './helpers/fixtures';
 import type { SdkResponse } from 'onlinepayments-sdk-nodejs';
 import { seriousAxeFindings } from './helpers/axe';
 import { saveScreenshot } from './helpers/screenshots';
-import { CASHIER, type E2eSystem } from './helpers/system';
+import { CASHIER, MANAGER_AUTH, type E2eSystem } from './helpers/system';
 
 let sys: E2eSystem;
 test.beforeEach(({ sys: s }) => {
@@ -451,4 +451,42 @@ test('German: the sign-in and sale screens in German', async ({ page }) => {
   await expect(page.getByRole('group', { name: 'Position' })).toContainText('Rabatt %');
   await axeClean(page);
   await saveScreenshot(page, 'sale-de');
+});
+
+test("the manager's saved language and scanner timing apply when the counter starts", async ({ page }) => {
+  const before = await sys.call<{ language: string; scanner: { maxGapMs: number; minLength: number } }>(
+    'settings.get',
+  );
+  // A slow scanner (keys up to a second apart) and German, saved by a manager before the app starts.
+  await sys.call('settings.put', {
+    language: 'de',
+    scanner: { maxGapMs: 1000, minLength: 6 },
+    manager: MANAGER_AUTH,
+  });
+  try {
+    await page.goto(sys.uiUrl);
+    await expect(page.getByRole('heading', { name: 'Anmelden' })).toBeVisible({ timeout: 15_000 });
+    await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+    await page.getByRole('button', { name: CASHIER.name }).click();
+    await page.keyboard.type(CASHIER.pin);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Verkauf' })).toBeVisible();
+    const remove = page.getByRole('button', { name: / entfernen$/ });
+    while ((await remove.count()) > 0) await remove.first().click();
+    await expect(page.getByText('Der Warenkorb ist leer.')).toBeVisible();
+    // Keys 250 ms apart: typing with the default 100 ms, a scan with the saved 1000 ms.
+    await page.getByRole('heading', { name: 'Verkauf' }).click();
+    await page.keyboard.type('4000417025005', { delay: 250 });
+    await page.keyboard.press('Enter');
+    await expect(lines(page)).toHaveCount(1);
+    await expect(lines(page).first()).toContainText('Milk 1 l');
+    await expect(page.getByTestId('entry')).toHaveText('0');
+  } finally {
+    await sys.call('settings.put', {
+      language: before.language,
+      scanner: before.scanner,
+      manager: MANAGER_AUTH,
+    });
+  }
+  expect((await sys.call<{ language: string }>('settings.get')).language).toBe(before.language);
 });

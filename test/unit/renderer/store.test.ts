@@ -356,4 +356,38 @@ describe('scans answered out of order', () => {
       ['COFFEE', 3, 0],
     ]);
   });
+
+  it('the saved language and scanner timing apply when the app starts; ?lang= pins the language until a manager saves one', async () => {
+    const saved = {
+      ok: true,
+      value: { language: 'de', scanner: { maxGapMs: 300, minLength: 6 } },
+    } as const;
+    const { link } = scriptedLink({ 'settings.get': saved });
+    const store = createAppStore(link);
+    expect(store.getState().scannerTiming).toEqual({ maxGapMs: 100, minLength: 4 });
+    store.getState().keypad('1');
+    await store.getState().loadSettings();
+    expect(store.getState().language).toBe('de');
+    expect(store.getState().entry.locale).toBe('de-DE');
+    expect(store.getState().scannerTiming).toEqual({ maxGapMs: 300, minLength: 6 });
+
+    const pinned = createAppStore(link, { language: 'en', languagePinned: true });
+    await pinned.getState().loadSettings();
+    expect(pinned.getState().language).toBe('en');
+    expect(pinned.getState().scannerTiming).toEqual({ maxGapMs: 300, minLength: 6 });
+    pinned
+      .getState()
+      .applySettings({ language: 'de', scanner: { maxGapMs: 50, minLength: 8 } }, { saved: true });
+    expect(pinned.getState()).toMatchObject({
+      language: 'de',
+      scannerTiming: { maxGapMs: 50, minLength: 8 },
+    });
+
+    // A host that cannot be reached (or a timing out of range) leaves the defaults.
+    const away = createAppStore(scriptedLink({}).link);
+    await away.getState().loadSettings();
+    expect(away.getState()).toMatchObject({ language: 'en', scannerTiming: { maxGapMs: 100, minLength: 4 } });
+    away.getState().applySettings({ language: 'en', scanner: { maxGapMs: 5, minLength: 4 } });
+    expect(away.getState().scannerTiming.maxGapMs).toBe(100);
+  });
 });
