@@ -271,6 +271,13 @@ const ReceiptSchema = z.object({
   customer: z.string().nullable(),
   /** The terminal's own receipt text (masked card number, AID, trace…), as it printed it. */
   terminalLines: z.array(z.string()),
+  /** The same lines per receipt: the terminal's customer copy and merchant copy told apart (ZVT 06 D3). */
+  terminalReceipts: z.array(
+    z.object({
+      type: z.enum(['customer', 'merchant', 'administration', 'unspecified']),
+      lines: z.array(z.string()),
+    }),
+  ),
   footer: z.array(z.string()),
   /** Set when this is a copy (a reprint). */
   copy: z.boolean(),

@@ -319,6 +319,9 @@ export function createSaleHandlers(host: Host) {
         balanceDueMinor: order.kind === 'SALE' ? null : (balances.balanceDue?.amountMinor ?? null),
         customer: customer ? customer.name : null,
         terminalLines: terminalReceiptsOfOrder(db, i.orderId).flatMap((r) => [...r.lines, '']),
+        terminalReceipts: terminalReceiptsOfOrder(db, i.orderId).flatMap((r) =>
+          (r.receipts ?? []).map((c) => ({ type: c.type, lines: [...c.lines] })),
+        ),
         footer: getSetting<string[]>(db, RECEIPT_SETTING.footer) ?? [],
         copy: i.reprint,
       });

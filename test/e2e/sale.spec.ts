@@ -231,6 +231,10 @@ test("card sale approved with the terminal's texts; the receipt carries its mask
   const receipt = page.getByTestId('receipt');
   await expect(receipt).toContainText(/Card ····\d{4} €12\.50/);
   await expect(page.getByTestId('receipt-terminal')).toContainText(/Karte \d{6}\*{6}\d{4}/);
+  // The terminal's customer copy and merchant copy apart, each with the masked card.
+  const copies = page.getByTestId('receipt-terminal').getByRole('figure');
+  await expect(copies.locator('figcaption')).toHaveText(['Customer copy', 'Merchant copy']);
+  for (const copy of await copies.all()) await expect(copy).toContainText(/Karte \d{6}\*{6}\d{4}/);
   await expect(page.getByTestId('receipt-terminal')).not.toContainText('5555555555554444');
   await axeClean(page);
   await saveScreenshot(page, 'receipt-card');

@@ -413,6 +413,12 @@ describe('the counter app host commands', () => {
     expect(text).toMatch(/Karte \d{6}\*{6}\d{4}/);
     expect(text).not.toMatch(/\d{13,}/);
     for (const card of TEST_CARDS) expect(text).not.toContain(card.pan);
+    // The terminal's copies apart (06 D3 carries the receipt type), in the order printed: customer, merchant.
+    expect(receipt.terminalReceipts.map((r: any) => r.type)).toEqual(['customer', 'merchant']);
+    for (const r of receipt.terminalReceipts) expect(r.lines.join('\n')).toContain('Betrag EUR 13,99');
+    expect(receipt.terminalReceipts.flatMap((r: any) => r.lines).filter(Boolean)).toEqual(
+      receipt.terminalLines.filter(Boolean),
+    );
     const stored = c.host.db.prepare('SELECT lines FROM terminal_receipts').all() as { lines: string }[];
     for (const card of TEST_CARDS) expect(JSON.stringify(stored)).not.toContain(card.pan);
 
