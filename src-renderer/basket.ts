@@ -17,6 +17,11 @@ export interface BasketLine {
   readonly taxRateBp?: number;
   /** Off the line's gross, in minor units (the host taxes what remains). */
   readonly discountMinor?: number;
+  /**
+   * A percentage discount in basis points (1000 = 10 %), kept so a change of quantity recomputes the amount.
+   * The host keeps the amount only: after a reload the discount is an amount.
+   */
+  readonly discountBp?: number;
 }
 
 /** The tax rate of an amount keyed on the keypad (the standard rate; decision in docs/app.md). */
@@ -42,13 +47,75 @@ export function addItem(basket: Basket, item: Omit<BasketLine, 'quantity' | 'key
 
 const clampQuantity = (q: number): number => Math.min(MAX_QUANTITY, Math.max(1, Math.trunc(q)));
 
-/** Quantity 0 removes the line; anything above MAX_QUANTITY is held at it (a key held down is not a sale). */
+/**
+ * Quantity 0 removes the line; anything above MAX_QUANTITY is held at it (a key held down is not a sale). A
+ * percentage discount follows the new quantity; an amount discount stays unless the line became too small
+ * for it, and then it goes (never a line at or below zero).
+ */
 export function setQuantity(basket: Basket, key: string, quantity: number): Basket {
   if (quantity <= 0) return removeLine(basket, key);
   return {
     ...basket,
-    lines: basket.lines.map((l) => (l.key === key ? { ...l, quantity: clampQuantity(quantity) } : l)),
+    lines: basket.lines.map((l) => {
+      if (l.key !== key) return l;
+      const next = { ...l, quantity: clampQuantity(quantity) };
+      if (l.discountBp) return { ...next, discountMinor: percentOf(grossMinor(next), l.discountBp) };
+      if ((l.discountMinor ?? 0) >= grossMinor(next)) return { ...next, discountMinor: 0 };
+      return next;
+    }),
   };
+}
+
+/** Quantity × unit price, before the discount. */
+export const grossMinor = (line: Pick<BasketLine, 'unitPrice' | 'quantity'>): number =>
+  line.unitPrice.amountMinor * line.quantity;
+
+/** `bp` basis points of an amount, rounded half up to the minor unit (10 % of €0.05 is €0.01). */
+export const percentOf = (amountMinor: number, bp: number): number =>
+  Math.floor((amountMinor * bp + 5_000) / 10_000);
+
+export type LineEdit = { kind: 'quantity' | 'discount' | 'percent'; value: Money };
+export type LineEditError =
+  | { reason: 'noLine' }
+  | { reason: 'quantity' }
+  | { reason: 'discountTooBig'; lineMinor: number }
+  | { reason: 'percent' };
+
+/**
+ * What the keypad's number does to a line: the quantity (a whole number, 1–MAX_QUANTITY), an amount off the
+ * line, or a percentage off it (more than 0, less than 100, up to two decimals). 0 as a discount removes it.
+ * A discount must leave something to pay (the host refuses a line at zero or below).
+ */
+export function editLine(
+  basket: Basket,
+  key: string | null,
+  edit: LineEdit,
+): { ok: true; basket: Basket } | { ok: false; error: LineEditError } {
+  const line = basket.lines.find((l) => l.key === key);
+  if (!line) return { ok: false, error: { reason: 'noLine' } };
+  const unit = 10 ** currencyExponent(edit.value.currency);
+  const n = edit.value.amountMinor;
+  const put = (next: BasketLine) => ({
+    ok: true as const,
+    basket: { ...basket, lines: basket.lines.map((l) => (l.key === key ? next : l)) },
+  });
+  if (edit.kind === 'quantity') {
+    if (n % unit !== 0 || n <= 0 || n / unit > MAX_QUANTITY)
+      return { ok: false, error: { reason: 'quantity' } };
+    return { ok: true, basket: setQuantity(basket, line.key, n / unit) };
+  }
+  const gross = grossMinor(line);
+  if (edit.kind === 'discount') {
+    if (n >= gross) return { ok: false, error: { reason: 'discountTooBig', lineMinor: gross } };
+    return put({ ...line, discountMinor: n, discountBp: undefined });
+  }
+  // The keypad's number as a percentage with two decimals: 12,5 → 1250 bp.
+  const bp = (n * 100) / unit;
+  if (!Number.isInteger(bp) || bp < 0 || bp >= 10_000) return { ok: false, error: { reason: 'percent' } };
+  if (bp === 0) return put({ ...line, discountMinor: 0, discountBp: undefined });
+  const off = percentOf(gross, bp);
+  if (off >= gross) return { ok: false, error: { reason: 'discountTooBig', lineMinor: gross } };
+  return put({ ...line, discountMinor: off, discountBp: bp });
 }
 
 export function removeLine(basket: Basket, key: string): Basket {

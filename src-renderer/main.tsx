@@ -8,8 +8,13 @@ import { ManagerApp } from './ui/manager/ManagerApp';
 import './ui/app.css';
 
 const host = connectHost(window);
-const requested = new URLSearchParams(window.location.search).get('lang') ?? navigator.language.slice(0, 2);
-const store = createAppStore(host, { language: isLanguage(requested) ? requested : 'en' });
+// `?lang=` pins the language; otherwise the browser's until the saved setting is read (loadSettings).
+const fromAddress = new URLSearchParams(window.location.search).get('lang');
+const requested = fromAddress ?? navigator.language.slice(0, 2);
+const store = createAppStore(host, {
+  language: isLanguage(requested) ? requested : 'en',
+  languagePinned: fromAddress !== null && isLanguage(fromAddress),
+});
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(

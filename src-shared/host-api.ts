@@ -271,6 +271,13 @@ const ReceiptSchema = z.object({
   customer: z.string().nullable(),
   /** The terminal's own receipt text (masked card number, AID, trace…), as it printed it. */
   terminalLines: z.array(z.string()),
+  /** The same lines per receipt: the terminal's customer copy and merchant copy told apart (ZVT 06 D3). */
+  terminalReceipts: z.array(
+    z.object({
+      type: z.enum(['customer', 'merchant', 'administration', 'unspecified']),
+      lines: z.array(z.string()),
+    }),
+  ),
   footer: z.array(z.string()),
   /** Set when this is a copy (a reprint). */
   copy: z.boolean(),
@@ -310,6 +317,14 @@ const SyncExceptionSchema = z.object({
   resolution: z.string().nullable(),
 });
 
+const CatalogueItemSchema = z.object({
+  sku: z.string(),
+  barcode: z.string().nullable(),
+  name: z.string(),
+  priceMinor: Minor,
+  taxRateBp: z.number().int(),
+});
+
 const cmd = <I extends z.ZodType, O extends z.ZodType>(summary: string, input: I, output: O) => ({
   summary,
   input,
@@ -346,18 +361,18 @@ export const HOST_API = {
       z.object({ csv: z.string().max(5_000_000) }),
       z.object({ imported: Minor }),
     ),
+    'catalogue.search': cmd(
+      'Items whose name contains the query or whose SKU or barcode starts with it, as the cashier types.',
+      z.object({
+        query: z.string().trim().min(1, 'type at least one character').max(64),
+        limit: z.number().int().min(1).max(50).default(8),
+      }),
+      z.array(CatalogueItemSchema),
+    ),
     'catalogue.find': cmd(
       'Finds an item by SKU or barcode.',
       z.object({ code: z.string().min(1).max(64) }),
-      z
-        .object({
-          sku: z.string(),
-          barcode: z.string().nullable(),
-          name: z.string(),
-          priceMinor: Minor,
-          taxRateBp: z.number().int(),
-        })
-        .nullable(),
+      CatalogueItemSchema.nullable(),
     ),
     'sale.checkout': cmd(
       'Sells a cart with one or more tenders (card, cash, split).',

@@ -167,7 +167,7 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     clock,
     emitStatusChanged: () => emit({ kind: 'status-changed' }),
   });
-  const offReceipt = session.onReceiptLine((line) => live.receiptLine(line));
+  const offReceipt = session.onReceiptLine((line, type) => live.receiptLine(line, type));
   const newId: () => Uuid = createUuidV7Generator({
     now: () => clock().getTime(),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),

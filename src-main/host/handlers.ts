@@ -69,6 +69,7 @@ export function createHostHandlers(host: Host, managerOptions?: ManagerHandlerOp
       return r.ok ? ok({}) : err(toApiError(r.error));
     },
     'catalogue.import': (i) => mapErr(importCatalogueCsv(deps, i.csv)),
+    'catalogue.search': sale['catalogue.search'],
     'catalogue.find': (i) => {
       const item = findItem(deps.db, i.code);
       return ok(

@@ -5,7 +5,7 @@
  * for the receipt.
  */
 import type { CheckoutEvent } from '../checkout/context';
-import { getAttempt, saveTerminalReceipt, type StoreDb } from '../store';
+import { getAttempt, saveTerminalReceipt, type StoreDb, type TerminalReceiptCopy } from '../store';
 
 export type TerminalConnection = 'READY' | 'BUSY' | 'DISCONNECTED' | 'UNKNOWN';
 
@@ -23,8 +23,8 @@ export interface LiveState {
   setTerminal(state: TerminalConnection): void;
   /** Every checkout event passes through here before it reaches the listeners. */
   observe(e: CheckoutEvent): void;
-  /** A line the terminal printed through us. */
-  receiptLine(line: string): void;
+  /** A line the terminal printed through us, with the receipt it belongs to (customer or merchant copy). */
+  receiptLine(line: string, type?: TerminalReceiptCopy): void;
 }
 
 /**
@@ -47,7 +47,7 @@ export function createLiveState(o: {
   let state: TerminalConnection = 'UNKNOWN';
   let lastSeenAt: string | null = null;
   let current: CurrentAttempt | null = null;
-  let printed: string[] = [];
+  let printed: { line: string; type: TerminalReceiptCopy }[] = [];
   const seen = () => {
     lastSeenAt = o.clock().toISOString();
   };
@@ -61,8 +61,9 @@ export function createLiveState(o: {
     terminal: () => ({ state, port: o.port, lastSeenAt }),
     currentAttempt: () => current,
     setTerminal: set,
-    receiptLine(line) {
-      if (current && printed.length < 200) printed.push(maskCardNumbers(line).slice(0, 80));
+    receiptLine(line, type) {
+      if (current && printed.length < 200)
+        printed.push({ line: maskCardNumbers(line).slice(0, 80), type: type ?? 'unspecified' });
     },
     observe(e) {
       switch (e.kind) {
@@ -87,7 +88,8 @@ export function createLiveState(o: {
               attemptId: a.attemptId,
               orderId: a.orderId,
               paymentId: a.paymentId,
-              lines: printed,
+              lines: printed.map((p) => p.line),
+              receipts: byReceipt(printed),
               createdAt: o.clock().toISOString(),
             });
           }
@@ -104,4 +106,15 @@ export function createLiveState(o: {
       }
     },
   };
+}
+
+/** Consecutive lines of one type are one receipt (a terminal prints the merchant's copy, then the customer's). */
+function byReceipt(printed: readonly { line: string; type: TerminalReceiptCopy }[]) {
+  const out: { type: TerminalReceiptCopy; lines: string[] }[] = [];
+  for (const p of printed) {
+    const last = out.at(-1);
+    if (last && last.type === p.type) last.lines.push(p.line);
+    else out.push({ type: p.type, lines: [p.line] });
+  }
+  return out;
 }

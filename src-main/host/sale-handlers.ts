@@ -27,6 +27,7 @@ import {
   orderLines,
   orderPayments,
   putOpenCart,
+  searchItems,
   queuedCardPayments,
   terminalReceiptsOfOrder,
   unresolvedAttempt,
@@ -221,6 +222,20 @@ export function createSaleHandlers(host: Host) {
       );
     },
 
+    /** Search as you type: SQLite LIKE with the query's % and _ escaped (a typed "50%" is not a wildcard). */
+    'catalogue.search': (
+      i: HostCommandInput<'catalogue.search'>,
+    ): Answer<HostCommandOutput<'catalogue.search'>> =>
+      ok(
+        searchItems(db, i.query, i.limit).map((it) => ({
+          sku: it.sku,
+          barcode: it.barcode,
+          name: it.name,
+          priceMinor: it.priceMinor,
+          taxRateBp: it.taxRateBp,
+        })),
+      ),
+
     'cart.get': (): Answer<HostCommandOutput<'cart.get'>> => ok(getOpenCart(db)),
 
     'cart.put': (i: HostCommandInput<'cart.put'>): Answer<HostCommandOutput<'cart.put'>> => {
@@ -303,6 +318,9 @@ export function createSaleHandlers(host: Host) {
         balanceDueMinor: order.kind === 'SALE' ? null : (balances.balanceDue?.amountMinor ?? null),
         customer: customer ? customer.name : null,
         terminalLines: terminalReceiptsOfOrder(db, i.orderId).flatMap((r) => [...r.lines, '']),
+        terminalReceipts: terminalReceiptsOfOrder(db, i.orderId).flatMap((r) =>
+          (r.receipts ?? []).map((c) => ({ type: c.type, lines: [...c.lines] })),
+        ),
         footer: getSetting<string[]>(db, RECEIPT_SETTING.footer) ?? [],
         copy: i.reprint,
       });

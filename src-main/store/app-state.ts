@@ -113,11 +113,17 @@ export function cartCheckoutOfOrder(db: StoreDb, orderId: string): CheckoutRecor
 
 // ── The terminal's receipt text ─────────────────────────────────────────────────────────────────
 
+/** Which of the terminal's receipts: 06 D3 says it (1F07); lines printed by 06 D1 are 'unspecified'. */
+export type TerminalReceiptCopy = 'customer' | 'merchant' | 'administration' | 'unspecified';
+
 export interface TerminalReceiptRecord {
   readonly attemptId: string;
   readonly orderId: string;
   readonly paymentId: string;
+  /** Every line as printed, in order (the receipts below joined). */
   readonly lines: readonly string[];
+  /** The same lines per receipt, in the order printed; one 'unspecified' receipt for rows stored before. */
+  readonly receipts?: readonly { readonly type: TerminalReceiptCopy; readonly lines: readonly string[] }[];
   readonly createdAt: string;
 }
 
@@ -125,7 +131,14 @@ export function saveTerminalReceipt(db: StoreDb, r: TerminalReceiptRecord): void
   db.prepare(
     `INSERT OR REPLACE INTO terminal_receipts (attempt_id, order_id, payment_id, lines, created_at)
      VALUES (?, ?, ?, ?, ?)`,
-  ).run(r.attemptId, r.orderId, r.paymentId, JSON.stringify(r.lines), r.createdAt);
+  ).run(
+    r.attemptId,
+    r.orderId,
+    r.paymentId,
+    // An object with the receipts since the copies are told apart; rows from before hold the bare array.
+    JSON.stringify(r.receipts ? { lines: r.lines, receipts: r.receipts } : r.lines),
+    r.createdAt,
+  );
 }
 
 export function terminalReceiptsOfOrder(db: StoreDb, orderId: string): TerminalReceiptRecord[] {
@@ -138,13 +151,19 @@ export function terminalReceiptsOfOrder(db: StoreDb, orderId: string): TerminalR
     lines: string;
     created_at: string;
   }[];
-  return rows.map((r) => ({
-    attemptId: r.attempt_id,
-    orderId: r.order_id,
-    paymentId: r.payment_id,
-    lines: JSON.parse(r.lines) as string[],
-    createdAt: r.created_at,
-  }));
+  return rows.map((r) => {
+    const stored = JSON.parse(r.lines) as
+      string[] | Required<Pick<TerminalReceiptRecord, 'lines' | 'receipts'>>;
+    const lines = Array.isArray(stored) ? stored : stored.lines;
+    return {
+      attemptId: r.attempt_id,
+      orderId: r.order_id,
+      paymentId: r.payment_id,
+      lines,
+      receipts: Array.isArray(stored) ? [{ type: 'unspecified' as const, lines }] : stored.receipts,
+      createdAt: r.created_at,
+    };
+  });
 }
 
 // ── Card payments not yet with the core ──────────────────────────────────────────────────────────

@@ -58,6 +58,30 @@ export function findItem(db: StoreDb, code: string): CatalogueItem | null {
   return r ? rowToItem(r) : null;
 }
 
+/** Escapes LIKE's wildcards so a typed `%` or `_` matches itself (used with ESCAPE '\\'). */
+export const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Items whose name contains the query, or whose SKU or barcode starts with it (case-insensitive), for the
+ * sale screen's search as the cashier types. Exact SKU/barcode first, then names that start with the query,
+ * then the rest by name.
+ */
+export function searchItems(db: StoreDb, query: string, limit: number): CatalogueItem[] {
+  const q = query.trim();
+  if (q === '') return [];
+  const e = likeEscape(q);
+  const rows = db
+    .prepare(
+      `SELECT * FROM catalogue
+        WHERE name LIKE @contains ESCAPE '\\' OR sku LIKE @starts ESCAPE '\\' OR barcode LIKE @starts ESCAPE '\\'
+        ORDER BY (sku = @q COLLATE NOCASE OR barcode = @q) DESC, (name LIKE @starts ESCAPE '\\') DESC,
+                 name COLLATE NOCASE, sku
+        LIMIT @limit`,
+    )
+    .all({ q, contains: `%${e}%`, starts: `${e}%`, limit }) as ItemRow[];
+  return rows.map(rowToItem);
+}
+
 export function listItems(db: StoreDb): CatalogueItem[] {
   return (db.prepare('SELECT * FROM catalogue ORDER BY sku').all() as ItemRow[]).map(rowToItem);
 }

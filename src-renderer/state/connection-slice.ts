@@ -26,7 +26,10 @@ export const connectionSlice =
     setEventStream(events) {
       set({ events });
       // Whatever happened while the stream was down (a host restart, queued sales), the status is read afresh.
-      if (events === 'open') void get().probeHost();
+      if (events === 'open') {
+        void get().probeHost();
+        void get().loadSettings();
+      }
     },
     applyHostEvent(raw) {
       const e = raw as ContractEvent;

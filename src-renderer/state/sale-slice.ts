@@ -1,8 +1,16 @@
 import type { StateCreator } from 'zustand';
-import { addItem, emptyBasket, fromCartLines, removeLine, setQuantity, toCartLines } from '../basket';
+import {
+  addItem,
+  editLine,
+  emptyBasket,
+  fromCartLines,
+  removeLine,
+  setQuantity,
+  toCartLines,
+} from '../basket';
 import { emptyEntry, entryAmount, entryFromMoney, pressKey } from '../input/amount-entry';
 import type { HostCallResult } from '../host-link';
-import { money } from '../../src-shared/money';
+import { formatMoney, money } from '../../src-shared/money';
 import { call, type CatalogueItem } from './commands';
 import type { AppDeps, Store, SaleSlice } from './shape';
 
@@ -36,14 +44,88 @@ export const saleSlice =
       set(f);
       mirror();
     };
+    let searchSeq = 0;
+    const noSearch = { query: '', results: [], answered: null, error: null };
     return {
       currency: deps.currency,
+      search: noSearch,
       basket: emptyBasket(deps.currency),
       entry: emptyEntry(deps.currency, deps.locale),
       tender: 'none',
       notice: null,
       keypad(key) {
         set((s) => ({ entry: pressKey(s.entry, key), notice: null }));
+      },
+      async searchItems(query) {
+        const seq = ++searchSeq;
+        if (query.trim() === '') {
+          set({ search: noSearch });
+          return;
+        }
+        set((s) => ({ search: { ...s.search, query } }));
+        const r = await call(deps.host, 'catalogue.search', { query, limit: 8 });
+        if (seq !== searchSeq) return; // the cashier typed on; a newer answer is coming
+        if (r.ok) set({ search: { query, results: [...r.value], answered: query, error: null } });
+        else
+          set({
+            search: {
+              query,
+              results: [],
+              answered: query,
+              error: r.unreachable ? r.detail : r.error.message,
+            },
+          });
+      },
+      addSearchedItem(item) {
+        searchSeq += 1;
+        changeBasket((s) => ({
+          basket: addItem(s.basket, {
+            code: item.sku,
+            name: item.name,
+            unitPrice: money(item.priceMinor, s.currency),
+            taxRateBp: item.taxRateBp,
+          }),
+          search: noSearch,
+          notice: null,
+        }));
+      },
+      selectedLine: null,
+      selectLine(key) {
+        set((s) => ({ selectedLine: s.selectedLine === key ? null : key }));
+      },
+      applyEntryToLine(kind) {
+        const s = get();
+        const key = s.basket.lines.some((l) => l.key === s.selectedLine)
+          ? s.selectedLine
+          : (s.basket.lines.at(-1)?.key ?? null);
+        const typed = entryAmount(s.entry);
+        if (key === null) return set({ notice: { key: 'line.none' } });
+        if (s.entry.text === '' || !typed.ok) return set({ notice: { key: 'line.keyFirst' } });
+        const r = editLine(s.basket, key, { kind, value: typed.value });
+        if (!r.ok) {
+          const e = r.error;
+          return set({
+            notice:
+              e.reason === 'discountTooBig'
+                ? {
+                    key: 'line.discountTooBig',
+                    params: { amount: formatMoney(money(e.lineMinor, s.currency), s.entry.locale) },
+                  }
+                : {
+                    key:
+                      e.reason === 'percent'
+                        ? 'line.percent'
+                        : e.reason === 'quantity'
+                          ? 'line.quantity'
+                          : 'line.none',
+                  },
+          });
+        }
+        changeBasket((st) => ({
+          basket: r.basket,
+          entry: emptyEntry(st.currency, st.entry.locale),
+          notice: null,
+        }));
       },
       addEntryAsItem() {
         const r = entryAmount(get().entry);

@@ -12,7 +12,15 @@ import type { Language } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 import type { AmountEntry, KeypadKey } from '../input/amount-entry';
 import type { ScannerTiming } from '../input/scanner';
-import type { HostStatus, Receipt, RefundableView, SaleAnswer, StaffEntry, StaffMember } from './commands';
+import type {
+  CatalogueItem,
+  HostStatus,
+  Receipt,
+  RefundableView,
+  SaleAnswer,
+  StaffEntry,
+  StaffMember,
+} from './commands';
 
 export type HostReachability = 'checking' | 'reachable' | 'unreachable';
 
@@ -103,6 +111,15 @@ export interface Notice {
   text?: string;
 }
 
+export interface ItemSearch {
+  query: string;
+  results: CatalogueItem[];
+  /** The query the results answer (null before the first answer). */
+  answered: string | null;
+  /** The host's refusal or "not reachable", in words. */
+  error: string | null;
+}
+
 export interface SaleSlice {
   currency: CurrencyCode;
   basket: Basket;
@@ -110,8 +127,19 @@ export interface SaleSlice {
   entry: AmountEntry;
   tender: TenderMode;
   notice: Notice | null;
+  /** The item search on the sale screen: what was typed and the host's answer to it (catalogue.search). */
+  search: ItemSearch;
   keypad(key: KeypadKey): void;
+  /** Searches as the cashier types; an answer to an older query than the field's is dropped. */
+  searchItems(query: string): Promise<void>;
+  /** A picked search result goes into the basket (one more if it is there already); the search clears. */
+  addSearchedItem(item: CatalogueItem): void;
   addEntryAsItem(): void;
+  /** The basket line the keypad's Quantity / Discount keys act on; null means the last line. */
+  selectedLine: string | null;
+  selectLine(key: string | null): void;
+  /** The keypad's number as the selected line's quantity, amount discount or percentage discount. */
+  applyEntryToLine(kind: 'quantity' | 'discount' | 'percent'): void;
   addScannedCode(code: string): Promise<void>;
   setLineQuantity(key: string, quantity: number): void;
   removeBasketLine(key: string): void;
@@ -158,8 +186,14 @@ export interface ScreensSlice {
 
 export interface SettingsSlice {
   language: Language;
+  /** The address asked for a language (`?lang=`): the saved language does not replace it at start. */
+  languagePinned: boolean;
   scannerTiming: ScannerTiming;
   setLanguage(language: Language): void;
+  /** Reads the counter's saved settings (settings.get) and applies the language and the scanner timing. */
+  loadSettings(): Promise<void>;
+  /** Applies saved settings; `saved` (the manager just saved them) switches the language even if pinned. */
+  applySettings(settings: { language: Language; scanner: ScannerTiming }, o?: { saved?: boolean }): void;
 }
 
 export type Store = ConnectionSlice & SessionSlice & SaleSlice & PaymentSlice & ScreensSlice & SettingsSlice;

@@ -20,6 +20,8 @@ export function App({ store, host }: { store: AppStore; host: HostLink }) {
     const s = store.getState();
     void s.probeHost();
     void s.loadStaff();
+    // The saved language and scanner timing (the manager's settings) apply from the start.
+    void s.loadSettings();
     return host.subscribe(s.applyHostEvent, s.setEventStream);
   }, [store, host]);
   return (
@@ -112,6 +114,11 @@ function SaleKeys() {
     let idle: ReturnType<typeof setTimeout> | undefined;
     const typeText = (text: string) => {
       for (const ch of text) {
+        // Line keys while building the basket: `*` sets the quantity, `%` a percentage discount.
+        if ((ch === '*' || ch === '%') && store.getState().tender === 'none') {
+          store.getState().applyEntryToLine(ch === '*' ? 'quantity' : 'percent');
+          continue;
+        }
         const key = keypadKeyFromKeyboard(ch);
         if (key) store.getState().keypad(key);
       }
@@ -120,6 +127,12 @@ function SaleKeys() {
       const s = store.getState();
       if (s.checkout) return;
       const target = e.target as HTMLElement | null;
+      if (e.key === 'F3') {
+        // F3 goes to the item search from anywhere on the sale screen (keyboard-only operation).
+        e.preventDefault();
+        document.getElementById('item-search')?.focus();
+        return;
+      }
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'Backspace' || e.key === 'Escape' || e.key === 'Delete') {

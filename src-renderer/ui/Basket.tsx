@@ -1,4 +1,5 @@
 import { basketTotal, itemCount, lineTotal } from '../basket';
+import { money } from '../../src-shared/money';
 import { useApp, useT } from './context';
 
 export function BasketView() {
@@ -6,6 +7,11 @@ export function BasketView() {
   const basket = useApp((s) => s.basket);
   const setQuantity = useApp((s) => s.setLineQuantity);
   const remove = useApp((s) => s.removeBasketLine);
+  const selected = useApp((s) => s.selectedLine);
+  const selectLine = useApp((s) => s.selectLine);
+  const locale = useApp((s) => s.entry.locale);
+  const percent = (bp: number) =>
+    new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(bp / 10_000);
   const total = basketTotal(basket);
   return (
     <section className="basket" aria-labelledby="basket-title">
@@ -17,8 +23,30 @@ export function BasketView() {
           {basket.lines.map((line) => {
             const name = line.name || t.t('sale.freeAmount');
             return (
-              <li key={line.key} className="line">
-                <span className="line-name">{name}</span>
+              <li key={line.key} className={line.key === selected ? 'line selected' : 'line'}>
+                <span className="line-name">
+                  <button
+                    type="button"
+                    className="line-pick"
+                    aria-pressed={line.key === selected}
+                    aria-label={t.t('line.select', { name })}
+                    onClick={() => selectLine(line.key)}
+                  >
+                    {name}
+                  </button>
+                  {line.discountMinor ? (
+                    <span className="line-discount" data-testid="line-discount">
+                      {line.discountBp
+                        ? t.t('line.discountPercent', {
+                            percent: percent(line.discountBp),
+                            amount: t.amount(money(line.discountMinor, line.unitPrice.currency)),
+                          })
+                        : t.t('line.discount', {
+                            amount: t.amount(money(line.discountMinor, line.unitPrice.currency)),
+                          })}
+                    </span>
+                  ) : null}
+                </span>
                 <span className="line-unit">{t.amount(line.unitPrice)}</span>
                 <span className="qty" role="group" aria-label={t.t('sale.quantity', { name })}>
                   <button

@@ -144,9 +144,21 @@ export function ReceiptScreen() {
               <p className="receipt-small">{t.t('receipt.balanceHint', { id: receipt.orderId })}</p>
             </div>
           ) : null}
-          {receipt.terminalLines.length > 0 ? (
-            <section aria-label={t.t('receipt.terminal')} className="receipt-terminal">
-              <pre data-testid="receipt-terminal">{receipt.terminalLines.join('\n')}</pre>
+          {receipt.terminalReceipts.length > 0 ? (
+            <section
+              aria-label={t.t('receipt.terminal')}
+              className="receipt-terminal"
+              data-testid="receipt-terminal"
+            >
+              {/* The terminal's copies apart (ZVT 06 D3 says which is which); untyped lines as one block. */}
+              {receipt.terminalReceipts.map((copy, i) => (
+                <figure key={i} className="terminal-copy" data-copy={copy.type}>
+                  {copy.type === 'unspecified' ? null : (
+                    <figcaption>{t.t(COPY_TITLES[copy.type])}</figcaption>
+                  )}
+                  <pre>{copy.lines.join('\n')}</pre>
+                </figure>
+              ))}
             </section>
           ) : null}
           {receipt.footer.map((line, i) => (
@@ -157,3 +169,9 @@ export function ReceiptScreen() {
     </main>
   );
 }
+
+const COPY_TITLES = {
+  customer: 'receipt.customerCopy',
+  merchant: 'receipt.merchantCopy',
+  administration: 'receipt.adminCopy',
+} as const;

@@ -30,6 +30,7 @@ export function Tender() {
         <button type="button" onClick={addEntryAsItem} disabled={!given || given.amountMinor <= 0}>
           {t.t('sale.addAmount')}
         </button>
+        <LineKeys />
         <div className="tender-buttons">
           <button type="button" className="primary" disabled={empty} onClick={() => void startCard(due)}>
             {t.t('tender.card')}
@@ -99,5 +100,34 @@ export function Tender() {
         </button>
       </div>
     </section>
+  );
+}
+
+/**
+ * Quantity and discount by keypad: key the number, then press what it is for; it acts on the selected basket
+ * line, or the last one. Keyboard: `*` is Quantity, `%` is Discount % (App's key handler).
+ */
+function LineKeys() {
+  const t = useT();
+  const basket = useApp((s) => s.basket);
+  const selected = useApp((s) => s.selectedLine);
+  const apply = useApp((s) => s.applyEntryToLine);
+  const target = basket.lines.find((l) => l.key === selected) ?? basket.lines.at(-1);
+  const name = target ? target.name || t.t('sale.freeAmount') : null;
+  return (
+    <div role="group" aria-label={t.t('line.keys')} aria-describedby="line-target" className="line-keys">
+      <p id="line-target" className="line-target" data-testid="line-target">
+        {name ? t.t('line.target', { name }) : '\u00a0'}
+      </p>
+      <button type="button" disabled={!target} onClick={() => apply('quantity')}>
+        {t.t('line.setQuantity')}
+      </button>
+      <button type="button" disabled={!target} onClick={() => apply('discount')}>
+        {t.t('line.setDiscount')}
+      </button>
+      <button type="button" disabled={!target} onClick={() => apply('percent')}>
+        {t.t('line.setPercent')}
+      </button>
+    </div>
   );
 }

@@ -8,7 +8,7 @@ import { expect, test } from './helpers/fixtures';
 import type { SdkResponse } from 'onlinepayments-sdk-nodejs';
 import { seriousAxeFindings } from './helpers/axe';
 import { saveScreenshot } from './helpers/screenshots';
-import { CASHIER, type E2eSystem } from './helpers/system';
+import { CASHIER, MANAGER_AUTH, type E2eSystem } from './helpers/system';
 
 let sys: E2eSystem;
 test.beforeEach(({ sys: s }) => {
@@ -118,6 +118,99 @@ test('scanned items and cash with change; the basket survives a page reload', as
   expect((await sys.call<{ lines: unknown[] }>('cart.get')).lines).toEqual([]);
 });
 
+test('item search by name or number: arrows and Enter, or a tap; the scanner still works outside the field', async ({
+  page,
+}) => {
+  await signIn(page);
+  await emptyBasket(page);
+  await page.keyboard.press('F3');
+  const field = page.getByRole('combobox', { name: 'Search items' });
+  await expect(field).toBeFocused();
+  await page.keyboard.type('co');
+  const results = page.getByRole('listbox', { name: 'Items found' }).getByRole('option');
+  await expect(results).toHaveText([/Coffee beans 500 g.*€8\.99/, /Counter mug.*€12\.50/]);
+  await expect(page.getByTestId('search-status')).toHaveText('2 items found');
+  await axeClean(page);
+  await saveScreenshot(page, 'sale-search');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(results.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(lines(page)).toHaveCount(1);
+  await expect(lines(page).first()).toContainText('Counter mug');
+  await expect(field).toHaveValue('');
+  await expect(field).toBeFocused();
+  // By item number, picked with a tap.
+  await page.keyboard.type('bike');
+  await expect(results).toHaveCount(1);
+  await results.first().click();
+  await expect(lines(page)).toHaveCount(2);
+  await expect(page.getByTestId('total')).toContainText('€511.50');
+  // A typed % is a character, not a wildcard; nothing matches and the cashier is told so.
+  await page.keyboard.type('%');
+  await expect(page.getByTestId('search-status')).toHaveText('No item matches “%”.');
+  await page.keyboard.press('Escape');
+  await expect(field).toHaveValue('');
+  // Focus outside the field: a scan is a scan again.
+  await page.getByRole('heading', { name: 'Sale' }).click();
+  await scan(page, '4000417025005');
+  await expect(lines(page)).toHaveCount(3);
+  expect((await sys.call<{ lines: { sku: string }[] }>('cart.get')).lines.map((l) => l.sku)).toEqual([
+    'MUG',
+    'BIKE',
+    'MILK-1L',
+  ]);
+});
+
+test('quantity and discounts by keypad (keyboard only); totals follow; the receipt shows the discount', async ({
+  page,
+}) => {
+  await signIn(page);
+  await emptyBasket(page);
+  await scan(page, '4012345678901'); // Counter mug €12.50
+  await scan(page, '4006381333931'); // Coffee beans €8.99
+  await expect(lines(page)).toHaveCount(2);
+  await expect(page.getByTestId('line-target')).toHaveText('Keypad acts on: Coffee beans 500 g');
+  // 3 then * : the quantity of the last line.
+  await page.keyboard.type('3*');
+  await expect(page.getByRole('group', { name: 'Quantity of Coffee beans 500 g' })).toContainText('3');
+  await expect(page.getByTestId('total')).toContainText('€39.47');
+  // Pick the mug, key 10 and % : ten percent off it.
+  await page.getByRole('button', { name: 'Select Counter mug for quantity and discount' }).press('Enter');
+  await expect(
+    page.getByRole('button', { name: 'Select Counter mug for quantity and discount' }),
+  ).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('heading', { name: 'Sale' }).click(); // keys to the sale screen, not the button
+  await page.keyboard.type('10%');
+  await expect(lines(page).first().getByTestId('line-discount')).toHaveText('Discount 10% −€1.25');
+  await expect(page.getByTestId('total')).toContainText('€38.22');
+  // A discount larger than the line is refused in words; nothing changes.
+  await page.keyboard.type('50');
+  await expect(page.getByTestId('entry')).toHaveText('50');
+  await page.getByRole('button', { name: 'Discount', exact: true }).click();
+  await expect(page.getByTestId('notice')).toHaveText(
+    'A discount must be less than the line (€12.50). Key a smaller one.',
+  );
+  await expect(page.getByTestId('total')).toContainText('€38.22');
+  await axeClean(page);
+  await saveScreenshot(page, 'sale-discount');
+  const cart = await sys.call<{ lines: { sku: string; quantity: number; discountMinor: number }[] }>(
+    'cart.get',
+  );
+  expect(cart.lines.map((l) => [l.sku, l.quantity, l.discountMinor])).toEqual([
+    ['MUG', 1, 125],
+    ['COFFEE-500', 3, 0],
+  ]);
+  await page.getByRole('button', { name: 'Cash', exact: true }).click();
+  await page.getByRole('button', { name: 'Exact' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Paid');
+  await dialog.getByRole('button', { name: 'Receipt' }).click();
+  await expect(page.getByTestId('receipt-total')).toHaveText('€38.22');
+  await expect(page.getByTestId('receipt')).toContainText('Discount −€1.25');
+});
+
 test("card sale approved with the terminal's texts; the receipt carries its masked card; a reprint is a copy", async ({
   page,
 }) => {
@@ -138,6 +231,10 @@ test("card sale approved with the terminal's texts; the receipt carries its mask
   const receipt = page.getByTestId('receipt');
   await expect(receipt).toContainText(/Card ····\d{4} €12\.50/);
   await expect(page.getByTestId('receipt-terminal')).toContainText(/Karte \d{6}\*{6}\d{4}/);
+  // The terminal's customer copy and merchant copy apart, each with the masked card.
+  const copies = page.getByTestId('receipt-terminal').getByRole('figure');
+  await expect(copies.locator('figcaption')).toHaveText(['Customer copy', 'Merchant copy']);
+  for (const copy of await copies.all()) await expect(copy).toContainText(/Karte \d{6}\*{6}\d{4}/);
   await expect(page.getByTestId('receipt-terminal')).not.toContainText('5555555555554444');
   await axeClean(page);
   await saveScreenshot(page, 'receipt-card');
@@ -354,6 +451,46 @@ test('German: the sign-in and sale screens in German', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Verkauf' })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Bereiche' })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Artikel suchen' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Position' })).toContainText('Rabatt %');
   await axeClean(page);
   await saveScreenshot(page, 'sale-de');
+});
+
+test("the manager's saved language and scanner timing apply when the counter starts", async ({ page }) => {
+  const before = await sys.call<{ language: string; scanner: { maxGapMs: number; minLength: number } }>(
+    'settings.get',
+  );
+  // A slow scanner (keys up to a second apart) and German, saved by a manager before the app starts.
+  await sys.call('settings.put', {
+    language: 'de',
+    scanner: { maxGapMs: 1000, minLength: 6 },
+    manager: MANAGER_AUTH,
+  });
+  try {
+    await page.goto(sys.uiUrl);
+    await expect(page.getByRole('heading', { name: 'Anmelden' })).toBeVisible({ timeout: 15_000 });
+    await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+    await page.getByRole('button', { name: CASHIER.name }).click();
+    await page.keyboard.type(CASHIER.pin);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Verkauf' })).toBeVisible();
+    const remove = page.getByRole('button', { name: / entfernen$/ });
+    while ((await remove.count()) > 0) await remove.first().click();
+    await expect(page.getByText('Der Warenkorb ist leer.')).toBeVisible();
+    // Keys 250 ms apart: typing with the default 100 ms, a scan with the saved 1000 ms.
+    await page.getByRole('heading', { name: 'Verkauf' }).click();
+    await page.keyboard.type('4000417025005', { delay: 250 });
+    await page.keyboard.press('Enter');
+    await expect(lines(page)).toHaveCount(1);
+    await expect(lines(page).first()).toContainText('Milk 1 l');
+    await expect(page.getByTestId('entry')).toHaveText('0');
+  } finally {
+    await sys.call('settings.put', {
+      language: before.language,
+      scanner: before.scanner,
+      manager: MANAGER_AUTH,
+    });
+  }
+  expect((await sys.call<{ language: string }>('settings.get')).language).toBe(before.language);
 });

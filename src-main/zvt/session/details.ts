@@ -125,12 +125,12 @@ export class ReceiptCollector {
   private currentType: ReceiptType = 'unspecified';
   private lastD3: string | null = null;
 
-  constructor(private readonly onLine?: (line: string) => void) {}
+  constructor(private readonly onLine?: (line: string, type: ReceiptType) => void) {}
 
   private addLine(text: string): void {
     const line = scrubPan(text);
     this.current.push(line);
-    this.onLine?.(line);
+    this.onLine?.(line, this.currentType);
   }
 
   private finishReceipt(): void {

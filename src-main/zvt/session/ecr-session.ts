@@ -44,6 +44,7 @@ import {
   type ReadCardOptions,
   type ReadCardOutcome,
   type Receipt,
+  type ReceiptType,
   type RecoveryReport,
   type SessionTimers,
   type StatusEvent,
@@ -110,7 +111,8 @@ export class EcrSession {
   }
 
   /** Each receipt line as it is printed through the ECR. */
-  onReceiptLine(listener: Listener<string>): () => void {
+  /** Each line the terminal prints through the ECR, with its receipt's type (customer/merchant copy). */
+  onReceiptLine(listener: (line: string, type: ReceiptType) => void): () => void {
     this.line.lineListeners.add(listener);
     return () => this.line.lineListeners.delete(listener);
   }

@@ -13,7 +13,7 @@ import { findBmp } from '../codec/bmp';
 import type { ApduChannel, LinkFailure } from '../link/channel';
 import { ACK_POSITIVE, ackNegative, ackPartialIssue } from './commands';
 import { ReceiptCollector } from './details';
-import type { FailureStage, GoodsIssueAnswer, StatusEvent, WaitPhase } from './types';
+import type { FailureStage, GoodsIssueAnswer, ReceiptType, StatusEvent, WaitPhase } from './types';
 
 export type ExchangeEnd =
   | { kind: 'completion'; message: ParsedMessage }
@@ -58,7 +58,8 @@ export interface ExchangeOptions {
   /** Before each wait for the PT: what for and for how long at most (the CLI tells the technician). */
   readonly onWaiting?: (phase: WaitPhase, upToMs: number, status?: StatusEvent) => void;
   readonly onStatus?: (e: StatusEvent) => void;
-  readonly onReceiptLine?: (line: string) => void;
+  /** Each print line with the receipt it belongs to (06 D3's 1F07; 'unspecified' for 06 D1 lines). */
+  readonly onReceiptLine?: (line: string, type: ReceiptType) => void;
   readonly answerStatusInformation?: (info: ParsedMessage) => Promise<GoodsIssueAnswer> | GoodsIssueAnswer;
   /** Set by abort(): stray 80 00 / 84 xx answers to our 06 B0 are expected inside the loop. */
   readonly abortState?: { requested: boolean };

@@ -9,7 +9,7 @@ import type { ApduChannel, LinkFailure } from '../link/channel';
 import type { Connector } from '../transport/connect';
 import { abortCommand } from './commands';
 import { runExchange, type ExchangeResult } from './exchange';
-import type { GoodsIssueAnswer, SessionTimers, StatusEvent, WaitingEvent } from './types';
+import type { GoodsIssueAnswer, ReceiptType, SessionTimers, StatusEvent, WaitingEvent } from './types';
 
 export type Listener<T> = (value: T) => void;
 
@@ -28,7 +28,7 @@ export class TerminalLine {
   private channel: ApduChannel | null = null;
   private abortState: { requested: boolean } | null = null;
   readonly statusListeners = new Set<Listener<StatusEvent>>();
-  readonly lineListeners = new Set<Listener<string>>();
+  readonly lineListeners = new Set<(line: string, type: ReceiptType) => void>();
   readonly waitListeners = new Set<Listener<WaitingEvent>>();
 
   constructor(
@@ -89,7 +89,7 @@ export class TerminalLine {
       endsWithStatusInformation: extra.endsWithStatusInformation,
       customerFacing: extra.customerFacing,
       onStatus: (e) => this.statusListeners.forEach((l) => l(e)),
-      onReceiptLine: (line) => this.lineListeners.forEach((l) => l(line)),
+      onReceiptLine: (line, type) => this.lineListeners.forEach((l) => l(line, type)),
       onWaiting: (phase, upToMs, status) =>
         this.waitListeners.forEach((l) => l({ command: name, phase, upToMs, ...(status ? { status } : {}) })),
       answerStatusInformation: extra.answerStatusInformation,

@@ -21,7 +21,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const t = useMt();
   const currency = useContext(ManagerCurrency);
   const language = useApp((s) => s.language);
-  const setLanguage = useApp((s) => s.setLanguage);
+  const applySettings = useApp((s) => s.applySettings);
   const ports = useManager((s) => s.ports);
   const busy = useManager((s) => s.busy);
   const save = useManager((s) => s.saveSettings);
@@ -90,7 +90,12 @@ function SettingsForm({ settings }: { settings: Settings }) {
       manager,
     );
     setManager((m) => ({ ...m, managerPin: '' }));
-    if (ok && form.language !== language) setLanguage(form.language);
+    // The language and the scanner timing take effect at once (and at every start: the app reads them).
+    if (ok)
+      applySettings(
+        { language: form.language, scanner: { maxGapMs: ints[2]!, minLength: ints[3]! } },
+        { saved: true },
+      );
   };
 
   return (

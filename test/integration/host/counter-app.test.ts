@@ -132,6 +132,43 @@ describe('the counter app host commands', () => {
     expect(JSON.stringify(list)).not.toMatch(/scrypt|pin/i);
   });
 
+  it('catalogue.search: by name anywhere or SKU/barcode prefix, exact codes first, % and _ taken literally', async () => {
+    const c = await startCounter(counterDir(), new VirtualTerminal());
+    await seeded(c, false);
+    await c.value('catalogue.import', {
+      csv: [
+        'sku,barcode,name,price,taxRate',
+        'SALE50,2000000000001,Mug 50% off,6.25,19',
+        'MUG_2,2000000000002,Mug twin pack,20.00,19',
+        'MUGX2,2000000000003,Espresso cups,9.00,19',
+      ].join('\n'),
+    });
+    const names = async (query: string, limit?: number) =>
+      (await c.value<{ name: string }[]>('catalogue.search', { query, limit })).map((i) => i.name);
+    // The exact SKU first, then names starting with the query, then names containing it.
+    expect(await names('mug')).toEqual(['Counter mug', 'Mug 50% off', 'Mug twin pack', 'Espresso cups']);
+    expect(await names('coff')).toEqual(['Coffee beans']);
+    expect(await names('40063')).toEqual(['Coffee beans']);
+    // LIKE's wildcards typed by the cashier match themselves only.
+    expect(await names('50%')).toEqual(['Mug 50% off']);
+    expect(await names('%')).toEqual(['Mug 50% off']);
+    expect(await names('MUG_')).toEqual(['Mug twin pack']);
+    expect(await names('mug', 2)).toHaveLength(2);
+    expect(await names('tea')).toEqual([]);
+    const item = (await c.value<object[]>('catalogue.search', { query: 'beans' }))[0];
+    expect(item).toEqual({
+      sku: 'COFFEE',
+      barcode: '4006381333931',
+      name: 'Coffee beans',
+      priceMinor: 899,
+      taxRateBp: 700,
+    });
+    const blank: any = await c.call('catalogue.search', { query: '   ' });
+    expect(blank.ok).toBe(false);
+    expect(blank.error.code).toBe('HOST_COMMAND_INVALID');
+    expect(blank.error.message).toContain('type at least one character');
+  });
+
   it('keeps the basket across a host restart; a paid checkout clears it, a declined card keeps it', async () => {
     const dir = counterDir();
     const vt = new VirtualTerminal();
@@ -378,6 +415,12 @@ describe('the counter app host commands', () => {
     expect(text).toMatch(/Karte \d{6}\*{6}\d{4}/);
     expect(text).not.toMatch(/\d{13,}/);
     for (const card of TEST_CARDS) expect(text).not.toContain(card.pan);
+    // The terminal's copies apart (06 D3 carries the receipt type), in the order printed: customer, merchant.
+    expect(receipt.terminalReceipts.map((r: any) => r.type)).toEqual(['customer', 'merchant']);
+    for (const r of receipt.terminalReceipts) expect(r.lines.join('\n')).toContain('Betrag EUR 13,99');
+    expect(receipt.terminalReceipts.flatMap((r: any) => r.lines).filter(Boolean)).toEqual(
+      receipt.terminalLines.filter(Boolean),
+    );
     const stored = c.host.db.prepare('SELECT lines FROM terminal_receipts').all() as { lines: string }[];
     for (const card of TEST_CARDS) expect(JSON.stringify(stored)).not.toContain(card.pan);
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  editLine,
+  percentOf,
   addItem,
   basketTotal,
   cardPartOfSplit,
@@ -9,6 +11,7 @@ import {
   MAX_QUANTITY,
   quickCashAmounts,
   setQuantity,
+  lineTotal,
 } from '../../../src-renderer/basket';
 import { money } from '../../../src-shared/money';
 
@@ -65,5 +68,71 @@ describe('basket', () => {
     expect(cardPartOfSplit(money(5000, 'EUR'), money(2000, 'EUR'))).toEqual(money(3000, 'EUR'));
     expect(cardPartOfSplit(money(5000, 'EUR'), money(5000, 'EUR'))).toBeNull();
     expect(cardPartOfSplit(money(5000, 'EUR'), money(0, 'EUR'))).toBeNull();
+  });
+});
+
+describe('line edits from the keypad', () => {
+  const eur = (minor: number) => money(minor, 'EUR');
+  const mug = addItem(emptyBasket('EUR'), {
+    code: 'MUG',
+    name: 'Mug',
+    unitPrice: eur(1250),
+    taxRateBp: 1900,
+  });
+  const edited = (b: typeof mug, kind: 'quantity' | 'discount' | 'percent', minor: number, key = 'MUG') => {
+    const r = editLine(b, key, { kind, value: eur(minor) });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return r.basket;
+  };
+
+  it('sets the quantity to a whole number from the keypad; a fraction, 0 or too many is refused', () => {
+    const b = edited(mug, 'quantity', 300);
+    expect(b.lines[0]!.quantity).toBe(3);
+    expect(basketTotal(b)).toEqual(eur(3750));
+    expect(editLine(mug, 'MUG', { kind: 'quantity', value: eur(250) })).toEqual({
+      ok: false,
+      error: { reason: 'quantity' },
+    });
+    expect(editLine(mug, 'MUG', { kind: 'quantity', value: eur(0) }).ok).toBe(false);
+    expect(editLine(mug, 'MUG', { kind: 'quantity', value: eur(100_000) }).ok).toBe(false);
+    expect(editLine(mug, 'NOPE', { kind: 'quantity', value: eur(100) })).toEqual({
+      ok: false,
+      error: { reason: 'noLine' },
+    });
+  });
+
+  it('an amount discount comes off the line; it must leave something to pay; 0 removes it', () => {
+    const b = edited(mug, 'discount', 250);
+    expect(b.lines[0]!.discountMinor).toBe(250);
+    expect(lineTotal(b.lines[0]!)).toEqual(eur(1000));
+    expect(editLine(mug, 'MUG', { kind: 'discount', value: eur(1250) })).toEqual({
+      ok: false,
+      error: { reason: 'discountTooBig', lineMinor: 1250 },
+    });
+    expect(edited(b, 'discount', 0).lines[0]!.discountMinor).toBe(0);
+    // Two mugs, €15 off; back to one mug: the discount no longer fits and goes.
+    const two = edited(edited(mug, 'quantity', 200), 'discount', 1500);
+    expect(lineTotal(two.lines[0]!)).toEqual(eur(1000));
+    expect(setQuantity(two, 'MUG', 1).lines[0]!.discountMinor).toBe(0);
+  });
+
+  it('a percentage discount rounds half up to the cent and follows the quantity', () => {
+    expect(percentOf(5, 1000)).toBe(1); // 10 % of €0.05 is €0.005 → €0.01
+    expect(percentOf(4, 1000)).toBe(0);
+    const b = edited(mug, 'percent', 1250); // 12,5 %
+    expect(b.lines[0]).toMatchObject({ discountMinor: 156, discountBp: 1250 }); // 156.25 → 156
+    expect(lineTotal(b.lines[0]!)).toEqual(eur(1094));
+    const three = setQuantity(b, 'MUG', 3);
+    expect(three.lines[0]).toMatchObject({ discountMinor: 469, discountBp: 1250 }); // 468.75 → 469
+    expect(editLine(mug, 'MUG', { kind: 'percent', value: eur(10_000) }).ok).toBe(false);
+    expect(editLine(mug, 'MUG', { kind: 'percent', value: eur(1) }).ok).toBe(true); // 0,01 %
+    // An amount discount after a percentage one replaces it (and stops following the quantity).
+    expect(edited(b, 'discount', 100).lines[0]).toMatchObject({ discountMinor: 100, discountBp: undefined });
+  });
+
+  it('in yen, the keypad number is whole: 10 is 10 %', () => {
+    const yen = addItem(emptyBasket('JPY'), { code: 'T', name: 'Tea', unitPrice: money(1000, 'JPY') });
+    const r = editLine(yen, 'T', { kind: 'percent', value: money(10, 'JPY') });
+    expect(r.ok && r.basket.lines[0]!.discountMinor).toBe(100);
   });
 });

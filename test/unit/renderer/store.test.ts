@@ -278,4 +278,116 @@ describe('scans answered out of order', () => {
     await Promise.all([first, second]);
     expect(store.getState().basket.lines.map((l) => l.name)).toEqual(['Apples', 'Bread']);
   });
+
+  it('item search: an older answer arriving after a newer one is dropped; a pick adds the item and clears the search', async () => {
+    const COFFEE = { sku: 'COFFEE', barcode: '2', name: 'Coffee', priceMinor: 899, taxRateBp: 700 };
+    const pending: Record<string, (a: Answer) => void> = {};
+    const link: HostLink = {
+      mode: 'bridge',
+      call<T>(command: string, input: any = {}) {
+        if (command === 'catalogue.search')
+          return new Promise<HostCallResult<T>>((r) => {
+            pending[input.query] = r as (a: Answer) => void;
+          });
+        return Promise.resolve({ ok: true, value: {} } as HostCallResult<T>);
+      },
+      subscribe: () => () => {},
+    };
+    const store = await signedIn(link);
+    const first = store.getState().searchItems('t');
+    const second = store.getState().searchItems('te');
+    pending.te!({ ok: true, value: [TEA] });
+    await second;
+    pending.t!({ ok: true, value: [TEA, COFFEE] });
+    await first;
+    expect(store.getState().search).toMatchObject({ query: 'te', answered: 'te', results: [TEA] });
+    store.getState().addSearchedItem(TEA);
+    store.getState().addSearchedItem(TEA);
+    expect(store.getState().basket.lines).toMatchObject([{ code: 'TEA', name: 'Tea', quantity: 2 }]);
+    expect(store.getState().search).toEqual({ query: '', results: [], answered: null, error: null });
+  });
+
+  it('item search: a host that cannot be reached is said in the search, and a blank query asks nothing', async () => {
+    const { link, calls } = scriptedLink({});
+    const store = await signedIn(link);
+    await store.getState().searchItems('   ');
+    expect(calls.filter((c) => c.command === 'catalogue.search')).toEqual([]);
+    await store.getState().searchItems('tea');
+    expect(store.getState().search).toMatchObject({ results: [], answered: 'tea', error: 'no host' });
+  });
+
+  it('quantity and discounts by keypad act on the selected line (or the last), are mirrored, and bad numbers are refused in words', async () => {
+    const COFFEE = { sku: 'COFFEE', barcode: '2', name: 'Coffee', priceMinor: 899, taxRateBp: 700 };
+    const { link, calls } = scriptedLink({
+      'catalogue.find': (i: { code: string }) => ({ ok: true, value: i.code === '1' ? TEA : COFFEE }),
+    });
+    const store = await signedIn(link);
+    const s = () => store.getState();
+    s().applyEntryToLine('quantity');
+    expect(s().notice?.key).toBe('line.none');
+    await s().addScannedCode('1');
+    await s().addScannedCode('2');
+    s().applyEntryToLine('quantity');
+    expect(s().notice?.key).toBe('line.keyFirst');
+    s().keypad('3');
+    s().applyEntryToLine('quantity'); // the last line: coffee
+    expect(s().basket.lines.map((l) => l.quantity)).toEqual([1, 3]);
+    expect(s().entry.text).toBe('');
+    s().selectLine('TEA');
+    s().keypad('3');
+    s().keypad('decimal');
+    s().keypad('5');
+    s().applyEntryToLine('quantity');
+    expect(s().notice?.key).toBe('line.quantity');
+    s().keypad('clear');
+    s().keypad('9');
+    s().applyEntryToLine('discount'); // €9 off a €2.50 tea
+    expect(s().notice).toEqual({ key: 'line.discountTooBig', params: { amount: '€2.50' } });
+    s().keypad('clear');
+    s().keypad('1');
+    s().keypad('0');
+    s().applyEntryToLine('percent');
+    expect(s().basket.lines[0]).toMatchObject({ code: 'TEA', discountMinor: 25, discountBp: 1000 });
+    expect(s().notice).toBeNull();
+    await s().basketSaved();
+    const put = calls.filter((c) => c.command === 'cart.put').at(-1)!.input;
+    expect(put.lines.map((l: any) => [l.sku, l.quantity, l.discountMinor])).toEqual([
+      ['TEA', 1, 25],
+      ['COFFEE', 3, 0],
+    ]);
+  });
+
+  it('the saved language and scanner timing apply when the app starts; ?lang= pins the language until a manager saves one', async () => {
+    const saved = {
+      ok: true,
+      value: { language: 'de', scanner: { maxGapMs: 300, minLength: 6 } },
+    } as const;
+    const { link } = scriptedLink({ 'settings.get': saved });
+    const store = createAppStore(link);
+    expect(store.getState().scannerTiming).toEqual({ maxGapMs: 100, minLength: 4 });
+    store.getState().keypad('1');
+    await store.getState().loadSettings();
+    expect(store.getState().language).toBe('de');
+    expect(store.getState().entry.locale).toBe('de-DE');
+    expect(store.getState().scannerTiming).toEqual({ maxGapMs: 300, minLength: 6 });
+
+    const pinned = createAppStore(link, { language: 'en', languagePinned: true });
+    await pinned.getState().loadSettings();
+    expect(pinned.getState().language).toBe('en');
+    expect(pinned.getState().scannerTiming).toEqual({ maxGapMs: 300, minLength: 6 });
+    pinned
+      .getState()
+      .applySettings({ language: 'de', scanner: { maxGapMs: 50, minLength: 8 } }, { saved: true });
+    expect(pinned.getState()).toMatchObject({
+      language: 'de',
+      scannerTiming: { maxGapMs: 50, minLength: 8 },
+    });
+
+    // A host that cannot be reached (or a timing out of range) leaves the defaults.
+    const away = createAppStore(scriptedLink({}).link);
+    await away.getState().loadSettings();
+    expect(away.getState()).toMatchObject({ language: 'en', scannerTiming: { maxGapMs: 100, minLength: 4 } });
+    away.getState().applySettings({ language: 'en', scanner: { maxGapMs: 5, minLength: 4 } });
+    expect(away.getState().scannerTiming.maxGapMs).toBe(100);
+  });
 });
