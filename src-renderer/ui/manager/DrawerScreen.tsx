@@ -5,7 +5,7 @@
 import { useContext, useState } from 'react';
 import type { ManagerCredentials } from '../../state/manager-slice';
 import { useManager, useMt, ManagerSelf } from './context';
-import { Busy, Field, ManagerPin } from './parts';
+import { Busy, Field, ManagerPin, ReasonField } from './parts';
 
 export function DrawerScreen() {
   const t = useMt();
@@ -185,18 +185,7 @@ function CloseForm() {
       </Field>
       {needsManager ? (
         <>
-          <Field label={t.tk('drawer.reason')}>
-            {(id) => (
-              <input
-                id={id}
-                value={reason}
-                minLength={3}
-                maxLength={200}
-                onChange={(e) => setReason(e.target.value)}
-                required
-              />
-            )}
-          </Field>
+          <ReasonField label={t.tk('drawer.reason')} value={reason} onChange={setReason} />
           <ManagerPin value={manager} onChange={setManager} />
         </>
       ) : null}

@@ -5,7 +5,7 @@
 import { useContext, useState } from 'react';
 import type { ManagerCredentials, SyncException } from '../../state/manager-slice';
 import { useManager, useMt, ManagerSelf } from './context';
-import { Busy, Field, ManagerPin } from './parts';
+import { Busy, ManagerPin, ReasonField } from './parts';
 
 export function ExceptionsScreen() {
   const t = useMt();
@@ -104,18 +104,7 @@ function ResolveForm({ exception, onDone }: { exception: SyncException; onDone: 
         </div>
         <p className="detail">{t.tk(`exceptions.actionHint.${action}`)}</p>
       </fieldset>
-      <Field label={t.tk('exceptions.note')}>
-        {(id) => (
-          <input
-            id={id}
-            value={note}
-            minLength={3}
-            maxLength={200}
-            onChange={(e) => setNote(e.target.value)}
-            required
-          />
-        )}
-      </Field>
+      <ReasonField label={t.tk('exceptions.note')} value={note} onChange={setNote} />
       <ManagerPin value={manager} onChange={setManager} />
       <div className="actions">
         <button type="submit" className="primary" disabled={busy !== null}>

@@ -11,7 +11,7 @@ import {
   type RefundMethod,
 } from '../../state/manager-slice';
 import { useManager, useMt, ManagerSelf } from './context';
-import { Busy, Field, ManagerPin } from './parts';
+import { Busy, Field, ManagerPin, ReasonField } from './parts';
 
 export function RefundScreen() {
   const t = useMt();
@@ -124,18 +124,7 @@ export function RefundScreen() {
             />
           )}
         </Field>
-        <Field label={t.tk('refund.reason')}>
-          {(id) => (
-            <input
-              id={id}
-              value={reason}
-              minLength={3}
-              maxLength={200}
-              onChange={(e) => setReason(e.target.value)}
-              required
-            />
-          )}
-        </Field>
+        <ReasonField label={t.tk('refund.reason')} value={reason} onChange={setReason} />
         <ManagerPin value={manager} onChange={setManager} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy !== null || limit === 0}>

@@ -27,6 +27,32 @@ export function Field({
   );
 }
 
+/** A reason or note a manager must give (3–200 characters, as the host contract asks). */
+export function ReasonField({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <Field label={label}>
+      {(id) => (
+        <input
+          id={id}
+          value={value}
+          minLength={3}
+          maxLength={200}
+          onChange={(e) => onChange(e.target.value)}
+          required
+        />
+      )}
+    </Field>
+  );
+}
+
 /** Manager id and PIN: every step that needs a manager asks for both (the signed-in manager is filled in). */
 export function ManagerPin({
   value,
