@@ -4,6 +4,7 @@
  * main.ts only applies these.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { UI_CONTENT_SECURITY_POLICY } from '../host/bridge/static-files';
 
 /** The UI is served from this custom protocol, never file:// (file:// pages may read any local file). */
 export const APP_SCHEME = 'app';
@@ -11,21 +12,11 @@ export const APP_HOST = 'counter';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /**
- * Strict CSP, sent as a response header by the app:// handler (a meta tag in index.html says the same for the
- * browser mode). Only the app's own scripts and styles; no eval, no inline script, no plugins, no framing.
+ * Strict CSP, sent as a response header by the app:// handler (the bridge sends the same one for the browser
+ * mode: one policy, src-main/host/bridge/static-files.ts). Only the app's own scripts and styles; no eval, no inline script, no plugins, no framing.
  * connect-src 'self' lets the browser mode reach the bridge that served it; under app:// nothing else.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = UI_CONTENT_SECURITY_POLICY;
 
 export interface WindowSettings {
   /** Full screen, no window chrome, no way out by keyboard: the counter PC shows only Counter. */

@@ -7,7 +7,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** The same policy as the Electron window's (src-main/electron/window-options.ts), plus framing refused. */
+/** The UI's one content security policy: the bridge sends it, and the Electron window's app:// handler too. */
 export const UI_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
