@@ -5,8 +5,7 @@
  * the cashier UI on the loopback bridge. The browser tests start it in temporary directories
  * (test/e2e/helpers/system.ts); `npm start` can start the same thing in ./.counter.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   readDemoCredentials,
@@ -20,83 +19,10 @@ import type { SessionTimers } from '../src-main/zvt/session/types';
 import { openSerialStream } from '../src-main/zvt/transport/serial';
 import { startPtyPair, type PtyPair } from '../src-main/zvt/virtual-terminal/pty';
 import { VirtualTerminal, type VirtualTerminalOptions } from '../src-main/zvt/virtual-terminal/terminal';
+import { ROOT, startCore, type CoreProcess } from './core-process';
 
-export const ROOT = path.resolve(import.meta.dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+export { ROOT, startCore, type CoreProcess } from './core-process';
 export const UI_DIR = path.join(ROOT, 'dist', 'renderer');
-
-export interface CoreProcess {
-  readonly url: string;
-  readonly port: number;
-  readonly proc: ChildProcess;
-  /** Everything the core wrote so far (JSON log lines). */
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** The core (`npm run core`, or another entry such as the tests') on 127.0.0.1; resolves once it listens. */
-export function startCore(o: {
-  dataDir: string;
-  port?: number;
-  entry?: string;
-  env?: NodeJS.ProcessEnv;
-  timeoutMs?: number;
-  /** Also append the core's output to this file (a long-running `npm start`); memory keeps only a tail. */
-  logFile?: string;
-}): Promise<CoreProcess> {
-  mkdirSync(o.dataDir, { recursive: true });
-  const proc = spawn(TSX, [o.entry ?? path.join(ROOT, 'src-core', 'main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...o.env,
-      COUNTER_DATA_DIR: o.dataDir,
-      HOST: '127.0.0.1',
-      PORT: String(o.port ?? 0),
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const log = o.logFile ? createWriteStream(o.logFile, { flags: 'a' }) : null;
-  const exited = new Promise<void>((r) => proc.once('close', () => r()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`the core did not start within ${(o.timeoutMs ?? 60_000) / 1000} s:\n${out}`));
-    }, o.timeoutMs ?? 60_000);
-    let started = false;
-    const onData = (d: Buffer) => {
-      log?.write(d);
-      out += String(d);
-      // A core that runs for days must not grow this process: past start-up, keep the last 256 KiB.
-      if (started && out.length > 512 * 1024) out = out.slice(-256 * 1024);
-      if (started) return;
-      const line = out.split('\n').find((l) => l.includes('"msg":"core listening"'));
-      if (!line) return;
-      started = true;
-      clearTimeout(timer);
-      const port = (JSON.parse(line) as { port: number }).port;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        proc,
-        output: () => out,
-        async stop() {
-          if (proc.exitCode === null) proc.kill('SIGTERM');
-          await exited;
-        },
-      });
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.once('close', (code) => {
-      if (started) return;
-      clearTimeout(timer);
-      reject(new Error(`the core exited with ${code} before listening:\n${out}`));
-    });
-  });
-}
 
 /** One admin command inside the serving core (embedded PGlite is one process's database). */
 async function coreAdmin(dataDir: string, args: string[]): Promise<Record<string, unknown>> {
@@ -242,7 +168,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     entry: o.coreEntry,
     logFile: o.coreLogFile,
   });
-  const cleanups: (() => Promise<void>)[] = [() => core.stop()];
+  const cleanups: (() => Promise<unknown>)[] = [() => core.stop()];
   const stopAll = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
   };
