@@ -25,7 +25,8 @@ import { cardNumbersIn, filesUnder, testCardNumbersIn, tempDataDir } from './hos
 import { eurMoney, testTerminal } from './terminal-sync';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const BUNDLE = path.join(ROOT, 'node_modules/.cache/counter-host/crash-child.mjs');
+// One bundle per process, so a test and a bench running at once never delete each other's child.
+const BUNDLE = path.join(ROOT, `node_modules/.cache/counter-host/crash-child-${process.pid}.mjs`);
 
 /** Bundles the child once, so each restart costs a plain `node` start, not a TypeScript compile. */
 export function bundleCrashChild(): void {
