@@ -107,9 +107,9 @@ export function openCollectionInTx(
     });
     return {
       message:
-        `Not collected: ${owed} ${who} on order ${message.orderId}: ${coreMessage} ` +
-        `${writtenOff[0]!.toUpperCase()}${writtenOff.slice(1)}, so no collection task; the order still owes it ` +
-        `(a customer who comes back can pay it at the counter as the order's balance).`,
+        `Not collected: ${owed} ${who} on order ${message.orderId}: ${coreMessage} No collection task: ` +
+        `${owed} is at or below the store's collection threshold ${limit}. The order still owes it (a ` +
+        `customer who comes back can pay it at the counter as the order's balance).`,
       writtenOff,
     };
   }

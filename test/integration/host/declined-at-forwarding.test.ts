@@ -228,7 +228,9 @@ describe("the store's collection threshold", () => {
     expect(writtenOff.message).toContain(
       `Not collected: 99.05 EUR from Sam Small (sam@example.com) on order ${small}`,
     );
-    expect(writtenOff.message).toContain('the order still owes it');
+    expect(writtenOff.message).toContain(
+      "No collection task: 99.05 EUR is at or below the store's collection threshold 100.00 EUR. The order still owes it",
+    );
     // Audited, with the amount and the threshold.
     expect(
       auditTrail(t.db, { subject: small }).find((a) => a.action === 'COLLECTION_WRITTEN_OFF'),
