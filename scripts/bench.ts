@@ -12,8 +12,12 @@ export interface BenchFigure {
   name: string;
   value: number;
   unit: string;
-  /** The physical or reference limit it is compared with, in the same unit. */
-  limit: number;
+  /**
+   * The physical or reference limit it is compared with, in the same unit. 0 for a count that must stay 0
+   * (lost, charged twice: printed as value / 0, and a value above it makes the run exit non-zero); null for a
+   * figure printed for information (a duration) with no limit.
+   */
+  limit: number | null;
   /** What the limit is, e.g. "wire time: bytes × 11 bits ÷ 9600". */
   limitLabel: string;
 }
@@ -26,7 +30,13 @@ const files = readdirSync(dir)
   .sort();
 
 const format = (n: number) =>
-  Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3);
+  Number.isInteger(n)
+    ? String(n)
+    : Math.abs(n) >= 100
+      ? n.toFixed(0)
+      : Math.abs(n) >= 1
+        ? n.toFixed(2)
+        : n.toPrecision(3);
 
 let failed = false;
 for (const file of files) {
@@ -36,9 +46,12 @@ for (const file of files) {
       default: () => Promise<BenchFigure[]>;
     };
     for (const f of await mod.default()) {
-      const ratio = f.value / f.limit;
+      const ratio =
+        f.limit === null ? '—' : f.limit === 0 ? `${format(f.value)} / 0` : (f.value / f.limit).toFixed(2);
+      // A count that must stay 0 and did not: a correctness failure, not a speed figure.
+      if (f.limit === 0 && f.value > 0) failed = true;
       console.log(
-        `${f.name.padEnd(58)} ${format(f.value).padStart(10)} ${f.unit.padEnd(8)} limit ${format(f.limit).padStart(10)} ${f.unit.padEnd(8)} ratio ${ratio.toFixed(2).padStart(6)}  (${f.limitLabel})`,
+        `${f.name.padEnd(58)} ${format(f.value).padStart(10)} ${f.unit.padEnd(8)} limit ${(f.limit === null ? '—' : format(f.limit)).padStart(10)} ${f.unit.padEnd(8)} ratio ${ratio.padStart(6)}  (${f.limitLabel})`,
       );
     }
   } catch (e) {

@@ -181,6 +181,11 @@ export const ZReportSchema = z.object({
       balanceDueMinor: Minor,
     }),
   ),
+  /** Card payments refused at forwarding: tasks still open, and written off (at or below the threshold). */
+  collections: z.object({
+    open: z.object({ count: Minor, amountMinor: Minor }),
+    writtenOff: z.object({ count: Minor, amountMinor: Minor }),
+  }),
   duplicatesSuppressed: Minor,
   queued: Minor,
   warnings: z.array(z.string()),
@@ -237,6 +242,8 @@ const SettingsSchema = z.object({
       .int()
       .min(1)
       .max(24 * 30),
+    /** A card payment refused at forwarding is a collection task above this; at or below, written off. */
+    collectAtCounterAboveMinor: Minor,
   }),
   scanner: z.object({
     maxGapMs: z.number().int().min(10).max(1000),

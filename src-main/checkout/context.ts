@@ -71,6 +71,11 @@ export interface CheckoutDeps {
   readonly core?: CoreRefundPort;
   /** Whether the last sync reached the core (from the sync daemon); false when unknown. */
   readonly isOnline: () => boolean;
+  /**
+   * Resolves once the daemon knows whether the core answers (right after a start nothing has answered yet),
+   * or after `maxWaitMs`; absent without a sync daemon (offline-policy.ts).
+   */
+  readonly awaitOnlineKnown?: (maxWaitMs: number) => Promise<void>;
   /** Asks the sync daemon to push now; resolves when that push is over (answered or failed). */
   readonly syncNow: () => Promise<void>;
   /**

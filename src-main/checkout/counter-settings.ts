@@ -8,7 +8,7 @@
  * settings screen says so). The others apply at once.
  */
 import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
-import { appendAudit, getSetting, setSetting } from '../store';
+import { appendAudit, getSetting, OFFLINE_LIMITS_SETTING, setSetting } from '../store';
 import type { CheckoutDeps } from './context';
 import { requireManager } from './staff';
 
@@ -19,7 +19,7 @@ export const COUNTER_SETTING = {
   coreUrl: 'core.url',
   coreKeyId: 'core.keyId',
   terminalId: 'core.terminalId',
-  offline: 'offline.limits',
+  offline: OFFLINE_LIMITS_SETTING,
   scanner: 'scanner.timing',
   language: 'ui.language',
   receiptHeader: 'receipt.header',
@@ -33,6 +33,11 @@ export interface OfflineLimits {
   readonly maxCount: number;
   /** How long an offline payment may wait to be forwarded. */
   readonly maxAgeHours: number;
+  /**
+   * A card payment the acquirer refuses at forwarding is a collection task for a manager only above this
+   * amount; at or below it the store writes it off (store/collections.ts). 0: every refusal is a task.
+   */
+  readonly collectAtCounterAboveMinor: number;
 }
 
 export interface CounterSettings {
@@ -53,6 +58,7 @@ export const DEFAULT_OFFLINE_LIMITS: OfflineLimits = {
   totalMaxMinor: 50_000,
   maxCount: 20,
   maxAgeHours: 48,
+  collectAtCounterAboveMinor: 0,
 };
 /** The renderer's scanner detection defaults (docs/app.md "Scanner detection"). */
 export const DEFAULT_SCANNER = { maxGapMs: 100, minLength: 4 } as const;

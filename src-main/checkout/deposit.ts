@@ -54,7 +54,7 @@ export async function takeDeposit(
   if (input.tender.method === 'CASH' && !currentCashSession(deps.db))
     return err(domainError('CASH_DRAWER_CLOSED'));
   if (input.tender.method === 'CARD') {
-    const refusal = offlineCardRefusal(deps, [depositMinor]);
+    const refusal = await offlineCardRefusal(deps, [depositMinor]);
     if (refusal) return err(refusal);
   }
   const created = createLocalOrder(deps, {
@@ -84,7 +84,7 @@ export async function collectBalance(
   if (!due.ok) return due;
   if (due.value === 0)
     return err(domainError('CHECKOUT_INVALID', { reason: `order ${input.orderId} is paid in full` }));
-  const refusal = offlineCardRefusal(deps, cardParts(due.value, input.tenders));
+  const refusal = await offlineCardRefusal(deps, cardParts(due.value, input.tenders));
   if (refusal) return err(refusal);
   return ok(
     await payTenders(deps, input.orderId, input.tenders, input.operatorId, null, {

@@ -4,12 +4,21 @@
  * channel, duplicates the core suppressed, and warns while anything is still queued. The counter's figures
  * cover what happened since the previous Z report, as the terminal's cover its batch since its last closing.
  */
-import { orderBalances, type DomainError, type Result } from '../../src-shared';
+import {
+  isCurrencyCode,
+  orderBalances,
+  toDecimalString,
+  type DomainError,
+  type Result,
+} from '../../src-shared';
 import { ok } from '../../src-shared';
 import type { EndOfDayReconciliationSchema } from '../../src-shared/sync-protocol';
 import {
   DECLINED_AT_FORWARDING,
+  collectionThresholdMinor,
+  openCollections,
   openSyncExceptions,
+  writtenOffSince,
   coreCardRefundsSince,
   depositsSince,
   duplicatesSuppressedSince,
@@ -75,6 +84,14 @@ export interface ZReport {
     contact: string | null;
     balanceDueMinor: number;
   }[];
+  /**
+   * Card payments the acquirer refused at forwarding: the collection tasks still open (any day), and the
+   * ones written off in this report's period because they were at or below the store's collection threshold.
+   */
+  readonly collections: {
+    readonly open: { readonly count: number; readonly amountMinor: number };
+    readonly writtenOff: { readonly count: number; readonly amountMinor: number };
+  };
   readonly duplicatesSuppressed: number;
   readonly queued: number;
   readonly warnings: readonly string[];
@@ -157,6 +174,17 @@ export function buildReport(
   for (const e of openSyncExceptions(deps.db)) {
     if (e.code === DECLINED_AT_FORWARDING) warnings.push(`collection task: ${e.message}`);
   }
+  // The ones under the store's threshold, written off by the system: no task, but the books show them.
+  const { currency, ...writtenOff } = writtenOffSince(deps.db, from);
+  const collections = { open: openCollections(deps.db), writtenOff };
+  if (writtenOff.count > 0 && currency && isCurrencyCode(currency)) {
+    const show = (minor: number) => `${toDecimalString({ amountMinor: minor, currency })} ${currency}`;
+    warnings.push(
+      `written off at forwarding: ${writtenOff.count} card payment(s), ${show(writtenOff.amountMinor)}, ` +
+        `each at or below the store's collection threshold ${show(collectionThresholdMinor(deps.db))} ` +
+        `(no collection task; the orders still owe them)`,
+    );
+  }
   if (input.terminal && !input.terminal.ok)
     warnings.push(`the card terminal's End-of-Day failed: ${input.terminal.error}`);
   for (const d of differences) {
@@ -176,6 +204,7 @@ export function buildReport(
     differences,
     deposits: depositsSince(deps.db, from),
     balancesOwed: balancesOwed(deps),
+    collections,
     duplicatesSuppressed: duplicatesSuppressedSince(deps.db, from),
     queued: status.queued,
     warnings,

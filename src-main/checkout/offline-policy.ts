@@ -8,11 +8,20 @@
  * The check runs before the order is written and again before the first byte goes to the terminal, so a
  * refused card payment costs the customer nothing and leaves no half-paid order behind. A split or a
  * deposit counts only its card part. Online nothing is limited here.
+ *
+ * Right after a host start no sync request has been answered yet, so the counter does not know whether it is
+ * online. The daemon's first cycle starts with the host; a card payment asked for in that moment waits for its
+ * first answer (at most ONLINE_UNKNOWN_WAIT_MS, usually milliseconds): the core answered → online, no limits;
+ * it could not be reached, or still no answer after the wait → the offline limits apply (not knowing is
+ * treated as offline: a card payment over the limits is only taken once the core is known to be reachable).
  */
 import { domainError, toDecimalString, type DomainError } from '../../src-shared';
 import { offlineCardQueue } from '../store';
 import type { CheckoutDeps } from './context';
 import { counterSettings } from './counter-settings';
+
+/** How long a card payment waits for the first sync answer after a start before the offline limits apply. */
+export const ONLINE_UNKNOWN_WAIT_MS = 3_000;
 
 const show = (deps: CheckoutDeps, minor: number) =>
   `${toDecimalString({ amountMinor: minor, currency: deps.currency })} ${deps.currency}`;
@@ -21,11 +30,16 @@ const show = (deps: CheckoutDeps, minor: number) =>
  * Why these card payments (the amounts this checkout would take by card, in order) may not be taken now,
  * or null when they may: always null online; offline, the first limit they would break.
  */
-export function offlineCardRefusal(
+export async function offlineCardRefusal(
   deps: CheckoutDeps,
   cardAmountsMinor: readonly number[],
-): DomainError | null {
+): Promise<DomainError | null> {
   if (cardAmountsMinor.length === 0 || deps.isOnline()) return null;
+  // Not online, or not known yet (the first sync since start is on its way): wait for its answer, briefly.
+  if (deps.awaitOnlineKnown) {
+    await deps.awaitOnlineKnown(ONLINE_UNKNOWN_WAIT_MS);
+    if (deps.isOnline()) return null;
+  }
   const limits = counterSettings(deps).offline;
   const queue = offlineCardQueue(deps.db);
   if (queue.oldest) {

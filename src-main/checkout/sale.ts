@@ -236,7 +236,7 @@ export async function payCard(
   if (!first.ok) return first;
   const amountMinor = first.value;
   // Offline, the card policy's limits: refused here, before the terminal is asked for anything.
-  const refusal = offlineCardRefusal(deps, [amountMinor]);
+  const refusal = await offlineCardRefusal(deps, [amountMinor]);
   if (refusal) return err(refusal);
   return runTerminalAttempt(deps, {
     kind: 'PAYMENT',
@@ -368,7 +368,7 @@ export async function checkoutSale(
   if (input.tenders.every((t) => t.method === 'CASH'))
     return cashOnlySale(deps, order, input.tenders as CashTender[]);
   // Offline, a card part over the limits refuses the sale before anything is written or sent.
-  const refusal = offlineCardRefusal(deps, cardParts(cart.value.totalMinor, input.tenders));
+  const refusal = await offlineCardRefusal(deps, cardParts(cart.value.totalMinor, input.tenders));
   if (refusal) return err(refusal);
   const created = createLocalOrder(deps, order);
   if (!created.ok) return created;

@@ -190,6 +190,8 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     },
     core: o.core ?? sync?.refundPort,
     isOnline: o.isOnline ?? sync?.isOnline ?? (() => false),
+    // Right after a start the first sync has not answered yet: the offline card limits wait for it (briefly).
+    awaitOnlineKnown: o.isOnline ? undefined : sync?.awaitOnlineKnown,
     syncNow: o.syncNow ?? sync?.syncNow ?? (() => Promise.resolve()),
   };
   emit = (e) => {

@@ -39,6 +39,7 @@ export interface WiredSync {
   /** The core's view of this store's orders, read with the terminal key (for `reconcileWithCore`). */
   readonly orders: CoreOrderReader;
   readonly isOnline: () => boolean;
+  readonly awaitOnlineKnown: (maxWaitMs: number) => Promise<void>;
   readonly syncNow: () => Promise<void>;
 }
 

@@ -14,7 +14,7 @@ import {
   type SyncPushResponse,
 } from '../../src-shared/sync-protocol';
 import type { StoreDb } from './db';
-import { DECLINED_AT_FORWARDING, openCollectionInTx } from './collections';
+import { DECLINED_AT_FORWARDING, SYSTEM_RESOLVER, openCollectionInTx } from './collections';
 import { applyChangesFromSyncInTx } from './from-sync';
 
 export interface OutboxItem {
@@ -158,8 +158,9 @@ export function recordPushResults(db: StoreDb, results: SyncPushResponse['result
   const orderOf = db.prepare('SELECT order_id, message FROM outbox WHERE message_id = ?');
   const isImported = db.prepare('SELECT 1 FROM outbox WHERE message_id = ? AND imported = 1');
   const exception = db.prepare(
-    `INSERT OR IGNORE INTO sync_exceptions (message_id, order_id, code, message, order_snapshot, created_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO sync_exceptions (message_id, order_id, code, message, order_snapshot, created_at,
+       resolved_at, resolved_by, resolution)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const requestDone = db.prepare(
     `UPDATE refund_requests SET state = ?, updated_at = ? WHERE message_id = ? AND state = 'CLAIM_QUEUED'`,
@@ -179,7 +180,8 @@ export function recordPushResults(db: StoreDb, results: SyncPushResponse['result
       } else if (reject.run(JSON.stringify(r), `${r.code}: ${r.message}`, r.messageId).changes > 0) {
         const o = orderOf.get(r.messageId) as { order_id: string | null; message: string } | undefined;
         const orderId = o?.order_id ?? null;
-        // A card sale the acquirer refused at forwarding: owed again, a collection task (collections.ts).
+        // A card sale the acquirer refused at forwarding: owed again, a collection task (collections.ts) —
+        // or, at or below the store's collection threshold, written off by the system (resolved at once).
         const collection =
           r.code === DECLINED_AT_FORWARDING && o
             ? openCollectionInTx(
@@ -189,7 +191,18 @@ export function recordPushResults(db: StoreDb, results: SyncPushResponse['result
                 now,
               )
             : null;
-        exception.run(r.messageId, orderId, r.code, collection ?? r.message, orderSnapshot(db, orderId), now);
+        const writtenOff = collection?.writtenOff ?? null;
+        exception.run(
+          r.messageId,
+          orderId,
+          r.code,
+          collection?.message ?? r.message,
+          orderSnapshot(db, orderId),
+          now,
+          writtenOff === null ? null : now,
+          writtenOff === null ? null : SYSTEM_RESOLVER,
+          writtenOff,
+        );
         requestDone.run('REJECTED', now, r.messageId);
       }
     }

@@ -25,13 +25,17 @@ export function coreRefundPort(
   };
 }
 
-/** `isOnline` and `syncNow` for CheckoutDeps, from the running daemon. */
-export function checkoutSyncHooks(daemon: Pick<SyncDaemon, 'status' | 'syncNow'>): {
+/** `isOnline`, `awaitOnlineKnown` and `syncNow` for CheckoutDeps, from the running daemon. */
+export function checkoutSyncHooks(daemon: Pick<SyncDaemon, 'status' | 'syncNow' | 'onlineKnown'>): {
   isOnline: () => boolean;
+  awaitOnlineKnown: (maxWaitMs: number) => Promise<void>;
   syncNow: () => Promise<void>;
 } {
   return {
     isOnline: () => daemon.status().online === true,
+    awaitOnlineKnown: async (maxWaitMs) => {
+      await daemon.onlineKnown(maxWaitMs);
+    },
     syncNow: async () => {
       await daemon.syncNow();
     },

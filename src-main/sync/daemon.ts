@@ -89,6 +89,12 @@ export interface SyncDaemon {
   /** Runs a cycle now (or right after the running one) even while backing off; resolves with its report. */
   syncNow(): Promise<CycleReport>;
   status(): SyncDaemonStatus;
+  /**
+   * Whether the core answers, once that is known: at once when a request since start already told (or when no
+   * cycle is running to tell it); else when the running cycle's first request is answered or fails, or after
+   * `maxWaitMs` (null: still unknown then).
+   */
+  onlineKnown(maxWaitMs: number): Promise<boolean | null>;
   /** No new cycles; resolves when the running one (if any) has finished. */
   stop(): Promise<void>;
 }
@@ -120,9 +126,17 @@ export function createSyncDaemon(options: SyncDaemonOptions): SyncDaemon {
   let failures = 0;
   let backoffMs = 0;
   let lastError: CycleError | null = null;
+  /** Callers of onlineKnown() waiting for the first answer since start (or the end of the running cycle). */
+  let knownWaiters: (() => void)[] = [];
+  const tellKnown = () => {
+    const waiters = knownWaiters;
+    knownWaiters = [];
+    waiters.forEach((w) => w());
+  };
 
   const noteAnswer = (f: CoreFailure | null) => {
     online = f === null || f.status !== null;
+    tellKnown();
   };
 
   type PushResult = SyncPushAnswer['results'][number];
@@ -252,6 +266,8 @@ export function createSyncDaemon(options: SyncDaemonOptions): SyncDaemon {
       };
     }
     report.finishedAt = clock.now().toISOString();
+    // A cycle that failed before any request (the store) told nothing: whoever waits stops waiting.
+    tellKnown();
     if (report.error) {
       failures++;
       backoffMs = backoffDelay(failures, random(), policy);
@@ -348,6 +364,20 @@ export function createSyncDaemon(options: SyncDaemonOptions): SyncDaemon {
         nextCycleAt: nextCycleAt?.toISOString() ?? null,
         lastError,
       };
+    },
+    onlineKnown(maxWaitMs) {
+      if (online !== null || current === null) return Promise.resolve(online);
+      return new Promise((resolve) => {
+        const timer = timers.setTimeout(() => {
+          knownWaiters = knownWaiters.filter((w) => w !== done);
+          resolve(online);
+        }, maxWaitMs);
+        const done = () => {
+          timers.clearTimeout(timer);
+          resolve(online);
+        };
+        knownWaiters.push(done);
+      });
     },
     async stop() {
       stopped = true;

@@ -249,6 +249,9 @@ export const managerDe: ManagerMessages = {
   'settings.total': 'Höchstens insgesamt',
   'settings.maxCount': 'Höchstens Zahlungen',
   'settings.maxAge': 'Weiterleiten binnen (Stunden)',
+  'settings.collectAbove': 'Abgelehnte Zahlungen nachfordern über',
+  'settings.collectAboveHint':
+    'Eine Kartenzahlung, die der Acquirer bei der Weiterleitung ablehnt, wird über diesem Betrag eine Inkasso-Aufgabe; bis zu diesem Betrag wird sie abgeschrieben (der Auftrag schuldet ihn weiter). 0: immer eine Aufgabe.',
   'settings.scanner': 'Scanner',
   'settings.maxGap': 'Größter Abstand zwischen Tasten (ms)',
   'settings.minLength': 'Kürzester Code (Zeichen)',

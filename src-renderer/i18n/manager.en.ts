@@ -240,6 +240,9 @@ export const managerEn = {
   'settings.total': 'Most in total',
   'settings.maxCount': 'Most payments',
   'settings.maxAge': 'Forward within (hours)',
+  'settings.collectAbove': 'Collect refused payments above',
+  'settings.collectAboveHint':
+    'A card payment the acquirer refuses when it is forwarded becomes a collection task above this amount; at or below it is written off (the order still owes it). 0: always a task.',
   'settings.scanner': 'Scanner',
   'settings.maxGap': 'Largest gap between keys (ms)',
   'settings.minLength': 'Shortest code (characters)',

@@ -343,9 +343,15 @@ test('exceptions, reconciliation and settings: what a manager sees, keyboard onl
   );
   await page.getByLabel('Core URL').fill(sys.coreUrl);
   await page.getByLabel('Receipt header').fill('Fahrrad Müller\nHauptstr. 1, 10115 Berlin');
+  // The collection threshold: a payment refused at forwarding of at most 5.00 is written off, not chased.
+  await expect(page.getByLabel('Collect refused payments above')).toHaveValue('0.00');
+  await page.getByLabel('Collect refused payments above').fill('5.00');
   await page.getByLabel('Manager PIN').fill(MANAGER.pin);
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('manager-notice')).toContainText('Settings saved.');
+  expect((await sys.call<{ offline: object }>('settings.get')).offline).toMatchObject({
+    collectAtCounterAboveMinor: 500,
+  });
   await expectAxeClean(page, 'settings');
   await saveScreenshot(page, 'manager-settings');
   // Focus is visible: Tab from the PIN field lands on "Save settings", which shows the focus outline.

@@ -28,6 +28,7 @@ export const WIDE_OFFLINE_LIMITS: OfflineLimits = {
   totalMaxMinor: 100_000_000,
   maxCount: 100_000_000,
   maxAgeHours: 720,
+  collectAtCounterAboveMinor: 0,
 };
 
 export async function createHostRig(

@@ -36,6 +36,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
     total: money(settings.offline.totalMaxMinor),
     maxCount: String(settings.offline.maxCount),
     maxAgeHours: String(settings.offline.maxAgeHours),
+    collectAbove: money(settings.offline.collectAtCounterAboveMinor),
     maxGapMs: String(settings.scanner.maxGapMs),
     minLength: String(settings.scanner.minLength),
     language: settings.language,
@@ -59,12 +60,16 @@ function SettingsForm({ settings }: { settings: Settings }) {
     const locale = LANGUAGES[language];
     const per = parseAmount(form.perPayment, currency, locale);
     const total = parseAmount(form.total, currency, locale);
-    if (!per.ok || !total.ok) {
-      setProblem(
-        t.tk('settings.badAmount', { reason: per.ok ? (total.ok ? '' : total.reason) : per.reason }),
-      );
+    // The collection threshold may be 0 (every refused payment is a collection task), or left empty for 0.
+    const collect = /^0*([.,]0*)?$/.test(form.collectAbove.trim())
+      ? ({ ok: true, minor: 0 } as const)
+      : parseAmount(form.collectAbove, currency, locale);
+    const bad = [per, total, collect].find((a) => !a.ok);
+    if (bad && !bad.ok) {
+      setProblem(t.tk('settings.badAmount', { reason: bad.reason }));
       return;
     }
+    if (!per.ok || !total.ok || !collect.ok) return;
     const ints = [form.maxCount, form.maxAgeHours, form.maxGapMs, form.minLength].map((v) => Number(v));
     if (ints.some((n) => !Number.isInteger(n))) {
       setProblem(t.tk('settings.badNumber'));
@@ -79,6 +84,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           totalMaxMinor: total.minor,
           maxCount: ints[0]!,
           maxAgeHours: ints[1]!,
+          collectAtCounterAboveMinor: collect.minor,
         },
         scanner: { maxGapMs: ints[2]!, minLength: ints[3]! },
         language: form.language,
@@ -203,6 +209,17 @@ function SettingsForm({ settings }: { settings: Settings }) {
                 max={720}
                 value={form.maxAgeHours}
                 onChange={set('maxAgeHours')}
+              />
+            )}
+          </Field>
+          <Field label={t.tk('settings.collectAbove')} hint={t.tk('settings.collectAboveHint')}>
+            {(id, describedBy) => (
+              <input
+                id={id}
+                inputMode="decimal"
+                aria-describedby={describedBy}
+                value={form.collectAbove}
+                onChange={set('collectAbove')}
               />
             )}
           </Field>

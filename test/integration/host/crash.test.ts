@@ -3,195 +3,41 @@
  * restarted on the same data directory and the same virtual terminal (over a real pty). At the end: every
  * sale the host acknowledged is in the database, no checkout was charged twice (compared with the virtual
  * terminal's journal), every terminal booking is recorded exactly once, and SQLite's integrity check is ok.
+ * The harness (test/helpers/crash-harness.ts) is the bench's too (`npm run bench -- crash`, 1,000 kills).
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollTerminal } from '../../../src-core/accounts/accounts';
-import type { CheckoutDeps } from '../../../src-main/checkout/context';
-import { enrollStaff } from '../../../src-main/checkout/staff';
-import { openStore, setSetting, syncStatus, unresolvedAttempt } from '../../../src-main/store';
-import { SETTING } from '../../../src-main/host/compose';
-import { SYNC_SETTING, TERMINAL_SECRET_ENV } from '../../../src-main/host/sync-wiring';
-import { startPtyPair } from '../../../src-main/zvt/virtual-terminal/pty';
-import { openSerialStream } from '../../../src-main/zvt/transport/serial';
-import { VirtualTerminal } from '../../../src-main/zvt/virtual-terminal/terminal';
-import { TEST_DATABASE_URL } from '../../helpers/core-db';
-import { startTestCore } from '../../helpers/core-server';
-import { cardNumbersIn, filesUnder, testCardNumbersIn, tempDataDir } from '../../helpers/host-store';
-import { eurMoney, testTerminal } from '../../helpers/terminal-sync';
+import {
+  bundleCrashChild,
+  removeCrashChild,
+  runCheckoutCrash,
+  runSyncCrash,
+} from '../../helpers/crash-harness';
 
-// Issue 9: at least 200 kills in CI (HOST_CRASH_ITERATIONS=1000 for the long run).
+// Issue 9: at least 200 kills in CI (HOST_CRASH_ITERATIONS for more; the bench runs 1,000).
 const ITERATIONS = Number(process.env.HOST_CRASH_ITERATIONS ?? 200);
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const BUNDLE = path.join(ROOT, 'node_modules/.cache/counter-host/crash-child.mjs');
 
-beforeAll(() => {
-  // Bundled once so each restart costs a plain `node` start, not a TypeScript compile.
-  buildSync({
-    entryPoints: [path.join(import.meta.dirname, 'crash-child.ts')],
-    outfile: BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3', 'serialport', '@serialport/*'],
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: 'error',
-  });
-});
-afterAll(() => fs.rmSync(BUNDLE, { force: true }));
-
-interface Run {
-  lines: string[];
-  code: number | null;
-  /** From the spawn to the child's READY line (null when it never said it). */
-  readyMs: number | null;
-}
-
-/**
- * When to kill: a time after READY, or a delay after the child announced a line starting with `marker`
- * (e.g. `> push`: a push request is on its way) — with a time-out after READY in case none comes.
- */
-type Kill = number | { marker: string; delayMs: number; fallbackMs: number } | null;
-
-async function runChild(
-  dataDir: string,
-  ptyPath: string,
-  mode: string,
-  seed: number,
-  kill: Kill,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<Run> {
-  const child = spawn(process.execPath, [BUNDLE, dataDir, ptyPath, mode, String(seed)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
-  let out = '';
-  let err = '';
-  let timer: NodeJS.Timeout | undefined;
-  const spawnedAt = Date.now();
-  let readyMs: number | null = null;
-  const killIn = (ms: number) => {
-    if (timer === undefined) timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  };
-  child.stdout.on('data', (d: Buffer) => {
-    const before = out.length;
-    out += d.toString();
-    if (kill === null) return;
-    // Count from READY so every kill lands during the work, not during start-up.
-    if (readyMs === null && out.includes('READY')) {
-      readyMs = Date.now() - spawnedAt;
-      if (typeof kill === 'number') killIn(kill);
-      else setTimeout(() => killIn(0), kill.fallbackMs);
-    }
-    const marker = typeof kill === 'object' ? `\n${kill.marker}` : '';
-    if (readyMs !== null && marker && out.indexOf(marker, Math.max(0, before - marker.length)) !== -1) {
-      killIn((kill as { delayMs: number }).delayMs);
-    }
-  });
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  clearTimeout(timer);
-  const lines = out.split('\n').filter(Boolean);
-  if (lines.some((l) => l.startsWith('CRASH') || l.startsWith('ERR')))
-    throw new Error(`child failed:\n${out}\n${err}`);
-  return { lines, code, readyMs };
-}
+beforeAll(bundleCrashChild);
+afterAll(removeCrashChild);
 
 describe('host crash test', () => {
   it(
     `loses no acknowledged sale and charges no checkout twice across ${ITERATIONS} SIGKILLs`,
     async () => {
-      const dataDir = tempDataDir();
-      const enroll = openStore(dataDir);
-      if (!enroll.ok) throw new Error(enroll.error.message);
-      setSetting(enroll.value, SETTING.issuer, 4242);
-      setSetting(enroll.value, SETTING.currency, 'EUR');
-      enroll.value.close();
-
-      const vt = new VirtualTerminal({ timers: { answerTimeoutMs: 400 } });
-      const acked = new Map<string, { paymentId: string; amount: number }>();
-      const hostLog: string[] = [];
-      let seed = 7;
-      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-      const started = Date.now();
-      for (let i = 0; i <= ITERATIONS; i++) {
-        // A fresh cable each time: the killed process's end of the pty goes away with it.
-        const pty = await startPtyPair();
-        const pt = await openSerialStream({ path: pty.ptPath });
-        if (!pt.ok) throw new Error(pt.error.message);
-        const serving = vt.serveSerial(pt.value, { t1Ms: 200, t2Ms: 400, maxRepeats: 2 });
-        const last = i === ITERATIONS;
-        const run = await runChild(
-          dataDir,
-          pty.ecrPath,
-          last ? 'recover-only' : 'sell',
-          i + 1,
-          last ? null : Math.floor(random() * 600),
-        );
-        hostLog.push(...run.lines);
-        for (const l of run.lines.filter((x) => x.startsWith('ACK '))) {
-          const [, orderId = '', paymentId = '', amount = '0'] = l.split(' ');
-          acked.set(orderId, { paymentId, amount: Number(amount) });
-        }
-        await pt.value.close();
-        await pty.stop();
-        await Promise.race([serving, new Promise((r) => setTimeout(r, 500))]);
-      }
-      const seconds = (Date.now() - started) / 1000;
-
-      const db = openStore(dataDir);
-      if (!db.ok) throw new Error(db.error.message);
-      const sql = db.value.sql;
-      try {
-        expect(sql.pragma('integrity_check', { simple: true })).toBe('ok');
-        expect(unresolvedAttempt(db.value)).toBeNull();
-        // 0 acknowledged sales lost.
-        const paid = sql.prepare(
-          `SELECT p.payment_id, o.amount_minor FROM payments p JOIN operations o ON o.payment_id = p.payment_id AND o.kind = 'SALE'
-         WHERE p.order_id = ?`,
-        );
-        for (const [orderId, a] of acked) {
-          expect(paid.all(orderId), `acknowledged order ${orderId}`).toEqual([
-            { payment_id: a.paymentId, amount_minor: a.amount },
-          ]);
-        }
-        // Every booking on the terminal is recorded exactly once, and no order collected more than its total.
-        const booked = vt.journal.filter((e) => e.kind === 'payment' && e.status === 'booked');
-        const recorded = sql
-          .prepare(`SELECT terminal_reference AS ref, order_id FROM payments WHERE method = 'CARD'`)
-          .all() as { ref: string; order_id: string }[];
-        expect(recorded.map((r) => Number(r.ref)).sort((a, b) => a - b)).toEqual(
-          booked.map((e) => e.receipt).sort((a, b) => a - b),
-        );
-        const perOrder = sql
-          .prepare(
-            `SELECT o.order_id, o.total_minor, COUNT(p.payment_id) AS charges, SUM(op.amount_minor) AS collected
-           FROM orders o JOIN payments p ON p.order_id = o.order_id JOIN operations op ON op.payment_id = p.payment_id AND op.kind = 'SALE'
-           GROUP BY o.order_id`,
-          )
-          .all() as { order_id: string; total_minor: number; charges: number; collected: number }[];
-        const twice = perOrder.filter((o) => o.charges > 1 || o.collected > o.total_minor);
-        expect(twice).toEqual([]);
-        console.log(
-          `crash test: ${ITERATIONS} kills in ${seconds.toFixed(1)} s, ${acked.size} acknowledged sales, ${booked.length} terminal bookings, ${perOrder.length} paid orders, 0 double charges`,
-        );
-        expect(booked.length).toBeGreaterThan(0);
-        // No full card number anywhere in the database or its WAL (the terminal reports masked PANs only).
-        expect(
-          testCardNumbersIn([path.join(dataDir, 'counter.sqlite'), path.join(dataDir, 'counter.sqlite-wal')]),
-        ).toEqual([]);
-        // Nor a Luhn-valid 13-19 digit run in any value of the database or in what the hosts wrote.
-        fs.writeFileSync(path.join(dataDir, 'host.log'), hostLog.join('\n'));
-        expect(cardNumbersIn(filesUnder(dataDir))).toEqual([]);
-      } finally {
-        db.value.close();
-      }
+      const r = await runCheckoutCrash(ITERATIONS);
+      expect(r.integrity).toBe('ok');
+      expect(r.unresolved).toBeNull();
+      // 0 acknowledged sales lost.
+      expect(r.lost).toEqual([]);
+      // Every booking on the terminal is recorded exactly once, and no order collected more than its total.
+      expect(r.recorded).toEqual(r.booked);
+      expect(r.chargedTwice).toEqual([]);
+      console.log(
+        `crash test: ${r.kills} kills in ${r.seconds.toFixed(1)} s, ${r.acknowledged} acknowledged sales, ${r.booked.length} terminal bookings, ${r.paidOrders} paid orders, 0 double charges`,
+      );
+      expect(r.booked.length).toBeGreaterThan(0);
+      expect(r.acknowledged).toBeGreaterThan(0);
+      // No full card number in the database, its WAL or what the hosts wrote.
+      expect(r.cardNumbers).toEqual([]);
     },
     Math.max(240_000, ITERATIONS * 3_000),
   );
@@ -204,219 +50,46 @@ const SYNC_ITERATIONS = Number(process.env.HOST_SYNC_CRASH_ITERATIONS ?? 30);
 // On a loaded machine a start takes seconds: past this many seconds of kills (and at least 10 kills) the
 // test stops killing, so its CI time stays bounded; the count run is printed. 0 = no limit.
 const SYNC_BUDGET_MS = Number(process.env.HOST_SYNC_CRASH_BUDGET_SECONDS ?? 40) * 1_000;
-const SYNC_MIN_KILLS = Math.min(10, SYNC_ITERATIONS);
 
 describe('host crash test during sync', () => {
   it(
     `every acknowledged sale reaches the core exactly once across up to ${SYNC_ITERATIONS} SIGKILLs during push and pull`,
     async () => {
-      const core = await startTestCore(TEST_DATABASE_URL ? 'postgres' : 'pglite');
-      let stopOthers = false;
-      try {
-        const dataDir = tempDataDir();
-        const enroll = openStore(dataDir);
-        if (!enroll.ok) throw new Error(enroll.error.message);
-        setSetting(enroll.value, SETTING.issuer, core.terminal.issuer);
-        setSetting(enroll.value, SETTING.currency, 'EUR');
-        setSetting(enroll.value, SYNC_SETTING.coreUrl, core.url);
-        setSetting(enroll.value, SYNC_SETTING.keyId, core.terminal.keyId);
-        const staff = enrollStaff({ db: enroll.value, clock: () => new Date() } as unknown as CheckoutDeps, {
-          staffId: 'manager',
-          name: 'Max Manager',
-          role: 'MANAGER',
-          pin: '9999',
-        });
-        if (!staff.ok) throw new Error(staff.error.message);
-        enroll.value.close();
-        const env = { ...process.env, [TERMINAL_SECRET_ENV]: core.terminal.secret };
-
-        // Meanwhile other channels change the store's orders, so every pull has something to apply: another
-        // counter sells by card and refunds, the web shop refunds 0.01 of some of this counter's sales.
-        const other = await enrollTerminal(core.t.db, core.ledger.ctx, core.keyring, {
-          merchantId: core.merchantId,
-          store: core.storeId,
-        });
-        if (!other.ok) throw new Error(other.error.message);
-        const otherTerm = testTerminal(core.url, other.value);
-        const acked = new Map<string, { paymentId: string; amount: number }>();
-        const ackedRefunds: { orderId: string; paymentId: string; amount: number }[] = [];
-        const refundedOnline = new Set<string>();
-        let otherOps = 0;
-        let onlineRefunds = 0;
-        const others = (async () => {
-          const sales: { paymentId: string; refunded: boolean }[] = [];
-          for (let n = 0; !stopOthers; n++) {
-            const s = await otherTerm.sale({ total: 2_000 + n, paid: 2_000 + n });
-            sales.push({ paymentId: s.paymentId, refunded: false });
-            otherOps++;
-            const open = sales.find((x) => !x.refunded);
-            if (n % 3 === 2 && open) {
-              const claim = otherTerm.messages.onPayment('REFUND', open.paymentId, {
-                amount: eurMoney(100 + n),
-                method: 'CARD',
-              });
-              const r = await otherTerm.push([claim]);
-              if (r.results[0]?.status !== 'accepted') throw new Error(`other counter's refund: ${r.text}`);
-              open.refunded = true;
-              otherOps++;
-            }
-            // The web shop refunds 0.01 of one of this counter's sales, once per order.
-            const target = [...acked.entries()].find(([orderId]) => !refundedOnline.has(orderId));
-            if (n % 2 === 1 && target) {
-              const [orderId, sale] = target;
-              refundedOnline.add(orderId);
-              const r = await core.raw('POST', `/v2/${core.merchantId}/payments/${sale.paymentId}/refund`, {
-                body: { amountOfMoney: { amount: 1, currencyCode: 'EUR' } },
-              });
-              // Not yet in the core (still queued at the counter): try another order later.
-              // Locked while this counter's refund claim of the order is being applied: later.
-              if (r.status === 201) onlineRefunds++;
-              else if (r.status === 404 || (r.status === 409 && r.text.includes('"retriable":true')))
-                refundedOnline.delete(orderId);
-              else throw new Error(`online refund: ${r.status} ${r.text}`);
-            }
-            await new Promise((r) => setTimeout(r, 150));
-          }
-        })();
-
-        let seed = 11;
-        const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-        const hostLog: string[] = [];
-        const interrupted = { push: 0, pushAnswered: 0, pull: 0, other: 0 };
-        let duplicatesAnswered = 0;
-        let startMs = 0;
-        const started = Date.now();
-        let kills = 0;
-        const overBudget = () => SYNC_BUDGET_MS > 0 && Date.now() - started > SYNC_BUDGET_MS;
-        for (let i = 0; i < SYNC_ITERATIONS && (i < SYNC_MIN_KILLS || !overBudget()); i++, kills++) {
-          // A quarter at any moment; the rest aimed at sync: a push on its way, a push answered (the core
-          // applied it; the counter may not have recorded that yet), a pull on its way or being applied.
-          const aim = [
-            null,
-            { marker: '> push', delayMs: Math.floor(random() * 15) },
-            { marker: '< push', delayMs: Math.floor(random() * 4) },
-            { marker: '> pull', delayMs: Math.floor(random() * 15) },
-          ][i % 4];
-          const kill: Kill = aim ? { ...aim, fallbackMs: 1_500 } : Math.floor(random() * 500);
-          const run = await runChild(dataDir, '-', 'sync-sell', i + 1, kill, env);
-          hostLog.push(...run.lines);
-          startMs += run.readyMs ?? 0;
-          for (const l of run.lines) {
-            const [tag, a = '', b = '', c = '0'] = l.split(' ');
-            if (tag === 'ACK') acked.set(a, { paymentId: b, amount: Number(c) });
-            if (tag === 'ACKR') ackedRefunds.push({ orderId: a, paymentId: b, amount: Number(c) });
-            if (tag === '<' && a === 'push') duplicatesAnswered += Number(b);
-          }
-          const last = run.lines
-            .filter((l) => l.startsWith('>') || l.startsWith('<') || l.startsWith('ACK'))
-            .at(-1);
-          if (last === '> push') interrupted.push++;
-          else if (last?.startsWith('< push')) interrupted.pushAnswered++;
-          else if (last === '> pull' || last?.startsWith('< pull')) interrupted.pull++;
-          else interrupted.other++;
-        }
-        stopOthers = true;
-        await others;
-        const drain = await runChild(dataDir, '-', 'sync-drain', 0, null, env);
-        expect(drain.lines.at(-1)).toMatch(/^DRAINED /);
-        const seconds = (Date.now() - started) / 1000;
-
-        const db = openStore(dataDir);
-        if (!db.ok) throw new Error(db.error.message);
-        const sql = db.value.sql;
-        try {
-          expect(sql.pragma('integrity_check', { simple: true })).toBe('ok');
-          // The queue drained: every message acknowledged by the core, none refused, no exception.
-          expect(sql.prepare(`SELECT state, COUNT(*) AS n FROM outbox GROUP BY state`).all()).toEqual([
-            { state: 'ACKNOWLEDGED', n: expect.any(Number) },
-          ]);
-          expect(syncStatus(db.value, new Date())).toMatchObject({ queued: 0, openExceptions: 0 });
-
-          // Every message this counter queued was applied by the core exactly once, under its own id.
-          const local = (sql.prepare(`SELECT message_id FROM outbox`).all() as { message_id: string }[])
-            .map((r) => r.message_id)
-            .sort();
-          const applied = (
-            await core.t.db.query<{ message_id: string; result: string }>(
-              `SELECT message_id::text AS message_id, result FROM sync_messages WHERE terminal_id = $1`,
-              [core.terminal.terminalId],
-            )
-          ).sort((x, y) => x.message_id.localeCompare(y.message_id));
-          expect(applied.map((r) => r.message_id)).toEqual(local);
-          expect(applied.filter((r) => r.result !== 'accepted')).toEqual([]);
-
-          // Every acknowledged sale is in the core once: one order, one payment, one SALE of its amount.
-          const coreSales = await core.t.db.query<{ order_id: string; payment_id: string; amount: string }>(
-            `SELECT o.order_id::text AS order_id, o.payment_id, o.amount_minor::text AS amount
-               FROM operations o WHERE o.terminal_id = $1 AND o.kind = 'SALE'`,
-            [core.terminal.terminalId],
-          );
-          const byOrder = new Map<string, { payment_id: string; amount: number }[]>();
-          for (const r of coreSales) {
-            byOrder.set(r.order_id, [
-              ...(byOrder.get(r.order_id) ?? []),
-              { payment_id: r.payment_id, amount: Number(r.amount) },
-            ]);
-          }
-          for (const [orderId, a] of acked) {
-            expect(byOrder.get(orderId), `acknowledged sale ${orderId}`).toEqual([
-              { payment_id: a.paymentId, amount: a.amount },
-            ]);
-          }
-          expect([...byOrder.values()].filter((v) => v.length > 1)).toEqual([]);
-          // Every acknowledged cash refund is in the core (a refund per order here, so by payment and amount).
-          const coreRefunds = await core.t.db.query<{ payment_id: string; amount: string }>(
-            `SELECT payment_id, amount_minor::text AS amount FROM operations
-              WHERE terminal_id = $1 AND kind = 'REFUND'`,
-            [core.terminal.terminalId],
-          );
-          const refundKeys = coreRefunds.map((r) => `${r.payment_id}:${r.amount}`);
-          for (const r of ackedRefunds) expect(refundKeys).toContain(`${r.paymentId}:${r.amount}`);
-          expect(new Set(refundKeys).size).toBe(refundKeys.length);
-
-          // The counter's ledger mirrors the core's for the whole store: its own operations pushed, every
-          // other channel's pulled, each exactly once.
-          const coreOps = (
-            await core.t.db.query<{ id: string }>(
-              `SELECT id::text AS id FROM operations WHERE store_id = $1`,
-              [core.storeId],
-            )
-          )
-            .map((r) => r.id)
-            .sort();
-          const counterOps = (
-            sql.prepare(`SELECT operation_id FROM operations`).all() as { operation_id: string }[]
-          )
-            .map((r) => r.operation_id)
-            .sort();
-          expect(counterOps).toEqual(coreOps);
-          const pulled = sql.prepare(`SELECT COUNT(*) AS n FROM operations WHERE origin = 'SYNC'`).get() as {
-            n: number;
-          };
-          expect(pulled.n).toBe(otherOps + onlineRefunds);
-
-          console.log(
-            `sync crash test (${core.t.kind}): ${kills} kills in ${seconds.toFixed(1)} s ` +
-              `(host start to ready ${(startMs / kills).toFixed(0)} ms on average) — ` +
-              `interrupted: ${interrupted.push} push in flight, ${interrupted.pushAnswered} push answered (being recorded), ` +
-              `${interrupted.pull} pull, ${interrupted.other} selling; ${acked.size} acknowledged sales, ` +
-              `${ackedRefunds.length} cash refunds, ${local.length} messages applied once each, ` +
-              `${duplicatesAnswered} resends answered duplicate, ${pulled.n} operations pulled ` +
-              `(${otherOps} other counter, ${onlineRefunds} online), 0 lost, 0 duplicated`,
-          );
-          expect(acked.size).toBeGreaterThan(0);
-          // No card number in the counter's database, the hosts' output or the core's log.
-          fs.writeFileSync(path.join(dataDir, 'host.log'), [...hostLog, ...drain.lines].join('\n'));
-          fs.writeFileSync(path.join(dataDir, 'core.log'), core.logs.join(''));
-          expect(cardNumbersIn(filesUnder(dataDir))).toEqual([]);
-          expect(interrupted.push + interrupted.pushAnswered).toBeGreaterThan(0);
-        } finally {
-          db.value.close();
-        }
-      } finally {
-        stopOthers = true;
-        await core.close();
-      }
+      const r = await runSyncCrash({
+        kills: SYNC_ITERATIONS,
+        budgetMs: SYNC_BUDGET_MS,
+        minKills: Math.min(10, SYNC_ITERATIONS),
+      });
+      expect(r.drained).toMatch(/^DRAINED /);
+      expect(r.integrity).toBe('ok');
+      // The queue drained: every message acknowledged by the core, none refused, no exception.
+      expect(r.outboxStates).toEqual([{ state: 'ACKNOWLEDGED', n: expect.any(Number) }]);
+      expect(r.status).toMatchObject({ queued: 0, openExceptions: 0 });
+      // Every message this counter queued was applied by the core exactly once, under its own id.
+      expect(r.applied).toEqual(r.queued);
+      expect(r.notAccepted).toEqual([]);
+      // Every acknowledged sale is in the core once: one order, one payment, one SALE of its amount.
+      expect(r.lostSales).toEqual([]);
+      expect(r.duplicatedSales).toEqual([]);
+      // Every acknowledged cash refund is in the core, once.
+      expect(r.lostRefunds).toEqual([]);
+      expect(r.duplicatedRefunds).toBe(0);
+      // The counter's ledger mirrors the core's for the whole store: its own operations pushed, every
+      // other channel's pulled, each exactly once.
+      expect(r.counterOps).toEqual(r.coreOps);
+      expect(r.pulled).toBe(r.otherChannelOps);
+      console.log(
+        `sync crash test (${r.kind}): ${r.kills} kills in ${r.seconds.toFixed(1)} s ` +
+          `(host start to ready ${r.startMs.toFixed(0)} ms on average) — ` +
+          `interrupted: ${r.interrupted.push} push in flight, ${r.interrupted.pushAnswered} push answered (being recorded), ` +
+          `${r.interrupted.pull} pull, ${r.interrupted.other} selling; ${r.acknowledgedSales} acknowledged sales, ` +
+          `${r.acknowledgedRefunds} cash refunds, ${r.queued.length} messages applied once each, ` +
+          `${r.duplicatesAnswered} resends answered duplicate, ${r.pulled} operations pulled, 0 lost, 0 duplicated`,
+      );
+      expect(r.acknowledgedSales).toBeGreaterThan(0);
+      // No card number in the counter's database, the hosts' output or the core's log.
+      expect(r.cardNumbers).toEqual([]);
+      expect(r.interrupted.push + r.interrupted.pushAnswered).toBeGreaterThan(0);
     },
     Math.max(240_000, SYNC_ITERATIONS * 4_000),
   );
