@@ -223,11 +223,24 @@ const StatusSchema = z.object({
     )
     .optional(),
   businessDay: z.string().optional(),
+  /** Whether this counter syncs with a core, and which (never the secret). */
+  core: z
+    .object({ enrolled: z.boolean(), url: z.string().nullable(), keyId: z.string().nullable() })
+    .optional(),
 });
 
 const SettingsSchema = z.object({
   terminal: z.object({ serialPath: z.string().nullable(), tcp: z.string().nullable() }),
-  core: z.object({ url: z.string().nullable(), enrolled: z.boolean(), terminalId: z.string().nullable() }),
+  core: z.object({
+    url: z.string().nullable(),
+    /** True when the host syncs with the core now (URL, key id and secret all present). */
+    enrolled: z.boolean(),
+    terminalId: z.string().nullable(),
+    keyId: z.string().nullable().optional(),
+    issuer: z.number().int().nullable().optional(),
+    /** Where the terminal secret in use comes from; never the secret itself. */
+    secretKeptIn: z.enum(['environment', 'file', 'keystore']).nullable().optional(),
+  }),
   offline: z.object({
     perPaymentMaxMinor: Minor,
     totalMaxMinor: Minor,
@@ -601,6 +614,37 @@ export const HOST_API = {
         manager: Manager,
       }),
       SettingsSchema,
+    ),
+    'core.enrol': cmd(
+      'Enrols this counter with a core (a manager): checks the URL, key id, secret and issuer that ' +
+        '`npm run core -- enroll-terminal` printed with a signed request first, and saves nothing when the core ' +
+        'does not confirm them. Re-enrolling while messages are queued asks for confirmQueued first.',
+      z.object({
+        coreUrl: z.string().trim().url('give the core address, e.g. https://pay.example.com').max(500),
+        keyId: z.string().trim().min(1, 'give the key id').max(200),
+        secret: z.string().trim().min(8, 'give the whole secret').max(500),
+        issuer: z.number().int().min(1000).max(999_999),
+        confirmQueued: z.boolean().default(false),
+        manager: Manager,
+      }),
+      z.object({
+        /** False only when the queue asks for confirmation first (verified, nothing saved yet). */
+        saved: z.boolean(),
+        queued: z
+          .object({
+            count: Minor,
+            kinds: z.array(z.object({ kind: z.string(), count: Minor })),
+            oldestAt: z.string().nullable(),
+            coreUrl: z.string().nullable(),
+          })
+          .nullable(),
+        terminalId: z.string(),
+        storeId: z.string(),
+        issuer: z.number().int(),
+        secretKeptIn: z.enum(['file', 'keystore']),
+        /** COUNTER_TERMINAL_SECRET is set for this host: it replaces the saved secret at the next start. */
+        environmentOverrides: z.boolean(),
+      }),
     ),
     'terminal.ports': cmd(
       'Serial ports on this machine, for the settings screen.',
