@@ -40,6 +40,12 @@ export const CartEntryInputSchema = z.union([
  */
 const CheckoutId = z.string().uuid().optional();
 
+/** Off the whole basket: an amount, or a percentage in basis points (1000 = 10 %) of its total. */
+export const BasketDiscountSchema = z.union([
+  z.object({ amountMinor: PositiveMinor }),
+  z.object({ percentBp: z.number().int().min(1).max(9_999) }),
+]);
+
 /** The open basket, kept by the host so that a crash, a restart or a change of cashier does not lose it. */
 export const CartLineSchema = z.object({
   lineId: z.string().min(1).max(64),
@@ -49,9 +55,12 @@ export const CartLineSchema = z.object({
   quantity: z.number().int().positive().max(9_999),
   taxRateBp: z.number().int().min(0).max(10_000),
   discountMinor: Minor.default(0),
+  /** A percentage discount (basis points) kept as one: discountMinor is that percentage of the line. */
+  discountBp: z.number().int().min(1).max(9_999).optional(),
 });
 export const CartSchema = z.object({
   lines: z.array(CartLineSchema).max(500),
+  basketDiscount: BasketDiscountSchema.nullable().optional(),
   updatedAt: IsoDateTimeSchema.nullable(),
 });
 
@@ -265,9 +274,12 @@ const ReceiptSchema = z.object({
   createdAt: IsoDateTimeSchema,
   currency: z.string(),
   header: z.array(z.string()),
+  /** discountMinor: the line's own discount (its share of a basket discount is in basketDiscountMinor). */
   lines: z.array(
     z.object({ name: z.string(), quantity: z.number().int(), amountMinor: Minor, discountMinor: Minor }),
   ),
+  /** A discount on the whole basket (0 without one); the taxes are on what the lines charge after it. */
+  basketDiscountMinor: Minor,
   taxes: z.array(z.object({ rateBp: z.number().int(), grossMinor: Minor, taxMinor: Minor, netMinor: Minor })),
   totalMinor: Minor,
   tenders: z.array(
@@ -394,6 +406,8 @@ export const HOST_API = {
         tenders: z.array(TenderInputSchema).min(1).max(5),
         operatorId: StaffId,
         checkoutId: CheckoutId,
+        /** Off the whole basket, spread over the lines for tax by the host. */
+        basketDiscount: BasketDiscountSchema.optional(),
       }),
       SaleResultSchema,
     ),
@@ -525,7 +539,10 @@ export const HOST_API = {
     'cart.get': cmd('The open basket as the host keeps it (empty when there is none).', Empty, CartSchema),
     'cart.put': cmd(
       'Replaces the open basket (the UI sends it after every change); a checkout clears it.',
-      z.object({ lines: z.array(CartLineSchema).max(500) }),
+      z.object({
+        lines: z.array(CartLineSchema).max(500),
+        basketDiscount: BasketDiscountSchema.nullable().optional(),
+      }),
       CartSchema,
     ),
     'payment.cancel': cmd(
