@@ -140,6 +140,17 @@ export function lockedRefundOf(message: string): LockedRefund | null {
   };
 }
 
+/**
+ * The core writes times in its sentences as UTC ("at 08:10:00 UTC on 2026-12-03"); shown under a sentence
+ * that gives the same time in the manager's time zone, each such time is rewritten with `format` (the
+ * screen's local date and time), so one notice never shows two clocks.
+ */
+export function localiseCoreTimes(text: string, format: (iso: string) => string): string {
+  return text.replace(/(\d\d:\d\d:\d\d) UTC on (\d{4}-\d\d-\d\d)/g, (_, time: string, day: string) =>
+    format(`${day}T${time}Z`),
+  );
+}
+
 /** How a host refusal reads on the manager's screens. */
 export function noticeForError(error: { code: string; message: string }): ManagerNotice {
   switch (error.code) {
