@@ -8,6 +8,7 @@ export const de: Messages = {
   'app.title': 'Counter',
   'status.online': 'Online',
   'status.offline': 'Offline',
+  'status.notEnrolled': 'Nicht angemeldet: nur offline',
   'status.hostUnreachable': 'Kassendienst nicht erreichbar',
   'status.queued': '{count} in der Warteschlange',
   'status.queuedOldest': '{count} in der Warteschlange, älteste {age}',

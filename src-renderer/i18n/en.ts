@@ -7,6 +7,7 @@ export const en = {
   'app.title': 'Counter',
   'status.online': 'Online',
   'status.offline': 'Offline',
+  'status.notEnrolled': 'Not enrolled: offline only',
   'status.hostUnreachable': 'Till service not reachable',
   'status.queued': '{count} queued',
   'status.queuedOldest': '{count} queued, oldest {age}',

@@ -188,6 +188,11 @@ test('a counter refund after the web shop refunded the same online is stopped, n
       `^Not refunded: this repeats the refund of €30\\.00 made online at .+ \\(refund ${onlineRefundId}\\)\\. If it is a genuine second refund, try again later\\.`,
     ),
   );
+  // One clock: the core's own words under the sentence give the same local time, not the core's UTC.
+  const sentence = (await notice.locator('p').first().textContent()) ?? '';
+  const at = /made online at (.+) \(refund/.exec(sentence)?.[1] ?? 'no time in the sentence';
+  await expect(notice.locator('p').nth(1)).toContainText(`made online at ${at} (refund ${onlineRefundId})`);
+  await expect(notice).not.toContainText('UTC');
   await expectAxeClean(page, 'refund locked');
   await saveScreenshot(page, 'manager-refund-locked');
   // The terminal paid nothing back.
