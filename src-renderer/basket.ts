@@ -18,11 +18,14 @@ export interface BasketLine {
   /** Off the line's gross, in minor units (the host taxes what remains). */
   readonly discountMinor?: number;
   /**
-   * A percentage discount in basis points (1000 = 10 %), kept so a change of quantity recomputes the amount.
-   * The host keeps the amount only: after a reload the discount is an amount.
+   * A percentage discount in basis points (1000 = 10 %), kept so a change of quantity recomputes the amount;
+   * the host keeps it too (cart.put), so it is still a percentage after a reload.
    */
   readonly discountBp?: number;
 }
+
+/** Off the whole basket: an amount (minor units) or a percentage (basis points) of what the lines charge. */
+export type BasketDiscount = { readonly amountMinor: number } | { readonly percentBp: number };
 
 /** The tax rate of an amount keyed on the keypad (the standard rate; decision in docs/app.md). */
 export const DEFAULT_FREE_AMOUNT_TAX_BP = 1900;
@@ -30,6 +33,8 @@ export const DEFAULT_FREE_AMOUNT_TAX_BP = 1900;
 export interface Basket {
   readonly currency: CurrencyCode;
   readonly lines: readonly BasketLine[];
+  /** A discount on the whole basket; the host spreads it over the lines for tax. */
+  readonly discount?: BasketDiscount | null;
 }
 
 export const MAX_QUANTITY = 999;
@@ -54,7 +59,7 @@ const clampQuantity = (q: number): number => Math.min(MAX_QUANTITY, Math.max(1, 
  */
 export function setQuantity(basket: Basket, key: string, quantity: number): Basket {
   if (quantity <= 0) return removeLine(basket, key);
-  return {
+  return fitDiscount({
     ...basket,
     lines: basket.lines.map((l) => {
       if (l.key !== key) return l;
@@ -63,7 +68,52 @@ export function setQuantity(basket: Basket, key: string, quantity: number): Bask
       if ((l.discountMinor ?? 0) >= grossMinor(next)) return { ...next, discountMinor: 0 };
       return next;
     }),
-  };
+  });
+}
+
+/** A basket discount as an amount that no longer leaves something to pay (lines removed) goes. */
+function fitDiscount(basket: Basket): Basket {
+  const d = basket.discount;
+  if (!d || !('amountMinor' in d) || d.amountMinor < subtotalMinor(basket)) return basket;
+  return { ...basket, discount: null };
+}
+
+/** What the lines charge, each after its own discount, before a basket discount. */
+export const subtotalMinor = (basket: Basket): number =>
+  basket.lines.reduce((n, l) => n + l.unitPrice.amountMinor * l.quantity - (l.discountMinor ?? 0), 0);
+
+/** The basket discount in minor units now (a percentage of the subtotal, rounded half up as the host does). */
+export function basketDiscountMinor(basket: Basket): number {
+  const d = basket.discount;
+  if (!d || basket.lines.length === 0) return 0;
+  return 'percentBp' in d ? percentOf(subtotalMinor(basket), d.percentBp) : d.amountMinor;
+}
+
+export type BasketEditError =
+  { reason: 'empty' } | { reason: 'tooBig'; subtotalMinor: number } | { reason: 'percent' };
+
+/**
+ * The keypad's number as a discount on the whole basket: an amount, or a percentage (up to two decimals,
+ * less than 100). 0 removes it. It must leave something to pay.
+ */
+export function setBasketDiscount(
+  basket: Basket,
+  kind: 'amount' | 'percent',
+  value: Money,
+): { ok: true; basket: Basket } | { ok: false; error: BasketEditError } {
+  if (basket.lines.length === 0) return { ok: false, error: { reason: 'empty' } };
+  const unit = 10 ** currencyExponent(value.currency);
+  const n = value.amountMinor;
+  const sub = subtotalMinor(basket);
+  if (n === 0) return { ok: true, basket: { ...basket, discount: null } };
+  if (kind === 'amount') {
+    if (n >= sub) return { ok: false, error: { reason: 'tooBig', subtotalMinor: sub } };
+    return { ok: true, basket: { ...basket, discount: { amountMinor: n } } };
+  }
+  const bp = (n * 100) / unit;
+  if (!Number.isInteger(bp) || bp <= 0 || bp >= 10_000) return { ok: false, error: { reason: 'percent' } };
+  if (percentOf(sub, bp) >= sub) return { ok: false, error: { reason: 'tooBig', subtotalMinor: sub } };
+  return { ok: true, basket: { ...basket, discount: { percentBp: bp } } };
 }
 
 /** Quantity × unit price, before the discount. */
@@ -119,7 +169,8 @@ export function editLine(
 }
 
 export function removeLine(basket: Basket, key: string): Basket {
-  return { ...basket, lines: basket.lines.filter((l) => l.key !== key) };
+  const lines = basket.lines.filter((l) => l.key !== key);
+  return fitDiscount({ ...basket, lines, discount: lines.length === 0 ? null : basket.discount });
 }
 
 export function lineTotal(line: BasketLine): Money {
@@ -138,6 +189,7 @@ export function toCartLines(basket: Basket): {
   quantity: number;
   taxRateBp: number;
   discountMinor: number;
+  discountBp?: number;
 }[] {
   return basket.lines.map((l) => ({
     lineId: l.key,
@@ -147,6 +199,7 @@ export function toCartLines(basket: Basket): {
     quantity: l.quantity,
     taxRateBp: l.taxRateBp ?? DEFAULT_FREE_AMOUNT_TAX_BP,
     discountMinor: l.discountMinor ?? 0,
+    ...(l.discountBp && l.discountMinor ? { discountBp: l.discountBp } : {}),
   }));
 }
 
@@ -161,10 +214,13 @@ export function fromCartLines(
     quantity: number;
     taxRateBp: number;
     discountMinor?: number;
+    discountBp?: number;
   }[],
+  discount: BasketDiscount | null = null,
 ): Basket {
   return {
     currency,
+    discount,
     lines: lines.map((l) => ({
       key: l.lineId,
       code: l.sku,
@@ -173,6 +229,7 @@ export function fromCartLines(
       quantity: l.quantity,
       taxRateBp: l.taxRateBp,
       discountMinor: l.discountMinor ?? 0,
+      ...(l.discountBp ? { discountBp: l.discountBp } : {}),
     })),
   };
 }
@@ -198,8 +255,10 @@ export function toCheckoutEntries(
   });
 }
 
+/** What the basket costs: the lines after their discounts, less a basket discount. */
 export function basketTotal(basket: Basket): Money {
-  return basket.lines.reduce((acc, l) => add(acc, lineTotal(l)), zero(basket.currency));
+  const lines = basket.lines.reduce((acc, l) => add(acc, lineTotal(l)), zero(basket.currency));
+  return subtract(lines, money(basketDiscountMinor(basket), basket.currency));
 }
 
 export function itemCount(basket: Basket): number {

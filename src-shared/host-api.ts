@@ -40,6 +40,12 @@ export const CartEntryInputSchema = z.union([
  */
 const CheckoutId = z.string().uuid().optional();
 
+/** Off the whole basket: an amount, or a percentage in basis points (1000 = 10 %) of its total. */
+export const BasketDiscountSchema = z.union([
+  z.object({ amountMinor: PositiveMinor }),
+  z.object({ percentBp: z.number().int().min(1).max(9_999) }),
+]);
+
 /** The open basket, kept by the host so that a crash, a restart or a change of cashier does not lose it. */
 export const CartLineSchema = z.object({
   lineId: z.string().min(1).max(64),
@@ -49,9 +55,12 @@ export const CartLineSchema = z.object({
   quantity: z.number().int().positive().max(9_999),
   taxRateBp: z.number().int().min(0).max(10_000),
   discountMinor: Minor.default(0),
+  /** A percentage discount (basis points) kept as one: discountMinor is that percentage of the line. */
+  discountBp: z.number().int().min(1).max(9_999).optional(),
 });
 export const CartSchema = z.object({
   lines: z.array(CartLineSchema).max(500),
+  basketDiscount: BasketDiscountSchema.nullable().optional(),
   updatedAt: IsoDateTimeSchema.nullable(),
 });
 
@@ -228,11 +237,24 @@ const StatusSchema = z.object({
     )
     .optional(),
   businessDay: z.string().optional(),
+  /** Whether this counter syncs with a core, and which (never the secret). */
+  core: z
+    .object({ enrolled: z.boolean(), url: z.string().nullable(), keyId: z.string().nullable() })
+    .optional(),
 });
 
 const SettingsSchema = z.object({
   terminal: z.object({ serialPath: z.string().nullable(), tcp: z.string().nullable() }),
-  core: z.object({ url: z.string().nullable(), enrolled: z.boolean(), terminalId: z.string().nullable() }),
+  core: z.object({
+    url: z.string().nullable(),
+    /** True when the host syncs with the core now (URL, key id and secret all present). */
+    enrolled: z.boolean(),
+    terminalId: z.string().nullable(),
+    keyId: z.string().nullable().optional(),
+    issuer: z.number().int().nullable().optional(),
+    /** Where the terminal secret in use comes from; never the secret itself. */
+    secretKeptIn: z.enum(['environment', 'file', 'keystore']).nullable().optional(),
+  }),
   offline: z.object({
     perPaymentMaxMinor: Minor,
     totalMaxMinor: Minor,
@@ -259,9 +281,12 @@ const ReceiptSchema = z.object({
   createdAt: IsoDateTimeSchema,
   currency: z.string(),
   header: z.array(z.string()),
+  /** discountMinor: the line's own discount (its share of a basket discount is in basketDiscountMinor). */
   lines: z.array(
     z.object({ name: z.string(), quantity: z.number().int(), amountMinor: Minor, discountMinor: Minor }),
   ),
+  /** A discount on the whole basket (0 without one); the taxes are on what the lines charge after it. */
+  basketDiscountMinor: Minor,
   taxes: z.array(z.object({ rateBp: z.number().int(), grossMinor: Minor, taxMinor: Minor, netMinor: Minor })),
   totalMinor: Minor,
   tenders: z.array(
@@ -388,6 +413,8 @@ export const HOST_API = {
         tenders: z.array(TenderInputSchema).min(1).max(5),
         operatorId: StaffId,
         checkoutId: CheckoutId,
+        /** Off the whole basket, spread over the lines for tax by the host. */
+        basketDiscount: BasketDiscountSchema.optional(),
       }),
       SaleResultSchema,
     ),
@@ -519,7 +546,10 @@ export const HOST_API = {
     'cart.get': cmd('The open basket as the host keeps it (empty when there is none).', Empty, CartSchema),
     'cart.put': cmd(
       'Replaces the open basket (the UI sends it after every change); a checkout clears it.',
-      z.object({ lines: z.array(CartLineSchema).max(500) }),
+      z.object({
+        lines: z.array(CartLineSchema).max(500),
+        basketDiscount: BasketDiscountSchema.nullable().optional(),
+      }),
       CartSchema,
     ),
     'payment.cancel': cmd(
@@ -608,6 +638,37 @@ export const HOST_API = {
         manager: Manager,
       }),
       SettingsSchema,
+    ),
+    'core.enrol': cmd(
+      'Enrols this counter with a core (a manager): checks the URL, key id, secret and issuer that ' +
+        '`npm run core -- enroll-terminal` printed with a signed request first, and saves nothing when the core ' +
+        'does not confirm them. Re-enrolling while messages are queued asks for confirmQueued first.',
+      z.object({
+        coreUrl: z.string().trim().url('give the core address, e.g. https://pay.example.com').max(500),
+        keyId: z.string().trim().min(1, 'give the key id').max(200),
+        secret: z.string().trim().min(8, 'give the whole secret').max(500),
+        issuer: z.number().int().min(1000).max(999_999),
+        confirmQueued: z.boolean().default(false),
+        manager: Manager,
+      }),
+      z.object({
+        /** False only when the queue asks for confirmation first (verified, nothing saved yet). */
+        saved: z.boolean(),
+        queued: z
+          .object({
+            count: Minor,
+            kinds: z.array(z.object({ kind: z.string(), count: Minor })),
+            oldestAt: z.string().nullable(),
+            coreUrl: z.string().nullable(),
+          })
+          .nullable(),
+        terminalId: z.string(),
+        storeId: z.string(),
+        issuer: z.number().int(),
+        secretKeptIn: z.enum(['file', 'keystore']),
+        /** COUNTER_TERMINAL_SECRET is set for this host: it replaces the saved secret at the next start. */
+        environmentOverrides: z.boolean(),
+      }),
     ),
     'terminal.ports': cmd(
       'Serial ports on this machine, for the settings screen.',

@@ -29,7 +29,7 @@ import {
   paymentIdSequenceStore,
   type OrderRecord,
 } from '../store';
-import { buildCart, type Cart, type CartEntry } from './cart';
+import { buildCart, type BasketDiscount, type Cart, type CartEntry } from './cart';
 import { businessDay, type CheckoutDeps } from './context';
 import { cardParts, offlineCardRefusal } from './offline-policy';
 import type { PaymentIntent } from './settle';
@@ -350,9 +350,11 @@ export async function checkoutSale(
     tenders: readonly Tender[];
     operatorId: string;
     orderId?: string;
+    /** Off the whole basket, spread over the lines for tax (cart.ts spreadBasketDiscount). */
+    basketDiscount?: BasketDiscount | null;
   },
 ): Promise<Result<SaleResult, DomainError>> {
-  const cart = buildCart(input.entries, deps.currency);
+  const cart = buildCart(input.entries, deps.currency, input.basketDiscount);
   if (!cart.ok) return cart;
   if (input.tenders.length === 0) return err(domainError('CHECKOUT_INVALID', { reason: 'no tender given' }));
   if (input.tenders.some((t) => t.method === 'CASH') && !currentCashSession(deps.db)) {

@@ -40,7 +40,17 @@ async function main(): Promise<void> {
   const stored = fromEnv ? null : secrets.load('the terminal secret');
   if (stored && !stored.ok) return fatal(stored.error.message);
   const secret = fromEnv ?? stored?.value ?? null;
-  const created = createHost({ dataDir, sync: 'settings', terminalSecret: secret ?? undefined });
+  // An enrolment from the settings screen keeps the secret in the keystore too (refused where it is plain text).
+  const created = createHost({
+    dataDir,
+    sync: 'settings',
+    terminalSecret: secret ?? undefined,
+    secretKeeper: {
+      where: 'keystore',
+      save: (value) => secrets.save('the terminal secret', value),
+      load: () => secrets.load('the terminal secret'),
+    },
+  });
   if (!created.ok) return fatal(created.error.message);
   const host = created.value;
   const handlers = createHostHandlers(host);

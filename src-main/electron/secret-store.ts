@@ -7,7 +7,8 @@
  * - `safeStorage.isEncryptionAvailable()` is false (no keystore at all);
  * - on Linux, `getSelectedStorageBackend()` is `basic_text` (Electron's hard-coded key, i.e. plain text in
  *   effect) or `unknown`.
- * The headless host never uses this: it takes the secret from the environment (`COUNTER_TERMINAL_SECRET`).
+ * The headless host never uses this: it takes the secret from the environment (`COUNTER_TERMINAL_SECRET`) or
+ * the 0600 file an enrolment from the settings screen wrote (src-main/host/terminal-secret.ts).
  */
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';

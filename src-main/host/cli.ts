@@ -35,6 +35,7 @@ import {
 } from '../store';
 import { SETTING } from './compose';
 import { exportRescue, importRescue } from './rescue';
+import { fileSecretKeeper } from './terminal-secret';
 import { serveHost, ServeError, type ServedHost } from './serve';
 import { SYNC_SETTING, syncConfigFromSettings, TERMINAL_SECRET_ENV, wireSync } from './sync-wiring';
 import { reconcileWithCore } from '../sync/reconcile';
@@ -103,12 +104,20 @@ export async function runCommandAsync(
   if (!s.ok) return s;
   const db = s.value;
   try {
-    const config = syncConfigFromSettings(db);
+    // The secret: the environment first, else the file an enrolment from the settings screen wrote.
+    const kept = process.env[TERMINAL_SECRET_ENV] ? null : fileSecretKeeper(dataDir).load();
+    if (kept && !kept.ok) return kept;
+    const config = syncConfigFromSettings(
+      db,
+      kept?.value ? { [TERMINAL_SECRET_ENV]: kept.value } : process.env,
+    );
     if (!config) {
       return err(
         domainError('HOST_NOT_WIRED', {
           command,
-          reason: `no core is enrolled: run \`enroll --core-url URL --key-id ID\` and set ${TERMINAL_SECRET_ENV}`,
+          reason:
+            'no core is enrolled: enrol the counter under Settings → Enrolment, or run ' +
+            `\`enroll --core-url URL --key-id ID\` and set ${TERMINAL_SECRET_ENV}`,
         }),
       );
     }

@@ -38,6 +38,7 @@ import {
   type SyncConfig,
   type WiredSync,
 } from './sync-wiring';
+import { fileSecretKeeper, type TerminalSecretKeeper } from './terminal-secret';
 
 /** Settings keys (the `settings` table); `npm run host -- enroll` writes them. */
 export const SETTING = {
@@ -65,6 +66,12 @@ export interface HostOptions {
   readonly sync?: SyncConfig | 'settings';
   /** With sync 'settings': the terminal's secret from elsewhere than the environment (Electron's keystore). */
   readonly terminalSecret?: string;
+  /**
+   * Where an enrolment from the settings screen keeps the secret, and (with sync 'settings') where it is read
+   * at start when neither the environment nor `terminalSecret` gives it. Default: the 0600 file
+   * `terminal-secret` in the data directory (terminal-secret.ts); Electron passes its keystore.
+   */
+  readonly secretKeeper?: TerminalSecretKeeper;
   /** How often to try the card terminal again while it is not connected (default 5 s). */
   readonly terminalRetryMs?: number;
 }
@@ -73,8 +80,16 @@ export interface Host {
   readonly db: StoreDb;
   readonly session: EcrSession;
   readonly deps: CheckoutDeps;
-  /** Null when the counter is not enrolled with a core (it then sells offline only). */
+  /** Null when the counter is not enrolled with a core (it then sells offline only). Changes on enrolment. */
   readonly sync: WiredSync | null;
+  /** Where the terminal secret in use came from (null: not enrolled); never the secret itself. */
+  readonly secretSource: 'environment' | 'file' | 'keystore' | null;
+  readonly secretKeeper: TerminalSecretKeeper;
+  /**
+   * Syncs with another core or key from now on, without a restart: stops the running daemon (its cycle in
+   * flight finishes), wires the new client and starts it. The issuer mints the next payment ids.
+   */
+  replaceSync(config: SyncConfig, issuer: number, secretSource: 'file' | 'keystore'): Promise<void>;
   /** The terminal connection and the card command running now (status). */
   readonly live: LiveState;
   /** Subscribe to checkout events (terminal statuses, order changes); returns an unsubscribe function. */
@@ -133,32 +148,43 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
   });
   const listeners = new Set<(e: CheckoutEvent) => void>();
   const clock = o.clock ?? (() => new Date());
-  const syncConfig =
-    o.sync === 'settings'
-      ? syncConfigFromSettings(
-          db,
-          o.terminalSecret ? { ...process.env, [TERMINAL_SECRET_ENV]: o.terminalSecret } : process.env,
-        )
-      : (o.sync ?? null);
+  const keeper = o.secretKeeper ?? fileSecretKeeper(o.dataDir);
+  // The secret: the environment first, then the caller (Electron's keystore), then the keeper's file.
+  let secretSource: Host['secretSource'] = null;
+  let syncConfig: SyncConfig | null = o.sync && o.sync !== 'settings' ? o.sync : null;
+  if (o.sync === 'settings') {
+    let secret = process.env[TERMINAL_SECRET_ENV] || undefined;
+    if (secret) secretSource = 'environment';
+    else if (o.terminalSecret) [secret, secretSource] = [o.terminalSecret, 'keystore'];
+    else {
+      const kept = keeper.load();
+      if (!kept.ok) return fail(kept.error);
+      if (kept.value) [secret, secretSource] = [kept.value, keeper.where];
+    }
+    syncConfig = syncConfigFromSettings(db, secret ? { [TERMINAL_SECRET_ENV]: secret } : {});
+    if (!syncConfig) secretSource = null;
+  }
   let emit: (e: CheckoutEvent) => void = () => {};
   let wasOnline: boolean | null = null;
-  const sync = syncConfig
-    ? wireSync(
-        db,
-        {
-          ...syncConfig,
-          onCycle: (report) => {
-            syncConfig.onCycle?.(report);
-            // Online/offline flipped, or the core told us something (a balance paid online): read status again.
-            const online = sync?.daemon.status().online ?? null;
-            const changed = online !== wasOnline || report.pulledChanges > 0 || report.accepted > 0;
-            wasOnline = online;
-            if (changed) emit({ kind: 'status-changed' });
-          },
+  let sync: WiredSync | null = null;
+  const wire = (config: SyncConfig): WiredSync =>
+    wireSync(
+      db,
+      {
+        ...config,
+        onCycle: (report) => {
+          config.onCycle?.(report);
+          // Online/offline flipped, or the core told us something (a balance paid online): read status again.
+          const online = sync?.daemon.status().online ?? null;
+          const changed = online !== wasOnline || report.pulledChanges > 0 || report.accepted > 0;
+          wasOnline = online;
+          if (changed) emit({ kind: 'status-changed' });
         },
-        clock,
-      )
-    : null;
+      },
+      clock,
+    );
+  if (syncConfig) sync = wire(syncConfig);
+  let currentIssuer = issuer;
   const port =
     getSetting<string>(db, SETTING.terminalSerialPath) ?? getSetting<string>(db, SETTING.terminalTcp) ?? null;
   const live = createLiveState({
@@ -172,12 +198,15 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     now: () => clock().getTime(),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
   });
+  // issuer, core, isOnline and syncNow follow an enrolment from the settings screen (replaceSync).
   const deps: CheckoutDeps = {
     db,
     terminal: session,
     clock,
     newId,
-    issuer,
+    get issuer() {
+      return currentIssuer;
+    },
     currency: currency as CurrencyCode,
     policy: DEFAULT_POLICY,
     emit: (e) => emit(e),
@@ -188,11 +217,16 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
       const state = loadOrderState(db, orderId);
       if (state && (orderBalances(state).balanceDue?.amountMinor ?? 0) === 0) clearOpenCart(db);
     },
-    core: o.core ?? sync?.refundPort,
-    isOnline: o.isOnline ?? sync?.isOnline ?? (() => false),
+    get core() {
+      return o.core ?? sync?.refundPort;
+    },
+    isOnline: o.isOnline ?? (() => sync?.isOnline() ?? false),
     // Right after a start the first sync has not answered yet: the offline card limits wait for it (briefly).
-    awaitOnlineKnown: o.isOnline ? undefined : sync?.awaitOnlineKnown,
-    syncNow: o.syncNow ?? sync?.syncNow ?? (() => Promise.resolve()),
+    // A getter: an enrolment from the settings swaps the daemon.
+    get awaitOnlineKnown() {
+      return o.isOnline ? undefined : sync?.awaitOnlineKnown;
+    },
+    syncNow: o.syncNow ?? (() => sync?.syncNow() ?? Promise.resolve()),
   };
   emit = (e) => {
     // Something was written for the core: let the daemon push it soon (coalesced, never around backoff).
@@ -225,11 +259,30 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     }, o.terminalRetryMs ?? 5_000);
     retry.unref?.();
   };
+  let started = false;
   return ok({
     db,
     session,
     deps,
-    sync,
+    get sync() {
+      return sync;
+    },
+    get secretSource() {
+      return secretSource;
+    },
+    secretKeeper: keeper,
+    async replaceSync(config, newIssuer, source) {
+      const old = sync;
+      sync = null;
+      await old?.daemon.stop();
+      // The daemon's pace and listener stay as the host was started with (scripts/system.ts: 1 s).
+      sync = wire({ intervalMs: syncConfig?.intervalMs, onCycle: syncConfig?.onCycle, ...config });
+      secretSource = source;
+      currentIssuer = newIssuer;
+      wasOnline = null;
+      if (started && !closed) sync.daemon.start();
+      emit({ kind: 'status-changed' });
+    },
     live,
     terminalLost: () => {
       live.setTerminal('DISCONNECTED');
@@ -241,6 +294,7 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     },
     start: async () => {
       // The daemon first: a counter whose terminal is unplugged still syncs what it has.
+      started = true;
       sync?.daemon.start();
       const reg = await connectTerminal();
       if (!reg.ok) return reg;

@@ -15,9 +15,10 @@ import {
   type AttemptResult,
 } from '../checkout/terminal-attempts';
 import { voidCardPayment } from '../checkout/void';
-import { findItem, listStaff, syncStatus, unresolvedAttempt } from '../store';
+import { findItem, getSetting, listStaff, syncStatus, unresolvedAttempt } from '../store';
 import { toApiError, type HostHandlers } from './api';
-import type { Host } from './compose';
+import { SETTING, type Host } from './compose';
+import { SYNC_SETTING } from './sync-wiring';
 import { createManagerHandlers, type ManagerHandlerOptions } from './manager-handlers';
 import { createSaleHandlers } from './sale-handlers';
 
@@ -46,6 +47,11 @@ export function createHostHandlers(host: Host, managerOptions?: ManagerHandlerOp
         drawerExpectedMinor: d.expectedMinor,
         unresolvedAttempt: a ? { attemptId: a.attemptId, state: a.state, amountMinor: a.amountMinor } : null,
         ...sale.statusExtras(),
+        core: {
+          enrolled: host.sync !== null,
+          url: host.sync?.client.baseUrl ?? getSetting<string>(deps.db, SETTING.coreUrl) ?? null,
+          keyId: getSetting<string>(deps.db, SYNC_SETTING.keyId) ?? null,
+        },
       });
     },
     'staff.enroll': (i) => {

@@ -6,10 +6,11 @@
 import { SerialPort } from 'serialport';
 import { domainError, err, ok, type Result } from '../../src-shared';
 import type { HostApiError, HostCommandOutput } from '../../src-shared/host-api';
-import { counterSettings, updateCounterSettings } from '../checkout/counter-settings';
+import { counterSettings, updateCounterSettings, type CounterSettings } from '../checkout/counter-settings';
 import { orderTimeline, searchOrderSummaries } from '../checkout/order-views';
 import { resolveSyncException } from '../checkout/sync-exceptions';
 import {
+  getSetting,
   listSyncExceptions,
   pendingOutbox,
   searchOrders,
@@ -19,7 +20,9 @@ import {
 import { reconcileWithCore, type CoreOrderReader } from '../sync/reconcile';
 import { localOrderViews } from '../sync/store-port';
 import { toApiError, type HostHandlers } from './api';
-import type { Host } from './compose';
+import { SETTING, type Host } from './compose';
+import { enrolWithCore } from './enrolment';
+import { SYNC_SETTING } from './sync-wiring';
 
 export type ManagerCommand =
   | 'order.search'
@@ -32,6 +35,7 @@ export type ManagerCommand =
   | 'reconcile.run'
   | 'settings.get'
   | 'settings.put'
+  | 'core.enrol'
   | 'terminal.ports'
   | 'terminal.test';
 
@@ -61,6 +65,21 @@ function orderReaderFor(host: Host, o: ManagerHandlerOptions): CoreOrderReader |
   // The terminal key reads the core's view of this store's orders (docs/sync.md); no merchant key needed.
   return host.sync?.orders ?? 'this counter is not enrolled with a core';
 }
+
+/** The settings' core part as the host runs it: enrolled means syncing now (never the secret). */
+function withCore(host: Host, s: CounterSettings): CounterSettings & { core: HostCoreView } {
+  return {
+    ...s,
+    core: {
+      ...s.core,
+      enrolled: host.sync !== null,
+      keyId: getSetting<string>(host.db, SYNC_SETTING.keyId) ?? null,
+      issuer: getSetting<number>(host.db, SETTING.issuer) ?? null,
+      secretKeptIn: host.secretSource,
+    },
+  };
+}
+type HostCoreView = HostCommandOutput<'settings.get'>['core'];
 
 export function createManagerHandlers(
   host: Host,
@@ -111,8 +130,8 @@ export function createManagerHandlers(
           pulled: 0,
           queued: syncStatus(deps.db, deps.clock()).queued,
           error:
-            'This counter is not enrolled with a core, so nothing can be sent: enroll it (npm run host -- ' +
-            'enroll --core-url …) and set COUNTER_TERMINAL_SECRET.',
+            'This counter is not enrolled with a core, so nothing can be sent: enrol it under Settings → ' +
+            'Enrolment with what `npm run core -- enroll-terminal` printed.',
         });
       }
       const report = await host.sync.daemon.syncNow();
@@ -188,10 +207,14 @@ export function createManagerHandlers(
           : null,
       });
     },
-    'settings.get': () => ok(counterSettings(deps)),
+    'settings.get': () => ok(withCore(host, counterSettings(deps))),
     'settings.put': (i) => {
       const { manager, ...change } = i;
       const r = updateCounterSettings(deps, change, manager);
+      return r.ok ? ok(withCore(host, r.value)) : err(toApiError(r.error));
+    },
+    'core.enrol': async (i) => {
+      const r = await enrolWithCore(host, i);
       return r.ok ? ok(r.value) : err(toApiError(r.error));
     },
     'terminal.ports': async () => {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { domainError, err, ok, orderBalances, type DomainError, type Result } from '../../src-shared';
 import type { HostApiError, HostCommandInput, HostCommandOutput } from '../../src-shared/host-api';
-import type { CartEntry } from '../checkout/cart';
+import { percentOf, spreadBasketDiscount, type CartEntry } from '../checkout/cart';
 import { businessDay } from '../checkout/context';
 import { counterSettings } from '../checkout/counter-settings';
 import { collectBalance, takeDeposit } from '../checkout/deposit';
@@ -246,9 +246,28 @@ export function createSaleHandlers(host: Host) {
         ids.add(l.lineId);
         if (l.discountMinor >= l.unitMinor * l.quantity)
           return err(invalid('cart.put', `lines.${n}.discountMinor: must be less than the line's amount`));
+        if (
+          l.discountBp !== undefined &&
+          l.discountMinor !== percentOf(l.unitMinor * l.quantity, l.discountBp)
+        )
+          return err(
+            invalid(
+              'cart.put',
+              `lines.${n}.discountMinor: ${l.discountBp / 100} % of the line is ` +
+                `${percentOf(l.unitMinor * l.quantity, l.discountBp)}, not ${l.discountMinor}`,
+            ),
+          );
+      }
+      if (i.basketDiscount) {
+        const spread = spreadBasketDiscount(
+          i.lines.map((l) => l.unitMinor * l.quantity - l.discountMinor),
+          i.basketDiscount,
+          deps.currency,
+        );
+        if (!spread.ok) return err(invalid('cart.put', `basketDiscount: ${spread.error.message}`));
       }
       const at = deps.clock().toISOString();
-      return ok(db.tx(() => putOpenCart(db, i.lines as OpenCartLine[], at)));
+      return ok(db.tx(() => putOpenCart(db, i.lines as OpenCartLine[], at, i.basketDiscount ?? null)));
     },
 
     'sale.checkout': (i: HostCommandInput<'sale.checkout'>) =>
@@ -261,6 +280,7 @@ export function createSaleHandlers(host: Host) {
           tenders: i.tenders,
           operatorId: i.operatorId,
           orderId,
+          basketDiscount: i.basketDiscount,
         });
       }),
 
@@ -302,8 +322,9 @@ export function createSaleHandlers(host: Host) {
           name: l.description,
           quantity: l.quantity,
           amountMinor: l.lineTotalMinor,
-          discountMinor: l.discountMinor ?? 0,
+          discountMinor: (l.discountMinor ?? 0) - (l.basketDiscountMinor ?? 0),
         })),
+        basketDiscountMinor: lines.reduce((a, l) => a + (l.basketDiscountMinor ?? 0), 0),
         taxes: taxesOf(lines),
         totalMinor: order.totalMinor ?? 0,
         tenders: orderPayments(db, i.orderId)

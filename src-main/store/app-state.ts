@@ -15,31 +15,49 @@ export interface OpenCartLine {
   readonly quantity: number;
   readonly taxRateBp: number;
   readonly discountMinor: number;
+  /** A percentage discount kept as one (basis points); discountMinor is that share of the line. */
+  readonly discountBp?: number;
 }
+
+/** Off the whole basket (migration 4): an amount, or a percentage in basis points. */
+export type OpenCartDiscount = { readonly amountMinor: number } | { readonly percentBp: number };
 
 export interface OpenCart {
   readonly lines: readonly OpenCartLine[];
+  readonly basketDiscount: OpenCartDiscount | null;
   readonly updatedAt: string | null;
 }
 
 export function getOpenCart(db: StoreDb): OpenCart {
-  const r = db.prepare('SELECT lines, updated_at FROM open_cart WHERE id = 1').get() as
-    { lines: string; updated_at: string } | undefined;
-  return r ? { lines: JSON.parse(r.lines) as OpenCartLine[], updatedAt: r.updated_at } : emptyCart;
+  const r = db.prepare('SELECT lines, basket_discount, updated_at FROM open_cart WHERE id = 1').get() as
+    { lines: string; basket_discount: string | null; updated_at: string } | undefined;
+  return r
+    ? {
+        lines: JSON.parse(r.lines) as OpenCartLine[],
+        basketDiscount: r.basket_discount ? (JSON.parse(r.basket_discount) as OpenCartDiscount) : null,
+        updatedAt: r.updated_at,
+      }
+    : emptyCart;
 }
 
-const emptyCart: OpenCart = { lines: [], updatedAt: null };
+const emptyCart: OpenCart = { lines: [], basketDiscount: null, updatedAt: null };
 
-export function putOpenCart(db: StoreDb, lines: readonly OpenCartLine[], at: string): OpenCart {
+export function putOpenCart(
+  db: StoreDb,
+  lines: readonly OpenCartLine[],
+  at: string,
+  basketDiscount: OpenCartDiscount | null = null,
+): OpenCart {
   if (lines.length === 0) {
     clearOpenCart(db);
     return emptyCart;
   }
   db.prepare(
-    `INSERT INTO open_cart (id, lines, updated_at) VALUES (1, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET lines = excluded.lines, updated_at = excluded.updated_at`,
-  ).run(JSON.stringify(lines), at);
-  return { lines, updatedAt: at };
+    `INSERT INTO open_cart (id, lines, basket_discount, updated_at) VALUES (1, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET lines = excluded.lines, basket_discount = excluded.basket_discount,
+       updated_at = excluded.updated_at`,
+  ).run(JSON.stringify(lines), basketDiscount ? JSON.stringify(basketDiscount) : null, at);
+  return { lines, basketDiscount, updatedAt: at };
 }
 
 export function clearOpenCart(db: StoreDb): void {

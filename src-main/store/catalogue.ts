@@ -41,14 +41,23 @@ export const itemToRow = (i: CatalogueItem, at: string): ItemRow => ({
   updated_at: at,
 });
 
+/**
+ * A name as the search compares it: Unicode lower case (not only ASCII, as SQLite's LIKE), ß and ẞ as "ss"
+ * (German shops write STRASSE for Straße), composed (NFC), so "ü" finds "Ü" and "strasse" finds "Straße".
+ * Accents are kept: "u" does not find "ü" (a different letter in German).
+ */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/ß/g, 'ss');
+}
+
 export function upsertItem(db: StoreDb, item: CatalogueItem, at: Date): void {
   db.prepare(
-    `INSERT INTO catalogue (sku, barcode, name, price_minor, currency, tax_rate_bp, updated_at)
-       VALUES (@sku, @barcode, @name, @price_minor, @currency, @tax_rate_bp, @updated_at)
+    `INSERT INTO catalogue (sku, barcode, name, name_fold, price_minor, currency, tax_rate_bp, updated_at)
+       VALUES (@sku, @barcode, @name, @name_fold, @price_minor, @currency, @tax_rate_bp, @updated_at)
        ON CONFLICT (sku) DO UPDATE SET barcode = excluded.barcode, name = excluded.name,
-         price_minor = excluded.price_minor, currency = excluded.currency, tax_rate_bp = excluded.tax_rate_bp,
-         updated_at = excluded.updated_at`,
-  ).run(itemToRow(item, at.toISOString()));
+         name_fold = excluded.name_fold, price_minor = excluded.price_minor, currency = excluded.currency,
+         tax_rate_bp = excluded.tax_rate_bp, updated_at = excluded.updated_at`,
+  ).run({ ...itemToRow(item, at.toISOString()), name_fold: foldForSearch(item.name) });
 }
 
 /** By SKU or barcode (a scanner types the barcode). */
@@ -62,23 +71,25 @@ export function findItem(db: StoreDb, code: string): CatalogueItem | null {
 export const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Items whose name contains the query, or whose SKU or barcode starts with it (case-insensitive), for the
- * sale screen's search as the cashier types. Exact SKU/barcode first, then names that start with the query,
- * then the rest by name.
+ * Items whose name contains the query, or whose SKU or barcode starts with it (case-insensitive, also beyond
+ * ASCII: the folded name, foldForSearch), for the sale screen's search as the cashier types. Exact
+ * SKU/barcode first, then names that start with the query, then the rest by name.
  */
 export function searchItems(db: StoreDb, query: string, limit: number): CatalogueItem[] {
   const q = query.trim();
   if (q === '') return [];
   const e = likeEscape(q);
+  const f = likeEscape(foldForSearch(q));
   const rows = db
     .prepare(
       `SELECT * FROM catalogue
-        WHERE name LIKE @contains ESCAPE '\\' OR sku LIKE @starts ESCAPE '\\' OR barcode LIKE @starts ESCAPE '\\'
-        ORDER BY (sku = @q COLLATE NOCASE OR barcode = @q) DESC, (name LIKE @starts ESCAPE '\\') DESC,
-                 name COLLATE NOCASE, sku
+        WHERE name_fold LIKE @contains ESCAPE '\\' OR sku LIKE @starts ESCAPE '\\'
+           OR barcode LIKE @starts ESCAPE '\\'
+        ORDER BY (sku = @q COLLATE NOCASE OR barcode = @q) DESC, (name_fold LIKE @foldStarts ESCAPE '\\') DESC,
+                 name_fold, sku
         LIMIT @limit`,
     )
-    .all({ q, contains: `%${e}%`, starts: `${e}%`, limit }) as ItemRow[];
+    .all({ q, contains: `%${f}%`, starts: `${e}%`, foldStarts: `${f}%`, limit }) as ItemRow[];
   return rows.map(rowToItem);
 }
 

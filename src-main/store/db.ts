@@ -11,6 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
 import { acquireDataDirLock, type DataDirLock } from './lock';
+import { foldForSearch } from './catalogue';
 import { MIGRATIONS } from './migrations';
 
 export const DB_FILE = 'counter.sqlite';
@@ -38,6 +39,10 @@ export function applyConnectionPragmas(sql: Database.Database): void {
   sql.pragma('synchronous = FULL');
   sql.pragma('foreign_keys = ON');
   sql.pragma('busy_timeout = 5000');
+  // The item search's case folding (migration 4 fills the catalogue's name_fold with it).
+  sql.function('counter_fold', { deterministic: true }, (v: unknown) =>
+    typeof v === 'string' ? foldForSearch(v) : v,
+  );
 }
 
 /** Brings the schema up to date, forward only; refuses a database written by newer code. */

@@ -290,4 +290,16 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX terminal_receipts_order ON terminal_receipts (order_id);
   `,
+  // 4: the counter app (issue 10): the item search folds case beyond ASCII ("ü" finds "Ü", "strasse" finds
+  // "Straße"); the folded name is kept beside the name (catalogue.ts foldForSearch, also the SQL function
+  // counter_fold every connection of this program has, db.ts). The open basket keeps its basket discount.
+  `
+  ALTER TABLE catalogue ADD COLUMN name_fold TEXT NOT NULL DEFAULT '';
+  UPDATE catalogue SET name_fold = counter_fold(name);
+  ALTER TABLE open_cart ADD COLUMN basket_discount TEXT CHECK (basket_discount IS NULL OR json_valid(basket_discount));
+  -- The part of each line's discount that is its share of a discount on the whole basket (already in
+  -- discount_minor): the receipt shows the line's own discount and the basket's apart.
+  ALTER TABLE order_lines ADD COLUMN basket_discount_minor INTEGER NOT NULL DEFAULT 0
+    CHECK (basket_discount_minor >= 0 AND basket_discount_minor <= discount_minor);
+  `,
 ];

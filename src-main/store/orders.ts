@@ -77,6 +77,8 @@ export interface OrderLineRecord {
   readonly taxMinor: number;
   /** Off lineTotalMinor (the gross); the line charges lineTotalMinor - discountMinor, taxed on that. */
   readonly discountMinor?: number;
+  /** The part of discountMinor that is this line's share of a discount on the whole basket. */
+  readonly basketDiscountMinor?: number;
 }
 
 interface LineRow {
@@ -90,6 +92,7 @@ interface LineRow {
   line_total_minor: number;
   tax_minor: number;
   discount_minor?: number;
+  basket_discount_minor?: number;
 }
 
 export const rowToLine = (r: LineRow): OrderLineRecord => ({
@@ -102,6 +105,7 @@ export const rowToLine = (r: LineRow): OrderLineRecord => ({
   lineTotalMinor: r.line_total_minor,
   taxMinor: r.tax_minor,
   discountMinor: r.discount_minor ?? 0,
+  basketDiscountMinor: r.basket_discount_minor ?? 0,
 });
 
 export const lineToRow = (orderId: string, l: OrderLineRecord): LineRow => ({
@@ -115,6 +119,7 @@ export const lineToRow = (orderId: string, l: OrderLineRecord): LineRow => ({
   line_total_minor: l.lineTotalMinor,
   tax_minor: l.taxMinor,
   discount_minor: l.discountMinor ?? 0,
+  basket_discount_minor: l.basketDiscountMinor ?? 0,
 });
 
 export interface PaymentRecord {
@@ -222,9 +227,9 @@ export function insertOrder(db: StoreDb, o: OrderRecord, lines: readonly OrderLi
   ).run(orderToRow(o));
   const ins = db.prepare(
     `INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, tax_rate_bp,
-       line_total_minor, tax_minor, discount_minor)
+       line_total_minor, tax_minor, discount_minor, basket_discount_minor)
      VALUES (@order_id, @line_no, @sku, @description, @quantity, @unit_price_minor, @tax_rate_bp,
-       @line_total_minor, @tax_minor, @discount_minor)`,
+       @line_total_minor, @tax_minor, @discount_minor, @basket_discount_minor)`,
   );
   for (const l of lines) ins.run(lineToRow(o.orderId, l));
 }

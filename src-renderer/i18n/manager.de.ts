@@ -238,12 +238,6 @@ export const managerDe: ManagerMessages = {
   'settings.portPath': 'Pfad der Schnittstelle',
   'settings.restartHint': 'Eine neue Schnittstelle gilt nach dem Neustart von Counter.',
   'settings.testTerminal': 'Terminal testen',
-  'settings.core': 'Zahlungskern',
-  'settings.coreUrl': 'Adresse des Zahlungskerns',
-  'settings.coreUrlHint': 'https, oder http nur auf diesem Rechner. Gilt nach dem Neustart von Counter.',
-  'settings.enrolled': 'Angemeldet als Terminal {terminal}.',
-  'settings.enrolledNoId': 'Beim Zahlungskern angemeldet.',
-  'settings.notEnrolled': 'Nicht angemeldet: Diese Kasse arbeitet nur offline.',
   'settings.offline': 'Offline-Kartenzahlungen',
   'settings.perPayment': 'Höchstens je Zahlung',
   'settings.total': 'Höchstens insgesamt',
@@ -263,4 +257,32 @@ export const managerDe: ManagerMessages = {
   'settings.saved': 'Einstellungen gespeichert.',
   'settings.badAmount': 'Ein Offline-Limit ist kein gültiger Betrag: {reason}.',
   'settings.badNumber': 'Anzahlen, Stunden und Scanner-Zeiten sind ganze Zahlen.',
+  // Anmeldung beim Zahlungskern (EnrolmentSection.tsx)
+  'enrol.title': 'Anmeldung beim Zahlungskern',
+  'enrol.intro':
+    'Geben Sie ein, was `npm run core -- enroll-terminal` für diese Kasse ausgegeben hat. Counter prüft die Angaben beim Zahlungskern, bevor etwas gespeichert wird.',
+  'enrol.current': 'Angemeldet bei {url} mit Schlüssel {keyId} (Terminal {terminal}, Herausgeber {issuer}).',
+  'enrol.none': 'Nicht angemeldet: Diese Kasse verkauft nur offline und sendet nichts an einen Zahlungskern.',
+  'enrol.keptIn.file':
+    'Das Geheimnis liegt in einer Datei neben den Kassendaten, die nur dieser Benutzer des Rechners lesen kann.',
+  'enrol.keptIn.keystore': 'Das Geheimnis liegt verschlüsselt im Schlüsselbund dieses Rechners.',
+  'enrol.keptIn.environment': 'Das Geheimnis kommt aus COUNTER_TERMINAL_SECRET in der Umgebung.',
+  'enrol.coreUrl': 'Adresse des Zahlungskerns',
+  'enrol.coreUrlHint': 'https, oder http nur auf diesem Rechner, z. B. https://pay.example.com',
+  'enrol.keyId': 'Schlüssel-ID',
+  'enrol.secret': 'Geheimnis',
+  'enrol.secretHint': 'Der Zahlungskern zeigt es nur einmal; hier wird es nie wieder angezeigt.',
+  'enrol.issuer': 'Herausgebernummer',
+  'enrol.submit': 'Prüfen und anmelden',
+  'enrol.resubmit': 'Prüfen und neu anmelden',
+  'enrol.badIssuer':
+    'Die Herausgebernummer ist eine ganze Zahl von 1000 bis 999999, wie sie der Zahlungskern ausgab.',
+  'enrol.refused': 'Nicht angemeldet: Es wurde nichts gespeichert.',
+  'enrol.saved':
+    'Angemeldet. Die Kasse gleicht ab jetzt mit dem Zahlungskern ab; ein Neustart ist nicht nötig.',
+  'enrol.queued':
+    '{count} Nachrichten warten noch auf {core} (älteste {oldest}): {kinds}. Nach dem Wechsel gehen sie mit dem neuen Schlüssel an den neuen Zahlungskern; was er ablehnt, erscheint unter Ausnahmen.',
+  'enrol.confirmQueued': 'Wartende Nachrichten an den neuen Zahlungskern senden',
+  'enrol.envOverrides':
+    'Für diesen Host ist COUNTER_TERMINAL_SECRET gesetzt: Beim nächsten Start ersetzt es das hier gespeicherte Geheimnis. Entfernen Sie es aus dem Startskript.',
 };

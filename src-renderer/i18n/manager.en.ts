@@ -229,12 +229,6 @@ export const managerEn = {
   'settings.portPath': 'Port path',
   'settings.restartHint': 'A new port applies when Counter restarts.',
   'settings.testTerminal': 'Test terminal',
-  'settings.core': 'Payment core',
-  'settings.coreUrl': 'Core URL',
-  'settings.coreUrlHint': 'https, or http only on this computer. Applies when Counter restarts.',
-  'settings.enrolled': 'Enrolled as terminal {terminal}.',
-  'settings.enrolledNoId': 'Enrolled with the core.',
-  'settings.notEnrolled': 'Not enrolled: this counter works offline only.',
   'settings.offline': 'Offline card payments',
   'settings.perPayment': 'Most per payment',
   'settings.total': 'Most in total',
@@ -254,6 +248,32 @@ export const managerEn = {
   'settings.saved': 'Settings saved.',
   'settings.badAmount': 'An offline limit is not a valid amount: {reason}.',
   'settings.badNumber': 'Counts, hours and scanner timing are whole numbers.',
+  // Enrolment with a core (EnrolmentSection.tsx)
+  'enrol.title': 'Enrolment with the payment core',
+  'enrol.intro':
+    'Enter what `npm run core -- enroll-terminal` printed for this counter. Counter checks them with the core before it saves anything.',
+  'enrol.current': 'Enrolled with {url} as key {keyId} (terminal {terminal}, issuer {issuer}).',
+  'enrol.none': 'Not enrolled: this counter sells offline only and sends nothing to a core.',
+  'enrol.keptIn.file':
+    'The secret is kept in a file only this computer user can read, beside the counter data.',
+  'enrol.keptIn.keystore': "The secret is kept encrypted by this computer's keystore.",
+  'enrol.keptIn.environment': 'The secret comes from COUNTER_TERMINAL_SECRET in the environment.',
+  'enrol.coreUrl': 'Core URL',
+  'enrol.coreUrlHint': 'https, or http only on this computer, e.g. https://pay.example.com',
+  'enrol.keyId': 'Key id',
+  'enrol.secret': 'Secret',
+  'enrol.secretHint': 'Shown only once by the core; it is never displayed here again.',
+  'enrol.issuer': 'Issuer number',
+  'enrol.submit': 'Check and enrol',
+  'enrol.resubmit': 'Check and enrol again',
+  'enrol.badIssuer': 'The issuer number is a whole number from 1000 to 999999, as the core printed it.',
+  'enrol.refused': 'Not enrolled: nothing was saved.',
+  'enrol.saved': 'Enrolled. The counter syncs with the core from now on; no restart is needed.',
+  'enrol.queued':
+    '{count} messages are still waiting for {core} (oldest {oldest}): {kinds}. After the change they are sent to the new core with the new key; whatever it refuses appears under Exceptions.',
+  'enrol.confirmQueued': 'Send the waiting messages to the new core',
+  'enrol.envOverrides':
+    'COUNTER_TERMINAL_SECRET is set for this host: at its next start that secret replaces the one saved here. Remove it from the start script.',
 } as const;
 
 export type ManagerMessages = Record<keyof typeof managerEn, string>;

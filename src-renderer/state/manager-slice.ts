@@ -140,6 +140,17 @@ export function lockedRefundOf(message: string): LockedRefund | null {
   };
 }
 
+/**
+ * The core writes times in its sentences as UTC ("at 08:10:00 UTC on 2026-12-03"); shown under a sentence
+ * that gives the same time in the manager's time zone, each such time is rewritten with `format` (the
+ * screen's local date and time), so one notice never shows two clocks.
+ */
+export function localiseCoreTimes(text: string, format: (iso: string) => string): string {
+  return text.replace(/(\d\d:\d\d:\d\d) UTC on (\d{4}-\d\d-\d\d)/g, (_, time: string, day: string) =>
+    format(`${day}T${time}Z`),
+  );
+}
+
 /** How a host refusal reads on the manager's screens. */
 export function noticeForError(error: { code: string; message: string }): ManagerNotice {
   switch (error.code) {
@@ -223,6 +234,8 @@ export interface ManagerState {
   settings: Settings | null;
   ports: SerialPortInfo[] | null;
   terminalTest: { ok: boolean; message: string } | null;
+  /** The last enrolment answer (saved, or the queue that asks for a confirmation first). */
+  enrolment: HostCommandOutput<'core.enrol'> | null;
 }
 
 export interface ManagerActions {
@@ -270,6 +283,11 @@ export interface ManagerActions {
     manager: ManagerCredentials,
   ): Promise<boolean>;
   testTerminal(): Promise<void>;
+  /** Enrols with a core (the host checks it with the core first); null when refused (the notice says why). */
+  enrol(
+    input: Omit<HostCommandInput<'core.enrol'>, 'manager'>,
+    manager: ManagerCredentials,
+  ): Promise<HostCommandOutput<'core.enrol'> | null>;
 }
 
 export type ManagerStore = ManagerState & ManagerActions;
@@ -307,6 +325,7 @@ export const initialManagerState: ManagerState = {
   settings: null,
   ports: null,
   terminalTest: null,
+  enrolment: null,
 };
 
 /** Long enough for a card read or a terminal test (the terminal waits for the customer). */
@@ -557,6 +576,25 @@ export function createManagerStore(deps: ManagerDeps): ManagerStoreApi {
         if (!r) return false;
         set({ settings: r, notice: { tone: 'good', key: 'settings.saved' } });
         return true;
+      },
+      async enrol(input, manager) {
+        set({ enrolment: null });
+        // The host waits up to 10 s for the core; the link's default would give up first on a slow one.
+        const r = await run('core.enrol', { ...input, manager }, { timeoutMs: 30_000 });
+        if (!r) {
+          // The host's sentence says what was wrong; the lead says, in the manager's language, that nothing changed.
+          const n = get().notice;
+          if (n && !n.key) set({ notice: { ...n, key: 'enrol.refused' } });
+          return null;
+        }
+        set({ enrolment: r });
+        if (r.saved) {
+          set({ notice: { tone: 'good', key: 'enrol.saved' } });
+          const s = await deps.host.call<Settings>('settings.get', {});
+          if (s.ok) set({ settings: s.value });
+          await readStatus();
+        }
+        return r;
       },
       async testTerminal() {
         set({ terminalTest: null });

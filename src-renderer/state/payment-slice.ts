@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { money, type Money } from '../../src-shared/money';
-import { toCheckoutEntries } from '../basket';
+import { basketTotal, toCheckoutEntries } from '../basket';
 import type { HostCallResult } from '../host-link';
 import { call, newCheckoutId, type SaleAnswer, type TenderInput } from './commands';
 import type { AppDeps, Checkout, CheckoutPhase, CheckoutRequest, PaymentSlice, Store } from './shape';
@@ -114,6 +114,7 @@ export const paymentSlice =
       command: 'sale.checkout',
       input: {
         entries: toCheckoutEntries(get().basket),
+        ...(get().basket.discount ? { basketDiscount: get().basket.discount! } : {}),
         tenders,
         operatorId: operatorId(),
         checkoutId: newCheckoutId(),
@@ -126,14 +127,10 @@ export const paymentSlice =
         await start('sale', saleRequest([{ method: 'CARD' }]), amount, true);
       },
       async completeCashSale(given) {
-        const due = get().basket.lines.reduce(
-          (n, l) => n + l.unitPrice.amountMinor * l.quantity - (l.discountMinor ?? 0),
-          0,
-        );
         await start(
           'sale',
           saleRequest([{ method: 'CASH', tenderedMinor: given.amountMinor }]),
-          money(due, given.currency),
+          basketTotal(get().basket),
           false,
         );
       },

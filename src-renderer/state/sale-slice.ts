@@ -5,7 +5,9 @@ import {
   emptyBasket,
   fromCartLines,
   removeLine,
+  setBasketDiscount,
   setQuantity,
+  subtotalMinor,
   toCartLines,
 } from '../basket';
 import { emptyEntry, entryAmount, entryFromMoney, pressKey } from '../input/amount-entry';
@@ -32,7 +34,11 @@ export const saleSlice =
         try {
           while (dirty) {
             dirty = false;
-            const r = await call(deps.host, 'cart.put', { lines: toCartLines(get().basket) });
+            const b = get().basket;
+            const r = await call(deps.host, 'cart.put', {
+              lines: toCartLines(b),
+              basketDiscount: b.discount ?? null,
+            });
             if (!r.ok && !r.unreachable) set({ notice: { key: 'error.title', text: r.error.message } });
           }
         } finally {
@@ -92,6 +98,32 @@ export const saleSlice =
       selectedLine: null,
       selectLine(key) {
         set((s) => ({ selectedLine: s.selectedLine === key ? null : key }));
+      },
+      applyEntryToBasket(kind) {
+        const s = get();
+        const typed = entryAmount(s.entry);
+        if (s.basket.lines.length === 0) return set({ notice: { key: 'basket.none' } });
+        if (s.entry.text === '' || !typed.ok) return set({ notice: { key: 'basket.keyFirst' } });
+        const r = setBasketDiscount(s.basket, kind, typed.value);
+        if (!r.ok) {
+          const e = r.error;
+          return set({
+            notice:
+              e.reason === 'tooBig'
+                ? {
+                    key: 'basket.tooBig',
+                    params: {
+                      amount: formatMoney(money(subtotalMinor(s.basket), s.currency), s.entry.locale),
+                    },
+                  }
+                : { key: e.reason === 'percent' ? 'line.percent' : 'basket.none' },
+          });
+        }
+        changeBasket((st) => ({
+          basket: r.basket,
+          entry: emptyEntry(st.currency, st.entry.locale),
+          notice: null,
+        }));
       },
       applyEntryToLine(kind) {
         const s = get();
@@ -165,7 +197,9 @@ export const saleSlice =
         const r = await call(deps.host, 'cart.get', {});
         // A basket built here meanwhile wins (it is being mirrored); otherwise the host's is the basket.
         if (r.ok && get().basket.lines.length === 0 && r.value.lines.length > 0)
-          set((s) => ({ basket: fromCartLines(s.currency, r.value.lines) }));
+          set((s) => ({
+            basket: fromCartLines(s.currency, r.value.lines, r.value.basketDiscount ?? null),
+          }));
       },
       clearSale() {
         // The host cleared its copy in the same transaction that recorded the payment.

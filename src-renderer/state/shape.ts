@@ -140,6 +140,8 @@ export interface SaleSlice {
   selectLine(key: string | null): void;
   /** The keypad's number as the selected line's quantity, amount discount or percentage discount. */
   applyEntryToLine(kind: 'quantity' | 'discount' | 'percent'): void;
+  /** The keypad's number as a discount on the whole basket (an amount, or a percentage). */
+  applyEntryToBasket(kind: 'amount' | 'percent'): void;
   addScannedCode(code: string): Promise<void>;
   setLineQuantity(key: string, quantity: number): void;
   removeBasketLine(key: string): void;

@@ -1,4 +1,4 @@
-import { basketTotal, itemCount, lineTotal } from '../basket';
+import { basketDiscountMinor, basketTotal, itemCount, lineTotal, subtotalMinor } from '../basket';
 import { money } from '../../src-shared/money';
 import { useApp, useT } from './context';
 
@@ -13,6 +13,8 @@ export function BasketView() {
   const percent = (bp: number) =>
     new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(bp / 10_000);
   const total = basketTotal(basket);
+  const off = basketDiscountMinor(basket);
+  const d = basket.discount;
   return (
     <section className="basket" aria-labelledby="basket-title">
       <h2 id="basket-title">{t.t('sale.basket')}</h2>
@@ -79,6 +81,22 @@ export function BasketView() {
           })}
         </ul>
       )}
+      {off > 0 && d ? (
+        // The basket discount under the lines; the host spreads it over them for tax.
+        <p className="basket-discount" data-testid="basket-discount">
+          <span>
+            {t.t('basket.subtotal')} {t.amount(money(subtotalMinor(basket), basket.currency))}
+          </span>
+          <span>
+            {'percentBp' in d
+              ? t.t('basket.discountPercent', {
+                  percent: percent(d.percentBp),
+                  amount: t.amount(money(off, basket.currency)),
+                })
+              : t.t('basket.discount', { amount: t.amount(money(off, basket.currency)) })}
+          </span>
+        </p>
+      ) : null}
       <p className="total" data-testid="total">
         <span>
           {t.t('sale.total')} · {t.t('sale.items', { count: itemCount(basket) })}

@@ -16,6 +16,19 @@ export function ReceiptScreen() {
   const go = useApp((s) => s.go);
   const currency = useApp((s) => s.currency);
   const [lookup, setLookup] = useState('');
+  // Which terminal copy a print is for (null: the whole receipt); kept until the next print.
+  const [printOnly, setPrintOnly] = useState<'customer' | 'merchant' | null>(null);
+  const [printing, setPrinting] = useState(false);
+  useEffect(() => {
+    if (!printing) return;
+    setPrinting(false);
+    window.print(); // after the render that set data-print
+  }, [printing]);
+  const print = (only: 'customer' | 'merchant' | null) => {
+    setPrintOnly(only);
+    setPrinting(true);
+  };
+  const copies = new Set(receipt?.terminalReceipts.map((c) => c.type) ?? []);
   const printButton = useRef<HTMLButtonElement>(null);
   const lookupField = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -41,10 +54,20 @@ export function ReceiptScreen() {
           type="button"
           className="primary"
           disabled={!receipt}
-          onClick={() => window.print()}
+          onClick={() => print(null)}
         >
           {t.t('receipt.print')}
         </button>
+        {copies.has('customer') && copies.has('merchant') ? (
+          <>
+            <button type="button" onClick={() => print('customer')}>
+              {t.t('receipt.printCustomer')}
+            </button>
+            <button type="button" onClick={() => print('merchant')}>
+              {t.t('receipt.printMerchant')}
+            </button>
+          </>
+        ) : null}
         <button type="button" disabled={!receipt} onClick={() => receipt && void show(receipt.orderId, true)}>
           {t.t('receipt.reprint')}
         </button>
@@ -76,7 +99,12 @@ export function ReceiptScreen() {
       {!receipt ? (
         <p className="no-print">{t.t('receipt.none')}</p>
       ) : (
-        <article className="receipt" aria-label={t.t('receipt.title')} data-testid="receipt">
+        <article
+          className="receipt"
+          aria-label={t.t('receipt.title')}
+          data-testid="receipt"
+          data-print={printOnly ?? 'all'}
+        >
           {receipt.copy ? <p className="receipt-copy">{t.t('receipt.copy')}</p> : null}
           {receipt.header.map((line, i) => (
             <p key={i} className="receipt-header">
@@ -105,6 +133,11 @@ export function ReceiptScreen() {
                 ))}
               </tbody>
             </table>
+          ) : null}
+          {receipt.basketDiscountMinor > 0 ? (
+            <p className="receipt-small" data-testid="receipt-basket-discount">
+              {t.t('receipt.basketDiscount')} −{m(receipt.basketDiscountMinor)}
+            </p>
           ) : null}
           <p className="receipt-total">
             <span>{t.t('receipt.total')}</span>

@@ -16,9 +16,12 @@ export function StatusBar() {
       ? { tone: 'bad', text: t.t('status.hostUnreachable') }
       : status === null
         ? { tone: 'neutral', text: '…' }
-        : status.online
-          ? { tone: 'good', text: t.t('status.online') }
-          : { tone: 'warn', text: t.t('status.offline') };
+        : status.core && !status.core.enrolled
+          ? // Not enrolled: it sells offline only, and that is not a network fault (Manager → Settings).
+            { tone: 'warn', text: t.t('status.notEnrolled') }
+          : status.online
+            ? { tone: 'good', text: t.t('status.online') }
+            : { tone: 'warn', text: t.t('status.offline') };
   const queue =
     status === null
       ? null

@@ -31,6 +31,7 @@ export function Tender() {
           {t.t('sale.addAmount')}
         </button>
         <LineKeys />
+        <BasketKeys />
         <div className="tender-buttons">
           <button type="button" className="primary" disabled={empty} onClick={() => void startCard(due)}>
             {t.t('tender.card')}
@@ -127,6 +128,23 @@ function LineKeys() {
       </button>
       <button type="button" disabled={!target} onClick={() => apply('percent')}>
         {t.t('line.setPercent')}
+      </button>
+    </div>
+  );
+}
+
+/** A discount on the whole basket by keypad: key the amount or the percentage, then press it. */
+export function BasketKeys() {
+  const t = useT();
+  const empty = useApp((s) => s.basket.lines.length === 0);
+  const apply = useApp((s) => s.applyEntryToBasket);
+  return (
+    <div role="group" aria-label={t.t('basket.keys')} className="line-keys basket-keys">
+      <button type="button" disabled={empty} onClick={() => apply('amount')}>
+        {t.t('basket.setDiscount')}
+      </button>
+      <button type="button" disabled={empty} onClick={() => apply('percent')}>
+        {t.t('basket.setPercent')}
       </button>
     </div>
   );

@@ -188,6 +188,11 @@ test('a counter refund after the web shop refunded the same online is stopped, n
       `^Not refunded: this repeats the refund of €30\\.00 made online at .+ \\(refund ${onlineRefundId}\\)\\. If it is a genuine second refund, try again later\\.`,
     ),
   );
+  // One clock: the core's own words under the sentence give the same local time, not the core's UTC.
+  const sentence = (await notice.locator('p').first().textContent()) ?? '';
+  const at = /made online at (.+) \(refund/.exec(sentence)?.[1] ?? 'no time in the sentence';
+  await expect(notice.locator('p').nth(1)).toContainText(`made online at ${at} (refund ${onlineRefundId})`);
+  await expect(notice).not.toContainText('UTC');
   await expectAxeClean(page, 'refund locked');
   await saveScreenshot(page, 'manager-refund-locked');
   // The terminal paid nothing back.
@@ -335,27 +340,59 @@ test('exceptions, reconciliation and settings: what a manager sees, keyboard onl
   await page.getByRole('button', { name: 'Test terminal' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('terminal-test')).toContainText('answered', { timeout: 30_000 });
-  await page.getByLabel('Core URL').fill('http://pay.example.com');
-  await page.getByLabel('Manager PIN').fill(MANAGER.pin);
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByTestId('manager-notice')).toContainText(
-    'plain http is allowed only on this machine',
-  );
-  await page.getByLabel('Core URL').fill(sys.coreUrl);
-  await page.getByLabel('Receipt header').fill('Fahrrad Müller\nHauptstr. 1, 10115 Berlin');
+  // The settings form and the enrolment form each ask for a manager PIN: every field is found in its form.
+  const settingsForm = page.locator('form.settings');
+  const enrolment = page.getByRole('form', { name: 'Enrolment with the payment core' });
+  await settingsForm.getByLabel('Receipt header').fill('Fahrrad Müller\nHauptstr. 1, 10115 Berlin');
   // The collection threshold: a payment refused at forwarding of at most 5.00 is written off, not chased.
-  await expect(page.getByLabel('Collect refused payments above')).toHaveValue('0.00');
-  await page.getByLabel('Collect refused payments above').fill('5.00');
-  await page.getByLabel('Manager PIN').fill(MANAGER.pin);
+  await expect(settingsForm.getByLabel('Collect refused payments above')).toHaveValue('0.00');
+  await settingsForm.getByLabel('Collect refused payments above').fill('5.00');
+  await settingsForm.getByLabel('Manager PIN').fill(MANAGER.pin);
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('manager-notice')).toContainText('Settings saved.');
   expect((await sys.call<{ offline: object }>('settings.get')).offline).toMatchObject({
     collectAtCounterAboveMinor: 500,
   });
+
+  // Enrolment: the system's counter is enrolled; the core is changed only with what the core confirms.
+  const c = sys.system.credentials;
+  await expect(page.getByTestId('enrolment-state')).toContainText(
+    `Enrolled with ${sys.coreUrl} as key ${c.terminalKeyId}`,
+  );
+  await expect(page.getByTestId('enrolment-state')).not.toContainText(c.terminalSecret);
+  await enrolment.getByLabel('Core URL').fill('http://pay.example.com');
+  await enrolment.getByLabel('Key id').fill(c.terminalKeyId);
+  await enrolment.getByLabel('Secret', { exact: true }).fill(c.terminalSecret);
+  await enrolment.getByLabel('Issuer number').fill(String(c.issuer));
+  await enrolment.getByLabel('Manager PIN').fill(MANAGER.pin);
+  await enrolment.getByRole('button', { name: 'Check and enrol again' }).click();
+  await expect(page.getByTestId('manager-notice')).toContainText(
+    'plain http is allowed only on this machine',
+  );
+  await expect(page.getByTestId('manager-notice')).toContainText('Not enrolled: nothing was saved.');
+  await enrolment.getByLabel('Core URL').fill(sys.coreUrl);
+  await enrolment.getByLabel('Secret', { exact: true }).fill(`${c.terminalSecret.slice(0, -3)}xyz`);
+  await enrolment.getByLabel('Manager PIN').fill(MANAGER.pin);
+  await enrolment.getByRole('button', { name: 'Check and enrol again' }).click();
+  await expect(page.getByTestId('manager-notice')).toContainText('refused this key id and secret', {
+    timeout: 30_000,
+  });
+  await enrolment.getByLabel('Secret', { exact: true }).fill(c.terminalSecret);
+  await enrolment.getByLabel('Manager PIN').fill(MANAGER.pin);
+  await enrolment.getByRole('button', { name: 'Check and enrol again' }).click();
+  await expect(page.getByTestId('manager-notice')).toContainText(
+    'Enrolled. The counter syncs with the core',
+    {
+      timeout: 30_000,
+    },
+  );
+  // The secret leaves the page once saved; the state names the core and key.
+  await expect(enrolment.getByLabel('Secret', { exact: true })).toHaveValue('');
+  await expect(page.getByTestId('enrolment-state')).toContainText('The secret is kept in a file');
   await expectAxeClean(page, 'settings');
   await saveScreenshot(page, 'manager-settings');
   // Focus is visible: Tab from the PIN field lands on "Save settings", which shows the focus outline.
-  await page.getByLabel('Manager PIN').focus();
+  await settingsForm.getByLabel('Manager PIN').focus();
   await page.keyboard.press('Tab');
   const save = page.getByRole('button', { name: 'Save settings' });
   await expect(save).toBeFocused();

@@ -211,6 +211,86 @@ test('quantity and discounts by keypad (keyboard only); totals follow; the recei
   await expect(page.getByTestId('receipt')).toContainText('Discount −€1.25');
 });
 
+test('a basket discount in %, a line percentage kept over a reload; the card receipt printed one terminal copy at a time', async ({
+  page,
+}) => {
+  sys.vt.presentCard('mastercard-pin');
+  await signIn(page);
+  await emptyBasket(page);
+  await scan(page, '4012345678901'); // Counter mug €12.50
+  await scan(page, '4006381333931'); // Coffee beans €8.99
+  await expect(lines(page)).toHaveCount(2);
+  await page.getByRole('button', { name: 'Select Counter mug for quantity and discount' }).press('Enter');
+  await page.getByRole('heading', { name: 'Sale' }).click();
+  await page.keyboard.type('10%');
+  await expect(lines(page).first().getByTestId('line-discount')).toHaveText('Discount 10% −€1.25');
+  // 5 % off the whole basket: 5 % of €20.24 is €1.012 → €1.01.
+  await page.keyboard.type('5');
+  await expect(page.getByTestId('entry')).toHaveText('5');
+  await page.getByRole('button', { name: 'Basket %' }).click();
+  await expect(page.getByTestId('basket-discount')).toContainText('Subtotal €20.24');
+  await expect(page.getByTestId('basket-discount')).toContainText('Basket discount 5% −€1.01');
+  await expect(page.getByTestId('total')).toContainText('€19.23');
+  // A basket discount as large as the basket is refused in words.
+  await page.keyboard.type('25');
+  await expect(page.getByTestId('entry')).toHaveText('25');
+  await page.getByRole('button', { name: 'Basket discount' }).click();
+  await expect(page.getByTestId('notice')).toHaveText(
+    'A basket discount must be less than the basket (€20.24). Key a smaller one.',
+  );
+  // The host keeps both as percentages: after a reload they are still 10 % and 5 %.
+  const cart = await sys.call<{
+    lines: { sku: string; discountMinor: number; discountBp?: number }[];
+    basketDiscount: unknown;
+  }>('cart.get');
+  expect(cart.lines.map((l) => [l.sku, l.discountMinor, l.discountBp ?? null])).toEqual([
+    ['MUG', 125, 1_000],
+    ['COFFEE-500', 0, null],
+  ]);
+  expect(cart.basketDiscount).toEqual({ percentBp: 500 });
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByRole('button', { name: CASHIER.name }).click();
+  await page.keyboard.type(CASHIER.pin);
+  await page.keyboard.press('Enter');
+  await expect(lines(page)).toHaveCount(2);
+  await expect(lines(page).first().getByTestId('line-discount')).toHaveText('Discount 10% −€1.25');
+  await expect(page.getByTestId('basket-discount')).toContainText('Basket discount 5% −€1.01');
+  await expect(page.getByTestId('total')).toContainText('€19.23');
+  await axeClean(page);
+  await saveScreenshot(page, 'sale-basket-discount');
+
+  await page.getByRole('button', { name: 'Card', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Amount €19.23');
+  await expect(dialog.getByRole('heading')).toHaveText('Approved', { timeout: 15_000 });
+  await dialog.getByRole('button', { name: 'Receipt' }).click();
+  const receipt = page.getByTestId('receipt');
+  await expect(page.getByTestId('receipt-total')).toHaveText('€19.23');
+  await expect(receipt).toContainText('Discount −€1.25');
+  await expect(page.getByTestId('receipt-basket-discount')).toHaveText('Basket discount −€1.01');
+  // One terminal copy at a time: the print stylesheet leaves out the other.
+  const copy = (type: string) => page.locator(`.terminal-copy[data-copy="${type}"]`);
+  await page.getByRole('button', { name: 'Print merchant copy' }).click();
+  await expect(receipt).toHaveAttribute('data-print', 'merchant');
+  await page.emulateMedia({ media: 'print' });
+  await expect(copy('merchant')).toBeVisible();
+  await expect(copy('customer')).toBeHidden();
+  await expect(page.getByTestId('receipt-order')).toBeVisible();
+  await expect(page.getByTestId('receipt-total')).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
+  await page.getByRole('button', { name: 'Print customer copy' }).click();
+  await expect(receipt).toHaveAttribute('data-print', 'customer');
+  await page.emulateMedia({ media: 'print' });
+  await expect(copy('customer')).toBeVisible();
+  await expect(copy('merchant')).toBeHidden();
+  await expect(page.getByTestId('receipt-total')).toBeVisible();
+  await page.emulateMedia({ media: 'screen' });
+  // On screen both copies stay.
+  await expect(copy('merchant')).toBeVisible();
+  await expect(copy('customer')).toBeVisible();
+});
+
 test("card sale approved with the terminal's texts; the receipt carries its masked card; a reprint is a copy", async ({
   page,
 }) => {

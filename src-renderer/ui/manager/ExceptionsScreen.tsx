@@ -3,7 +3,7 @@
  * by ACKNOWLEDGE (reviewed, nothing sent) or RESEND (recorded again under a new id), with a note and a PIN.
  */
 import { useContext, useState } from 'react';
-import type { ManagerCredentials, SyncException } from '../../state/manager-slice';
+import { localiseCoreTimes, type ManagerCredentials, type SyncException } from '../../state/manager-slice';
 import { useManager, useMt, ManagerSelf } from './context';
 import { Busy, ManagerPin, ReasonField } from './parts';
 
@@ -36,7 +36,7 @@ export function ExceptionsScreen() {
                   </>
                 ) : null}
               </p>
-              <p>{e.message}</p>
+              <p>{localiseCoreTimes(e.message, (iso) => t.dateTime(iso))}</p>
               {e.resolvedAt ? (
                 <p className="detail">
                   {t.tk('exceptions.resolvedAt', {

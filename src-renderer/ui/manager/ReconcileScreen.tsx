@@ -8,7 +8,11 @@ export function ReconcileScreen() {
   const run = useManager((s) => s.reconcile);
   const result = useManager((s) => s.reconciliation);
   const busy = useManager((s) => s.busy);
-  const [day, setDay] = useState(() => new Date().toISOString().slice(0, 10));
+  // Today in this computer's time zone (the business day the counter uses), not UTC's.
+  const [day, setDay] = useState(() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
   return (
     <section className="manager-screen" aria-label={t.tk('manager.title.reconcile')}>
       <form

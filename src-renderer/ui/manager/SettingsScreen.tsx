@@ -1,7 +1,8 @@
 /**
  * Counter settings: the card terminal's serial port (picked from the ports found, with "Test terminal"), the
- * core's URL, the offline limits, the scanner's timing, the language and the receipt header. Saving needs a
- * manager's PIN; the terminal port and the core URL apply when Counter restarts (the screen says so).
+ * offline limits, the scanner's timing, the language and the receipt header. Saving needs a manager's PIN;
+ * the terminal port applies when Counter restarts (the screen says so). The core is set by enrolment
+ * (EnrolmentSection), which the core must confirm and which applies at once.
  */
 import { useEffect, useState } from 'react';
 import { toDecimalString } from '../../../src-shared/money';
@@ -10,6 +11,7 @@ import { parseAmount, type ManagerCredentials, type Settings } from '../../state
 import { LANGUAGES } from '../../i18n/i18n';
 import { ManagerCurrency, useManager, useMt, ManagerSelf } from './context';
 import { Busy, Field, ManagerPin } from './parts';
+import { EnrolmentSection } from './EnrolmentSection';
 import { useContext } from 'react';
 
 export function SettingsScreen() {
@@ -31,7 +33,6 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const money = (minor: number) => toDecimalString({ amountMinor: minor, currency });
   const [form, setForm] = useState(() => ({
     serialPath: settings.terminal.serialPath ?? '',
-    coreUrl: settings.core.url ?? '',
     perPayment: money(settings.offline.perPaymentMaxMinor),
     total: money(settings.offline.totalMaxMinor),
     maxCount: String(settings.offline.maxCount),
@@ -78,7 +79,6 @@ function SettingsForm({ settings }: { settings: Settings }) {
     const ok = await save(
       {
         terminal: { serialPath: form.serialPath.trim() || null },
-        core: { url: form.coreUrl.trim() || null },
         offline: {
           perPaymentMaxMinor: per.minor,
           totalMaxMinor: total.minor,
@@ -155,27 +155,6 @@ function SettingsForm({ settings }: { settings: Settings }) {
             data-testid="terminal-test"
           >
             {test ? test.message : ''}
-          </p>
-        </fieldset>
-        <fieldset>
-          <legend>{t.tk('settings.core')}</legend>
-          <Field label={t.tk('settings.coreUrl')} hint={t.tk('settings.coreUrlHint')}>
-            {(id, hint) => (
-              <input
-                id={id}
-                type="url"
-                aria-describedby={hint}
-                value={form.coreUrl}
-                onChange={set('coreUrl')}
-              />
-            )}
-          </Field>
-          <p className="detail">
-            {!settings.core.enrolled
-              ? t.tk('settings.notEnrolled')
-              : settings.core.terminalId
-                ? t.tk('settings.enrolled', { terminal: settings.core.terminalId })
-                : t.tk('settings.enrolledNoId')}
           </p>
         </fieldset>
         <fieldset>
@@ -290,6 +269,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <Busy when={busy === 'settings.put'} />
         </div>
       </form>
+      {/* The core: changed only through an enrolment the core confirms (its own form). */}
+      <EnrolmentSection settings={settings} />
     </section>
   );
 }

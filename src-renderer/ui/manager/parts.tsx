@@ -1,6 +1,6 @@
 /** Small parts the manager screens share: the manager PIN fields, the notice line, a labelled field. */
 import { useId, type ReactNode } from 'react';
-import type { ManagerCredentials } from '../../state/manager-slice';
+import { localiseCoreTimes, type ManagerCredentials } from '../../state/manager-slice';
 import { useManager, useMt } from './context';
 
 export function Field({
@@ -119,7 +119,9 @@ export function NoticeLine() {
     }
     text = t.tk(notice.key, params);
   }
-  const detail = notice.text && notice.text !== text ? notice.text : null;
+  // The core's own words under ours, with its UTC times in the manager's local time like the sentence above.
+  const words = notice.text ? localiseCoreTimes(notice.text, (iso) => t.dateTime(iso)) : null;
+  const detail = words && words !== text ? words : null;
   return (
     <div
       className={`notice tone-${notice.tone}`}

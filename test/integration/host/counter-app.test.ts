@@ -5,13 +5,17 @@
  * the basket kept by the host, checkout ids (a replay answers the first result and never charges twice, also
  * across a restart), line discounts, the status additions and statusChanged, the card cancel, receipts.
  */
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok, TEST_CARDS } from '../../../src-shared';
 import { dispatch } from '../../../src-main/host/api';
 import { createHost, SETTING, type Host } from '../../../src-main/host/compose';
 import { createHostHandlers } from '../../../src-main/host/handlers';
 import type { CheckoutEvent } from '../../../src-main/checkout/context';
-import { auditTrail, getOpenCart, openStore, setSetting } from '../../../src-main/store';
+import { auditTrail, getOpenCart, openStore, orderLines, setSetting } from '../../../src-main/store';
+import { DB_FILE } from '../../../src-main/store/db';
+import { MIGRATIONS } from '../../../src-main/store/migrations';
 import { createInProcessPair } from '../../../src-main/zvt/transport/in-process';
 import { streamConnector } from '../../../src-main/zvt/transport/connect';
 import { VirtualTerminal } from '../../../src-main/zvt/virtual-terminal/terminal';
@@ -169,6 +173,131 @@ describe('the counter app host commands', () => {
     expect(blank.error.message).toContain('type at least one character');
   });
 
+  it('catalogue.search folds case beyond ASCII: ü finds Ü, STRASSE finds Straße; an older store is migrated', async () => {
+    // A store as the third session left it (migration 3), with an item: migration 4 folds its name too.
+    const dir = tempDataDir();
+    const raw = new Database(path.join(dir, DB_FILE));
+    raw.pragma('journal_mode = WAL');
+    for (const step of MIGRATIONS.slice(0, 3)) raw.exec(step);
+    raw.pragma('user_version = 3');
+    raw
+      .prepare(
+        `INSERT INTO catalogue (sku, barcode, name, price_minor, currency, tax_rate_bp, updated_at)
+         VALUES ('TUETE', NULL, 'Öko-Tüte', 50, 'EUR', 1900, '2026-12-01T00:00:00.000Z')`,
+      )
+      .run();
+    raw.close();
+    const s = openStore(dir);
+    if (!s.ok) throw new Error(s.error.message);
+    setSetting(s.value, SETTING.issuer, 1234);
+    setSetting(s.value, SETTING.currency, 'EUR');
+    s.value.close();
+    const c = await startCounter(dir, new VirtualTerminal());
+    await seeded(c, false);
+    await c.value('catalogue.import', {
+      csv: [
+        'sku,barcode,name,price,taxRate',
+        'EGG,2000000000011,Überraschungsei,1.20,7',
+        'CAP,2000000000012,Mütze grün,14.00,19',
+        'SIGN,2000000000013,Straßenschild,30.00,19',
+      ].join('\n'),
+    });
+    const names = async (query: string) =>
+      (await c.value<{ name: string }[]>('catalogue.search', { query })).map((i) => i.name);
+    expect(await names('ü')).toEqual(['Überraschungsei', 'Mütze grün', 'Öko-Tüte']);
+    expect(await names('ÜBER')).toEqual(['Überraschungsei']);
+    expect(await names('GRÜN')).toEqual(['Mütze grün']);
+    expect(await names('öko')).toEqual(['Öko-Tüte']);
+    expect(await names('STRASSE')).toEqual(['Straßenschild']);
+    expect(await names('straße')).toEqual(['Straßenschild']);
+    // ASCII as before; an umlaut is its own letter ("u" is not "ü").
+    expect(await names('MUG')).toEqual(['Counter mug']);
+    expect(await names('mutze')).toEqual([]);
+  });
+
+  it('keeps a percentage discount as a percentage and a basket discount across a host restart', async () => {
+    const dir = counterDir();
+    const vt = new VirtualTerminal();
+    let c = await startCounter(dir, vt);
+    await seeded(c);
+    // 2 mugs at 12.50, 10 % off: 2.50; the basket 5 % off.
+    const lines = [cartLine('l1', { quantity: 2, discountMinor: 250, discountBp: 1_000 })];
+    const put = await c.value('cart.put', { lines, basketDiscount: { percentBp: 500 } });
+    expect(put.lines).toEqual(lines);
+    expect(put.basketDiscount).toEqual({ percentBp: 500 });
+    const wrong = await c.call('cart.put', {
+      lines: [cartLine('l1', { quantity: 2, discountMinor: 300, discountBp: 1_000 })],
+    });
+    expect(!wrong.ok && wrong.error.message).toContain('10 % of the line is 250, not 300');
+    const tooBig = await c.call('cart.put', { lines, basketDiscount: { amountMinor: 2_250 } });
+    expect(!tooBig.ok && tooBig.error.message).toContain("less than the basket's total");
+    await c.host.close();
+    open = [];
+    c = await startCounter(dir, vt);
+    const again = await c.value('cart.get');
+    expect(again.lines).toEqual(lines);
+    expect(again.basketDiscount).toEqual({ percentBp: 500 });
+  });
+
+  it('a basket discount is spread over the lines for tax to the cent and shown on the receipt', async () => {
+    const c = await startCounter(counterDir(), new VirtualTerminal());
+    await seeded(c);
+    // Coffee 8.99 at 7 % × 3 = 26.97, mug 12.50 at 19 % less 1.00 = 11.50, a free 0.01 at 19 %: 38.48 before
+    // the basket's 10.00 off, which is spread 26.97 : 11.50 : 0.01 over the lines.
+    const sale = await c.value('sale.checkout', {
+      entries: [
+        { sku: 'COFFEE', quantity: 3 },
+        { sku: 'MUG', quantity: 1, discountMinor: 100 },
+        { description: 'Sticker', amountMinor: 1, taxRateBp: 1900 },
+      ],
+      basketDiscount: { amountMinor: 1_000 },
+      tenders: [{ method: 'CASH', tenderedMinor: 5_000 }],
+      operatorId: 'cara',
+      checkoutId: uuid(),
+    });
+    expect(sale.totalMinor).toBe(2_848);
+    // Shares by largest remainder: 10.00 × 26.97/38.48 = 7.0088… → 7.01, × 11.50/38.48 = 2.9885… → 2.99, 0.
+    const lines = orderLines(c.host.db, sale.orderId);
+    expect(lines.map((l) => [l.discountMinor, l.basketDiscountMinor])).toEqual([
+      [701, 701],
+      [399, 299],
+      [0, 0],
+    ]);
+    const nets = lines.map((l) => l.lineTotalMinor - (l.discountMinor ?? 0));
+    expect(nets.reduce((a, b) => a + b, 0)).toBe(2_848);
+    // Tax per rate on what the lines charge: 7 % of 19.96 gross, 19 % of 8.52 gross.
+    expect(sale.taxes).toEqual([
+      { rateBp: 700, grossMinor: 1_996, taxMinor: 131, netMinor: 1_865 },
+      { rateBp: 1900, grossMinor: 852, taxMinor: 136, netMinor: 716 },
+    ]);
+    expect(lines.reduce((a, l) => a + l.taxMinor, 0)).toBe(267);
+    const receipt = await c.value('receipt.get', { orderId: sale.orderId });
+    expect(receipt.basketDiscountMinor).toBe(1_000);
+    expect(receipt.lines.map((l: { discountMinor: number }) => l.discountMinor)).toEqual([0, 100, 0]);
+    expect(receipt.totalMinor).toBe(2_848);
+    // A percentage of the basket: 10 % of 38.48 = 3.848 → 3.85.
+    const pct = await c.value('sale.checkout', {
+      entries: [
+        { sku: 'COFFEE', quantity: 3 },
+        { sku: 'MUG', quantity: 1, discountMinor: 100 },
+        { description: 'Sticker', amountMinor: 1, taxRateBp: 1900 },
+      ],
+      basketDiscount: { percentBp: 1_000 },
+      tenders: [{ method: 'CASH', tenderedMinor: 5_000 }],
+      operatorId: 'cara',
+      checkoutId: uuid(),
+    });
+    expect(pct.totalMinor).toBe(3_848 - 385);
+    const refused = await c.call('sale.checkout', {
+      entries: [{ sku: 'MUG', quantity: 1 }],
+      basketDiscount: { amountMinor: 1_250 },
+      tenders: [{ method: 'CASH', tenderedMinor: 5_000 }],
+      operatorId: 'cara',
+      checkoutId: uuid(),
+    });
+    expect(!refused.ok && refused.error.message).toContain("less than the basket's total");
+  });
+
   it('keeps the basket across a host restart; a paid checkout clears it, a declined card keeps it', async () => {
     const dir = counterDir();
     const vt = new VirtualTerminal();
@@ -210,7 +339,7 @@ describe('the counter app host commands', () => {
     expect(paid).toMatchObject({ totalMinor: 2_000, balanceDueMinor: 0 });
     // 19 % on the discounted 20.00, not on the 25.00 gross.
     expect(paid.taxes).toEqual([{ rateBp: 1900, grossMinor: 2_000, taxMinor: 319, netMinor: 1_681 }]);
-    expect(await c.value('cart.get')).toEqual({ lines: [], updatedAt: null });
+    expect(await c.value('cart.get')).toEqual({ lines: [], basketDiscount: null, updatedAt: null });
   });
 
   it('answers a replayed checkout id with the first result: once while it runs, again after a restart', async () => {

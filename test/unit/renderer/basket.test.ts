@@ -12,6 +12,10 @@ import {
   quickCashAmounts,
   setQuantity,
   lineTotal,
+  basketDiscountMinor,
+  fromCartLines,
+  setBasketDiscount,
+  toCartLines,
 } from '../../../src-renderer/basket';
 import { money } from '../../../src-shared/money';
 
@@ -134,5 +138,64 @@ describe('line edits from the keypad', () => {
     const yen = addItem(emptyBasket('JPY'), { code: 'T', name: 'Tea', unitPrice: money(1000, 'JPY') });
     const r = editLine(yen, 'T', { kind: 'percent', value: money(10, 'JPY') });
     expect(r.ok && r.basket.lines[0]!.discountMinor).toBe(100);
+  });
+});
+
+describe('a discount on the whole basket', () => {
+  const build = () => {
+    let b = addItem(emptyBasket('EUR'), coffee); // 3.99
+    b = addItem(b, milk, 3); // 3.57
+    return b;
+  };
+
+  it('an amount or a percentage of what the lines charge comes off the total; 0 removes it', () => {
+    const b = build();
+    const amount = setBasketDiscount(b, 'amount', money(100, 'EUR'));
+    if (!amount.ok) throw new Error('refused');
+    expect(basketDiscountMinor(amount.basket)).toBe(100);
+    expect(basketTotal(amount.basket)).toEqual(money(656, 'EUR'));
+    // 12.5 % of 7.56 = 0.945 → 0.95 (half up, as the host rounds it).
+    const pct = setBasketDiscount(b, 'percent', money(1_250, 'EUR'));
+    if (!pct.ok) throw new Error('refused');
+    expect(pct.basket.discount).toEqual({ percentBp: 1_250 });
+    expect(basketTotal(pct.basket)).toEqual(money(661, 'EUR'));
+    // It follows the lines: one more coffee, 12.5 % of 11.55 = 1.44375 → 1.44.
+    expect(basketDiscountMinor(addItem(pct.basket, coffee))).toBe(144);
+    const none = setBasketDiscount(pct.basket, 'percent', money(0, 'EUR'));
+    expect(none.ok && none.basket.discount).toBeNull();
+  });
+
+  it('must leave something to pay; an amount that no longer fits after a line goes is dropped', () => {
+    const b = build();
+    expect(setBasketDiscount(b, 'amount', money(756, 'EUR'))).toEqual({
+      ok: false,
+      error: { reason: 'tooBig', subtotalMinor: 756 },
+    });
+    expect(setBasketDiscount(b, 'percent', money(10_000, 'EUR'))).toMatchObject({ ok: false });
+    expect(setBasketDiscount(emptyBasket('EUR'), 'amount', money(100, 'EUR'))).toEqual({
+      ok: false,
+      error: { reason: 'empty' },
+    });
+    const five = setBasketDiscount(b, 'amount', money(500, 'EUR'));
+    if (!five.ok) throw new Error('refused');
+    const withoutMilk = setQuantity(five.basket, milk.code, 0); // 3.99 left: €5.00 no longer fits
+    expect(withoutMilk.discount).toBeNull();
+    expect(basketTotal(withoutMilk)).toEqual(money(399, 'EUR'));
+  });
+
+  it('the host keeps a line percentage as a percentage and the basket discount (cart.put / cart.get)', () => {
+    const b = build();
+    const ten = editLine(b, coffee.code, { kind: 'percent', value: money(1_000, 'EUR') });
+    if (!ten.ok) throw new Error('refused');
+    const withBasket = setBasketDiscount(ten.basket, 'amount', money(50, 'EUR'));
+    if (!withBasket.ok) throw new Error('refused');
+    const lines = toCartLines(withBasket.basket);
+    expect(lines[0]).toMatchObject({ discountMinor: 40, discountBp: 1_000 });
+    expect(lines[1]).not.toHaveProperty('discountBp');
+    const back = fromCartLines('EUR', lines, withBasket.basket.discount ?? null);
+    expect(back.lines[0]).toMatchObject({ discountMinor: 40, discountBp: 1_000 });
+    expect(back.discount).toEqual({ amountMinor: 50 });
+    // Still a percentage after the reload: the quantity changes, the discount follows.
+    expect(setQuantity(back, coffee.code, 2).lines[0]?.discountMinor).toBe(80);
   });
 });

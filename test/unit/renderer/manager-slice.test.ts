@@ -4,6 +4,7 @@ import {
   createManagerStore,
   dayCloseWarning,
   lockedRefundOf,
+  localiseCoreTimes,
   noticeForError,
   noticeForRefund,
   parseAmount,
@@ -74,6 +75,20 @@ describe('the manager rules', () => {
     expect(refundMethods(cash)).toEqual(['CASH']);
     expect(refundMethods(card())).toEqual(['CORE_CARD', 'TERMINAL_CARD', 'CASH']);
     expect(refundLimit(cash, { offlineCashCapMinor: 3_000 }, { online: true, method: 'CORE_CARD' })).toBe(0);
+  });
+
+  it("rewrites the core's UTC times in its words to the manager's local time, every one of them", () => {
+    const berlin = (iso: string) =>
+      new Intl.DateTimeFormat('de-DE', {
+        timeZone: 'Europe/Berlin',
+        dateStyle: 'short',
+        timeStyle: 'medium',
+      }).format(new Date(iso));
+    const local = localiseCoreTimes(LOCKED, berlin);
+    expect(local).not.toContain('UTC');
+    expect(local).toContain('made online at 03.12.26, 09:10:05 (refund 1000000000000000017_2)');
+    expect(local).toContain('send it again after 03.12.26, 09:20:05.');
+    expect(localiseCoreTimes('no time here', berlin)).toBe('no time here');
   });
 
   it('reads the earlier refund out of REFUND_ORDER_LOCKED to name it in the manager language', () => {
