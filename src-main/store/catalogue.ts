@@ -1,6 +1,7 @@
 /** Catalogue items and customers. */
 import type { CurrencyCode } from '../../src-shared';
 import type { StoreDb } from './db';
+import { foldForSearch } from './search-fold';
 
 export interface CatalogueItem {
   readonly sku: string;
@@ -40,15 +41,6 @@ export const itemToRow = (i: CatalogueItem, at: string): ItemRow => ({
   tax_rate_bp: i.taxRateBp,
   updated_at: at,
 });
-
-/**
- * A name as the search compares it: Unicode lower case (not only ASCII, as SQLite's LIKE), ß and ẞ as "ss"
- * (German shops write STRASSE for Straße), composed (NFC), so "ü" finds "Ü" and "strasse" finds "Straße".
- * Accents are kept: "u" does not find "ü" (a different letter in German).
- */
-export function foldForSearch(text: string): string {
-  return text.normalize('NFC').toLowerCase().replace(/ß/g, 'ss');
-}
 
 export function upsertItem(db: StoreDb, item: CatalogueItem, at: Date): void {
   db.prepare(

@@ -11,7 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
 import { acquireDataDirLock, type DataDirLock } from './lock';
-import { foldForSearch } from './catalogue';
+import { foldForSearch } from './search-fold';
 import { MIGRATIONS } from './migrations';
 
 export const DB_FILE = 'counter.sqlite';
