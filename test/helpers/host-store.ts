@@ -63,14 +63,13 @@ export function cardNumbersInText(text: string, name: string): string[] {
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
 /**
- * Every text and blob value of every table of a SQLite database, scanned one value at a time (raw pages put
- * fields back to back and keep freed rows, where chance digit runs appear), as
- * `<file> <table>.<column> rowid <n> @ <offset>: <masked>`. Opened read-only, so committed WAL content counts.
+ * Every text and blob value (a blob as latin1) of every table of a SQLite database, one value at a time, with
+ * where it is: `<table>.<column> rowid <n>`. Opened read-only, so committed WAL content counts.
  */
-export function cardNumbersInSqlite(file: string): string[] {
+export function sqliteTextValues(file: string): { where: string; text: string }[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const found: string[] = [];
+    const values: { where: string; text: string }[] = [];
     const tables = db
       .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
       .all() as { name: string }[];
@@ -82,20 +81,24 @@ export function cardNumbersInSqlite(file: string): string[] {
           if (column === '_rowid') continue;
           const text =
             typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('latin1') : null;
-          if (text === null) continue;
-          found.push(
-            ...cardNumbersInText(
-              text,
-              `${path.basename(file)} ${name}.${column} rowid ${String(row._rowid)}`,
-            ),
-          );
+          if (text !== null) values.push({ where: `${name}.${column} rowid ${String(row._rowid)}`, text });
         }
       }
     }
-    return found;
+    return values;
   } finally {
     db.close();
   }
+}
+
+/**
+ * Card numbers in every value of a SQLite database (sqliteTextValues: raw pages put fields back to back and
+ * keep freed rows, where chance digit runs appear), as `<file> <table>.<column> rowid <n> @ <offset>: <masked>`.
+ */
+export function cardNumbersInSqlite(file: string): string[] {
+  return sqliteTextValues(file).flatMap(({ where, text }) =>
+    cardNumbersInText(text, `${path.basename(file)} ${where}`),
+  );
 }
 
 /**

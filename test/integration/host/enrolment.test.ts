@@ -7,7 +7,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollTerminal } from '../../../src-core/accounts/accounts';
 import { createHost } from '../../../src-main/host/compose';
@@ -16,35 +15,17 @@ import { TERMINAL_SECRET_FILE } from '../../../src-main/host/terminal-secret';
 import { auditTrail } from '../../../src-main/store';
 import { createCoreClient } from '../../../src-main/sync/core-client';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
-import { filesUnder } from '../../helpers/host-store';
+import { filesUnder, sqliteTextValues } from '../../helpers/host-store';
 import { MANAGER_PIN, startManagerHost, type ManagerHost } from '../../helpers/manager-host';
 
 /** The issuer number inside a 19-digit payment id (format digit, then six digits of issuer). */
 const issuerOf = (paymentId: string) => Number(paymentId.slice(1, 7));
 
-/** Every text value of every table holding `needle`, as `table.column rowid n`. */
-function valuesHolding(file: string, needle: string): string[] {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const found: string[] = [];
-    const tables = db
-      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
-      .all() as { name: string }[];
-    for (const { name } of tables) {
-      for (const row of db.prepare(`SELECT rowid AS _rowid, * FROM "${name}"`).iterate() as Iterable<
-        Record<string, unknown>
-      >) {
-        for (const [column, v] of Object.entries(row)) {
-          const text = typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('latin1') : '';
-          if (text.includes(needle)) found.push(`${name}.${column} rowid ${String(row._rowid)}`);
-        }
-      }
-    }
-    return found;
-  } finally {
-    db.close();
-  }
-}
+/** Every value of every table holding `needle`, as `table.column rowid n`. */
+const valuesHolding = (file: string, needle: string): string[] =>
+  sqliteTextValues(file)
+    .filter((v) => v.text.includes(needle))
+    .map((v) => v.where);
 
 describe('enrolment from the settings screen against a core on PGlite', () => {
   let core: TestCore;
