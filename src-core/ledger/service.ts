@@ -103,6 +103,14 @@ export interface OperationSource {
    * operation: good for one operation.
    */
   lockedOrder?: LoadedOrder;
+  /**
+   * Append only if this holds when the append's statement runs: a SELECT that returns a row exactly when the
+   * order (and whatever else the caller relies on) is still as `lockedOrder` says, locking it FOR UPDATE.
+   * The caller then needs no statement of its own to lock and check first (one round trip fewer). When it
+   * returns no row nothing is written and the append throws `NotAsHeld`: the caller runs its ordinary path.
+   * Writes in `alsoInStatement` test `WHEN_HELD` (store.ts) themselves.
+   */
+  onlyIf?: SqlFragment;
 }
 
 export type OpeningBody = Extract<OperationBody, { kind: 'SALE' | 'AUTHORISATION' | 'DECLINE' }>;
@@ -244,9 +252,12 @@ async function appendChecked(
     recordedAt: now,
     summary: orderSummaryColumns(applied.value),
     also: source.alsoInStatement,
+    onlyIf: source.onlyIf,
   });
   // A payment row inserted just before, pipelined with this statement (openPaymentInTx): its answer first.
-  const [payment, stored] = await Promise.all([paying, storing]);
+  const [payment, appended] = await Promise.all([paying, storing]);
+  if (!appended) throw new NotAsHeld();
+  const stored = appended;
   const order = { ...loaded.order, operationCount: stored.orderSeq, updatedAt: now.toISOString() };
   const known = loaded.payments.some((p) => p.paymentId === payment.paymentId);
   const payments = known ? loaded.payments : [...loaded.payments, payment].sort(byRecordedAtThenId);
@@ -599,5 +610,16 @@ export class Refused extends Error {
   constructor(readonly error: DomainError) {
     super(error.message);
     this.name = 'Refused';
+  }
+}
+
+/**
+ * An append with `onlyIf` found the order (or what else its condition names) changed since it was read:
+ * nothing was written. Not a refusal: the caller locks and loads afresh and appends the ordinary way.
+ */
+export class NotAsHeld extends Error {
+  constructor() {
+    super('the order changed since it was read: nothing appended');
+    this.name = 'NotAsHeld';
   }
 }

@@ -463,7 +463,15 @@ export interface NewOperationRow {
   summary: OrderSummaryColumns;
   /** Writes that commit with the operation, run in the same statement (`OperationSource.alsoInStatement`). */
   also?: readonly SqlFragment[];
+  /** Append only when this condition holds as the statement runs (`OperationSource.onlyIf`). */
+  onlyIf?: SqlFragment;
 }
+
+/**
+ * In a statement that appends with `onlyIf`: true when the condition held (its CTE `held` returned a row).
+ * A write riding in that statement (`also`) that must not run without it tests this itself.
+ */
+export const WHEN_HELD = 'EXISTS (SELECT 1 FROM held)';
 
 /**
  * Appends one operation. For an order in a store, the feed position comes from bumping the store's
@@ -473,7 +481,7 @@ export interface NewOperationRow {
  * The same statement moves the order's `op_count` and rewrites its summary copy (one update of the order
  * row, one round trip).
  */
-export async function insertOperation(tx: Queryable, o: NewOperationRow): Promise<StoredOperation> {
+export async function insertOperation(tx: Queryable, o: NewOperationRow): Promise<StoredOperation | null> {
   const c = operationBodyToColumns(o.operation);
   const params: SqlValue[] = [
     o.operation.id,
@@ -501,25 +509,31 @@ export async function insertOperation(tx: Queryable, o: NewOperationRow): Promis
     o.summary.collectedMinor,
     o.summary.refundableMinor,
   ];
+  const param = (value: SqlValue) => `$${params.push(value)}`;
+  // With a condition, it is evaluated (and what it locks locked) first: `bumped` reads it before it updates
+  // the order row, and the insert reads `bumped`; when it returns no row, nothing is written.
+  const held = o.onlyIf ? `held AS (${o.onlyIf(param)}), ` : '';
+  const ifHeld = o.onlyIf ? ` AND ${WHEN_HELD}` : '';
   // Data-modifying CTEs run to completion whether or not the INSERT reads them (PostgreSQL "WITH").
-  const also = (o.also ?? [])
-    .map((write, i) => `, also${i} AS (${write((value) => `$${params.push(value)}`)})`)
-    .join('');
+  const also = (o.also ?? []).map((write, i) => `, also${i} AS (${write(param)})`).join('');
   const rows = await tx.query<OperationRow>(
-    `WITH pos AS (
-       UPDATE stores SET feed_head = feed_head + 1 WHERE id = $15::uuid RETURNING feed_head
+    `WITH ${held}pos AS (
+       UPDATE stores SET feed_head = feed_head + 1 WHERE id = $15::uuid${ifHeld} RETURNING feed_head
      ), bumped AS (
        UPDATE orders SET op_count = $5, updated_at = $20, status = $21, authorised_minor = $22,
          collected_minor = $23, refundable_minor = $24, summary_op_count = $5
-       WHERE id = $2 RETURNING id
+       WHERE id = $2${ifHeld} RETURNING id
      )${also}
      INSERT INTO operations (id, order_id, payment_id, merchant_id, order_seq, payment_seq, kind, amount_minor,
        currency, auth_mode, is_final, reason, token_id, channel, store_id, feed_pos, terminal_id,
        merchant_reference, operator_id, occurred_at, recorded_at)
      SELECT $1, (SELECT id FROM bumped), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid,
        (SELECT feed_head FROM pos), $16, $17, $18, $19, $20
+     ${o.onlyIf ? 'WHERE EXISTS (SELECT 1 FROM bumped)' : ''}
      RETURNING ${OPERATION_COLUMNS}`,
     params,
   );
-  return rowToStoredOperation(rows[0] as OperationRow);
+  const row = rows[0];
+  if (!row && o.onlyIf) return null;
+  return rowToStoredOperation(row as OperationRow);
 }
