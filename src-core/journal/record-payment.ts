@@ -19,11 +19,11 @@ import {
   resolveUnknownPaymentInTx,
   type LoadedOrder,
 } from '../ledger/service';
-import { selectOrder, selectPayment } from '../ledger/store';
+import { selectOrder, selectPayment, WHEN_HELD } from '../ledger/store';
 import { insertToken, insertTokenEvent } from '../ledger/tokens';
 import type { AcquirerAnswer, JournalEntry, JournalRequest } from './entries';
 import { closeEntryWrite } from './entry-store';
-import { amountOf, close, type Classified, type Recording } from './recording';
+import { amountOf, close, type Classified, type Recording, type Unlocked } from './recording';
 
 /** A new payment (create or subsequent): the order and payment rows, the opening operation, tokens. */
 export async function recordAuthorisation(
@@ -34,6 +34,8 @@ export async function recordAuthorisation(
   c: Exclude<Classified, { is: 'movement' }>,
   answer: AcquirerAnswer,
   order: LoadedOrder | undefined,
+  /** A subsequent payment's final answer recorded without locking first (`recordableUnlocked`, record.ts). */
+  unlocked?: Unlocked,
 ): Promise<Recording> {
   // Only a row that was kept open as UNKNOWN can have its payment recorded already (as pending): whoever
   // writes the payment row changes the state in the same transaction, and the caller holds the row lock.
@@ -116,8 +118,11 @@ export async function recordAuthorisation(
       authorisationCode,
       acquirerReference: o.acquirerReference,
       lockedOrder: createdOrder ? newOrderLoaded(createdOrder) : order,
-      alsoInStatement: tokenWork ? [] : [closeEntryWrite(entry.id, closing)],
+      alsoInStatement: tokenWork
+        ? []
+        : [closeEntryWrite(entry.id, closing, unlocked ? WHEN_HELD : undefined)],
       lastInTransaction: !tokenWork,
+      onlyIf: unlocked?.onlyIf,
     });
     if (!r.ok) throw new Refused(r.error);
     if (!tokenWork)

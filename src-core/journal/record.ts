@@ -41,15 +41,15 @@ export async function recordAnswerInTx(
    */
   unlocked?: Unlocked,
 ): Promise<Recording> {
-  if (unlocked && !(isMovement(entry.request) && answer.type === 'MOVEMENT' && answer.result.ok)) {
-    throw new Error(`journal row ${entry.id}: only an approved movement is recorded unlocked`);
+  if (unlocked && !recordableUnlocked(entry, answer)) {
+    throw new Error(`journal row ${entry.id}: this answer is not recorded without locking first`);
   }
   const c = classify(answer, graceOver);
   const request = entry.request;
   switch (request.kind) {
     case 'AUTHORISE':
       if (c.is === 'movement') mismatch(entry, answer);
-      return recordAuthorisation(tx, ctx, entry, request, c, answer, order);
+      return recordAuthorisation(tx, ctx, entry, request, c, answer, order, unlocked);
     case 'REBILL': {
       if (c.is === 'movement') mismatch(entry, answer);
       if (c.is === 'unknown') return { kind: 'unknown' };
@@ -119,6 +119,23 @@ async function recordMovement(
     lockId ? [completeRefundLockWrite({ lockId }, unlocked ? WHEN_HELD : undefined)] : [],
     unlocked,
   );
+}
+
+/**
+ * Answers recorded in one statement without locking the row and its order first, when the request that wrote
+ * the row records them (settle.ts `recordUnlocked`): those whose recording is one append (with the payment
+ * row before it, pipelined) that closes the row. An approved refund, payout, void, capture or reversal; a
+ * subsequent payment's approval or decline that uses and stores no token. Not a create payment (its order
+ * is created with it), not a decline of a movement or an unknown outcome (other writes), not a rebill.
+ */
+export function recordableUnlocked(entry: JournalEntry, answer: AcquirerAnswer): boolean {
+  if (entry.state !== 'PENDING') return false;
+  const r = entry.request;
+  if (isMovement(r)) return answer.type === 'MOVEMENT' && answer.result.ok;
+  if (r.kind !== 'AUTHORISE' || r.newOrder !== null || r.usedTokenId !== null || r.tokenize !== null) {
+    return false;
+  }
+  return answer.type === 'AUTHORISATION' && answer.outcome.outcome !== 'UNKNOWN';
 }
 
 type MovementRequest = Extract<

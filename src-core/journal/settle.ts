@@ -29,7 +29,7 @@ import {
 } from './entry-store';
 import { recordMoneyException } from './exceptions';
 import type { JournalLog } from './log';
-import { isMovement, recordAnswerInTx } from './record';
+import { recordableUnlocked, recordAnswerInTx } from './record';
 
 /**
  * Rows whose answer appends an operation to an order that exists before it: everything but a create payment
@@ -114,12 +114,13 @@ export function createSettler(deps: {
   }
 
   /**
-   * An approved refund, payout, void, capture or reversal, answered to the request that wrote the row (it
-   * read the order then): recorded in one statement without locking first (the append, freeing the refund
-   * lock and closing the row, written only if the row is still PENDING and the order row is the very version
-   * read; `entryAndOrderUnchanged`), COMMIT with it. One round trip and one statement fewer than locking the
-   * row and the order first. Null when it does not apply or the condition did not hold (nothing written):
-   * the caller records the ordinary way, which locks, loads what changed and judges again.
+   * An answer recorded by the request that wrote the row (it read the order then) without locking first: an
+   * approved refund, payout, void, capture or reversal, or a subsequent payment's final answer
+   * (`recordableUnlocked`). The append (with the payment row before it, pipelined), freeing the refund lock
+   * and closing the row are written only if the row is still PENDING and the order row is the very version
+   * read (`entryAndOrderUnchanged`), COMMIT with the last. One round trip and one statement fewer than
+   * locking the row and the order first. Null when it does not apply or the condition did not hold (nothing
+   * written): the caller records the ordinary way, which locks, loads what changed and judges again.
    */
   async function recordUnlocked(
     entry: JournalEntry,
@@ -127,8 +128,7 @@ export function createSettler(deps: {
     known: KnownOrder | undefined,
   ): Promise<{ entry: JournalEntry; appended: Appended | null } | null> {
     const version = known?.version;
-    if (!known || version === undefined || entry.state !== 'PENDING') return null;
-    if (!isMovement(entry.request) || answer.type !== 'MOVEMENT' || !answer.result.ok) return null;
+    if (!known || version === undefined || !recordableUnlocked(entry, answer)) return null;
     const order = loadedOrderFrom({
       order: known.order,
       payments: [...known.payments],
@@ -140,9 +140,10 @@ export function createSettler(deps: {
         recordAnswerInTx(tx, ctx, entry, answer, false, order, { onlyIf }),
       );
       if (recording.kind !== 'close' || !recording.closed) {
-        throw new Error(`journal row ${entry.id}: an approved movement was not closed with its append`);
+        throw new Error(`journal row ${entry.id}: recorded unlocked, but not closed with its append`);
       }
-      const closed = { ...entry, state: 'DONE' as const, result: recording.result, answer, error: null };
+      const { result, error } = recording;
+      const closed = { ...entry, state: 'DONE' as const, result, answer, error };
       return { entry: closed, appended: recording.appended };
     } catch (e) {
       // Changed since it was read (nothing written), or refused on what was read: judged again under lock.

@@ -44,12 +44,14 @@ import {
   insertOperation,
   insertOrder,
   insertPayment,
+  insertPaymentIf,
   createPaymentIdMinter,
   mintCorePaymentId,
   orderStateFrom,
   selectOperation,
   selectPayment,
   selectWholeOrder,
+  type NewPaymentRow,
   type WholeOrder,
 } from './store';
 
@@ -108,7 +110,8 @@ export interface OperationSource {
    * order (and whatever else the caller relies on) is still as `lockedOrder` says, locking it FOR UPDATE.
    * The caller then needs no statement of its own to lock and check first (one round trip fewer). When it
    * returns no row nothing is written and the append throws `NotAsHeld`: the caller runs its ordinary path.
-   * Writes in `alsoInStatement` test `WHEN_HELD` (store.ts) themselves.
+   * Writes in `alsoInStatement` test `WHEN_HELD` (store.ts) themselves. Opening a payment, the payment row's
+   * insert checks it too (and takes its locks), so the append's check finds it as held.
    */
   onlyIf?: SqlFragment;
 }
@@ -230,7 +233,7 @@ async function appendChecked(
   tx: Queryable,
   ctx: LedgerContext,
   loaded: LoadedOrder,
-  paying: PaymentRecord | Promise<PaymentRecord>,
+  paying: PaymentRecord | Promise<PaymentRecord | null>,
   source: OperationSource & { merchantId: string },
   operation: Operation,
   paymentSeq: number,
@@ -255,9 +258,9 @@ async function appendChecked(
     onlyIf: source.onlyIf,
   });
   // A payment row inserted just before, pipelined with this statement (openPaymentInTx): its answer first.
-  const [payment, appended] = await Promise.all([paying, storing]);
-  if (!appended) throw new NotAsHeld();
-  const stored = appended;
+  const [paid, appended] = await Promise.all([paying, storing]);
+  if (!paid || !appended) throw new NotAsHeld();
+  const [payment, stored] = [paid, appended];
   const order = { ...loaded.order, operationCount: stored.orderSeq, updatedAt: now.toISOString() };
   const known = loaded.payments.some((p) => p.paymentId === payment.paymentId);
   const payments = known ? loaded.payments : [...loaded.payments, payment].sort(byRecordedAtThenId);
@@ -323,7 +326,8 @@ export async function openPaymentInTx(
   const check = applyOperation(loaded.state, operation);
   if (!check.ok) return check;
   // Sent without waiting for its answer: the append's statement follows it on the wire (one round trip).
-  const paying = insertPayment(tx, {
+  // With `onlyIf` both statements check it: the first locks what it names, so the second finds it as held.
+  const newPayment: NewPaymentRow = {
     paymentId,
     orderId: loaded.order.orderId,
     merchantId: input.merchantId,
@@ -342,7 +346,8 @@ export async function openPaymentInTx(
     initiatedByPaymentId: input.initiatedByPaymentId ?? null,
     occurredAt,
     recordedAt: now,
-  });
+  };
+  const paying = input.onlyIf ? insertPaymentIf(tx, newPayment, input.onlyIf) : insertPayment(tx, newPayment);
   paying.catch(() => undefined);
   return appendChecked(tx, ctx, loaded, paying, input, operation, 0);
 }

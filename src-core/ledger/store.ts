@@ -410,41 +410,70 @@ export interface NewPaymentRow {
 
 export async function insertPayment(tx: Queryable, p: NewPaymentRow): Promise<PaymentRecord> {
   const rows = await tx.query<PaymentRow>(
-    `INSERT INTO payments (id, order_id, merchant_id, channel, terminal_id, outcome, requested_mode,
-       requested_amount_minor, currency, card_brand, card_bin, card_last4, card_expiry, card_ref, token_id,
-       card_on_file, cof_requestor, payment_product_id, authorisation_code, acquirer_reference,
-       merchant_reference, initiated_by_payment_id, occurred_at, recorded_at)
+    `INSERT INTO payments (${PAYMENT_INSERT_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
        $22, $23, $24)
      RETURNING ${PAYMENT_COLUMNS}`,
-    [
-      p.paymentId,
-      p.orderId,
-      p.merchantId,
-      p.channel,
-      p.terminalId,
-      p.outcome,
-      p.requestedMode,
-      p.requestedAmountMinor,
-      p.currency,
-      p.card?.brand ?? null,
-      p.card?.bin ?? null,
-      p.card?.last4 ?? null,
-      p.card?.expiry ?? null,
-      p.card?.cardRef ?? null,
-      p.card?.tokenId ?? null,
-      p.cardOnFile,
-      p.cofRequestor,
-      p.card?.paymentProductId ?? null,
-      p.authorisationCode,
-      p.acquirerReference,
-      p.merchantReference,
-      p.initiatedByPaymentId,
-      p.occurredAt,
-      p.recordedAt,
-    ],
+    paymentParams(p),
   );
   return rowToPayment(rows[0] as PaymentRow);
+}
+
+/**
+ * The same, written only if `onlyIf` returns a row as the statement runs (its CTE `held`, as an append's
+ * `onlyIf`): null when it did not, and nothing was written.
+ */
+export async function insertPaymentIf(
+  tx: Queryable,
+  p: NewPaymentRow,
+  onlyIf: SqlFragment,
+): Promise<PaymentRecord | null> {
+  const params = paymentParams(p);
+  const held = onlyIf((value) => `$${params.push(value)}`);
+  const rows = await tx.query<PaymentRow>(
+    `WITH held AS (${held})
+     INSERT INTO payments (${PAYMENT_INSERT_COLUMNS})
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8::bigint, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::int, $19,
+       $20, $21, $22, $23::timestamptz, $24::timestamptz
+     WHERE ${WHEN_HELD}
+     RETURNING ${PAYMENT_COLUMNS}`,
+    params,
+  );
+  return rows[0] ? rowToPayment(rows[0]) : null;
+}
+
+const PAYMENT_INSERT_COLUMNS = `id, order_id, merchant_id, channel, terminal_id, outcome, requested_mode,
+       requested_amount_minor, currency, card_brand, card_bin, card_last4, card_expiry, card_ref, token_id,
+       card_on_file, cof_requestor, payment_product_id, authorisation_code, acquirer_reference,
+       merchant_reference, initiated_by_payment_id, occurred_at, recorded_at`;
+
+function paymentParams(p: NewPaymentRow): SqlValue[] {
+  return [
+    p.paymentId,
+    p.orderId,
+    p.merchantId,
+    p.channel,
+    p.terminalId,
+    p.outcome,
+    p.requestedMode,
+    p.requestedAmountMinor,
+    p.currency,
+    p.card?.brand ?? null,
+    p.card?.bin ?? null,
+    p.card?.last4 ?? null,
+    p.card?.expiry ?? null,
+    p.card?.cardRef ?? null,
+    p.card?.tokenId ?? null,
+    p.cardOnFile,
+    p.cofRequestor,
+    p.card?.paymentProductId ?? null,
+    p.authorisationCode,
+    p.acquirerReference,
+    p.merchantReference,
+    p.initiatedByPaymentId,
+    p.occurredAt,
+    p.recordedAt,
+  ];
 }
 
 export interface NewOperationRow {
