@@ -17,7 +17,9 @@ import { domainError, err, ok, type DomainError, type Result } from '../../src-s
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
 import { lastStatement, type Queryable } from '../db/adapter';
 import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
-import { loadOrderInTx, Refused, type Appended, type LedgerService } from '../ledger/service';
+import type { Appended } from '../ledger/append';
+import { loadOrderInTx } from '../ledger/loaded-order';
+import { Refused, type LedgerService } from '../ledger/service';
 import { selectOperation, type KnownOrder } from '../ledger/store';
 import type { AcquirerAnswer, JournalEntry, JournalIntent, RequestKey } from './entries';
 import {

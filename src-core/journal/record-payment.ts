@@ -9,16 +9,10 @@ import type { AuthoriseOutcome } from '../acquirer/acquirer';
 import type { Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
 import type { CardFacts, OrderRecord } from '../ledger/rows';
-import {
-  appendOperationInTx,
-  createOrderInTx,
-  newOrderLoaded,
-  openPaymentInTx,
-  recordUnknownPaymentInTx,
-  Refused,
-  resolveUnknownPaymentInTx,
-  type LoadedOrder,
-} from '../ledger/service';
+import { appendOperationInTx, openPaymentInTx } from '../ledger/append';
+import { newOrderLoaded, type LoadedOrder } from '../ledger/loaded-order';
+import { createOrderInTx, Refused } from '../ledger/service';
+import { recordUnknownPaymentInTx, resolveUnknownPaymentInTx } from '../ledger/unknown-payments';
 import { selectOrder, selectPayment, WHEN_HELD } from '../ledger/store';
 import { insertToken, insertTokenEvent } from '../ledger/tokens';
 import type { AcquirerAnswer, JournalEntry, JournalRequest } from './entries';

@@ -10,13 +10,10 @@ import type { Acquirer } from '../acquirer/acquirer';
 import { lastStatement, type Db, type Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
 import { releaseRefundLock } from '../ledger/refund-lock';
-import {
-  loadedOrderFrom,
-  NotAsHeld,
-  Refused,
-  resolveUnknownPaymentInTx,
-  type Appended,
-} from '../ledger/service';
+import { NotAsHeld, type Appended } from '../ledger/append';
+import { loadedOrderFrom } from '../ledger/loaded-order';
+import { Refused } from '../ledger/service';
+import { resolveUnknownPaymentInTx } from '../ledger/unknown-payments';
 import { selectPayment, type KnownOrder } from '../ledger/store';
 import type { AcquirerAnswer, JournalEntry } from './entries';
 import {

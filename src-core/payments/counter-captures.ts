@@ -7,7 +7,7 @@
 import type { DomainError, PaymentId, Result, Uuid } from '../../src-shared';
 import type { Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
-import { appendOperationInTx, type Appended, type AppendOperation } from '../ledger/service';
+import { appendOperationInTx, type Appended, type AppendOperation } from '../ledger/append';
 import type { CounterTerminal } from './counter-sales';
 
 export interface CounterDraw {

@@ -27,14 +27,9 @@ import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
 import type { CardFacts, OrderRecord } from '../ledger/rows';
-import {
-  appendOperationInTx,
-  createOrderInTx,
-  loadOrderInTx,
-  openPaymentInTx,
-  type Appended,
-  type OpeningBody,
-} from '../ledger/service';
+import { appendOperationInTx, openPaymentInTx, type Appended, type OpeningBody } from '../ledger/append';
+import { loadOrderInTx } from '../ledger/loaded-order';
+import { createOrderInTx } from '../ledger/service';
 import { insertToken, insertTokenEvent, selectToken } from '../ledger/tokens';
 
 /** The terminal that reports: whose merchant, store and payment-id issuer number. */

@@ -14,7 +14,7 @@ import type { AcceptedDetails, SyncMessage } from '../../src-shared/sync-protoco
 import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
-import type { Appended } from '../ledger/service';
+import type { Appended } from '../ledger/append';
 import { recordCashMovementInTx } from '../payments/cash-movements';
 import { recordCounterDrawInTx } from '../payments/counter-captures';
 import { recordCounterMoneyBackInTx } from '../payments/counter-refunds';
