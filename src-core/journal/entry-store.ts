@@ -34,7 +34,7 @@ import {
   type KnownOrder,
   type WholeOrder,
   type WholeOrderRow,
-} from '../ledger/store';
+} from '../ledger/whole-order';
 import type {
   AcquirerAnswer,
   JournalEntry,

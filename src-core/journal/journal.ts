@@ -20,7 +20,8 @@ import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../
 import type { Appended } from '../ledger/append';
 import { loadOrderInTx } from '../ledger/loaded-order';
 import { Refused, type LedgerService } from '../ledger/service';
-import { selectOperation, type KnownOrder } from '../ledger/store';
+import { selectOperation } from '../ledger/store';
+import { type KnownOrder } from '../ledger/whole-order';
 import type { AcquirerAnswer, JournalEntry, JournalIntent, RequestKey } from './entries';
 import {
   holdClaim,

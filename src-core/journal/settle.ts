@@ -14,7 +14,8 @@ import { NotAsHeld, type Appended } from '../ledger/append';
 import { loadedOrderFrom } from '../ledger/loaded-order';
 import { Refused } from '../ledger/service';
 import { resolveUnknownPaymentInTx } from '../ledger/unknown-payments';
-import { selectPayment, type KnownOrder } from '../ledger/store';
+import { selectPayment } from '../ledger/store';
+import { type KnownOrder } from '../ledger/whole-order';
 import type { AcquirerAnswer, JournalEntry } from './entries';
 import {
   closeEntryInTx,

@@ -5,7 +5,7 @@
 import { type OrderState } from '../../src-shared';
 import { type Queryable } from '../db/adapter';
 import type { OrderRecord, PaymentRecord, StoredOperation } from './rows';
-import { orderStateFrom, selectWholeOrder, type WholeOrder } from './store';
+import { orderStateFrom, selectWholeOrder, type WholeOrder } from './whole-order';
 
 export interface LoadedOrder {
   readonly order: OrderRecord;

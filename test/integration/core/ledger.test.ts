@@ -18,7 +18,7 @@ import { migrate, MIGRATIONS } from '../../../src-core/db/migrations';
 import { createAcquirerJournal } from '../../../src-core/journal/journal';
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import { readStoreFeed, storeFeedHead } from '../../../src-core/ledger/feed';
-import { verifyOrderHistory } from '../../../src-core/ledger/store';
+import { verifyOrderHistory } from '../../../src-core/ledger/whole-order';
 import {
   confirmReservedRefund,
   releaseReservedRefund,
