@@ -1,7 +1,7 @@
 /** Start-up repair of the order summaries the back office filters on (ledger/order-summary.ts). */
 import type { Db } from '../db/adapter';
 import { writeOrderSummaryInTx } from '../ledger/order-summary';
-import { loadOrderInTx } from '../ledger/service';
+import { loadOrderInTx } from '../ledger/loaded-order';
 
 /**
  * Rebuilds every summary that does not reflect its order's last operation (orders written before schema v2,

@@ -20,7 +20,7 @@ import { showAmount } from '../../src-shared/validation';
 import { ApiFailure, fail } from '../routing/api-error';
 import type { RefundLock } from '../ledger/refund-lock';
 import type { OrderRecord, PaymentRecord, StoredOperation } from '../ledger/rows';
-import type { LoadedOrder } from '../ledger/service';
+import type { LoadedOrder } from '../ledger/loaded-order';
 
 export function operationView(s: StoredOperation): BackOfficeOperation {
   const op = s.operation;

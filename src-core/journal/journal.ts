@@ -17,8 +17,12 @@ import { domainError, err, ok, type DomainError, type Result } from '../../src-s
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
 import { lastStatement, type Queryable } from '../db/adapter';
 import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
-import { loadOrderInTx, Refused, type Appended, type LedgerService } from '../ledger/service';
-import { selectOperation, type KnownOrder } from '../ledger/store';
+import type { Appended } from '../ledger/append';
+import { loadOrderInTx } from '../ledger/loaded-order';
+import { Refused, type LedgerService } from '../ledger/service';
+import { selectOperation } from '../ledger/store';
+import { type KnownOrder } from '../ledger/whole-order';
+import type { AcquirerAnswer, JournalEntry, JournalIntent, RequestKey } from './entries';
 import {
   holdClaim,
   insertEntry,
@@ -27,11 +31,7 @@ import {
   selectDueEntries,
   selectEntryForRequest,
   selectOpenEntriesOfPayment,
-  type AcquirerAnswer,
-  type JournalEntry,
-  type JournalIntent,
-  type RequestKey,
-} from './entries';
+} from './entry-store';
 import type { JournalLog } from './log';
 import { JournalRefusal } from './refusal';
 import { DEFAULT_MAX_RECORDING_ATTEMPTS, recordingFailed } from './recording-failures';

@@ -4,7 +4,7 @@
  * first run and a resumed retry answer the same way.
  */
 import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
-import type { Appended } from '../ledger/service';
+import type { Appended } from '../ledger/append';
 import type { JournalEntry } from './entries';
 import { KIND_WORDS, moneyMovedNotRecorded } from './exceptions';
 import type { AcquirerJournal, RunResult } from './journal';

@@ -14,13 +14,8 @@ import { domainError, type DomainError } from '../../src-shared';
 import type { Db } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
 import { releaseRefundLock } from '../ledger/refund-lock';
-import {
-  closeEntryInTx,
-  noteRecordingFailure,
-  selectEntry,
-  type AcquirerAnswer,
-  type JournalEntry,
-} from './entries';
+import type { AcquirerAnswer, JournalEntry } from './entries';
+import { closeEntryInTx, noteRecordingFailure, selectEntry } from './entry-store';
 import { recordMoneyException } from './exceptions';
 import type { JournalLog } from './log';
 

@@ -10,20 +10,24 @@ import type { Acquirer } from '../acquirer/acquirer';
 import { lastStatement, type Db, type Queryable } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
 import { releaseRefundLock } from '../ledger/refund-lock';
-import { loadedOrderFrom, Refused, resolveUnknownPaymentInTx, type Appended } from '../ledger/service';
-import { selectPayment, type KnownOrder } from '../ledger/store';
+import { NotAsHeld, type Appended } from '../ledger/append';
+import { loadedOrderFrom } from '../ledger/loaded-order';
+import { Refused } from '../ledger/service';
+import { resolveUnknownPaymentInTx } from '../ledger/unknown-payments';
+import { selectPayment } from '../ledger/store';
+import { type KnownOrder } from '../ledger/whole-order';
+import type { AcquirerAnswer, JournalEntry } from './entries';
 import {
   closeEntryInTx,
+  entryAndOrderUnchanged,
   insertEntry,
   markUnknownInTx,
   selectEntry,
   selectEntryWithOrderForUpdate,
-  type AcquirerAnswer,
-  type JournalEntry,
-} from './entries';
+} from './entry-store';
 import { recordMoneyException } from './exceptions';
 import type { JournalLog } from './log';
-import { recordAnswerInTx } from './record';
+import { recordableUnlocked, recordAnswerInTx } from './record';
 
 /**
  * Rows whose answer appends an operation to an order that exists before it: everything but a create payment
@@ -41,7 +45,7 @@ export interface Settler {
    * loaded again if unchanged.
    */
   settle(
-    row: Pick<JournalEntry, 'id' | 'request'>,
+    row: JournalEntry,
     answer: AcquirerAnswer,
     graceOver: boolean,
     known?: KnownOrder,
@@ -103,6 +107,45 @@ export function createSettler(deps: {
       });
     } catch (e) {
       if (e instanceof Refused) return { refusal: e.error };
+      throw e;
+    }
+  }
+
+  /**
+   * An answer recorded by the request that wrote the row (it read the order then) without locking first: an
+   * approved refund, payout, void, capture or reversal, or a subsequent payment's final answer
+   * (`recordableUnlocked`). The append (with the payment row before it, pipelined), freeing the refund lock
+   * and closing the row are written only if the row is still PENDING and the order row is the very version
+   * read (`entryAndOrderUnchanged`), COMMIT with the last. One round trip and one statement fewer than
+   * locking the row and the order first. Null when it does not apply or the condition did not hold (nothing
+   * written): the caller records the ordinary way, which locks, loads what changed and judges again.
+   */
+  async function recordUnlocked(
+    entry: JournalEntry,
+    answer: AcquirerAnswer,
+    known: KnownOrder | undefined,
+  ): Promise<{ entry: JournalEntry; appended: Appended | null } | null> {
+    const version = known?.version;
+    if (!known || version === undefined || !recordableUnlocked(entry, answer)) return null;
+    const order = loadedOrderFrom({
+      order: known.order,
+      payments: [...known.payments],
+      operations: [...known.operations],
+    });
+    const onlyIf = entryAndOrderUnchanged(entry.id, { version, operationCount: known.order.operationCount });
+    try {
+      const recording = await db.transaction((tx) =>
+        recordAnswerInTx(tx, ctx, entry, answer, false, order, { onlyIf }),
+      );
+      if (recording.kind !== 'close' || !recording.closed) {
+        throw new Error(`journal row ${entry.id}: recorded unlocked, but not closed with its append`);
+      }
+      const { result, error } = recording;
+      const closed = { ...entry, state: 'DONE' as const, result, answer, error };
+      return { entry: closed, appended: recording.appended };
+    } catch (e) {
+      // Changed since it was read (nothing written), or refused on what was read: judged again under lock.
+      if (e instanceof NotAsHeld || e instanceof Refused) return null;
       throw e;
     }
   }
@@ -246,12 +289,14 @@ export function createSettler(deps: {
 
   /** Record and close, settle a refusal, and send a release if one is due. */
   async function settle(
-    row: Pick<JournalEntry, 'id' | 'request'>,
+    row: JournalEntry,
     answer: AcquirerAnswer,
     graceOver: boolean,
     /** The order as the row's own transaction read it (runChecked): not loaded again if unchanged. */
     known?: KnownOrder,
   ): Promise<{ entry: JournalEntry; appended: Appended | null }> {
+    const unlocked = await recordUnlocked(row, answer, known);
+    if (unlocked) return unlocked;
     const recorded = await recordAndClose(row, answer, graceOver, known);
     if (!('refusal' in recorded)) return recorded;
     const refused = await settleRefusal(row.id, answer, recorded.refusal);

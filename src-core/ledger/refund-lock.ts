@@ -77,12 +77,14 @@ export async function completeRefundLockInTx(
 
 /**
  * The same, as a write that rides in the statement appending the operation (`alsoInStatement` of the ledger
- * service): no round trip of its own, and it commits with the operation it completes.
+ * service): no round trip of its own, and it commits with the operation it completes. `condition`: an SQL
+ * condition it also needs (`WHEN_HELD` of an append with `onlyIf`).
  */
 export const completeRefundLockWrite =
-  (lock: Pick<RefundLock, 'lockId'>): SqlFragment =>
+  (lock: Pick<RefundLock, 'lockId'>, condition?: string): SqlFragment =>
   (param) =>
-    `DELETE FROM refund_locks WHERE lock_id = ${param(lock.lockId)} RETURNING lock_id`;
+    `DELETE FROM refund_locks WHERE lock_id = ${param(lock.lockId)}${condition ? ` AND ${condition}` : ''}
+     RETURNING lock_id`;
 
 /** Gives the lock up without recording anything (declined at the acquirer, refused by the ledger, aborted). */
 export async function releaseRefundLock(q: Queryable, lock: Pick<RefundLock, 'lockId'>): Promise<boolean> {

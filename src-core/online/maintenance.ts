@@ -19,7 +19,7 @@ import type {
 import { cancel, capture } from '../payments/capture';
 import type { PaymentFailure, PaymentResult } from '../payments/outcome';
 import { refund as refundPayment } from '../payments/refund';
-import type { Appended } from '../ledger/service';
+import type { Appended } from '../ledger/append';
 import { ApiFailure } from '../routing/api-error';
 import { loadReconciledPayment, paymentIdFromPath } from './common';
 import type { OnlineDeps, OnlineHandler } from './deps';

@@ -23,7 +23,7 @@ import type {
   RefundResponse,
 } from '../../src-shared/online-api';
 import { showAmount } from '../../src-shared/validation';
-import type { LoadedOrder } from '../ledger/service';
+import type { LoadedOrder } from '../ledger/loaded-order';
 import type { PaymentRecord, StoredOperation } from '../ledger/rows';
 import { apiErrorItem, ApiFailure, fail } from '../routing/api-error';
 import {

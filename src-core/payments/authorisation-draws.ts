@@ -6,7 +6,7 @@
 import { ok, type DomainError, type Money, type PaymentId, type Result } from '../../src-shared';
 import type { JournalSource, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
-import { checkOperation, type OperationSource } from '../ledger/service';
+import { checkOperation, type OperationSource } from '../ledger/append';
 
 export type AuthorisationDraw = Omit<OperationSource, 'operationId' | 'occurredAt' | 'terminalId'> & {
   merchantId: string;

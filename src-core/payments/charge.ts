@@ -31,7 +31,7 @@ import type { JournalCard, JournalEntry, JournalIntent, RequestKey } from '../jo
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import { exceptionError, recordingPendingError } from '../journal/outcome';
 import type { PaymentRecord } from '../ledger/rows';
-import { loadOrderOfPaymentInTx } from '../ledger/service';
+import { loadOrderOfPaymentInTx } from '../ledger/loaded-order';
 import type { TokenRecord } from '../ledger/tokens';
 import { findPayment, resumeRequest, type FailedStep, type FoundPayment } from './outcome';
 import { usableToken } from './tokens';

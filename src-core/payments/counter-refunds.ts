@@ -25,12 +25,11 @@ import { completeRefundLockInTx, releaseRefundLock, type RefundLock } from '../l
 import {
   appendOperationInTx,
   checkOperation,
-  Refused,
   type Appended,
   type AppendOperation,
-  type LedgerService,
   type OperationSource,
-} from '../ledger/service';
+} from '../ledger/append';
+import { Refused, type LedgerService } from '../ledger/service';
 import { selectOperation, selectPayment } from '../ledger/store';
 import { acquireRefundLock } from './refund-lock';
 

@@ -16,7 +16,8 @@ import {
 import { claimOwnerOf } from '../idempotence/claim-liveness';
 import type { JournalIntent, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
-import { checkOperationOn, loadOrderOfPaymentInTx, type OperationSource } from '../ledger/service';
+import { checkOperationOn, type OperationSource } from '../ledger/append';
+import { loadOrderOfPaymentInTx } from '../ledger/loaded-order';
 import {
   DEFAULT_REFUND_REPEAT_WINDOW_MS,
   repeatedMoneyBackIn,

@@ -24,7 +24,8 @@ import type { JournalEntry, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import { movementResult } from '../journal/outcome';
 import type { PaymentRecord } from '../ledger/rows';
-import { loadOrderOfPaymentInTx, type Appended, type LoadedOrder } from '../ledger/service';
+import type { Appended } from '../ledger/append';
+import { loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/loaded-order';
 
 /** Who asks for a money operation on a payment, through which channel, under which request. */
 export interface PaymentRequest {

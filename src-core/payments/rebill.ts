@@ -5,7 +5,7 @@
  */
 import { domainError, type Money } from '../../src-shared';
 import type { AcquirerJournal } from '../journal/journal';
-import { checkOperation } from '../ledger/service';
+import { checkOperation } from '../ledger/append';
 import { failure, movementOutcome, resumedOutcome, type PaymentRequest, type PaymentResult } from './outcome';
 
 export async function rebill(

@@ -25,7 +25,7 @@ import {
 } from '../../src-shared';
 import type { Queryable } from '../db/adapter';
 import type { ClaimOwner } from '../idempotence/claim-liveness';
-import { OPEN_MONEY_BACK_SQL } from '../journal/entries';
+import { OPEN_MONEY_BACK_SQL } from '../journal/entry-store';
 import type { LedgerContext } from '../ledger/context';
 import {
   LOCK_COLUMNS,

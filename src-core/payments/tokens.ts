@@ -10,7 +10,8 @@ import type { CardInput } from '../acquirer/acquirer';
 import { cardFacts } from '../acquirer/card-facts';
 import type { Queryable } from '../db/adapter';
 import type { AcquirerJournal } from '../journal/journal';
-import { appendOperationInTx, Refused, type LedgerService } from '../ledger/service';
+import { appendOperationInTx } from '../ledger/append';
+import { Refused, type LedgerService } from '../ledger/service';
 import {
   endToken,
   insertToken,

@@ -19,7 +19,7 @@ import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
 import { currentRefundLock } from '../ledger/refund-lock';
 import type { StoredOperation } from '../ledger/rows';
-import { loadOrderInTx, loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/service';
+import { loadOrderInTx, loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/loaded-order';
 import { fail } from '../routing/api-error';
 
 const CHANNEL_ORDER: readonly Channel[] = ['IN_STORE', 'ONLINE', 'BACK_OFFICE'];

@@ -14,7 +14,7 @@ import type { Queryable } from '../db/adapter';
 import { fail } from '../routing/api-error';
 import { readStoreFeed, storeFeedHead } from '../ledger/feed';
 import { currentRefundLock } from '../ledger/refund-lock';
-import { loadOrderInTx } from '../ledger/service';
+import { loadOrderInTx } from '../ledger/loaded-order';
 import type { StoreFeedWaiters } from './feed-waiters';
 
 /**

@@ -32,7 +32,9 @@ import { moneyMovedNotRecorded, recordMoneyException, type NewMoneyException } f
 import type { LedgerContext } from '../ledger/context';
 import { releaseRefundLock } from '../ledger/refund-lock';
 import { confirmReservedRefundInTx, reserveRefund } from '../payments/counter-refunds';
-import { loadOrderInTx, Refused, type Appended, type LedgerService } from '../ledger/service';
+import type { Appended } from '../ledger/append';
+import { loadOrderInTx } from '../ledger/loaded-order';
+import { Refused, type LedgerService } from '../ledger/service';
 
 interface ReservationRow {
   id: string;

@@ -8,15 +8,12 @@
 import type { Money, PaymentId } from '../../src-shared';
 import {
   appendOperationInTx,
-  createOrderInTx,
-  newOrderLoaded,
   openPaymentInTx,
-  writeInTx,
-  type NewOrder,
   type OpenPayment,
   type OperationSource,
-  type LedgerService,
-} from '../../src-core/ledger/service';
+} from '../../src-core/ledger/append';
+import { newOrderLoaded } from '../../src-core/ledger/loaded-order';
+import { createOrderInTx, writeInTx, type NewOrder, type LedgerService } from '../../src-core/ledger/service';
 import { recordCounterMoneyBackInTx } from '../../src-core/payments/counter-refunds';
 
 type OnPayment = OperationSource & { merchantId: string; paymentId: PaymentId };

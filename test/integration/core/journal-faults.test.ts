@@ -286,6 +286,44 @@ for (const { kind, skip } of DATABASE_KINDS) {
         );
       });
 
+      it('a refund whose order changed while the acquirer worked (a smaller chargeback recorded meanwhile, interleaved by a wrapper around the sandbox) is recorded once, locking and loading the order again: the row closed, the lock free, the rest refundable', async () => {
+        const paymentId = await pay(2_000);
+        toggles.beforeRefund = async () => {
+          const r = await recordChargeback(core.ledger as LedgerService, {
+            merchantId: core.merchantId,
+            paymentId,
+            channel: 'BACK_OFFICE',
+            kind: 'CHARGEBACK',
+            amount: EUR(500),
+          });
+          expect(r.ok).toBe(true);
+        };
+        const refunded = await post(`/payments/${paymentId}/refund`, {
+          amountOfMoney: { amount: 1_000, currencyCode: 'EUR' },
+        });
+        expect(refunded.status, refunded.text).toBe(201);
+        expect((refunded.body as any).status).toBe('REFUNDED');
+        const refunds = await operations(paymentId, 'REFUND');
+        expect(refunds.map((o) => Number(o.amount_minor))).toEqual([1_000]);
+        const [row] = (await journalRows(paymentId)).filter((r) => r.kind === 'REFUND');
+        expect(row).toMatchObject({ state: 'DONE', result: 'APPROVED' });
+        expect(refunds[0]!.id).toBe(row!.id);
+        const locks = await core.t.db.query(
+          'SELECT 1 FROM refund_locks l JOIN payments p ON p.order_id = l.order_id WHERE p.id = $1',
+          [paymentId],
+        );
+        expect(locks).toHaveLength(0);
+        // 20.00 collected, 5.00 charged back, 10.00 refunded: 5.00 is left, and not a cent more.
+        const tooMuch = await post(`/payments/${paymentId}/refund`, {
+          amountOfMoney: { amount: 501, currencyCode: 'EUR' },
+        });
+        expectError(tooMuch, 400, 'REFUND_EXCEEDS_REFUNDABLE');
+        const rest = await post(`/payments/${paymentId}/refund`, {
+          amountOfMoney: { amount: 500, currencyCode: 'EUR' },
+        });
+        expect(rest.status, rest.text).toBe(201);
+      });
+
       it('a refund the ledger refuses after the acquirer carried it out (a chargeback recorded meanwhile, interleaved by a wrapper around the sandbox) becomes a money exception: 409 MONEY_MOVED_NOT_RECORDED, listed in the back office, resolved by a manager', async () => {
         const paymentId = await pay(2_000);
         toggles.beforeRefund = async () => {

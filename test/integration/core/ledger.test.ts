@@ -18,7 +18,7 @@ import { migrate, MIGRATIONS } from '../../../src-core/db/migrations';
 import { createAcquirerJournal } from '../../../src-core/journal/journal';
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import { readStoreFeed, storeFeedHead } from '../../../src-core/ledger/feed';
-import { verifyOrderHistory } from '../../../src-core/ledger/store';
+import { verifyOrderHistory } from '../../../src-core/ledger/whole-order';
 import {
   confirmReservedRefund,
   releaseReservedRefund,
@@ -27,13 +27,10 @@ import {
 import { sendMoneyBack } from '../../../src-core/payments/money-back';
 import { releaseRefundLock } from '../../../src-core/ledger/refund-lock';
 import { acquireRefundLock } from '../../../src-core/payments/refund-lock';
-import {
-  appendOperationInTx,
-  createLedgerService,
-  loadOrderInTx,
-  recordUnknownPaymentInTx,
-  type LedgerService,
-} from '../../../src-core/ledger/service';
+import { appendOperationInTx } from '../../../src-core/ledger/append';
+import { loadOrderInTx } from '../../../src-core/ledger/loaded-order';
+import { createLedgerService, type LedgerService } from '../../../src-core/ledger/service';
+import { recordUnknownPaymentInTx } from '../../../src-core/ledger/unknown-payments';
 import type { Tx } from '../../../src-core/db/adapter';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
 import { ledgerWrites } from '../../helpers/ledger-writes';

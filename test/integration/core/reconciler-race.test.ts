@@ -14,7 +14,7 @@ import { testCardById } from '../../../src-shared';
 import { createSandboxAcquirer } from '../../../src-core/acquirer/sandbox';
 import type { Db } from '../../../src-core/db/adapter';
 import { openPostgres } from '../../../src-core/db/postgres';
-import { selectEntry } from '../../../src-core/journal/entries';
+import { selectEntry } from '../../../src-core/journal/entry-store';
 import { createAcquirerJournal, type AcquirerJournal } from '../../../src-core/journal/journal';
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import { createLedgerService } from '../../../src-core/ledger/service';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { money, type PaymentId } from '../../../src-shared';
 import { ReservationSchema, SyncPullResponseSchema } from '../../../src-shared/sync-protocol';
-import { appendOperationInTx } from '../../../src-core/ledger/service';
+import { appendOperationInTx } from '../../../src-core/ledger/append';
 import { recordChargeback } from '../../../src-core/payments/chargeback';
 import { enrollTerminal } from '../../../src-core/accounts/accounts';
 import { createKeyring } from '../../../src-core/security/keyring';
