@@ -236,7 +236,8 @@ export const managerDe: ManagerMessages = {
   'settings.port': 'Serielle Schnittstelle',
   'settings.portOther': 'Andere Schnittstelle (unten eingeben)',
   'settings.portPath': 'Pfad der Schnittstelle',
-  'settings.restartHint': 'Eine neue Schnittstelle gilt nach dem Neustart von Counter.',
+  'settings.restartHint':
+    'Ein nicht verbundenes (oder das erste) Terminal wird sofort an der neuen Schnittstelle versucht; ein verbundenes wechselt nach dem Neustart von Counter.',
   'settings.testTerminal': 'Terminal testen',
   'settings.offline': 'Offline-Kartenzahlungen',
   'settings.perPayment': 'Höchstens je Zahlung',

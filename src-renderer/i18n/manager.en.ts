@@ -227,7 +227,8 @@ export const managerEn = {
   'settings.port': 'Serial port',
   'settings.portOther': 'Another port (type it below)',
   'settings.portPath': 'Port path',
-  'settings.restartHint': 'A new port applies when Counter restarts.',
+  'settings.restartHint':
+    'A terminal that is not connected (or the first one) is tried on the new port at once; a connected terminal moves to a new port when Counter restarts.',
   'settings.testTerminal': 'Test terminal',
   'settings.offline': 'Offline card payments',
   'settings.perPayment': 'Most per payment',
