@@ -8,6 +8,8 @@ export const de: Messages = {
   'app.title': 'Counter',
   'status.online': 'Online',
   'status.offline': 'Offline',
+  'status.notSetUp': 'Nicht eingerichtet: eine Filialleitung meldet die Kasse in den Einstellungen an',
+  'status.terminalNotConfigured': 'Kartenterminal nicht eingerichtet (Einstellungen)',
   'status.notEnrolled': 'Nicht angemeldet: nur offline',
   'status.hostUnreachable': 'Kassendienst nicht erreichbar',
   'status.queued': '{count} in der Warteschlange',

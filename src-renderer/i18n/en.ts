@@ -7,6 +7,8 @@ export const en = {
   'app.title': 'Counter',
   'status.online': 'Online',
   'status.offline': 'Offline',
+  'status.notSetUp': 'Not set up: a manager enrols this counter in Settings',
+  'status.terminalNotConfigured': 'Card terminal not configured (Settings)',
   'status.notEnrolled': 'Not enrolled: offline only',
   'status.hostUnreachable': 'Till service not reachable',
   'status.queued': '{count} queued',
