@@ -263,6 +263,8 @@ export const managerDe: ManagerMessages = {
   'enrol.intro':
     'Geben Sie ein, was `npm run core -- enroll-terminal` für diese Kasse ausgegeben hat. Counter prüft die Angaben beim Zahlungskern, bevor etwas gespeichert wird.',
   'enrol.current': 'Angemeldet bei {url} mit Schlüssel {keyId} (Terminal {terminal}, Herausgeber {issuer}).',
+  'enrol.notSetUp':
+    'Nicht eingerichtet: Diese Kasse verkauft nichts, bis sie hier beim Zahlungskern angemeldet ist.',
   'enrol.none': 'Nicht angemeldet: Diese Kasse verkauft nur offline und sendet nichts an einen Zahlungskern.',
   'enrol.keptIn.file':
     'Das Geheimnis liegt in einer Datei neben den Kassendaten, die nur dieser Benutzer des Rechners lesen kann.',

@@ -254,6 +254,7 @@ export const managerEn = {
   'enrol.intro':
     'Enter what `npm run core -- enroll-terminal` printed for this counter. Counter checks them with the core before it saves anything.',
   'enrol.current': 'Enrolled with {url} as key {keyId} (terminal {terminal}, issuer {issuer}).',
+  'enrol.notSetUp': 'Not set up: this counter sells nothing until it is enrolled with the payment core here.',
   'enrol.none': 'Not enrolled: this counter sells offline only and sends nothing to a core.',
   'enrol.keptIn.file':
     'The secret is kept in a file only this computer user can read, beside the counter data.',
