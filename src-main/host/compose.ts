@@ -245,7 +245,15 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
   };
   let retry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
-  const connectTerminal = async (): Promise<Result<void, DomainError>> => {
+  // One connection attempt at a time (the retry timer and a port saved in Settings may meet).
+  let connecting: Promise<Result<void, DomainError>> | null = null;
+  const connectTerminal = (): Promise<Result<void, DomainError>> => {
+    connecting ??= registerTerminal().finally(() => {
+      connecting = null;
+    });
+    return connecting;
+  };
+  const registerTerminal = async (): Promise<Result<void, DomainError>> => {
     const reg = await session.register();
     if (!reg.ok) {
       live.setTerminal('DISCONNECTED');
@@ -302,7 +310,10 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
       if (!started || closed || state === 'READY' || state === 'BUSY' || live.currentAttempt()) return;
       clearTimeout(retry);
       retry = undefined;
-      void connectTerminal().then(async (r) => {
+      // An attempt in flight may have read the old settings: try again after it unless it connected.
+      void (connecting ?? Promise.resolve(null)).then(async () => {
+        if (closed || live.terminal().state === 'READY') return;
+        const r = await connectTerminal();
         if (r.ok) await recoverUnresolvedAttempt(deps);
       });
     },
