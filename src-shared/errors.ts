@@ -642,6 +642,12 @@ export const ERROR_CATALOG = {
     'Checkout id {checkoutId} was already used for a different {command}; each new sale needs a new id ' +
       '(a retry of the same sale sends the same request again).',
   ),
+  COUNTER_NOT_SET_UP: entry(
+    409,
+    '409829',
+    'This counter is not set up yet: a manager enrols it with the payment core in Settings. Nothing was ' +
+      'sold or charged.',
+  ),
   // ── Offline card policy (issue 9): refused before the terminal is asked for anything ────────────
   OFFLINE_CARD_OVER_PAYMENT_LIMIT: entry(
     409,

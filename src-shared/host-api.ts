@@ -241,6 +241,12 @@ const StatusSchema = z.object({
   core: z
     .object({ enrolled: z.boolean(), url: z.string().nullable(), keyId: z.string().nullable() })
     .optional(),
+  /**
+   * A new counter's set-up: `issuer` false until a manager enrols it with a core (sales are refused with
+   * COUNTER_NOT_SET_UP until then), `terminal` false while no terminal port is configured, `manager` false
+   * while nobody can sign in as a manager (the sign-in screen then offers to create the first one).
+   */
+  setUp: z.object({ issuer: z.boolean(), terminal: z.boolean(), manager: z.boolean() }).optional(),
 });
 
 const SettingsSchema = z.object({

@@ -8,7 +8,14 @@ import { currentCashSession } from '../store';
 import { buildCart, type Cart, type CartEntry } from './cart';
 import type { CheckoutDeps } from './context';
 import { cardParts, offlineCardRefusal } from './offline-policy';
-import { balanceDueMinor, createLocalOrder, payTenders, type SaleResult, type Tender } from './sale';
+import {
+  balanceDueMinor,
+  counterNotSetUp,
+  createLocalOrder,
+  payTenders,
+  type SaleResult,
+  type Tender,
+} from './sale';
 
 export type DepositAmount = { readonly amountMinor: number } | { readonly percent: number };
 
@@ -30,6 +37,8 @@ export async function takeDeposit(
     orderId?: string;
   },
 ): Promise<Result<SaleResult, DomainError>> {
+  const notSetUp = counterNotSetUp(deps);
+  if (notSetUp) return err(notSetUp);
   if (!input.customer.name.trim())
     return err(domainError('CHECKOUT_INVALID', { reason: 'a deposit needs the customer name' }));
   let cart: Cart | null = null;

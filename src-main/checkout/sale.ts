@@ -7,6 +7,7 @@
 import {
   domainError,
   err,
+  isValidIssuer,
   mintPaymentId,
   ok,
   orderBalances,
@@ -132,6 +133,14 @@ function checkAmount(
   return ok(amount);
 }
 
+/**
+ * A counter without a payment-id issuer (a bare data directory, not yet enrolled with a core) sells nothing:
+ * every payment id must be the core's issuer's, and an id minted under another could never be synced.
+ */
+export function counterNotSetUp(deps: Pick<CheckoutDeps, 'issuer'>): DomainError | null {
+  return isValidIssuer(deps.issuer) ? null : domainError('COUNTER_NOT_SET_UP');
+}
+
 export interface CashPaid {
   readonly paymentId: PaymentId;
   readonly amountMinor: number;
@@ -143,6 +152,8 @@ export function payCash(
   deps: CheckoutDeps,
   input: { orderId: string; tenderedMinor: number; amountMinor?: number; operatorId: string },
 ): Result<CashPaid, DomainError> {
+  const notSetUp = counterNotSetUp(deps);
+  if (notSetUp) return err(notSetUp);
   const drawer = currentCashSession(deps.db);
   if (!drawer) return err(domainError('CASH_DRAWER_CLOSED'));
   const at = deps.clock().toISOString();
@@ -230,6 +241,8 @@ export async function payCard(
     what?: PaymentIntent['what'];
   },
 ): Promise<Result<AttemptResult, DomainError>> {
+  const notSetUp = counterNotSetUp(deps);
+  if (notSetUp) return err(notSetUp);
   const order = getOrder(deps.db, input.orderId);
   if (!order) return err(domainError('ORDER_NOT_FOUND', { orderId: input.orderId }));
   const first = checkAmount(deps, input.orderId, input.amountMinor);
@@ -354,6 +367,8 @@ export async function checkoutSale(
     basketDiscount?: BasketDiscount | null;
   },
 ): Promise<Result<SaleResult, DomainError>> {
+  const notSetUp = counterNotSetUp(deps);
+  if (notSetUp) return err(notSetUp);
   const cart = buildCart(input.entries, deps.currency, input.basketDiscount);
   if (!cart.ok) return cart;
   if (input.tenders.length === 0) return err(domainError('CHECKOUT_INVALID', { reason: 'no tender given' }));

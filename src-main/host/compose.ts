@@ -96,25 +96,42 @@ export interface Host {
   onEvent(listener: (e: CheckoutEvent) => void): () => void;
   /** The terminal did not answer a command: mark it disconnected and try it again until it answers. */
   terminalLost(): void;
+  /**
+   * The terminal settings were saved: a terminal not connected now (none configured yet, or unplugged) is
+   * tried at once on the port in the settings. A connected one keeps its line until Counter restarts.
+   */
+  terminalSettingsChanged(): void;
   /** Registers with the terminal, learns its baseline, recovers a payment left in doubt. */
   start(): Promise<Result<{ recovered: string | null }, DomainError>>;
   close(): Promise<void>;
 }
 
-function terminalConnector(db: StoreDb, o: HostOptions): Result<Connector, DomainError> {
-  if (o.connector) return ok(o.connector);
-  const path = getSetting<string>(db, SETTING.terminalSerialPath);
-  if (path) return ok(serialConnector({ path }, o.linkTimers));
-  const tcp = getSetting<string>(db, SETTING.terminalTcp);
-  const m = tcp ? /^([^:]+):(\d{1,5})$/.exec(tcp) : null;
-  if (m) return ok(tcpConnector(m[1] as string, Number(m[2])));
-  return err(
-    domainError('HOST_NOT_WIRED', {
-      command: 'the card terminal',
-      reason:
-        'no terminal is configured; run `npm run host -- enroll --terminal /dev/ttyUSB0` (or host:port)',
-    }),
+/** The terminal's port from the settings (serial path first, then host:port); null: none configured. */
+export function configuredTerminalPort(db: StoreDb): string | null {
+  return (
+    getSetting<string>(db, SETTING.terminalSerialPath) ?? getSetting<string>(db, SETTING.terminalTcp) ?? null
   );
+}
+
+/**
+ * Reads the terminal settings at every (re)connect: a port a manager saves in Settings is used at the next
+ * attempt (the retry while disconnected), without a restart. No port yet: the attempt fails with a sentence
+ * saying where to set one, and the host keeps retrying like for an unplugged terminal.
+ */
+function settingsConnector(db: StoreDb, o: HostOptions): Connector {
+  return async () => {
+    const path = getSetting<string>(db, SETTING.terminalSerialPath);
+    if (path) return serialConnector({ path }, o.linkTimers)();
+    const tcp = getSetting<string>(db, SETTING.terminalTcp);
+    const m = tcp ? /^([^:]+):(\d{1,5})$/.exec(tcp) : null;
+    if (m) return tcpConnector(m[1] as string, Number(m[2]))();
+    return err(
+      domainError('HOST_NOT_WIRED', {
+        command: 'the card terminal',
+        reason: 'no terminal port is configured yet; a manager chooses it in Settings',
+      }),
+    );
+  };
 }
 
 export function createHost(o: HostOptions): Result<Host, DomainError> {
@@ -125,21 +142,15 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     db.close();
     return err(e);
   };
-  const issuer = getSetting<number>(db, SETTING.issuer) ?? 0;
-  if (!isValidIssuer(issuer)) {
-    return fail(
-      domainError('HOST_NOT_WIRED', {
-        command: 'checkout',
-        reason: 'this counter is not enrolled (no payment-id issuer); run `npm run host -- enroll`',
-      }),
-    );
-  }
+  // A bare data directory starts too: without an issuer the counter is "not set up" (sales are refused with
+  // COUNTER_NOT_SET_UP) until a manager enrols it with a core from Settings, which sets the issuer.
+  const stored = getSetting<number>(db, SETTING.issuer) ?? 0;
+  const issuer = isValidIssuer(stored) ? stored : 0;
   const currency = getSetting<string>(db, SETTING.currency) ?? 'EUR';
   if (!isCurrencyCode(currency)) return fail(domainError('UNKNOWN_CURRENCY', { currency }));
-  const connector = terminalConnector(db, o);
-  if (!connector.ok) return fail(connector.error);
+  const connector = o.connector ?? settingsConnector(db, o);
   const session = new EcrSession({
-    connect: connector.value,
+    connect: connector,
     currency: currency as CurrencyCode,
     password: getSetting<string>(db, SETTING.terminalPassword) ?? undefined,
     timers: o.sessionTimers,
@@ -185,11 +196,9 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     );
   if (syncConfig) sync = wire(syncConfig);
   let currentIssuer = issuer;
-  const port =
-    getSetting<string>(db, SETTING.terminalSerialPath) ?? getSetting<string>(db, SETTING.terminalTcp) ?? null;
   const live = createLiveState({
     db,
-    port,
+    port: () => configuredTerminalPort(db),
     clock,
     emitStatusChanged: () => emit({ kind: 'status-changed' }),
   });
@@ -236,7 +245,15 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
   };
   let retry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
-  const connectTerminal = async (): Promise<Result<void, DomainError>> => {
+  // One connection attempt at a time (the retry timer and a port saved in Settings may meet).
+  let connecting: Promise<Result<void, DomainError>> | null = null;
+  const connectTerminal = (): Promise<Result<void, DomainError>> => {
+    connecting ??= registerTerminal().finally(() => {
+      connecting = null;
+    });
+    return connecting;
+  };
+  const registerTerminal = async (): Promise<Result<void, DomainError>> => {
     const reg = await session.register();
     if (!reg.ok) {
       live.setTerminal('DISCONNECTED');
@@ -287,6 +304,18 @@ export function createHost(o: HostOptions): Result<Host, DomainError> {
     terminalLost: () => {
       live.setTerminal('DISCONNECTED');
       scheduleRetry();
+    },
+    terminalSettingsChanged: () => {
+      const state = live.terminal().state;
+      if (!started || closed || state === 'READY' || state === 'BUSY' || live.currentAttempt()) return;
+      clearTimeout(retry);
+      retry = undefined;
+      // An attempt in flight may have read the old settings: try again after it unless it connected.
+      void (connecting ?? Promise.resolve(null)).then(async () => {
+        if (closed || live.terminal().state === 'READY') return;
+        const r = await connectTerminal();
+        if (r.ok) await recoverUnresolvedAttempt(deps);
+      });
     },
     onEvent: (l) => {
       listeners.add(l);

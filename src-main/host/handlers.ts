@@ -14,6 +14,7 @@ import {
   resolveParkedAttempt,
   type AttemptResult,
 } from '../checkout/terminal-attempts';
+import { counterNotSetUp } from '../checkout/sale';
 import { voidCardPayment } from '../checkout/void';
 import { findItem, getSetting, listStaff, syncStatus, unresolvedAttempt } from '../store';
 import { toApiError, type HostHandlers } from './api';
@@ -30,7 +31,32 @@ const attemptState = (r: Result<AttemptResult | null, DomainError>) =>
     ? ok({ state: r.value?.state ?? 'NONE', attemptId: r.value?.attempt.attemptId ?? null })
     : err(toApiError(r.error));
 
+/** The commands that take, return or void money: refused with COUNTER_NOT_SET_UP before any write. */
+const MONEY_COMMANDS = [
+  'sale.checkout',
+  'deposit.take',
+  'balance.collect',
+  'refund.request',
+  'refund.approve',
+  'refund.execute',
+  'payment.void',
+] as const;
+
 export function createHostHandlers(host: Host, managerOptions?: ManagerHandlerOptions): HostHandlers {
+  const handlers = createHandlerTable(host, managerOptions);
+  // A bare data directory: no issuer until a manager enrols the counter with a core (Settings).
+  const guarded = { ...handlers };
+  for (const command of MONEY_COMMANDS) {
+    const run = handlers[command] as (input: unknown) => unknown;
+    (guarded as Record<string, unknown>)[command] = (input: unknown) => {
+      const notSetUp = counterNotSetUp(host.deps);
+      return notSetUp ? err(toApiError(notSetUp)) : run(input);
+    };
+  }
+  return guarded;
+}
+
+function createHandlerTable(host: Host, managerOptions?: ManagerHandlerOptions): HostHandlers {
   const deps = host.deps;
   const sale = createSaleHandlers(host);
   return {
@@ -47,6 +73,12 @@ export function createHostHandlers(host: Host, managerOptions?: ManagerHandlerOp
         drawerExpectedMinor: d.expectedMinor,
         unresolvedAttempt: a ? { attemptId: a.attemptId, state: a.state, amountMinor: a.amountMinor } : null,
         ...sale.statusExtras(),
+        setUp: {
+          issuer: counterNotSetUp(deps) === null,
+          terminal:
+            host.live.terminal().port !== null || ['READY', 'BUSY'].includes(host.live.terminal().state),
+          manager: listStaff(deps.db).some((m) => m.role === 'MANAGER' && m.active),
+        },
         core: {
           enrolled: host.sync !== null,
           url: host.sync?.client.baseUrl ?? getSetting<string>(deps.db, SETTING.coreUrl) ?? null,

@@ -40,7 +40,8 @@ export function maskCardNumbers(line: string): string {
 
 export function createLiveState(o: {
   db: StoreDb;
-  port: string | null;
+  /** Read at every status: a port saved in Settings shows at once. */
+  port: () => string | null;
   clock: () => Date;
   emitStatusChanged: () => void;
 }): LiveState {
@@ -58,7 +59,7 @@ export function createLiveState(o: {
     o.emitStatusChanged();
   };
   return {
-    terminal: () => ({ state, port: o.port, lastSeenAt }),
+    terminal: () => ({ state, port: o.port(), lastSeenAt }),
     currentAttempt: () => current,
     setTerminal: set,
     receiptLine(line, type) {

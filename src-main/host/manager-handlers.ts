@@ -211,7 +211,10 @@ export function createManagerHandlers(
     'settings.put': (i) => {
       const { manager, ...change } = i;
       const r = updateCounterSettings(deps, change, manager);
-      return r.ok ? ok(withCore(host, r.value)) : err(toApiError(r.error));
+      if (!r.ok) return err(toApiError(r.error));
+      // A first port (a new counter) or a port for an unplugged terminal: try it now, no restart.
+      if (change.terminal) host.terminalSettingsChanged();
+      return ok(withCore(host, r.value));
     },
     'core.enrol': async (i) => {
       const r = await enrolWithCore(host, i);

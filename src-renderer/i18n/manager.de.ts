@@ -236,7 +236,8 @@ export const managerDe: ManagerMessages = {
   'settings.port': 'Serielle Schnittstelle',
   'settings.portOther': 'Andere Schnittstelle (unten eingeben)',
   'settings.portPath': 'Pfad der Schnittstelle',
-  'settings.restartHint': 'Eine neue Schnittstelle gilt nach dem Neustart von Counter.',
+  'settings.restartHint':
+    'Ein nicht verbundenes (oder das erste) Terminal wird sofort an der neuen Schnittstelle versucht; ein verbundenes wechselt nach dem Neustart von Counter.',
   'settings.testTerminal': 'Terminal testen',
   'settings.offline': 'Offline-Kartenzahlungen',
   'settings.perPayment': 'Höchstens je Zahlung',
@@ -262,6 +263,8 @@ export const managerDe: ManagerMessages = {
   'enrol.intro':
     'Geben Sie ein, was `npm run core -- enroll-terminal` für diese Kasse ausgegeben hat. Counter prüft die Angaben beim Zahlungskern, bevor etwas gespeichert wird.',
   'enrol.current': 'Angemeldet bei {url} mit Schlüssel {keyId} (Terminal {terminal}, Herausgeber {issuer}).',
+  'enrol.notSetUp':
+    'Nicht eingerichtet: Diese Kasse verkauft nichts, bis sie hier beim Zahlungskern angemeldet ist.',
   'enrol.none': 'Nicht angemeldet: Diese Kasse verkauft nur offline und sendet nichts an einen Zahlungskern.',
   'enrol.keptIn.file':
     'Das Geheimnis liegt in einer Datei neben den Kassendaten, die nur dieser Benutzer des Rechners lesen kann.',

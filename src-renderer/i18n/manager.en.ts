@@ -227,7 +227,8 @@ export const managerEn = {
   'settings.port': 'Serial port',
   'settings.portOther': 'Another port (type it below)',
   'settings.portPath': 'Port path',
-  'settings.restartHint': 'A new port applies when Counter restarts.',
+  'settings.restartHint':
+    'A terminal that is not connected (or the first one) is tried on the new port at once; a connected terminal moves to a new port when Counter restarts.',
   'settings.testTerminal': 'Test terminal',
   'settings.offline': 'Offline card payments',
   'settings.perPayment': 'Most per payment',
@@ -253,6 +254,7 @@ export const managerEn = {
   'enrol.intro':
     'Enter what `npm run core -- enroll-terminal` printed for this counter. Counter checks them with the core before it saves anything.',
   'enrol.current': 'Enrolled with {url} as key {keyId} (terminal {terminal}, issuer {issuer}).',
+  'enrol.notSetUp': 'Not set up: this counter sells nothing until it is enrolled with the payment core here.',
   'enrol.none': 'Not enrolled: this counter sells offline only and sends nothing to a core.',
   'enrol.keptIn.file':
     'The secret is kept in a file only this computer user can read, beside the counter data.',

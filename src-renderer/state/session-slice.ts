@@ -32,7 +32,7 @@ export const sessionSlice =
       set({ signingIn: true, signInError: null });
       const r = await call(deps.host, 'staff.verify', { staffId, pin });
       if (r.ok) {
-        set({ staff: r.value, signingIn: false, screen: 'sale' });
+        set({ staff: r.value, signingIn: false, screen: 'sale', managerStartView: null });
         await get().restoreBasket();
       } else if (r.unreachable) set({ signingIn: false, host: 'unreachable', hostDetail: r.detail });
       else {
@@ -40,9 +40,22 @@ export const sessionSlice =
         if (r.error.code === 'STAFF_LOCKED_OUT') void get().loadStaff();
       }
     },
+    managerStartView: null,
+    async createFirstManager(input) {
+      const made = await call(deps.host, 'staff.enroll', { ...input, role: 'MANAGER' });
+      if (!made.ok) {
+        if (made.unreachable) set({ host: 'unreachable', hostDetail: made.detail });
+        return made.unreachable ? { code: 'HOST_UNREACHABLE', message: made.detail } : made.error;
+      }
+      const r = await call(deps.host, 'staff.verify', { staffId: input.staffId, pin: input.pin });
+      if (!r.ok) return r.unreachable ? { code: 'HOST_UNREACHABLE', message: r.detail } : r.error;
+      set({ staff: r.value, pickedStaffId: input.staffId, screen: 'manager', managerStartView: 'settings' });
+      await get().loadStaff();
+      return null;
+    },
     async signOut() {
       // The host keeps the basket; nothing to tell it. The next cashier picks themselves and continues.
-      set({ staff: null, signInError: null, pickedStaffId: null });
+      set({ staff: null, signInError: null, pickedStaffId: null, managerStartView: null });
       await get().loadStaff();
     },
   });

@@ -168,6 +168,18 @@ export interface SessionSlice {
   signIn(pin: string): Promise<void>;
   /** Signs out; the basket stays, so the next cashier can take over the sale ("switch user"). */
   signOut(): Promise<void>;
+  /**
+   * A new counter (nobody can sign in yet): creates the first manager (staff.enroll needs no manager then),
+   * signs them in and opens the manager's Settings, where the counter is enrolled and the terminal chosen.
+   * Answers the host's refusal (a taken id, a weak PIN) or null when done.
+   */
+  createFirstManager(input: {
+    staffId: string;
+    name: string;
+    pin: string;
+  }): Promise<{ code: string; message: string } | null>;
+  /** The manager view to open first (Settings right after the first manager was created); then cleared. */
+  managerStartView: 'settings' | null;
 }
 
 /** The cashier's screens; `manager` is the manager stream's area (ui/areas.ts). */

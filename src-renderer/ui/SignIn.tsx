@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useApp, useT } from './context';
+import { FirstManager } from './FirstManager';
 
 /**
  * Sign-in: who you are (staff.list: a button per person; pressed is marked), then your PIN (staff.verify).
@@ -32,6 +33,8 @@ export function SignIn() {
     void probeHost();
     void loadStaff();
   };
+  // A new counter: nobody to sign in as; the first manager is created instead.
+  if (staffList?.length === 0 && !unreachable) return <FirstManager />;
   const message = unreachable ? (
     <p role="alert" className="tone-bad">
       {t.t('signIn.hostUnreachable')}

@@ -16,12 +16,15 @@ export function StatusBar() {
       ? { tone: 'bad', text: t.t('status.hostUnreachable') }
       : status === null
         ? { tone: 'neutral', text: '…' }
-        : status.core && !status.core.enrolled
-          ? // Not enrolled: it sells offline only, and that is not a network fault (Manager → Settings).
-            { tone: 'warn', text: t.t('status.notEnrolled') }
-          : status.online
-            ? { tone: 'good', text: t.t('status.online') }
-            : { tone: 'warn', text: t.t('status.offline') };
+        : status.setUp && !status.setUp.issuer
+          ? // A new counter: it sells nothing until a manager enrols it (Manager → Settings).
+            { tone: 'bad', text: t.t('status.notSetUp') }
+          : status.core && !status.core.enrolled
+            ? // Not enrolled: it sells offline only, and that is not a network fault (Manager → Settings).
+              { tone: 'warn', text: t.t('status.notEnrolled') }
+            : status.online
+              ? { tone: 'good', text: t.t('status.online') }
+              : { tone: 'warn', text: t.t('status.offline') };
   const queue =
     status === null
       ? null
@@ -32,13 +35,15 @@ export function StatusBar() {
           : t.t('status.queued', { count: status.queued });
   const term = status?.terminal?.state ?? 'UNKNOWN';
   const terminal =
-    status === null || term === 'UNKNOWN'
-      ? { tone: 'neutral', text: t.t('status.terminalUnknown') }
-      : term === 'READY'
-        ? { tone: 'good', text: t.t('status.terminalConnected') }
-        : term === 'BUSY'
-          ? { tone: 'good', text: t.t('status.terminalBusy') }
-          : { tone: 'bad', text: t.t('status.terminalDisconnected') };
+    status?.setUp && !status.setUp.terminal
+      ? { tone: 'warn', text: t.t('status.terminalNotConfigured') }
+      : status === null || term === 'UNKNOWN'
+        ? { tone: 'neutral', text: t.t('status.terminalUnknown') }
+        : term === 'READY'
+          ? { tone: 'good', text: t.t('status.terminalConnected') }
+          : term === 'BUSY'
+            ? { tone: 'good', text: t.t('status.terminalBusy') }
+            : { tone: 'bad', text: t.t('status.terminalDisconnected') };
   const offlineCards = offlineCardsPill(t, status?.offlinePayments ?? [], now);
 
   return (

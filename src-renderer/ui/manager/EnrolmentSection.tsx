@@ -68,7 +68,8 @@ export function EnrolmentSection({ settings }: { settings: Settings }) {
               terminal: core.terminalId ?? '—',
               issuer: core.issuer ?? '—',
             })
-          : t.tk('enrol.none')}
+          : // No issuer yet (a new counter): it sells nothing until it is enrolled here.
+            t.tk(core.issuer ? 'enrol.none' : 'enrol.notSetUp')}
         {core.enrolled && core.secretKeptIn ? ` ${t.tk(`enrol.keptIn.${core.secretKeptIn}`)}` : ''}
       </p>
       <p className="detail">{t.tk('enrol.intro')}</p>

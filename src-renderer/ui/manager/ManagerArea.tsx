@@ -39,6 +39,7 @@ export function ManagerArea({
   currency,
   onClose,
   closeLabel = 'manager.backToSale',
+  initialView,
 }: {
   host: HostLink;
   operatorId: string;
@@ -48,12 +49,15 @@ export function ManagerArea({
   /** Absent: no close button (the app's own navigation leaves the area). */
   onClose?: () => void;
   closeLabel?: string;
+  /** The view to open on (Settings for a counter being set up); default the manager store's. */
+  initialView?: ManagerView;
 }) {
   const language = useApp((s) => s.language);
-  const store = useMemo(
-    () => createManagerStore({ host, currency, locale: LANGUAGES[language], operatorId }),
-    [host, currency, language, operatorId],
-  );
+  const store = useMemo(() => {
+    const created = createManagerStore({ host, currency, locale: LANGUAGES[language], operatorId });
+    if (initialView) created.getState().show(initialView);
+    return created;
+  }, [host, currency, language, operatorId, initialView]);
   return (
     <ManagerContext.Provider value={store}>
       <ManagerCurrency.Provider value={currency}>

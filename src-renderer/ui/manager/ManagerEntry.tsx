@@ -33,8 +33,18 @@ function useHostLink(given?: HostLink): HostLink {
 export function ManagerRoot() {
   const { staff, currency, isManager } = useStaffAndCurrency();
   const host = useHostLink();
+  // Settings first for the manager who just set up this counter (SignIn's first-manager form).
+  const startView = useApp((s) => s.managerStartView) ?? undefined;
   if (!staff?.staffId) return null;
-  return <ManagerArea host={host} operatorId={staff.staffId} isManager={isManager} currency={currency} />;
+  return (
+    <ManagerArea
+      host={host}
+      operatorId={staff.staffId}
+      isManager={isManager}
+      currency={currency}
+      initialView={startView}
+    />
+  );
 }
 
 export function ManagerEntry({ host, children }: { host: HostLink; children: ReactNode }) {
