@@ -6,8 +6,8 @@
  * The use cases: the counter's orders and payments (counter-sales.ts), captures and reversals
  * (counter-captures.ts), refunds and voids under the order's refund lock (counter-refunds.ts; another channel
  * holding it rejects the message REFUND_ORDER_LOCKED, retryable: the terminal sends it again later), cash
- * movements (cash-movements.ts). A confirmed refund reservation is reservations.ts, the day's close
- * end-of-day.ts.
+ * movements (cash-movements.ts), a refund confirming its reservation (refund-reservations.ts). The day's
+ * close is end-of-day.ts.
  */
 import { domainError, err, ok, orderBalances, zero, type DomainError, type Result } from '../../src-shared';
 import type { AcceptedDetails, SyncMessage } from '../../src-shared/sync-protocol';
@@ -19,8 +19,8 @@ import { recordCashMovementInTx } from '../payments/cash-movements';
 import { recordCounterDrawInTx } from '../payments/counter-captures';
 import { recordCounterMoneyBackInTx } from '../payments/counter-refunds';
 import { openCounterOrderInTx, recordCounterPaymentInTx } from '../payments/counter-sales';
+import { confirmReservedCounterRefundInTx } from '../payments/refund-reservations';
 import { recordEndOfDayInTx } from './end-of-day';
-import { confirmReservationInTx } from './reservations';
 
 export interface ApplyContext {
   ctx: LedgerContext;
@@ -93,7 +93,7 @@ export async function applyMessageInTx(tx: Queryable, ac: ApplyContext, m: SyncM
     case 'VOID':
     case 'REFUND': {
       if (m.kind === 'REFUND' && m.reservationId) {
-        const r = await confirmReservationInTx(tx, ctx, terminal, m.reservationId, {
+        const r = await confirmReservedCounterRefundInTx(tx, ctx, terminal, m.reservationId, {
           paymentId: m.paymentId,
           operationId: m.operationId,
           amount: m.amount,

@@ -32,8 +32,8 @@ import { isUniqueViolation, toIso, violatedConstraint, type Db } from '../db/ada
 import { fail } from '../routing/api-error';
 import type { LedgerContext } from '../ledger/context';
 import { Refused } from '../ledger/service';
+import { moneyExceptionAfterRollback } from '../payments/refund-reservations';
 import { applyMessageInTx } from './apply';
-import { recordCounterRefundException, UnrecordedCounterRefund } from './reservations';
 
 interface StoredMessage {
   terminal_id: string;
@@ -236,11 +236,8 @@ async function applyOne(deps: PushDeps, terminal: Terminal, m: SyncMessage): Pro
     if (other) return replay(terminal, m, other);
     // A refund the card terminal made that the ledger refuses: stored as a money exception after the rollback.
     const refusal =
-      e instanceof UnrecordedCounterRefund
-        ? await recordCounterRefundException(db, deps.ctx, e, deps.log)
-        : e instanceof Refused
-          ? e.error
-          : raceAsRefusal(e, m);
+      (await moneyExceptionAfterRollback(db, deps.ctx, e, deps.log)) ??
+      (e instanceof Refused ? e.error : raceAsRefusal(e, m));
     if (refusal) {
       const answer = rejected(m.messageId, refusal);
       if (answer.status === 'rejected' && !answer.retryable) {
