@@ -1,14 +1,5 @@
 /** What the back office shows of an order, its payments and operations, built from the ledger's records. */
-import {
-  money,
-  orderBalances,
-  toOrderBalancesDto,
-  toMoney,
-  type CurrencyCode,
-  type Money,
-  type OrderBalances,
-  type PaymentBalances,
-} from '../../src-shared';
+import { money, toMoney, type CurrencyCode, type Money, type OrderBalances } from '../../src-shared';
 import {
   orderStatusFromBalances,
   type BackOfficeOperation,
@@ -19,49 +10,16 @@ import {
 import { showAmount } from '../../src-shared/validation';
 import { ApiFailure, fail } from '../routing/api-error';
 import type { RefundLock } from '../ledger/refund-lock';
-import type { OrderRecord, PaymentRecord, StoredOperation } from '../ledger/rows';
+import type { OrderRecord, StoredOperation } from '../ledger/rows';
 import type { LoadedOrder } from '../ledger/loaded-order';
+import { operationFacts, orderReadModel, type PaymentView } from '../ledger/order-view';
 
-export function operationView(s: StoredOperation): BackOfficeOperation {
-  const op = s.operation;
-  return {
-    operationId: op.id,
-    orderId: s.orderId,
-    paymentId: op.paymentId,
-    orderSeq: s.orderSeq,
-    paymentSeq: s.paymentSeq,
-    kind: op.kind,
-    amount: 'amount' in op ? op.amount : null,
-    mode: op.kind === 'AUTHORISATION' ? op.mode : null,
-    isFinal: op.kind === 'CAPTURE' ? op.isFinal : null,
-    reason: op.kind === 'DECLINE' ? op.reason : null,
-    tokenId: 'tokenId' in op ? op.tokenId : null,
-    channel: op.channel,
-    terminalId: s.terminalId,
-    storeId: s.storeId,
-    operatorId: s.operatorId,
-    merchantReference: s.merchantReference,
-    occurredAt: op.occurredAt,
-    recordedAt: s.recordedAt,
-  };
-}
+export const operationView = (s: StoredOperation): BackOfficeOperation => operationFacts(s);
 
-function paymentView(
-  p: PaymentRecord,
-  balances: PaymentBalances | undefined,
-  initialPaymentId: string | null,
-  operations: readonly StoredOperation[],
-): BackOfficePayment {
+function paymentView({ payment: p, role, balances, operations }: PaymentView): BackOfficePayment {
   return {
     paymentId: p.paymentId,
-    role:
-      p.outcome === 'UNKNOWN' || !balances
-        ? 'UNKNOWN'
-        : balances.declined
-          ? 'DECLINED'
-          : p.paymentId === initialPaymentId
-            ? 'INITIAL'
-            : 'SUBSEQUENT',
+    role,
     channel: p.channel,
     terminalId: p.terminalId,
     outcome: p.outcome,
@@ -82,8 +40,8 @@ function paymentView(
     merchantReference: p.merchantReference,
     occurredAt: p.occurredAt,
     recordedAt: p.recordedAt,
-    balances: balances ?? null,
-    operations: operations.filter((s) => s.operation.paymentId === p.paymentId).map(operationView),
+    balances,
+    operations,
   };
 }
 
@@ -110,14 +68,12 @@ function summaryFrom(order: OrderRecord, b: OrderBalances): OrderSummary {
 
 /** The whole chain: payments (in the order they were recorded), each with its operations and balances. */
 export function orderView(loaded: LoadedOrder, lock: RefundLock | null): BackOfficeOrder {
-  const b = orderBalances(loaded.state);
+  const v = orderReadModel(loaded);
   return {
-    ...summaryFrom(loaded.order, b),
-    initialPaymentId: b.initialPaymentId,
-    balances: toOrderBalancesDto(b),
-    payments: loaded.payments.map((p) =>
-      paymentView(p, b.payments.get(p.paymentId), b.initialPaymentId, loaded.operations),
-    ),
+    ...summaryFrom(v.order, v.balances),
+    initialPaymentId: v.initialPaymentId,
+    balances: v.balancesDto,
+    payments: v.payments.map(paymentView),
     refundLock: lock
       ? {
           holder: lock.holder,

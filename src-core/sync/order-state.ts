@@ -8,42 +8,38 @@
  * of another merchant, is answered exactly like one that does not exist (ORDER_NOT_FOUND /
  * PAYMENT_NOT_FOUND): a terminal learns nothing about orders outside its store, not even that they exist.
  *
- * The facts and balances are the back office's (src-core/backoffice/views.ts builds the same from the same
- * loaded order; adapters do not import each other, so the few lines are written here again). The test
- * compares the two answers for the same orders.
+ * The facts and balances are the back office's: both build on the read model of src-core/ledger/order-view.ts
+ * and pick their wire shapes from it. The test compares the two answers for the same orders.
  */
-import { orderBalances, toOrderBalancesDto, type Channel, type Money } from '../../src-shared';
-import { orderStatusFromBalances } from '../../src-shared/backoffice-api';
+import type { Channel, Money } from '../../src-shared';
 import type { SyncOrderState } from '../../src-shared/sync-protocol';
 import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
 import { currentRefundLock } from '../ledger/refund-lock';
-import type { StoredOperation } from '../ledger/rows';
 import { loadOrderInTx, loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/loaded-order';
+import { orderReadModel, type OperationFacts } from '../ledger/order-view';
 import { fail } from '../routing/api-error';
 
 const CHANNEL_ORDER: readonly Channel[] = ['IN_STORE', 'ONLINE', 'BACK_OFFICE'];
 
-function operationView(s: StoredOperation) {
-  const op = s.operation;
-  return {
-    operationId: op.id,
-    paymentId: op.paymentId,
-    orderSeq: s.orderSeq,
-    paymentSeq: s.paymentSeq,
-    kind: op.kind,
-    amount: 'amount' in op ? op.amount : null,
-    mode: op.kind === 'AUTHORISATION' ? op.mode : null,
-    isFinal: op.kind === 'CAPTURE' ? op.isFinal : null,
-    reason: op.kind === 'DECLINE' ? op.reason : null,
-    channel: op.channel,
-    terminalId: s.terminalId,
-    operatorId: s.operatorId,
-    merchantReference: s.merchantReference,
-    occurredAt: op.occurredAt,
-    recordedAt: s.recordedAt,
-  };
-}
+/** An operation as a terminal sees it: the back office's facts without order, store and token ids. */
+const operationView = (f: OperationFacts) => ({
+  operationId: f.operationId,
+  paymentId: f.paymentId,
+  orderSeq: f.orderSeq,
+  paymentSeq: f.paymentSeq,
+  kind: f.kind,
+  amount: f.amount,
+  mode: f.mode,
+  isFinal: f.isFinal,
+  reason: f.reason,
+  channel: f.channel,
+  terminalId: f.terminalId,
+  operatorId: f.operatorId,
+  merchantReference: f.merchantReference,
+  occurredAt: f.occurredAt,
+  recordedAt: f.recordedAt,
+});
 
 /** Refunds and payouts summed per channel of the operation that gave the money back. */
 function refundsByChannel(loaded: LoadedOrder): SyncOrderState['refundsByChannel'] {
@@ -69,12 +65,12 @@ export function orderStateView(
   storeId: string,
   refundLockedUntil: string | null,
 ): SyncOrderState {
-  const b = orderBalances(loaded.state);
-  const o = loaded.order;
+  const v = orderReadModel(loaded);
+  const o = v.order;
   return {
     orderId: o.orderId,
     storeId,
-    status: orderStatusFromBalances(b),
+    status: v.status,
     channel: o.channel,
     terminalId: o.terminalId,
     customerRef: o.customerRef,
@@ -85,31 +81,21 @@ export function orderStateView(
     occurredAt: o.occurredAt,
     recordedAt: o.recordedAt,
     updatedAt: o.updatedAt,
-    initialPaymentId: b.initialPaymentId,
-    balances: toOrderBalancesDto(b),
-    payments: loaded.payments.map((p) => {
-      const pb = b.payments.get(p.paymentId);
-      return {
-        paymentId: p.paymentId,
-        role:
-          p.outcome === 'UNKNOWN' || !pb
-            ? 'UNKNOWN'
-            : pb.declined
-              ? 'DECLINED'
-              : p.paymentId === b.initialPaymentId
-                ? 'INITIAL'
-                : 'SUBSEQUENT',
-        channel: p.channel,
-        terminalId: p.terminalId,
-        outcome: p.outcome,
-        card: p.card ? { brand: p.card.brand, last4: p.card.last4 } : null,
-        cardOnFile: p.cardOnFile,
-        occurredAt: p.occurredAt,
-        recordedAt: p.recordedAt,
-        balances: pb ?? null,
-        operations: loaded.operations.filter((s) => s.operation.paymentId === p.paymentId).map(operationView),
-      };
-    }),
+    initialPaymentId: v.initialPaymentId,
+    balances: v.balancesDto,
+    payments: v.payments.map(({ payment: p, role, balances, operations }) => ({
+      paymentId: p.paymentId,
+      role,
+      channel: p.channel,
+      terminalId: p.terminalId,
+      outcome: p.outcome,
+      card: p.card ? { brand: p.card.brand, last4: p.card.last4 } : null,
+      cardOnFile: p.cardOnFile,
+      occurredAt: p.occurredAt,
+      recordedAt: p.recordedAt,
+      balances,
+      operations: operations.map(operationView),
+    })),
     refundsByChannel: refundsByChannel(loaded),
     refundLockedUntil,
   };
