@@ -52,14 +52,42 @@ if (hasSources(path.join(root, 'src-renderer')) && existsSync(path.join(root, 't
 const outDir = path.join(root, '.counter', 'test-results');
 mkdirSync(outDir, { recursive: true });
 const vitestJson = path.join(outDir, 'vitest.json');
+const unhandledJson = path.join(outDir, 'vitest-unhandled.json');
 rmSync(vitestJson, { force: true });
-const vitestOk = run('vitest', bin('vitest'), [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${vitestJson}`,
-  ...filters,
-]);
+rmSync(unhandledJson, { force: true });
+const vitestOk = run(
+  'vitest',
+  bin('vitest'),
+  [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    '--reporter=./scripts/vitest-unhandled.mjs',
+    `--outputFile.json=${vitestJson}`,
+    ...filters,
+  ],
+  { COUNTER_VITEST_UNHANDLED: unhandledJson },
+);
+/**
+ * Vitest 3's worker answers the runner over an RPC with a fixed 60 s timeout (not configurable; fixed in
+ * vitest 4, which needs Node 22): on a starved machine a run where every test passed can still end with
+ * `[vitest-worker]: Timeout calling "onTaskUpdate"`. That one error, alone, and only when the report holds a
+ * final result for every test and every file passed, is said and not counted; any other unhandled error is.
+ */
+const RPC_TIMEOUT = /^\[vitest-worker\]: Timeout calling "onTaskUpdate"$/;
+function onlyRpcTimeouts(report) {
+  if (!existsSync(unhandledJson)) return null;
+  const errors = JSON.parse(readFileSync(unhandledJson, 'utf8'));
+  if (errors.length === 0 || !errors.every((e) => RPC_TIMEOUT.test(e.message))) return null;
+  const complete =
+    report.numTotalTests === report.numPassedTests + report.numPendingTests + report.numTodoTests &&
+    report.testResults.every(
+      (f) =>
+        f.status === 'passed' &&
+        f.assertionResults.every((a) => ['passed', 'skipped', 'todo'].includes(a.status)),
+    );
+  return complete ? errors.length : null;
+}
 if (existsSync(vitestJson)) {
   const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += report.numPassedTests;
@@ -79,8 +107,16 @@ if (existsSync(vitestJson)) {
   // Vitest exits non-zero on an unhandled error (a rejected promise or a crash outside any test) even when
   // every test passed; such an error can hide a false pass, so it fails the run too.
   if (!vitestOk && report.numFailedTests === 0 && brokenFiles.length === 0) {
-    failed += 1;
-    failures.push('vitest reported unhandled errors (see "Unhandled Errors" above)');
+    const timeouts = onlyRpcTimeouts(report);
+    if (timeouts !== null) {
+      process.stdout.write(
+        `\nvitest: ${timeouts} worker RPC timeout(s) ("onTaskUpdate", vitest 3's fixed 60 s on a starved machine); ` +
+          `every test has its final result in the report and every file passed, so it is not counted as a failure\n`,
+      );
+    } else {
+      failed += 1;
+      failures.push('vitest reported unhandled errors (see "Unhandled Errors" above)');
+    }
   }
 } else {
   failed += 1;
