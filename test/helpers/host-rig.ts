@@ -7,6 +7,7 @@ import { DEFAULT_POLICY } from '../../src-main/checkout/context';
 import { COUNTER_SETTING, type OfflineLimits } from '../../src-main/checkout/counter-settings';
 import { enrollStaff } from '../../src-main/checkout/staff';
 import { learnTerminalBaseline } from '../../src-main/checkout/terminal-attempts';
+import { wireSync, type WiredSync } from '../../src-main/host/sync-wiring';
 import { setSetting, type StoreDb } from '../../src-main/store';
 import { createRig, type Rig, type RigOptions, type Transport } from '../integration/zvt/rig';
 import { newIdGenerator, openTestStore, tempDataDir } from './host-store';
@@ -99,3 +100,24 @@ export async function createHostRig(
 
 export const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' as const });
 export const MANAGER = { managerId: 'manager', managerPin: '9999' };
+
+/**
+ * The rig synced with a core, wired as the host's composition wires it (host/compose.ts): the daemon over the
+ * terminal key, the core's issuer, the refund port, online state and sync now. `awaitOnlineKnown`: also
+ * let card payments wait for the daemon's first answer after the start, as the host does.
+ */
+export function connectRigToCore(
+  h: HostRig,
+  terminal: { baseUrl: string; keyId: string; secret: string; issuer: number },
+  o: { awaitOnlineKnown?: boolean } = {},
+): WiredSync {
+  const sync = wireSync(h.db, { baseUrl: terminal.baseUrl, keyId: terminal.keyId, secret: terminal.secret });
+  Object.assign(h.deps, {
+    issuer: terminal.issuer,
+    core: sync.refundPort,
+    isOnline: sync.isOnline,
+    syncNow: sync.syncNow,
+    ...(o.awaitOnlineKnown ? { awaitOnlineKnown: sync.awaitOnlineKnown } : {}),
+  });
+  return sync;
+}

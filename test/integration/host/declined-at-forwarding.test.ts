@@ -14,7 +14,7 @@ import { counterSettings, updateCounterSettings } from '../../../src-main/checko
 import { buildReport } from '../../../src-main/checkout/end-of-day';
 import { checkoutSale } from '../../../src-main/checkout/sale';
 import { resolveSyncException } from '../../../src-main/checkout/sync-exceptions';
-import { wireSync, type WiredSync } from '../../../src-main/host/sync-wiring';
+import type { WiredSync } from '../../../src-main/host/sync-wiring';
 import {
   auditTrail,
   listSyncExceptions,
@@ -24,7 +24,7 @@ import {
   type StoreDb,
 } from '../../../src-main/store';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
-import { createHostRig, MANAGER, type HostRig } from '../../helpers/host-rig';
+import { connectRigToCore, createHostRig, MANAGER, type HostRig } from '../../helpers/host-rig';
 
 let core: TestCore;
 let h: HostRig;
@@ -35,13 +35,7 @@ beforeAll(async () => {
   h = await createHostRig({
     offlineLimits: { perPaymentMaxMinor: 20_000, totalMaxMinor: 50_000, maxCount: 20, maxAgeHours: 48 },
   });
-  sync = wireSync(h.db, { baseUrl: core.url, keyId: core.terminal.keyId, secret: core.terminal.secret });
-  Object.assign(h.deps, {
-    issuer: core.terminal.issuer,
-    core: sync.refundPort,
-    isOnline: sync.isOnline,
-    syncNow: sync.syncNow,
-  });
+  sync = connectRigToCore(h, { baseUrl: core.url, ...core.terminal });
 }, 120_000);
 afterAll(async () => {
   await sync?.daemon.stop();
@@ -144,17 +138,7 @@ describe("the store's collection threshold", () => {
     t = await createHostRig({
       offlineLimits: { perPaymentMaxMinor: 30_000, totalMaxMinor: 100_000, maxCount: 20, maxAgeHours: 48 },
     });
-    tSync = wireSync(t.db, {
-      baseUrl: core.url,
-      keyId: enrolled.value.keyId,
-      secret: enrolled.value.secret,
-    });
-    Object.assign(t.deps, {
-      issuer: enrolled.value.issuer,
-      core: tSync.refundPort,
-      isOnline: tSync.isOnline,
-      syncNow: tSync.syncNow,
-    });
+    tSync = connectRigToCore(t, { baseUrl: core.url, ...enrolled.value });
   }, 60_000);
   afterAll(async () => {
     await tSync?.daemon.stop();

@@ -23,13 +23,13 @@ import { voidCardPayment } from '../../../src-main/checkout/void';
 import { parseCli, runCommand } from '../../../src-main/host/cli';
 import { SETTING } from '../../../src-main/host/compose';
 import { decryptRescue, exportRescue } from '../../../src-main/host/rescue';
-import { wireSync, type WiredSync } from '../../../src-main/host/sync-wiring';
+import type { WiredSync } from '../../../src-main/host/sync-wiring';
 import { setSetting } from '../../../src-main/store';
 import { createTerminalOrderReader, reconcileWithCore } from '../../../src-main/sync/reconcile';
 import { localOrderViews } from '../../../src-main/sync/store-port';
 import { TEST_DATABASE_URL } from '../../helpers/core-db';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
-import { createHostRig, MANAGER, type HostRig } from '../../helpers/host-rig';
+import { connectRigToCore, createHostRig, MANAGER, type HostRig } from '../../helpers/host-rig';
 import { cardNumbersIn, cardNumbersInText, filesUnder, tempDataDir } from '../../helpers/host-store';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- SDK bodies are read as JSON */
@@ -48,14 +48,8 @@ const restore: (() => void)[] = [];
 beforeAll(async () => {
   core = await startTestCore(TEST_DATABASE_URL ? 'postgres' : 'pglite');
   h = await createHostRig();
-  sync = wireSync(h.db, { baseUrl: core.url, keyId: core.terminal.keyId, secret: core.terminal.secret });
+  sync = connectRigToCore(h, { baseUrl: core.url, ...core.terminal });
   setSetting(h.db, SETTING.issuer, core.terminal.issuer);
-  Object.assign(h.deps, {
-    issuer: core.terminal.issuer,
-    core: sync.refundPort,
-    isOnline: sync.isOnline,
-    syncNow: sync.syncNow,
-  });
   restore.push(h.rig.session.onReceiptLine((line) => receipts.push(line)));
   // The host's log: everything it writes to the console while the flows run.
   for (const level of ['log', 'info', 'warn', 'error'] as const) {

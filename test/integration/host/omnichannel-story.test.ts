@@ -10,12 +10,12 @@ import type { SdkResponse } from 'onlinepayments-sdk-nodejs';
 import { takeDeposit } from '../../../src-main/checkout/deposit';
 import { executeRefund, refundableOf } from '../../../src-main/checkout/refunds';
 import { balanceDueMinor } from '../../../src-main/checkout/sale';
-import { wireSync, type WiredSync } from '../../../src-main/host/sync-wiring';
+import type { WiredSync } from '../../../src-main/host/sync-wiring';
 import { pendingOutbox, syncStatus } from '../../../src-main/store';
 import { paymentIdIssuer } from '../../../src-shared';
 import { DATABASE_KINDS } from '../../helpers/core-db';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
-import { createHostRig, MANAGER, type HostRig } from '../../helpers/host-rig';
+import { connectRigToCore, createHostRig, MANAGER, type HostRig } from '../../helpers/host-rig';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire bodies are read as JSON */
 function body(r: SdkResponse<unknown, unknown>): any {
@@ -35,17 +35,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
       beforeAll(async () => {
         core = await startTestCore(kind);
         h = await createHostRig({ transport: 'pty' });
-        sync = wireSync(h.db, {
-          baseUrl: core.url,
-          keyId: core.terminal.keyId,
-          secret: core.terminal.secret,
-        });
-        Object.assign(h.deps, {
-          issuer: core.terminal.issuer,
-          core: sync.refundPort,
-          isOnline: sync.isOnline,
-          syncNow: sync.syncNow,
-        });
+        sync = connectRigToCore(h, { baseUrl: core.url, ...core.terminal });
       }, 60_000);
       afterAll(async () => {
         await sync?.daemon.stop();

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutSale } from '../../../src-main/checkout/sale';
 import { executeRefund, refundableOf } from '../../../src-main/checkout/refunds';
-import { wireSync, type WiredSync } from '../../../src-main/host/sync-wiring';
+import type { WiredSync } from '../../../src-main/host/sync-wiring';
 import { pendingOutbox, syncStatus } from '../../../src-main/store';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
-import { createHostRig, MANAGER, type HostRig } from '../../helpers/host-rig';
+import { connectRigToCore, createHostRig, MANAGER, type HostRig } from '../../helpers/host-rig';
 
 let core: TestCore;
 let h: HostRig;
@@ -18,13 +18,7 @@ let sync: WiredSync;
 beforeAll(async () => {
   core = await startTestCore('pglite');
   h = await createHostRig();
-  sync = wireSync(h.db, { baseUrl: core.url, keyId: core.terminal.keyId, secret: core.terminal.secret });
-  Object.assign(h.deps, {
-    issuer: core.terminal.issuer,
-    core: sync.refundPort,
-    isOnline: sync.isOnline,
-    syncNow: sync.syncNow,
-  });
+  sync = connectRigToCore(h, { baseUrl: core.url, ...core.terminal });
 }, 120_000);
 afterAll(async () => {
   await sync?.daemon.stop();

@@ -10,9 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enrollTerminal } from '../../../src-core/accounts/accounts';
 import { checkoutSale } from '../../../src-main/checkout/sale';
 import { ONLINE_UNKNOWN_WAIT_MS } from '../../../src-main/checkout/offline-policy';
-import { wireSync, type WiredSync } from '../../../src-main/host/sync-wiring';
+import type { WiredSync } from '../../../src-main/host/sync-wiring';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
-import { createHostRig, type HostRig } from '../../helpers/host-rig';
+import { connectRigToCore, createHostRig, type HostRig } from '../../helpers/host-rig';
 import { startManagerHost, type ManagerHost } from '../../helpers/manager-host';
 
 // The counter's offline limits: one card payment of at most 50.00 while offline; the test sells 400.00.
@@ -58,14 +58,7 @@ async function counter(baseUrl: string): Promise<{ h: HostRig; sync: WiredSync }
   });
   if (!t.ok) throw new Error(t.error.message);
   h = await createHostRig({ offlineLimits: LIMITS });
-  sync = wireSync(h.db, { baseUrl, keyId: t.value.keyId, secret: t.value.secret });
-  Object.assign(h.deps, {
-    issuer: t.value.issuer,
-    core: sync.refundPort,
-    isOnline: sync.isOnline,
-    awaitOnlineKnown: sync.awaitOnlineKnown,
-    syncNow: sync.syncNow,
-  });
+  sync = connectRigToCore(h, { baseUrl, ...t.value }, { awaitOnlineKnown: true });
   return { h, sync };
 }
 
