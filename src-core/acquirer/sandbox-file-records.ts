@@ -91,11 +91,23 @@ export function fileSandboxRecords(file: string): ClosableSandboxRecords {
     }
   };
 
+  /**
+   * Appends a line and brings the index up to date with it. Called right after `catchUp`: when the file then
+   * grew by exactly this line, no other process wrote in between, so the line sits at the offset read up to
+   * and is applied as written (no read back); otherwise the file is read as any other change.
+   */
   const append = (line: Line) => {
     const bytes = Buffer.from(JSON.stringify(line) + '\n', 'utf8');
+    const at = offset;
     // One write per line: with O_APPEND the kernel places it whole at the end, never interleaved.
     const n = writeSync(fd, bytes);
     if (n !== bytes.length) throw new Error(`sandbox records: short write to ${file}`);
+    if (rest.length === 0 && fstatSync(fd).size === at + n) {
+      offset = at + n;
+      index.apply(line);
+    } else {
+      catchUp();
+    }
   };
 
   return {
@@ -108,7 +120,6 @@ export function fileSandboxRecords(file: string): ClosableSandboxRecords {
       const known = index.records.get(record.reference);
       if (known) return known.answer;
       append({ t: 'put', ...record });
-      catchUp();
       const first = index.records.get(record.reference);
       if (!first) throw new Error(`sandbox record ${record.reference} vanished from ${file}`);
       return first.answer;
@@ -116,7 +127,6 @@ export function fileSandboxRecords(file: string): ClosableSandboxRecords {
     async resolve(reference, answer) {
       catchUp();
       append({ t: 'resolve', reference, answer });
-      catchUp();
     },
     async list() {
       catchUp();

@@ -9,6 +9,7 @@ import { SCHEMA_V2_BACKOFFICE_SYNC } from './schema-v2-backoffice-sync';
 import { SCHEMA_V3_ACQUIRER_JOURNAL } from './schema-v3-acquirer-journal';
 import { SCHEMA_V4_CHANGE_SIGNALS } from './schema-v4-change-signals';
 import { SCHEMA_V5_CLAIM_LIVENESS } from './schema-v5-claim-liveness';
+import { SCHEMA_V6_ONE_INDEX_PER_KEY } from './schema-v6-one-index-per-key';
 
 export interface Migration {
   readonly version: number;
@@ -34,6 +35,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: SCHEMA_V4_CHANGE_SIGNALS,
   },
   { version: 5, name: 'core instances and whose idempotence claim is alive', sql: SCHEMA_V5_CLAIM_LIVENESS },
+  {
+    version: 6,
+    name: 'one index per key: the duplicate of operations (payment_id, payment_seq) dropped',
+    sql: SCHEMA_V6_ONE_INDEX_PER_KEY,
+  },
 ];
 
 /** Any fixed number; it names the lock that serialises migrations across processes. */

@@ -123,16 +123,52 @@ function entryParams(id: Uuid, i: JournalIntent): SqlValue[] {
   ];
 }
 
+/**
+ * The row an insert below just wrote, as `rowToEntry` would read it back: everything but its creation time is
+ * what was sent (the request as its stored JSON reads), so the insert returns only that.
+ */
+function pendingEntry(
+  id: Uuid,
+  i: JournalIntent,
+  params: SqlValue[],
+  createdAt: Date | string,
+): JournalEntry {
+  return {
+    id,
+    kind: i.kind,
+    merchantId: i.merchantId,
+    orderId: i.orderId,
+    paymentId: i.paymentId,
+    amount: i.amount ? money(i.amount.amountMinor, i.currency) : null,
+    currency: i.currency,
+    mode: i.mode,
+    cardRef: i.cardRef,
+    request: JSON.parse(params[9] as string) as JournalRequest,
+    requestKey: i.requestKey ? { key: i.requestKey.key, hash: i.requestKey.hash } : null,
+    state: 'PENDING',
+    result: null,
+    answer: null,
+    error: null,
+    exceptionId: null,
+    attempts: 0,
+    createdAt: toIso(createdAt, 'acquirer_journal.created_at'),
+    closedAt: null,
+    // created_at is the insert's statement_timestamp().
+    ageMs: 0,
+  };
+}
+
 /** Writes a PENDING row (its own statement, committed before the acquirer is called). */
 export async function insertEntry(q: Queryable, id: Uuid, i: JournalIntent): Promise<JournalEntry> {
-  const rows = await q.query<EntryRow>(
+  const params = entryParams(id, i);
+  const rows = await q.query<Pick<EntryRow, 'created_at'>>(
     `INSERT INTO acquirer_journal (id, kind, merchant_id, order_id, payment_id, amount_minor, currency, mode,
        card_ref, request, request_key, request_hash, state)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'PENDING')
-     RETURNING ${COLUMNS}`,
-    entryParams(id, i),
+     RETURNING created_at`,
+    params,
   );
-  return rowToEntry(rows[0] as EntryRow);
+  return pendingEntry(id, i, params, rows[0]!.created_at);
 }
 
 /**
@@ -146,7 +182,8 @@ export async function insertEntryUnderClaim(
   i: JournalIntent & { requestKey: RequestKey },
   claimId: string,
 ): Promise<JournalEntry | null> {
-  const rows = await q.query<EntryRow>(
+  const params = entryParams(id, i);
+  const rows = await q.query<Pick<EntryRow, 'created_at'>>(
     `INSERT INTO acquirer_journal (id, kind, merchant_id, order_id, payment_id, amount_minor, currency, mode,
        card_ref, request, request_key, request_hash, state)
      SELECT $1::uuid, $2::text, $3::text, $4::uuid, $5::text, $6::bigint, $7::text, $8::text, $9::text,
@@ -155,10 +192,10 @@ export async function insertEntryUnderClaim(
      WHERE k.merchant_id = $3 AND k.key = $11 AND k.request_hash = $12 AND k.claim_id = $13::uuid
        AND k.state = 'IN_PROGRESS'
      FOR SHARE OF k
-     RETURNING ${COLUMNS}`,
-    [...entryParams(id, i), claimId],
+     RETURNING created_at`,
+    [...params, claimId],
   );
-  return rows[0] ? rowToEntry(rows[0]) : null;
+  return rows[0] ? pendingEntry(id, i, params, rows[0].created_at) : null;
 }
 
 /**

@@ -6,6 +6,8 @@
  *   same 32 concurrent clients, measured in the same run after the core stopped, with the ratio;
  * - the CPU one request costs at saturation: the core process, the database's PostgreSQL backends and the
  *   load generator (from /proc; Linux), beside the same for one raw transaction;
+ * - payment reads (GET) at saturation and their CPU: the authenticated request and the order read every money
+ *   request needs anyway, and from them the best ratio to the raw rate a two-commit request can reach here;
  * - the latency a merchant sees under normal load: an open loop (constant arrival rate) at half the measured
  *   saturation, p50/p99 measured from when each request was due;
  * - the cost of one request: statements, round trips (writes to PostgreSQL's socket) and commits the core
@@ -51,7 +53,13 @@ import {
 } from './core-load';
 
 const CLIENTS = 32;
-const ORDERS_PER_CLIENT = 8;
+/**
+ * Orders each client rotates over. Enough that an order stays the size real ones have through the whole run
+ * (at ~500 requests/s, 12 s per path: about 3 refunds, then about 3 subsequent payments per order); with 8,
+ * as before, they grew to ~20 refunds and ~17 payments each, and every request paid for reading all of
+ * them (docs/core.md "What a refund can cost at best"). BENCH_ORDERS_PER_CLIENT=8 repeats that run.
+ */
+const ORDERS_PER_CLIENT = Number(process.env.BENCH_ORDERS_PER_CLIENT ?? 64);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 6_000);
 /** Requests per path in the counting run (sequential, one at a time). */
 const COUNTED = 60;
@@ -307,6 +315,7 @@ export default async (): Promise<BenchFigure[]> => {
     throw e;
   });
   const runs = {} as Record<Path, { saturation: Run; cpu: Cpu; open: Run }>;
+  let read: { run: Run; cpu: Cpu } | null = null;
   let payments: string[] = [];
   try {
     const api = signedHttp(`http://127.0.0.1:${core.port}`, key.value.keyId, key.value.secret, CLIENTS);
@@ -335,6 +344,14 @@ export default async (): Promise<BenchFigure[]> => {
       );
       runs[path] = { saturation, cpu, open };
     }
+    // The same clients reading payments: what authenticating a signed request, reading the order and
+    // answering cost without any money moving (the part of a refund no design can leave out).
+    read = await measured(created.url, core.proc.pid ?? null, () =>
+      closedLoop(CLIENTS, DURATION_MS, async (c) => {
+        const r = await api('GET', `${base}/payments/${paymentFor(c)}`, undefined);
+        return r.status === 200;
+      }),
+    );
   } finally {
     await core.stop();
   }
@@ -364,97 +381,130 @@ export default async (): Promise<BenchFigure[]> => {
       `after the core stopped, same database and run`;
     const ms = (n: number | null) => (n === null ? NaN : n);
     const name = { refund: 'refunds', subsequent: 'subsequent payments' } as const;
-    return (['refund', 'subsequent'] as const).flatMap((path): BenchFigure[] => {
-      const { saturation, cpu, open } = runs[path];
-      const c = costs[path];
-      const offered = `${open.perSecond.toFixed(0)}/s offered`;
-      return [
-        {
-          name: `${name[path]} via online API, ${CLIENTS} clients`,
-          value: saturation.perSecond,
-          unit: 'tx/s',
-          limit: raw.perSecond,
-          limitLabel: rawLabel,
-        },
-        {
-          name: `${path}: statements per request (core)`,
-          value: c.statements,
-          unit: 'stmts',
-          limit: 2,
-          limitLabel: 'two statements, one per commit',
-        },
-        {
-          name: `${path}: round trips per request (core)`,
-          value: c.roundTrips,
-          unit: 'trips',
-          limit: 3,
-          limitLabel: "writes to PostgreSQL's socket; the raw transaction takes 3",
-        },
-        {
-          name: `${path}: commits per request (core)`,
-          value: c.commits,
-          unit: 'commits',
-          limit: 2,
-          limitLabel: 'reads outside a transaction commit too',
-        },
-        {
-          name: `${path}: of which wrote (core)`,
-          value: c.writeCommits,
-          unit: 'commits',
-          limit: 2,
-          limitLabel: 'journal row before the acquirer call, recording after',
-        },
-        {
-          name: `${path}: commits per request (PostgreSQL xact_commit)`,
-          value: c.databaseCommits,
-          unit: 'commits',
-          limit: 2,
-          limitLabel: `everything committed in the database (sandbox records ${SANDBOX_IN_DATABASE ? 'in it' : 'in a file'})`,
-        },
-        {
-          name: `${path}: CPU per request at saturation, core process`,
-          value: ms(cpu.core),
-          unit: 'ms',
-          limit: ms(rawCpu.loadGenerator),
-          limitLabel: "the raw transaction's client (pg in the bench process), per transaction",
-        },
-        {
-          name: `${path}: CPU per request at saturation, PostgreSQL backends`,
-          value: ms(cpu.postgres),
-          unit: 'ms',
-          limit: ms(rawCpu.postgres),
-          limitLabel: 'PostgreSQL backends per raw transaction',
-        },
-        {
-          name: `${path}: CPU per request at saturation, load generator`,
-          value: cpu.loadGenerator,
-          unit: 'ms',
-          limit: ms(rawCpu.loadGenerator),
-          limitLabel: 'signed HTTP (node:http, keep-alive) in the bench process, beside the raw client',
-        },
-        {
-          name: `${path} open loop at half saturation (${offered}) p50`,
-          value: open.p50,
-          unit: 'ms',
-          limit: 50,
-          limitLabel: 'p99 target 50 ms',
-        },
-        {
-          name: `${path} open loop at half saturation (${offered}) p99`,
-          value: open.p99,
-          unit: 'ms',
-          limit: 50,
-          limitLabel: 'p99 target 50 ms',
-        },
-        {
-          name: `${path} at saturation (closed loop) p99`,
-          value: saturation.p99,
-          unit: 'ms',
-          limit: raw.p99,
-          limitLabel: 'raw PostgreSQL transaction p99',
-        },
-      ];
-    });
+    const total = (c: Cpu) => (c.core ?? 0) + ms(c.postgres) + c.loadGenerator;
+    const reads: BenchFigure[] = read
+      ? [
+          {
+            name: `payment reads (GET) via online API, ${CLIENTS} clients`,
+            value: read.run.perSecond,
+            unit: 'tx/s',
+            limit: raw.perSecond,
+            limitLabel: 'raw PostgreSQL rate as above',
+          },
+          {
+            name: 'read: CPU per request, core + PostgreSQL + load generator',
+            value: total(read.cpu),
+            unit: 'ms',
+            limit: total(rawCpu),
+            limitLabel: 'the same for one raw transaction',
+          },
+          {
+            // Where the machine is CPU-bound, a rate is about the inverse of the CPU a request costs. A
+            // journaled money request authenticates, reads its order and commits twice at the least: the
+            // best ratio to the raw rate any design of it reaches here is raw CPU ÷ (two raw transactions +
+            // one read request).
+            name: 'best ratio to raw for a two-commit request (CPU bound)',
+            value: total(rawCpu) / (2 * total(rawCpu) + total(read.cpu)),
+            unit: '×raw',
+            limit: 0.25,
+            limitLabel: "issue 8's target ratio; the money paths' measured ratios are above",
+          },
+        ]
+      : [];
+    return [
+      ...reads,
+      ...(['refund', 'subsequent'] as const).flatMap((path): BenchFigure[] => {
+        const { saturation, cpu, open } = runs[path];
+        const c = costs[path];
+        const offered = `${open.perSecond.toFixed(0)}/s offered`;
+        return [
+          {
+            name: `${name[path]} via online API, ${CLIENTS} clients`,
+            value: saturation.perSecond,
+            unit: 'tx/s',
+            limit: raw.perSecond,
+            limitLabel: rawLabel,
+          },
+          {
+            name: `${path}: statements per request (core)`,
+            value: c.statements,
+            unit: 'stmts',
+            limit: 2,
+            limitLabel: 'two statements, one per commit',
+          },
+          {
+            name: `${path}: round trips per request (core)`,
+            value: c.roundTrips,
+            unit: 'trips',
+            limit: 3,
+            limitLabel: "writes to PostgreSQL's socket; the raw transaction takes 3",
+          },
+          {
+            name: `${path}: commits per request (core)`,
+            value: c.commits,
+            unit: 'commits',
+            limit: 2,
+            limitLabel: 'reads outside a transaction commit too',
+          },
+          {
+            name: `${path}: of which wrote (core)`,
+            value: c.writeCommits,
+            unit: 'commits',
+            limit: 2,
+            limitLabel: 'journal row before the acquirer call, recording after',
+          },
+          {
+            name: `${path}: commits per request (PostgreSQL xact_commit)`,
+            value: c.databaseCommits,
+            unit: 'commits',
+            limit: 2,
+            limitLabel: `everything committed in the database (sandbox records ${SANDBOX_IN_DATABASE ? 'in it' : 'in a file'})`,
+          },
+          {
+            name: `${path}: CPU per request at saturation, core process`,
+            value: ms(cpu.core),
+            unit: 'ms',
+            limit: ms(rawCpu.loadGenerator),
+            limitLabel: "the raw transaction's client (pg in the bench process), per transaction",
+          },
+          {
+            name: `${path}: CPU per request at saturation, PostgreSQL backends`,
+            value: ms(cpu.postgres),
+            unit: 'ms',
+            limit: ms(rawCpu.postgres),
+            limitLabel: 'PostgreSQL backends per raw transaction',
+          },
+          {
+            name: `${path}: CPU per request at saturation, load generator`,
+            value: cpu.loadGenerator,
+            unit: 'ms',
+            limit: ms(rawCpu.loadGenerator),
+            limitLabel: 'signed HTTP (node:http, keep-alive) in the bench process, beside the raw client',
+          },
+          {
+            name: `${path} open loop at half saturation (${offered}) p50`,
+            value: open.p50,
+            unit: 'ms',
+            limit: 50,
+            limitLabel: 'p99 target 50 ms',
+          },
+          {
+            name: `${path} open loop at half saturation (${offered}) p99`,
+            value: open.p99,
+            unit: 'ms',
+            limit: 50,
+            limitLabel: 'p99 target 50 ms',
+          },
+          {
+            name: `${path} at saturation (closed loop) p99`,
+            value: saturation.p99,
+            unit: 'ms',
+            limit: raw.p99,
+            limitLabel: 'raw PostgreSQL transaction p99',
+          },
+        ];
+      }),
+    ];
   } finally {
     await created.drop();
     rmSync(sandboxDir, { recursive: true, force: true });
