@@ -53,7 +53,7 @@ export const INTERNAL_LAYERS = {
     cli: ['codec', 'link', 'transport', 'session', 'virtual-terminal'],
   },
   // storage → ledger rules and store → journal and acquirer → use cases → adapter kit → adapters (siblings)
-  // → composition (server.ts, register-apis.ts, change-signals.ts) → main.ts / cli.ts (docs/core.md "Layout").
+  // → composition (server.ts, register-apis.ts, change-signals.ts) → run-core.ts → main.ts (docs/core.md "Layout").
   'src-core': {
     db: [],
     security: ['db'],
@@ -80,20 +80,6 @@ export const INTERNAL_LAYERS = {
 /** Areas whose root files are the composition, above every sub-folder. */
 export const ROOT_FILES_ON_TOP = ['src-core'];
 
-/**
- * Named, temporary exceptions: one file (relative to its area) that may import one folder or root file it
- * otherwise may not, each with why. Each is a debt of the renovation (issue 8); remove it when it is paid.
- */
-export const LAYER_EXCEPTIONS = {
-  'src-core': [
-    {
-      file: 'admin/routes.ts',
-      may: 'cli.ts',
-      why: 'the loopback admin API runs CLI commands inside the process that holds embedded PGlite',
-    },
-  ],
-};
-
 /** The area, its sub-folder (null for a file at the area's root) and the path inside the area. */
 function internalLayerOf(absPath) {
   const rel = path.relative(ROOT, absPath).split(path.sep).join('/');
@@ -107,20 +93,13 @@ function internalLayerOf(absPath) {
   return null;
 }
 
-function excepted(area, fromFile, target) {
-  const stem = (f) => f.replace(/\.(tsx?|m?js)$/, '');
-  return (LAYER_EXCEPTIONS[area] ?? []).some(
-    (e) => stem(e.file) === stem(fromFile) && (e.may === target || stem(e.may) === stem(target)),
-  );
-}
-
 /** A message if importing `targetAbs` from `fileAbs` goes up or sideways inside an area, otherwise null. */
 function internalLayerViolation(fileAbs, targetAbs, spec) {
   const from = internalLayerOf(fileAbs);
   const to = internalLayerOf(targetAbs);
   if (!from || !to || from.area !== to.area || from.folder === null) return null;
   if (to.folder === null) {
-    if (!ROOT_FILES_ON_TOP.includes(from.area) || excepted(from.area, from.file, to.file)) return null;
+    if (!ROOT_FILES_ON_TOP.includes(from.area)) return null;
     return `${from.area}/${from.folder} must not import ${from.area}/${to.file} ('${spec}'): the files at the root of ${from.area} are the composition, above every folder.`;
   }
   if (from.folder === to.folder) return null;
@@ -129,7 +108,7 @@ function internalLayerViolation(fileAbs, targetAbs, spec) {
   if (allowed === undefined) {
     return `${from.area}/${from.folder} is not in the layer table of ${from.area} (scripts/eslint-layering.js); add it before it imports '${spec}'.`;
   }
-  if (allowed.includes(to.folder) || excepted(from.area, from.file, to.folder)) return null;
+  if (allowed.includes(to.folder)) return null;
   const may = allowed.length > 0 ? allowed.join(', ') : 'nothing else';
   return `${from.area}/${from.folder} must not import ${from.area}/${to.folder} ('${spec}'): inside ${from.area}, ${from.folder} may import ${may}.`;
 }

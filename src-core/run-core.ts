@@ -12,7 +12,7 @@ import { fileSandboxRecords, SANDBOX_RECORDS_FILE } from './acquirer/sandbox-fil
 import { CoreNotTakingCommands, accessDataDir, runInCore } from './admin/data-dir-access';
 import { publishAdminEndpoint } from './admin/data-dir-lock';
 import { runRequestCommand } from './admin/signed-request';
-import { COMMANDS, runCommand, usage } from './cli';
+import { COMMANDS, runCommand, usage } from './admin/commands';
 import { databaseConfigFromEnv, openDatabase } from './db/open';
 import { transportPolicyFromEnv } from './routing/transport';
 import { purgeExpiredIdempotenceKeys } from './routing/idempotence';

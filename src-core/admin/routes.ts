@@ -11,7 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Acquirer } from '../acquirer/acquirer';
-import { runCommand } from '../cli';
+import { runCommand } from './commands';
 import { fail } from '../routing/api-error';
 import { createAcquirerJournal, type JournalOptions } from '../journal/journal';
 import type { LedgerService } from '../ledger/service';

@@ -5,26 +5,8 @@
  * reconciler and a retry resume by. These functions never open a transaction of their own (style.md "Data");
  * journal.ts decides the boundaries.
  */
-import {
-  domainError,
-  money,
-  type AuthorisationMode,
-  type CurrencyCode,
-  type DomainError,
-  type ErrorCode,
-  type ErrorParams,
-  type PaymentId,
-  type Uuid,
-} from '../../src-shared';
-import {
-  standalone,
-  toIso,
-  toNullableSafeInteger,
-  toSafeInteger,
-  type Queryable,
-  type SqlFragment,
-  type SqlValue,
-} from '../db/adapter';
+import { type DomainError, type Uuid } from '../../src-shared';
+import { standalone, type Queryable, type SqlFragment } from '../db/adapter';
 import {
   lockedOrderColumns,
   lockedOrderFromRow,
@@ -35,128 +17,8 @@ import {
   type WholeOrder,
   type WholeOrderRow,
 } from '../ledger/whole-order';
-import type {
-  AcquirerAnswer,
-  JournalEntry,
-  JournalIntent,
-  JournalKind,
-  JournalRequest,
-  JournalResult,
-  JournalState,
-  RequestKey,
-} from './entries';
-
-interface EntryRow {
-  id: string;
-  kind: string;
-  merchant_id: string;
-  order_id: string;
-  payment_id: string;
-  amount_minor: string | number | null;
-  currency: string;
-  mode: string | null;
-  card_ref: string | null;
-  request: string;
-  request_key: string | null;
-  request_hash: string | null;
-  state: string;
-  result: string | null;
-  answer: string | null;
-  error: string | null;
-  exception_id: string | null;
-  attempts: number;
-  created_at: Date | string;
-  closed_at: Date | string | null;
-  age_ms: string | number;
-}
-
-const COLUMNS =
-  'id, kind, merchant_id, order_id, payment_id, amount_minor, currency, mode, card_ref, request, request_key, ' +
-  'request_hash, state, result, answer, error, exception_id, attempts, created_at, closed_at, ' +
-  'floor(extract(epoch FROM statement_timestamp() - created_at) * 1000)::bigint AS age_ms';
-
-function rowToEntry(row: EntryRow): JournalEntry {
-  const currency = row.currency as CurrencyCode;
-  const amountMinor = toNullableSafeInteger(row.amount_minor, 'acquirer_journal.amount_minor');
-  const error = row.error ? (JSON.parse(row.error) as { code: ErrorCode; params: ErrorParams }) : null;
-  return {
-    id: row.id as Uuid,
-    kind: row.kind as JournalKind,
-    merchantId: row.merchant_id,
-    orderId: row.order_id as Uuid,
-    paymentId: row.payment_id as PaymentId,
-    amount: amountMinor === null ? null : money(amountMinor, currency),
-    currency,
-    mode: row.mode as AuthorisationMode | null,
-    cardRef: row.card_ref,
-    request: JSON.parse(row.request) as JournalRequest,
-    requestKey: row.request_key && row.request_hash ? { key: row.request_key, hash: row.request_hash } : null,
-    state: row.state as JournalState,
-    result: row.result as JournalResult | null,
-    answer: row.answer ? (JSON.parse(row.answer) as AcquirerAnswer) : null,
-    error: error ? domainError(error.code, error.params) : null,
-    exceptionId: row.exception_id as Uuid | null,
-    attempts: row.attempts,
-    createdAt: toIso(row.created_at, 'acquirer_journal.created_at'),
-    closedAt: row.closed_at === null ? null : toIso(row.closed_at, 'acquirer_journal.closed_at'),
-    ageMs: toSafeInteger(row.age_ms, 'age_ms'),
-  };
-}
-
-const errorJson = (e: DomainError | null) => (e ? JSON.stringify({ code: e.code, params: e.params }) : null);
-
-/** $1–$12 of both inserts below, in the column order they name. */
-function entryParams(id: Uuid, i: JournalIntent): SqlValue[] {
-  return [
-    id,
-    i.kind,
-    i.merchantId,
-    i.orderId,
-    i.paymentId,
-    i.amount?.amountMinor ?? null,
-    i.currency,
-    i.mode,
-    i.cardRef,
-    JSON.stringify(i.request),
-    i.requestKey?.key ?? null,
-    i.requestKey?.hash ?? null,
-  ];
-}
-
-/**
- * The row an insert below just wrote, as `rowToEntry` would read it back: everything but its creation time is
- * what was sent (the request as its stored JSON reads), so the insert returns only that.
- */
-function pendingEntry(
-  id: Uuid,
-  i: JournalIntent,
-  params: SqlValue[],
-  createdAt: Date | string,
-): JournalEntry {
-  return {
-    id,
-    kind: i.kind,
-    merchantId: i.merchantId,
-    orderId: i.orderId,
-    paymentId: i.paymentId,
-    amount: i.amount ? money(i.amount.amountMinor, i.currency) : null,
-    currency: i.currency,
-    mode: i.mode,
-    cardRef: i.cardRef,
-    request: JSON.parse(params[9] as string) as JournalRequest,
-    requestKey: i.requestKey ? { key: i.requestKey.key, hash: i.requestKey.hash } : null,
-    state: 'PENDING',
-    result: null,
-    answer: null,
-    error: null,
-    exceptionId: null,
-    attempts: 0,
-    createdAt: toIso(createdAt, 'acquirer_journal.created_at'),
-    closedAt: null,
-    // created_at is the insert's statement_timestamp().
-    ageMs: 0,
-  };
-}
+import type { AcquirerAnswer, JournalEntry, JournalIntent, JournalResult, RequestKey } from './entries';
+import { ENTRY_COLUMNS, entryParams, errorJson, pendingEntry, rowToEntry, type EntryRow } from './entry-rows';
 
 /** Writes a PENDING row (its own statement, committed before the acquirer is called). */
 export async function insertEntry(q: Queryable, id: Uuid, i: JournalIntent): Promise<JournalEntry> {
@@ -221,13 +83,13 @@ export async function holdClaim(
 
 export async function selectEntry(q: Queryable, id: string, forUpdate = false): Promise<JournalEntry | null> {
   const rows = await q.query<EntryRow>(
-    `SELECT ${COLUMNS} FROM acquirer_journal WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${ENTRY_COLUMNS} FROM acquirer_journal WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
   return rows[0] ? rowToEntry(rows[0]) : null;
 }
 
-const ENTRY_COLUMNS_OF_J = COLUMNS.replace(/created_at\) \* 1000/, 'j.created_at) * 1000')
+const ENTRY_COLUMNS_OF_J = ENTRY_COLUMNS.replace(/created_at\) \* 1000/, 'j.created_at) * 1000')
   .split(', ')
   .map((c) => (c.includes(' AS ') ? c.replace(' AS ', ' AS j_') : `j.${c} AS j_${c}`))
   .join(', ');
@@ -360,7 +222,7 @@ export async function selectEntryForRequest(
   retentionMs: number,
 ): Promise<JournalEntry | null> {
   const rows = await q.query<EntryRow>(
-    `SELECT ${COLUMNS} FROM acquirer_journal
+    `SELECT ${ENTRY_COLUMNS} FROM acquirer_journal
      WHERE merchant_id = $1 AND request_key = $2 AND request_hash = $3 AND kind <> 'RELEASE'
        AND created_at > statement_timestamp() - make_interval(secs => $4::double precision / 1000)
      ORDER BY created_at DESC LIMIT 1`,
@@ -376,7 +238,7 @@ export async function selectOpenEntriesOfPayment(
   paymentId: string,
 ): Promise<JournalEntry[]> {
   const rows = await q.query<EntryRow>(
-    `SELECT ${COLUMNS} FROM acquirer_journal
+    `SELECT ${ENTRY_COLUMNS} FROM acquirer_journal
      WHERE payment_id = $1 AND merchant_id = $2 AND state <> 'DONE' ORDER BY created_at`,
     [paymentId, merchantId],
   );
@@ -394,7 +256,7 @@ export async function selectDueEntries(
   limit: number,
 ): Promise<JournalEntry[]> {
   const rows = await q.query<EntryRow>(
-    `SELECT ${COLUMNS} FROM acquirer_journal
+    `SELECT ${ENTRY_COLUMNS} FROM acquirer_journal
      WHERE state <> 'DONE' AND (state = 'UNKNOWN'
        OR created_at <= statement_timestamp() - make_interval(secs => $1::double precision / 1000))
      ORDER BY coalesce(checked_at, created_at), created_at LIMIT $2`,

@@ -14,105 +14,32 @@
 import {
   domainError,
   err,
-  money,
   ok,
-  orderBalances,
   toDecimalString,
-  type CurrencyCode,
   type DomainError,
   type Money,
   type PaymentId,
   type Result,
   type Uuid,
 } from '../../src-shared';
-import type { Terminal } from '../accounts/accounts';
-import { isUniqueViolation, toIso, toSafeInteger, type Queryable } from '../db/adapter';
+import { isUniqueViolation, toSafeInteger, type Queryable } from '../db/adapter';
 import { moneyMovedNotRecorded, recordMoneyException, type NewMoneyException } from '../journal/exceptions';
 import type { Appended } from '../ledger/append';
 import type { LedgerContext } from '../ledger/context';
-import { loadOrderInTx } from '../ledger/loaded-order';
 import { releaseRefundLock } from '../ledger/refund-lock';
 import { Refused, type LedgerService } from '../ledger/service';
 import { confirmReservedRefundInTx, reserveRefund } from './counter-refunds';
+import {
+  RESERVATION_COLUMNS,
+  reservationView,
+  reservedAmount,
+  selectReservation,
+  type RefundReservation,
+  type ReservationRow,
+  type ReservingTerminal,
+} from './reservation-view';
 
-/** The terminal that reserves: whose merchant, which terminal (a reservation is only ever its own). */
-export type ReservingTerminal = Pick<Terminal, 'terminalId' | 'merchantId'>;
-
-/** A reservation as it stands; EXPIRED is a HELD one whose time ran out (by the database clock). */
-export interface RefundReservation {
-  reservationId: string;
-  orderId: string;
-  paymentId: string;
-  amount: Money;
-  state: 'HELD' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
-  createdAt: string;
-  expiresAt: string;
-  /** The refund recorded when it was confirmed. */
-  operationId: string | null;
-  /** The payment's refundable amount now (with a held reservation still counted as not refunded). */
-  refundable: Money;
-}
-
-interface ReservationRow {
-  id: string;
-  terminal_id: string;
-  order_id: string;
-  payment_id: string;
-  amount_minor: string | number;
-  currency: string;
-  lock_id: string;
-  state: 'HELD' | 'CONFIRMED' | 'RELEASED';
-  operation_id: string | null;
-  created_at: Date | string;
-  expires_at: Date | string;
-  /** Computed with the database clock, the one the refund lock expires by. */
-  expired: boolean;
-}
-
-const COLUMNS =
-  'id, terminal_id, order_id, payment_id, amount_minor, currency, lock_id, state, operation_id, created_at, ' +
-  'expires_at, (expires_at <= statement_timestamp()) AS expired';
-
-async function selectReservation(
-  q: Queryable,
-  terminal: ReservingTerminal,
-  reservationId: string,
-  forUpdate = false,
-): Promise<ReservationRow | null> {
-  const rows = await q.query<ReservationRow>(
-    `SELECT ${COLUMNS} FROM refund_reservations WHERE id = $1 AND merchant_id = $2 AND terminal_id = $3
-     ${forUpdate ? 'FOR UPDATE' : ''}`,
-    [reservationId, terminal.merchantId, terminal.terminalId],
-  );
-  return rows[0] ?? null;
-}
-
-const reservedAmount = (r: ReservationRow): Money =>
-  money(toSafeInteger(r.amount_minor, 'refund_reservations.amount_minor'), r.currency as CurrencyCode);
-
-const stateOf = (r: ReservationRow) => (r.state === 'HELD' && r.expired ? 'EXPIRED' : r.state);
-
-async function view(
-  q: Queryable,
-  terminal: ReservingTerminal,
-  r: ReservationRow,
-): Promise<RefundReservation> {
-  const loaded = await loadOrderInTx(q, terminal.merchantId, r.order_id);
-  const refundable = loaded
-    ? orderBalances(loaded.state).payments.get(r.payment_id as PaymentId)?.refundable
-    : undefined;
-  return {
-    reservationId: r.id,
-    orderId: r.order_id,
-    paymentId: r.payment_id,
-    amount: reservedAmount(r),
-    state: stateOf(r),
-    createdAt: toIso(r.created_at, 'created_at'),
-    expiresAt: toIso(r.expires_at, 'expires_at'),
-    operationId: r.operation_id,
-    refundable: refundable ?? money(0, r.currency),
-  };
-}
+export type { RefundReservation, ReservingTerminal };
 
 const notFound = (reservationId: string) => domainError('REFUND_RESERVATION_NOT_FOUND', { reservationId });
 
@@ -145,7 +72,7 @@ export async function reserveCounterRefund(
     toSafeInteger(r.amount_minor, 'amount_minor') === req.amount.amountMinor;
   const seen = async (): Promise<Result<RefundReservation, ReservationFailure> | null> => {
     const existing = await db.query<ReservationRow>(
-      `SELECT ${COLUMNS} FROM refund_reservations WHERE id = $1`,
+      `SELECT ${RESERVATION_COLUMNS} FROM refund_reservations WHERE id = $1`,
       [req.reservationId],
     );
     const r = existing[0];
@@ -156,7 +83,7 @@ export async function reserveCounterRefund(
         step: null,
       });
     }
-    return ok(await view(db, terminal, r));
+    return ok(await reservationView(db, terminal, r));
   };
   const before = await seen();
   if (before) return before;
@@ -199,7 +126,7 @@ export async function reserveCounterRefund(
   }
   const row = await selectReservation(db, terminal, req.reservationId);
   if (!row) throw new Error(`reservation ${req.reservationId} vanished`);
-  return ok(await view(db, terminal, row));
+  return ok(await reservationView(db, terminal, row));
 }
 
 /** A reservation of this terminal, as it stands. */
@@ -209,7 +136,7 @@ export async function findCounterRefundReservation(
   reservationId: string,
 ): Promise<Result<RefundReservation, DomainError>> {
   const row = await selectReservation(q, terminal, reservationId);
-  return row ? ok(await view(q, terminal, row)) : err(notFound(reservationId));
+  return row ? ok(await reservationView(q, terminal, row)) : err(notFound(reservationId));
 }
 
 export interface ConfirmReservation {
@@ -411,7 +338,7 @@ export async function confirmReservedCounterRefund(
       return r.value;
     });
     return ok({
-      reservation: await view(ledger.db, terminal, row),
+      reservation: await reservationView(ledger.db, terminal, row),
       reservationWasHeld: confirmed.reservationWasHeld,
       duplicate: confirmed.duplicate,
     });
@@ -445,7 +372,7 @@ export async function releaseCounterRefundReservation(
       }
       return { ...r, state: 'RELEASED' as const };
     });
-    return ok(await view(ledger.db, terminal, row));
+    return ok(await reservationView(ledger.db, terminal, row));
   } catch (e) {
     if (e instanceof Refused) return err(e.error);
     throw e;

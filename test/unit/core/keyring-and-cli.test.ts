@@ -1,7 +1,7 @@
 /** Secrets at rest (AES-256-GCM bound to their row), the migration splitter and the CLI's flag parser. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseFlags } from '../../../src-core/cli';
+import { parseFlags } from '../../../src-core/admin/commands';
 import { splitStatements } from '../../../src-core/db/migrations';
 import { createKeyring, parseMasterKey } from '../../../src-core/security/keyring';
 

@@ -2,7 +2,7 @@
  * Operator commands: `npm run core -- <command> [--flags]`. Readable text by default, one JSON object with
  * `--json` (for scripts). Secrets are printed once, at creation, and stored only encrypted.
  */
-import type { DomainError, Result } from '../src-shared';
+import type { DomainError, Result } from '../../src-shared';
 import {
   createApiKey,
   createMerchant,
@@ -14,12 +14,12 @@ import {
   listTerminals,
   revokeApiKey,
   revokeTerminal,
-} from './accounts/accounts';
-import type { Db } from './db/adapter';
-import type { ReconcileReport } from './journal/journal';
-import type { LedgerContext } from './ledger/context';
-import type { Keyring } from './security/keyring';
-import { parseFlags, type Flags } from './admin/flags';
+} from '../accounts/accounts';
+import type { Db } from '../db/adapter';
+import type { ReconcileReport } from '../journal/journal';
+import type { LedgerContext } from '../ledger/context';
+import type { Keyring } from '../security/keyring';
+import { parseFlags, type Flags } from './flags';
 
 export { parseFlags, type Flags };
 
