@@ -2,7 +2,15 @@
  * What every checkout use case gets from the composition root: the store, the card terminal, a clock, an id
  * source, and ports to the core. Use cases take it as an argument; nothing here is a module-level singleton.
  */
-import type { CurrencyCode, DomainError, Money, Result, Uuid } from '../../src-shared';
+import {
+  domainError,
+  isValidIssuer,
+  type CurrencyCode,
+  type DomainError,
+  type Money,
+  type Result,
+  type Uuid,
+} from '../../src-shared';
 import type { Reservation, ReserveRefundRequest } from '../../src-shared/sync-protocol';
 import type { StoreDb } from '../store';
 import type { EcrSession } from '../zvt/session/ecr-session';
@@ -96,4 +104,14 @@ export function businessDay(at: Date): string {
 
 export function statusText(e: StatusEvent): string {
   return e.text.en;
+}
+
+/**
+ * A counter without a payment-id issuer (a bare data directory, not yet enrolled with a core) takes, returns
+ * and voids no money: every payment id must be the core's issuer's, and an id minted under another could never
+ * be synced. Each use case that does asks this first (sale, cash and card payments, deposits, balances,
+ * refunds and their requests and approvals, voids), before it writes anything.
+ */
+export function counterNotSetUp(deps: Pick<CheckoutDeps, 'issuer'>): DomainError | null {
+  return isValidIssuer(deps.issuer) ? null : domainError('COUNTER_NOT_SET_UP');
 }

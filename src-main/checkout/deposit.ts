@@ -6,16 +6,9 @@
 import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
 import { currentCashSession } from '../store';
 import { buildCart, type Cart, type CartEntry } from './cart';
-import type { CheckoutDeps } from './context';
+import { counterNotSetUp, type CheckoutDeps } from './context';
 import { cardParts, offlineCardRefusal } from './offline-policy';
-import {
-  balanceDueMinor,
-  counterNotSetUp,
-  createLocalOrder,
-  payTenders,
-  type SaleResult,
-  type Tender,
-} from './sale';
+import { balanceDueMinor, createLocalOrder, payTenders, type SaleResult, type Tender } from './sale';
 
 export type DepositAmount = { readonly amountMinor: number } | { readonly percent: number };
 
@@ -89,6 +82,8 @@ export async function collectBalance(
   deps: CheckoutDeps,
   input: { orderId: string; tenders: readonly Tender[]; operatorId: string; storeCard?: boolean },
 ): Promise<Result<SaleResult, DomainError>> {
+  const notSetUp = counterNotSetUp(deps);
+  if (notSetUp) return err(notSetUp);
   const due = balanceDueMinor(deps, input.orderId);
   if (!due.ok) return due;
   if (due.value === 0)

@@ -36,7 +36,7 @@ import {
   type RefundMethod,
   type RefundRequestRecord,
 } from '../store';
-import type { CheckoutDeps } from './context';
+import { counterNotSetUp, type CheckoutDeps } from './context';
 import { refundableView, type RefundableView } from './refund-rules';
 import type { TerminalRefundIntent } from './settle';
 import { requireManager, verifyStaff } from './staff';
@@ -127,6 +127,8 @@ export function requestRefund(
   deps: CheckoutDeps,
   input: RefundInput & { operatorPin: string },
 ): Result<RefundRequestRecord, DomainError> {
+  const notSetUp = counterNotSetUp(deps);
+  if (notSetUp) return err(notSetUp);
   const who = verifyStaff(deps, input.operatorId, input.operatorPin);
   if (!who.ok) return who;
   const c = checkRefund(deps, input);
@@ -172,6 +174,8 @@ export function approveRefund(
   deps: CheckoutDeps,
   input: { requestId: string; managerId: string; managerPin: string },
 ): Result<RefundRequestRecord, DomainError> {
+  const notSetUp = counterNotSetUp(deps);
+  if (notSetUp) return err(notSetUp);
   const m = requireManager(deps, input, 'A refund');
   if (!m.ok) return m;
   const q = getRefundRequest(deps.db, input.requestId);
@@ -221,8 +225,11 @@ function authorise(
 export async function executeRefund(
   deps: CheckoutDeps,
   input: RefundInput,
-  auth: RefundAuthorisation,
+  auth: RefundAuthorisation | null,
 ): Promise<Result<RefundOutcome, DomainError>> {
+  const notSetUp = counterNotSetUp(deps);
+  if (notSetUp) return err(notSetUp);
+  if (!auth) return err(domainError('MANAGER_REQUIRED', { action: 'A refund' }));
   const c = checkRefund(deps, input);
   if (!c.ok) return c;
   const a = authorise(deps, input, auth);

@@ -7,7 +7,6 @@
 import {
   domainError,
   err,
-  isValidIssuer,
   mintPaymentId,
   ok,
   orderBalances,
@@ -31,7 +30,7 @@ import {
   type OrderRecord,
 } from '../store';
 import { buildCart, type BasketDiscount, type Cart, type CartEntry } from './cart';
-import { businessDay, type CheckoutDeps } from './context';
+import { businessDay, counterNotSetUp, type CheckoutDeps } from './context';
 import { cardParts, offlineCardRefusal } from './offline-policy';
 import type { PaymentIntent } from './settle';
 import { runTerminalAttempt, type AttemptResult } from './terminal-attempts';
@@ -131,14 +130,6 @@ function checkAmount(
     );
   }
   return ok(amount);
-}
-
-/**
- * A counter without a payment-id issuer (a bare data directory, not yet enrolled with a core) sells nothing:
- * every payment id must be the core's issuer's, and an id minted under another could never be synced.
- */
-export function counterNotSetUp(deps: Pick<CheckoutDeps, 'issuer'>): DomainError | null {
-  return isValidIssuer(deps.issuer) ? null : domainError('COUNTER_NOT_SET_UP');
 }
 
 export interface CashPaid {

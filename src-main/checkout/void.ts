@@ -12,7 +12,7 @@ import {
   type Result,
 } from '../../src-shared';
 import { getOrder, getPayment, loadOrderState } from '../store';
-import { businessDay, type CheckoutDeps } from './context';
+import { businessDay, counterNotSetUp, type CheckoutDeps } from './context';
 import type { VoidIntent } from './settle';
 import { requireManager } from './staff';
 import { runTerminalAttempt, type AttemptResult } from './terminal-attempts';
@@ -21,6 +21,8 @@ export async function voidCardPayment(
   deps: CheckoutDeps,
   input: { paymentId: string; operatorId: string; manager?: { managerId: string; managerPin: string } },
 ): Promise<Result<AttemptResult, DomainError>> {
+  const notSetUp = counterNotSetUp(deps);
+  if (notSetUp) return err(notSetUp);
   const payment = getPayment(deps.db, input.paymentId);
   if (!payment) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId }));
   const refuse = (reason: string) =>

@@ -121,6 +121,26 @@ describe('a new counter set up from the screen (bare data directory, core on PGl
       manager: MANAGER,
     });
     expect(refund.error.code).toBe('COUNTER_NOT_SET_UP');
+    // The rest of the money commands: a balance, a cashier's refund request and its approval, a void.
+    const others = await Promise.all([
+      call('balance.collect', {
+        orderId: '0190f7a0-0000-7000-8000-0000000000aa',
+        tenders: [{ method: 'CASH', tenderedMinor: 1_000 }],
+        operatorId: 'anna',
+        checkoutId: '0190f7a0-0000-7000-8000-000000000002',
+      }),
+      call('refund.request', {
+        paymentId: '1123400000000000017',
+        amountMinor: 100,
+        method: 'CASH',
+        reason: 'returned',
+        operatorId: 'anna',
+        operatorPin: '1234',
+      }),
+      call('refund.approve', { requestId: '0190f7a0-0000-7000-8000-0000000000bb', manager: MANAGER }),
+      call('payment.void', { paymentId: '1123400000000000017', operatorId: 'anna', manager: MANAGER }),
+    ]);
+    expect(others.map((r) => r.error?.code)).toEqual(Array(4).fill('COUNTER_NOT_SET_UP'));
     expect(tables.map(count)).toEqual(before);
     expect(count('payments')).toBe(0);
   });
