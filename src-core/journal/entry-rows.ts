@@ -84,7 +84,7 @@ export function rowToEntry(row: EntryRow): JournalEntry {
 export const errorJson = (e: DomainError | null) =>
   e ? JSON.stringify({ code: e.code, params: e.params }) : null;
 
-/** $1–$12 of both inserts below, in the column order they name. */
+/** $1–$12 of both inserts of entry-store.ts, in the column order they name. */
 export function entryParams(id: Uuid, i: JournalIntent): SqlValue[] {
   return [
     id,
@@ -103,8 +103,8 @@ export function entryParams(id: Uuid, i: JournalIntent): SqlValue[] {
 }
 
 /**
- * The row an insert below just wrote, as `rowToEntry` would read it back: everything but its creation time is
- * what was sent (the request as its stored JSON reads), so the insert returns only that.
+ * The row an insert of entry-store.ts just wrote, as `rowToEntry` would read it back: everything but its
+ * creation time is what was sent (the request as its stored JSON reads), so the insert returns only that.
  */
 export function pendingEntry(
   id: Uuid,
