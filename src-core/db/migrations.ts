@@ -10,6 +10,7 @@ import { SCHEMA_V3_ACQUIRER_JOURNAL } from './schema-v3-acquirer-journal';
 import { SCHEMA_V4_CHANGE_SIGNALS } from './schema-v4-change-signals';
 import { SCHEMA_V5_CLAIM_LIVENESS } from './schema-v5-claim-liveness';
 import { SCHEMA_V6_ONE_INDEX_PER_KEY } from './schema-v6-one-index-per-key';
+import { SCHEMA_V7_OPERATION_PAYMENT_KEY } from './schema-v7-operation-payment-key';
 
 export interface Migration {
   readonly version: number;
@@ -39,6 +40,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'one index per key: the duplicate of operations (payment_id, payment_seq) dropped',
     sql: SCHEMA_V6_ONE_INDEX_PER_KEY,
+  },
+  {
+    version: 7,
+    name: 'an operation checked against its payment (order and merchant included) with one key',
+    sql: SCHEMA_V7_OPERATION_PAYMENT_KEY,
   },
 ];
 
