@@ -245,6 +245,26 @@ for (const { kind, skip } of DATABASE_KINDS) {
       ).rejects.toThrow(/check constraint/);
     });
 
+    it("the database refuses an operation naming another order than its payment's (schema 7)", async () => {
+      const a = await storeDeposit(2_000, 2_000);
+      const b = await storeDeposit(2_000, 2_000);
+      const insert = (q: Pick<typeof t.db, 'query'>, orderId: string) =>
+        q.query(
+          `INSERT INTO operations (id, order_id, payment_id, merchant_id, order_seq, payment_seq, kind, amount_minor,
+             currency, channel, occurred_at) VALUES ($1, $2, $3, $4, 99, 99, 'REFUND', 5, 'EUR', 'ONLINE', now())`,
+          [ctx.newId(), orderId, a.payment.paymentId, M],
+        );
+      await expect(insert(t.db, b.order.orderId)).rejects.toThrow(/foreign key/);
+      // The same row on the payment's own order passes the key (then rolled back: it bypasses the ledger).
+      const rolledBack = new Error('rolled back on purpose');
+      await expect(
+        t.db.transaction(async (tx) => {
+          await insert(tx, a.order.orderId);
+          throw rolledBack;
+        }),
+      ).rejects.toBe(rolledBack);
+    });
+
     it('concurrent refunds on one order never exceed what it collected (no lock, the ledger alone)', async () => {
       const deposit = await storeDeposit(1_000, 1_000);
       const results = await Promise.all(
