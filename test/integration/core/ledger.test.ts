@@ -445,7 +445,9 @@ for (const { kind, skip } of DATABASE_KINDS) {
     });
 
     it.skipIf(kind !== 'postgres')(
-      'a writer whose order lock waited for another writer sees what that one committed: a pending payment, a refund (PostgreSQL; PGlite runs one transaction at a time)',
+      `a writer whose order lock waited for another writer sees what that one committed: a pending payment, a refund${
+        kind === 'postgres' ? '' : ' (skipped: PGlite runs one transaction at a time, so no lock ever waits)'
+      }`,
       async () => {
         const deposit = await storeDeposit(2_000, 1_000);
         const orderId = deposit.order.orderId;

@@ -270,7 +270,9 @@ describe('sync daemon against a real core', () => {
 });
 
 describe.skipIf(!TEST_DATABASE_URL)(
-  'sync daemon and a copy of its message still in flight (PostgreSQL)',
+  `sync daemon and a copy of its message still in flight (PostgreSQL)${
+    TEST_DATABASE_URL ? '' : ' (skipped: TEST_DATABASE_URL is not set; CI sets it, see .ci/run)'
+  }`,
   () => {
     let core: TestCore;
     beforeAll(async () => {
