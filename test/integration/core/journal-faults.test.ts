@@ -286,18 +286,23 @@ for (const { kind, skip } of DATABASE_KINDS) {
         );
       });
 
-      it('a refund whose order changed while the acquirer worked (a smaller chargeback recorded meanwhile, interleaved by a wrapper around the sandbox) is recorded once, locking and loading the order again: the row closed, the lock free, the rest refundable', async () => {
-        const paymentId = await pay(2_000);
+      /** Records a chargeback of `amountMinor` on the payment while the sandbox works on the next refund. */
+      const chargebackWhileTheAcquirerWorks = (paymentId: PaymentId, amountMinor: number) => {
         toggles.beforeRefund = async () => {
           const r = await recordChargeback(core.ledger as LedgerService, {
             merchantId: core.merchantId,
             paymentId,
             channel: 'BACK_OFFICE',
             kind: 'CHARGEBACK',
-            amount: EUR(500),
+            amount: EUR(amountMinor),
           });
           expect(r.ok).toBe(true);
         };
+      };
+
+      it('a refund whose order changed while the acquirer worked (a smaller chargeback recorded meanwhile, interleaved by a wrapper around the sandbox) is recorded once, locking and loading the order again: the row closed, the lock free, the rest refundable', async () => {
+        const paymentId = await pay(2_000);
+        chargebackWhileTheAcquirerWorks(paymentId, 500);
         const refunded = await post(`/payments/${paymentId}/refund`, {
           amountOfMoney: { amount: 1_000, currencyCode: 'EUR' },
         });
@@ -326,16 +331,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
 
       it('a refund the ledger refuses after the acquirer carried it out (a chargeback recorded meanwhile, interleaved by a wrapper around the sandbox) becomes a money exception: 409 MONEY_MOVED_NOT_RECORDED, listed in the back office, resolved by a manager', async () => {
         const paymentId = await pay(2_000);
-        toggles.beforeRefund = async () => {
-          const r = await recordChargeback(core.ledger as LedgerService, {
-            merchantId: core.merchantId,
-            paymentId,
-            channel: 'BACK_OFFICE',
-            kind: 'CHARGEBACK',
-            amount: EUR(1_500),
-          });
-          expect(r.ok).toBe(true);
-        };
+        chargebackWhileTheAcquirerWorks(paymentId, 1_500);
         const key = newKey();
         const refund = { amountOfMoney: { amount: 2_000, currencyCode: 'EUR' } };
         const refused = await post(`/payments/${paymentId}/refund`, refund, key);
