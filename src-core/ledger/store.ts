@@ -203,10 +203,11 @@ export async function insertPayment(tx: Queryable, p: NewPaymentRow): Promise<Pa
     `INSERT INTO payments (${PAYMENT_INSERT_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
        $22, $23, $24)
-     RETURNING ${PAYMENT_COLUMNS}`,
+     RETURNING id`,
     paymentParams(p),
   );
-  return rowToPayment(rows[0] as PaymentRow);
+  if (!rows[0]) throw new Error(`payment ${p.paymentId}: the insert returned no row`);
+  return rowToPayment(paymentRowOf(p));
 }
 
 /**
@@ -220,50 +221,83 @@ export async function insertPaymentIf(
 ): Promise<PaymentRecord | null> {
   const params = paymentParams(p);
   const held = onlyIf((value) => `$${params.push(value)}`);
-  const rows = await tx.query<PaymentRow>(
+  const rows = await tx.query<{ id: string }>(
     `WITH held AS (${held})
      INSERT INTO payments (${PAYMENT_INSERT_COLUMNS})
      SELECT $1, $2, $3, $4, $5, $6, $7, $8::bigint, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::int, $19,
        $20, $21, $22, $23::timestamptz, $24::timestamptz
      WHERE ${WHEN_HELD}
-     RETURNING ${PAYMENT_COLUMNS}`,
+     RETURNING id`,
     params,
   );
-  return rows[0] ? rowToPayment(rows[0]) : null;
+  return rows[0] ? rowToPayment(paymentRowOf(p)) : null;
 }
 
-const PAYMENT_INSERT_COLUMNS = `id, order_id, merchant_id, channel, terminal_id, outcome, requested_mode,
-       requested_amount_minor, currency, card_brand, card_bin, card_last4, card_expiry, card_ref, token_id,
-       card_on_file, cof_requestor, payment_product_id, authorisation_code, acquirer_reference,
-       merchant_reference, initiated_by_payment_id, occurred_at, recorded_at`;
+/**
+ * A payment row as the database returns what was inserted (nothing in it is the database's own): read through
+ * the same mapping as a stored row instead of a RETURNING of every column. UUIDs in lower case, as stored.
+ */
+function paymentRowOf(p: NewPaymentRow): PaymentRow {
+  return {
+    id: p.paymentId,
+    order_id: p.orderId.toLowerCase(),
+    merchant_id: p.merchantId,
+    channel: p.channel,
+    terminal_id: p.terminalId?.toLowerCase() ?? null,
+    outcome: p.outcome,
+    requested_mode: p.requestedMode,
+    requested_amount_minor: p.requestedAmountMinor,
+    currency: p.currency,
+    card_brand: p.card?.brand ?? null,
+    card_bin: p.card?.bin ?? null,
+    card_last4: p.card?.last4 ?? null,
+    card_expiry: p.card?.expiry ?? null,
+    card_ref: p.card?.cardRef ?? null,
+    token_id: p.card?.tokenId ?? null,
+    card_on_file: p.cardOnFile,
+    cof_requestor: p.cofRequestor,
+    payment_product_id: p.card?.paymentProductId ?? null,
+    authorisation_code: p.authorisationCode,
+    acquirer_reference: p.acquirerReference,
+    merchant_reference: p.merchantReference,
+    initiated_by_payment_id: p.initiatedByPaymentId,
+    occurred_at: p.occurredAt,
+    recorded_at: p.recordedAt,
+  };
+}
 
+const PAYMENT_INSERT_COLUMN_NAMES = [
+  'id',
+  'order_id',
+  'merchant_id',
+  'channel',
+  'terminal_id',
+  'outcome',
+  'requested_mode',
+  'requested_amount_minor',
+  'currency',
+  'card_brand',
+  'card_bin',
+  'card_last4',
+  'card_expiry',
+  'card_ref',
+  'token_id',
+  'card_on_file',
+  'cof_requestor',
+  'payment_product_id',
+  'authorisation_code',
+  'acquirer_reference',
+  'merchant_reference',
+  'initiated_by_payment_id',
+  'occurred_at',
+  'recorded_at',
+] as const satisfies readonly (keyof PaymentRow)[];
+const PAYMENT_INSERT_COLUMNS = PAYMENT_INSERT_COLUMN_NAMES.join(', ');
+
+/** The insert's parameters: the row as it will be stored, in `PAYMENT_INSERT_COLUMNS` order. */
 function paymentParams(p: NewPaymentRow): SqlValue[] {
-  return [
-    p.paymentId,
-    p.orderId,
-    p.merchantId,
-    p.channel,
-    p.terminalId,
-    p.outcome,
-    p.requestedMode,
-    p.requestedAmountMinor,
-    p.currency,
-    p.card?.brand ?? null,
-    p.card?.bin ?? null,
-    p.card?.last4 ?? null,
-    p.card?.expiry ?? null,
-    p.card?.cardRef ?? null,
-    p.card?.tokenId ?? null,
-    p.cardOnFile,
-    p.cofRequestor,
-    p.card?.paymentProductId ?? null,
-    p.authorisationCode,
-    p.acquirerReference,
-    p.merchantReference,
-    p.initiatedByPaymentId,
-    p.occurredAt,
-    p.recordedAt,
-  ];
+  const row = paymentRowOf(p);
+  return PAYMENT_INSERT_COLUMN_NAMES.map((column) => row[column]);
 }
 
 export interface NewOperationRow {
@@ -335,7 +369,7 @@ export async function insertOperation(tx: Queryable, o: NewOperationRow): Promis
   const ifHeld = o.onlyIf ? ` AND ${WHEN_HELD}` : '';
   // Data-modifying CTEs run to completion whether or not the INSERT reads them (PostgreSQL "WITH").
   const also = (o.also ?? []).map((write, i) => `, also${i} AS (${write(param)})`).join('');
-  const rows = await tx.query<OperationRow>(
+  const rows = await tx.query<Pick<OperationRow, 'feed_pos'>>(
     `WITH ${held}pos AS (
        UPDATE stores SET feed_head = feed_head + 1 WHERE id = $15::uuid${ifHeld} RETURNING feed_head
      ), bumped AS (
@@ -349,10 +383,37 @@ export async function insertOperation(tx: Queryable, o: NewOperationRow): Promis
      SELECT $1, (SELECT id FROM bumped), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid,
        (SELECT feed_head FROM pos), $16, $17, $18, $19, $20
      ${o.onlyIf ? 'WHERE EXISTS (SELECT 1 FROM bumped)' : ''}
-     RETURNING ${OPERATION_COLUMNS}`,
+     RETURNING feed_pos`,
     params,
   );
   const row = rows[0];
   if (!row && o.onlyIf) return null;
-  return rowToStoredOperation(row as OperationRow);
+  if (!row) throw new Error(`operation ${o.operation.id}: the insert returned no row`);
+  // Only the feed position is the database's; the rest is what was sent, read through the same mapping as a
+  // stored row (a RETURNING of every column cost a row description and 21 parsed fields per append). UUIDs
+  // as the database spells them (lower case); timestamps at its precision as `pg` reads them (milliseconds).
+  const uuid = (id: string | null) => id?.toLowerCase() ?? null;
+  return rowToStoredOperation({
+    id: uuid(o.operation.id)!,
+    order_id: uuid(o.orderId)!,
+    payment_id: o.operation.paymentId,
+    merchant_id: o.merchantId,
+    order_seq: o.orderSeq,
+    payment_seq: o.paymentSeq,
+    kind: c.kind,
+    amount_minor: c.amount_minor,
+    currency: o.currency,
+    auth_mode: c.auth_mode,
+    is_final: c.is_final,
+    reason: c.reason,
+    token_id: c.token_id,
+    channel: o.operation.channel,
+    terminal_id: uuid(o.terminalId),
+    store_id: uuid(o.storeId),
+    feed_pos: row.feed_pos,
+    merchant_reference: o.merchantReference,
+    operator_id: o.operatorId,
+    occurred_at: new Date(o.operation.occurredAt),
+    recorded_at: o.recordedAt,
+  });
 }
