@@ -40,6 +40,7 @@ export const de: Messages = {
   'sale.searchCount': '{count} Artikel gefunden',
   'sale.basket': 'Warenkorb',
   'sale.emptyBasket': 'Der Warenkorb ist leer.',
+  'sale.restoringBasket': 'Der gespeicherte Warenkorb wird geladen …',
   'sale.quantity': 'Menge von {name}',
   'sale.increase': 'Ein {name} mehr',
   'sale.decrease': 'Ein {name} weniger',

@@ -39,6 +39,7 @@ export const en = {
   'sale.searchCount': '{count} items found',
   'sale.basket': 'Basket',
   'sale.emptyBasket': 'The basket is empty.',
+  'sale.restoringBasket': 'Loading the basket this till kept…',
   'sale.quantity': 'Quantity of {name}',
   'sale.increase': 'One more {name}',
   'sale.decrease': 'One less {name}',

@@ -46,7 +46,10 @@ export const saleSlice =
         }
       })();
     };
+    // Counts the cashier's changes to the basket, so a restore can tell whether one came while it read.
+    let basketChanges = 0;
     const changeBasket = (f: (s: Store) => Partial<Store>) => {
+      basketChanges += 1;
       set(f);
       mirror();
     };
@@ -56,6 +59,7 @@ export const saleSlice =
       currency: deps.currency,
       search: noSearch,
       basket: emptyBasket(deps.currency),
+      basketRestoring: false,
       entry: emptyEntry(deps.currency, deps.locale),
       tender: 'none',
       notice: null,
@@ -194,12 +198,21 @@ export const saleSlice =
         while (mirroring) await mirroring;
       },
       async restoreBasket() {
-        const r = await call(deps.host, 'cart.get', {});
-        // A basket built here meanwhile wins (it is being mirrored); otherwise the host's is the basket.
-        if (r.ok && get().basket.lines.length === 0 && r.value.lines.length > 0)
-          set((s) => ({
-            basket: fromCartLines(s.currency, r.value.lines, r.value.basketDiscount ?? null),
-          }));
+        set({ basketRestoring: true });
+        try {
+          // The host first has every change made here, so what it answers is not older than this basket.
+          while (mirroring) await mirroring;
+          const before = basketChanges;
+          const r = await call(deps.host, 'cart.get', {});
+          // A change made here meanwhile wins (it is being mirrored), an emptied basket too; otherwise the
+          // host's is the basket.
+          if (r.ok && basketChanges === before && get().basket.lines.length === 0 && r.value.lines.length > 0)
+            set((s) => ({
+              basket: fromCartLines(s.currency, r.value.lines, r.value.basketDiscount ?? null),
+            }));
+        } finally {
+          set({ basketRestoring: false });
+        }
       },
       clearSale() {
         // The host cleared its copy in the same transaction that recorded the payment.

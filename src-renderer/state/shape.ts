@@ -127,6 +127,8 @@ export interface SaleSlice {
   entry: AmountEntry;
   tender: TenderMode;
   notice: Notice | null;
+  /** True while the basket the host kept is being read after a sign-in (restoreBasket). */
+  basketRestoring: boolean;
   /** The item search on the sale screen: what was typed and the host's answer to it (catalogue.search). */
   search: ItemSearch;
   keypad(key: KeypadKey): void;
@@ -149,7 +151,10 @@ export interface SaleSlice {
   setCashGiven(amount: Money): void;
   /** Resolves when the host has the basket as it is now. */
   basketSaved(): Promise<void>;
-  /** Reads the basket the host kept (after a reload, a restart, a change of cashier). */
+  /**
+   * Reads the basket the host kept (after a reload, a restart, a change of cashier). It becomes the basket
+   * only if the cashier has not changed the basket here meanwhile (added, changed or removed anything).
+   */
   restoreBasket(): Promise<void>;
   clearSale(): void;
 }

@@ -5,6 +5,7 @@ import { useApp, useT } from './context';
 export function BasketView() {
   const t = useT();
   const basket = useApp((s) => s.basket);
+  const restoring = useApp((s) => s.basketRestoring);
   const setQuantity = useApp((s) => s.setLineQuantity);
   const remove = useApp((s) => s.removeBasketLine);
   const selected = useApp((s) => s.selectedLine);
@@ -19,7 +20,7 @@ export function BasketView() {
     <section className="basket" aria-labelledby="basket-title">
       <h2 id="basket-title">{t.t('sale.basket')}</h2>
       {basket.lines.length === 0 ? (
-        <p className="empty">{t.t('sale.emptyBasket')}</p>
+        <p className="empty">{t.t(restoring ? 'sale.restoringBasket' : 'sale.emptyBasket')}</p>
       ) : (
         <ul className="lines" data-testid="basket-lines">
           {basket.lines.map((line) => {

@@ -53,7 +53,9 @@ async function scan(page: Page, code: string) {
 const lines = (page: Page) => page.getByTestId('basket-lines').getByRole('listitem');
 
 async function emptyBasket(page: Page) {
-  // Whatever an earlier test left in the host's basket goes, line by line, as a cashier would remove it.
+  // Whatever an earlier test left in the host's basket goes, line by line, as a cashier would remove it,
+  // once the counter has read it (after a sign-in it says so while it reads).
+  await expect(page.getByText('Loading the basket this till kept…')).toHaveCount(0);
   const remove = page.getByRole('button', { name: /^Remove / });
   while ((await remove.count()) > 0) await remove.first().click();
   await expect(page.getByText('The basket is empty.')).toBeVisible();

@@ -210,6 +210,56 @@ describe('app store', () => {
   });
 });
 
+describe('the basket the host kept, read after a sign-in', () => {
+  it('shows it is being read, and does not come back over a basket the cashier emptied meanwhile', async () => {
+    const kept = {
+      lines: [
+        {
+          lineId: 'TEA',
+          sku: 'TEA',
+          name: 'Tea',
+          unitMinor: 250,
+          quantity: 3,
+          taxRateBp: 700,
+          discountMinor: 0,
+        },
+      ],
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    let answerCartGet: () => void = () => {};
+    const { link: scripted } = scriptedLink({ 'catalogue.find': { ok: true, value: TEA } });
+    const link: HostLink = {
+      ...scripted,
+      call<T>(command: string, input: unknown = {}) {
+        if (command !== 'cart.get') return scripted.call<T>(command, input);
+        return new Promise<HostCallResult<T>>((resolve) => {
+          answerCartGet = () => resolve({ ok: true, value: kept } as HostCallResult<T>);
+        });
+      },
+    };
+    const store = await signedIn(link);
+    const restoring = store.getState().restoreBasket();
+    await Promise.resolve();
+    expect(store.getState().basketRestoring).toBe(true);
+    // The cashier scans an item and takes it off again before the host's answer arrives.
+    await store.getState().addScannedCode('1');
+    const line = store.getState().basket.lines[0]!;
+    store.getState().removeBasketLine(line.key);
+    answerCartGet();
+    await restoring;
+    expect(store.getState().basketRestoring).toBe(false);
+    expect(store.getState().basket.lines).toEqual([]);
+
+    // Untouched meanwhile, the host's basket is the basket.
+    const again = await signedIn(link);
+    const second = again.getState().restoreBasket();
+    await Promise.resolve();
+    answerCartGet();
+    await second;
+    expect(again.getState().basket.lines.map((l) => [l.name, l.quantity])).toEqual([['Tea', 3]]);
+  });
+});
+
 describe('a card payment found running after a reload', () => {
   it('is shown from status.currentAttempt and settled by attemptFinished; in doubt, by attempt.recover', async () => {
     const running = {
