@@ -262,11 +262,34 @@ export interface PaymentRecord {
   readonly recordedAt: string;
 }
 
-export const PAYMENT_COLUMNS =
-  'id, order_id, merchant_id, channel, terminal_id, outcome, requested_mode, requested_amount_minor, currency, ' +
-  'card_brand, card_bin, card_last4, card_expiry, card_ref, token_id, card_on_file, cof_requestor, ' +
-  'payment_product_id, authorisation_code, acquirer_reference, merchant_reference, initiated_by_payment_id, ' +
-  'occurred_at, recorded_at';
+/** A payment's columns, in the order every read selects them and the insert writes them (store.ts). */
+export const PAYMENT_COLUMN_NAMES = [
+  'id',
+  'order_id',
+  'merchant_id',
+  'channel',
+  'terminal_id',
+  'outcome',
+  'requested_mode',
+  'requested_amount_minor',
+  'currency',
+  'card_brand',
+  'card_bin',
+  'card_last4',
+  'card_expiry',
+  'card_ref',
+  'token_id',
+  'card_on_file',
+  'cof_requestor',
+  'payment_product_id',
+  'authorisation_code',
+  'acquirer_reference',
+  'merchant_reference',
+  'initiated_by_payment_id',
+  'occurred_at',
+  'recorded_at',
+] as const satisfies readonly (keyof PaymentRow)[];
+export const PAYMENT_COLUMNS = PAYMENT_COLUMN_NAMES.join(', ');
 
 export function rowToPayment(row: PaymentRow): PaymentRecord {
   const currency = row.currency as CurrencyCode;

@@ -7,6 +7,7 @@ import { toSafeInteger, type Queryable, type SqlFragment, type SqlValue } from '
 import {
   OPERATION_COLUMNS,
   ORDER_COLUMNS,
+  PAYMENT_COLUMN_NAMES,
   PAYMENT_COLUMNS,
   operationBodyToColumns,
   rowToOrder,
@@ -200,7 +201,7 @@ export interface NewPaymentRow {
 
 export async function insertPayment(tx: Queryable, p: NewPaymentRow): Promise<PaymentRecord> {
   const rows = await tx.query<PaymentRow>(
-    `INSERT INTO payments (${PAYMENT_INSERT_COLUMNS})
+    `INSERT INTO payments (${PAYMENT_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
        $22, $23, $24)
      RETURNING id`,
@@ -223,7 +224,7 @@ export async function insertPaymentIf(
   const held = onlyIf((value) => `$${params.push(value)}`);
   const rows = await tx.query<{ id: string }>(
     `WITH held AS (${held})
-     INSERT INTO payments (${PAYMENT_INSERT_COLUMNS})
+     INSERT INTO payments (${PAYMENT_COLUMNS})
      SELECT $1, $2, $3, $4, $5, $6, $7, $8::bigint, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::int, $19,
        $20, $21, $22, $23::timestamptz, $24::timestamptz
      WHERE ${WHEN_HELD}
@@ -266,38 +267,10 @@ function paymentRowOf(p: NewPaymentRow): PaymentRow {
   };
 }
 
-const PAYMENT_INSERT_COLUMN_NAMES = [
-  'id',
-  'order_id',
-  'merchant_id',
-  'channel',
-  'terminal_id',
-  'outcome',
-  'requested_mode',
-  'requested_amount_minor',
-  'currency',
-  'card_brand',
-  'card_bin',
-  'card_last4',
-  'card_expiry',
-  'card_ref',
-  'token_id',
-  'card_on_file',
-  'cof_requestor',
-  'payment_product_id',
-  'authorisation_code',
-  'acquirer_reference',
-  'merchant_reference',
-  'initiated_by_payment_id',
-  'occurred_at',
-  'recorded_at',
-] as const satisfies readonly (keyof PaymentRow)[];
-const PAYMENT_INSERT_COLUMNS = PAYMENT_INSERT_COLUMN_NAMES.join(', ');
-
-/** The insert's parameters: the row as it will be stored, in `PAYMENT_INSERT_COLUMNS` order. */
+/** The insert's parameters: the row as it will be stored, in `PAYMENT_COLUMNS` order. */
 function paymentParams(p: NewPaymentRow): SqlValue[] {
   const row = paymentRowOf(p);
-  return PAYMENT_INSERT_COLUMN_NAMES.map((column) => row[column]);
+  return PAYMENT_COLUMN_NAMES.map((column) => row[column]);
 }
 
 export interface NewOperationRow {
