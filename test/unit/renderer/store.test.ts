@@ -12,6 +12,13 @@ import { money } from '../../../src-shared/money';
 type Answer = HostCallResult<unknown>;
 
 const TEA = { sku: 'TEA', barcode: '1', name: 'Tea', priceMinor: 250, taxRateBp: 700 };
+/** A basket the host kept (cart.get): three teas. */
+const KEPT_BASKET = {
+  lines: [
+    { lineId: 'TEA', sku: 'TEA', name: 'Tea', unitMinor: 250, quantity: 3, taxRateBp: 700, discountMinor: 0 },
+  ],
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
 const sale = (tender: object, over: object = {}) => ({
   orderId: '0190f7a0-0000-7000-8000-000000000001',
   totalMinor: 250,
@@ -172,23 +179,7 @@ describe('app store', () => {
   it('mirrors every basket change to the host and restores the host’s basket after a reload', async () => {
     const { link, calls } = scriptedLink({
       'catalogue.find': { ok: true, value: TEA },
-      'cart.get': {
-        ok: true,
-        value: {
-          lines: [
-            {
-              lineId: 'TEA',
-              sku: 'TEA',
-              name: 'Tea',
-              unitMinor: 250,
-              quantity: 3,
-              taxRateBp: 700,
-              discountMinor: 0,
-            },
-          ],
-          updatedAt: '2026-01-01T00:00:00.000Z',
-        },
-      },
+      'cart.get': { ok: true, value: KEPT_BASKET },
     });
     const store = await signedIn(link);
     await store.getState().addScannedCode('1');
@@ -212,20 +203,6 @@ describe('app store', () => {
 
 describe('the basket the host kept, read after a sign-in', () => {
   it('shows it is being read, and does not come back over a basket the cashier emptied meanwhile', async () => {
-    const kept = {
-      lines: [
-        {
-          lineId: 'TEA',
-          sku: 'TEA',
-          name: 'Tea',
-          unitMinor: 250,
-          quantity: 3,
-          taxRateBp: 700,
-          discountMinor: 0,
-        },
-      ],
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    };
     let answerCartGet: () => void = () => {};
     const { link: scripted } = scriptedLink({ 'catalogue.find': { ok: true, value: TEA } });
     const link: HostLink = {
@@ -233,7 +210,7 @@ describe('the basket the host kept, read after a sign-in', () => {
       call<T>(command: string, input: unknown = {}) {
         if (command !== 'cart.get') return scripted.call<T>(command, input);
         return new Promise<HostCallResult<T>>((resolve) => {
-          answerCartGet = () => resolve({ ok: true, value: kept } as HostCallResult<T>);
+          answerCartGet = () => resolve({ ok: true, value: KEPT_BASKET } as HostCallResult<T>);
         });
       },
     };
