@@ -201,7 +201,7 @@ export const saleSlice =
         set({ basketRestoring: true });
         try {
           // The host first has every change made here, so what it answers is not older than this basket.
-          while (mirroring) await mirroring;
+          await get().basketSaved();
           const before = basketChanges;
           const r = await call(deps.host, 'cart.get', {});
           // A change made here meanwhile wins (it is being mirrored), an emptied basket too; otherwise the
