@@ -11,6 +11,7 @@ import { SCHEMA_V4_CHANGE_SIGNALS } from './schema-v4-change-signals';
 import { SCHEMA_V5_CLAIM_LIVENESS } from './schema-v5-claim-liveness';
 import { SCHEMA_V6_ONE_INDEX_PER_KEY } from './schema-v6-one-index-per-key';
 import { SCHEMA_V7_OPERATION_PAYMENT_KEY } from './schema-v7-operation-payment-key';
+import { SCHEMA_V8_CHECKS_AS_DOMAINS } from './schema-v8-checks-as-domains';
 
 export interface Migration {
   readonly version: number;
@@ -45,6 +46,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     name: 'an operation checked against its payment (order and merchant included) with one key',
     sql: SCHEMA_V7_OPERATION_PAYMENT_KEY,
+  },
+  {
+    version: 8,
+    name: 'the one-column rules of the money tables as domains (checked per value, not re-read per statement)',
+    sql: SCHEMA_V8_CHECKS_AS_DOMAINS,
   },
 ];
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Db } from '../../src-core/db/adapter';
-import { migrate } from '../../src-core/db/migrations';
+import { migrate, MIGRATIONS, type Migration } from '../../src-core/db/migrations';
 import { openPglite } from '../../src-core/db/pglite';
 import { openPostgres } from '../../src-core/db/postgres';
 
@@ -49,11 +49,16 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
   };
 }
 
-export async function openTestDatabase(kind: 'pglite' | 'postgres', poolSize = 10): Promise<TestDatabase> {
+export async function openTestDatabase(
+  kind: 'pglite' | 'postgres',
+  poolSize = 10,
+  /** The schema to start from: every migration unless a test of a migration says otherwise. */
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'counter-core-'));
     const db = await openPglite(path.join(dir, 'pgdata'));
-    await migrate(db);
+    await migrate(db, migrations);
     return {
       kind,
       db,
@@ -67,7 +72,7 @@ export async function openTestDatabase(kind: 'pglite' | 'postgres', poolSize = 1
   }
   const created = await createPostgresDatabase();
   const db = openPostgres({ connectionString: created.url, max: poolSize });
-  await migrate(db);
+  await migrate(db, migrations);
   return {
     kind,
     db,
