@@ -10,9 +10,16 @@
  * - a request repeated with the same reference gets the first answer: the first line for a reference wins.
  * Several core processes (two on one PostgreSQL) share one file: each appends with O_APPEND, one write per
  * line, and reads what the others appended before it answers, so all agree on which line came first.
+ *
+ * Memory stays bounded however long the sandbox runs: only the newest records (`keep`, 10,000 by default) are
+ * held in memory. A reference the journal mints now (a UUIDv7, its time inside) that is newer than every
+ * record let go is answered from memory alone; an older one (a reconciliation asking about a row from hours
+ * ago, a retry after a long pause) is looked up by reading the file, which is slower and rare. Opening the
+ * file still reads it once from the start.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { uuidV7Timestamp, type Uuid } from '../../src-shared';
 import type { SandboxAnswer, SandboxRecord, SandboxRecords } from './sandbox-records';
 
 /** Its name in a PGlite core's data directory, where the sandbox keeps its records by default. */
@@ -62,33 +69,99 @@ export function memorySandboxRecords(): ClosableSandboxRecords {
   };
 }
 
+/** Records the file store holds in memory by default: about 5 MB. */
+export const DEFAULT_KEPT_RECORDS = 10_000;
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The time a UUIDv7 reference carries; null for any other reference (no time to go by). */
+const timeOf = (reference: string): number | null =>
+  UUID_V7.test(reference) ? uuidV7Timestamp(reference as Uuid) : null;
+
+export interface FileSandboxRecords extends ClosableSandboxRecords {
+  /** Records held in memory, and lookups that had to read the file (for tests and people watching it). */
+  stats(): { inMemory: number; fileLookups: number };
+}
+
 /** Records in an append-only file of JSON lines, shared by every process that opens the same path. */
-export function fileSandboxRecords(file: string): ClosableSandboxRecords {
+export function fileSandboxRecords(file: string, options: { keep?: number } = {}): FileSandboxRecords {
+  const keep = Math.max(1, options.keep ?? DEFAULT_KEPT_RECORDS);
   mkdirSync(path.dirname(file), { recursive: true });
   const fd = openSync(file, 'a+', 0o600);
   const index = createIndex();
   let offset = 0;
-  let rest = Buffer.alloc(0);
+  /** A line still being written at the end of the file (read again once it is whole). */
+  let rest: Buffer = Buffer.alloc(0);
+  /** Every reference let go from memory carries a time at or before this (+Infinity: one carried none). */
+  let letGoUpTo = -Infinity;
+  let fileLookups = 0;
+
+  /** Keeps the newest `keep` records (the Map's order is the file's order of first lines). */
+  const applyKept = (line: Line) => {
+    index.apply(line);
+    for (const reference of index.records.keys()) {
+      if (index.records.size <= keep) break;
+      index.records.delete(reference);
+      letGoUpTo = Math.max(letGoUpTo, timeOf(reference) ?? Infinity);
+    }
+  };
+
+  /**
+   * Calls `each` for every complete line in the file from `from` up to `to`, in order; with `containing`, only
+   * for the lines holding those bytes (found in the raw bytes, the other lines never decoded). Returns the
+   * bytes after the last complete line.
+   */
+  const readLines = (from: number, to: number, each: (text: string) => void, containing?: Buffer): Buffer => {
+    let carry: Buffer = Buffer.alloc(0);
+    for (let at = from; at < to;) {
+      const chunk = Buffer.alloc(Math.min(1 << 20, to - at));
+      const n = readSync(fd, chunk, 0, chunk.length, at);
+      if (n === 0) break;
+      at += n;
+      const data = Buffer.concat([carry, chunk.subarray(0, n)]);
+      const end = data.lastIndexOf(0x0a);
+      carry = end < 0 ? data : data.subarray(end + 1);
+      if (end < 0) continue;
+      const whole = data.subarray(0, end);
+      if (!containing) {
+        for (const text of whole.toString('utf8').split('\n')) if (text) each(text);
+        continue;
+      }
+      for (let hit = whole.indexOf(containing); hit >= 0;) {
+        const start = whole.lastIndexOf(0x0a, hit) + 1;
+        const stop = whole.indexOf(0x0a, hit);
+        const lineEnd = stop < 0 ? whole.length : stop;
+        each(whole.subarray(start, lineEnd).toString('utf8'));
+        hit = whole.indexOf(containing, lineEnd);
+      }
+    }
+    return carry;
+  };
 
   /** Reads the lines appended since the last look (by any process); a line still being written waits. */
   const catchUp = () => {
     const size = fstatSync(fd).size;
     if (size <= offset) return;
-    const chunk = Buffer.alloc(size - offset);
-    let got = 0;
-    while (got < chunk.length) {
-      const n = readSync(fd, chunk, got, chunk.length - got, offset + got);
-      if (n === 0) break;
-      got += n;
-    }
-    offset += got;
-    const data = Buffer.concat([rest, chunk.subarray(0, got)]);
-    const end = data.lastIndexOf(0x0a);
-    rest = end < 0 ? data : data.subarray(end + 1);
-    if (end < 0) return;
-    for (const text of data.subarray(0, end).toString('utf8').split('\n')) {
-      if (text) index.apply(JSON.parse(text) as Line);
-    }
+    const from = offset - rest.length;
+    offset = size;
+    rest = readLines(from, size, (text) => applyKept(JSON.parse(text) as Line));
+  };
+
+  /** The record for a reference: from memory when memory is sure to have it, else from the file. */
+  const lookUp = (reference: string): SandboxRecord | null => {
+    const kept = index.records.get(reference);
+    if (kept) return kept;
+    const time = timeOf(reference);
+    if (time !== null && time > letGoUpTo) return null;
+    fileLookups++;
+    const one = createIndex();
+    readLines(
+      0,
+      offset - rest.length,
+      (text) => one.apply(JSON.parse(text) as Line),
+      Buffer.from(JSON.stringify(reference), 'utf8'),
+    );
+    return one.records.get(reference) ?? null;
   };
 
   /**
@@ -104,7 +177,7 @@ export function fileSandboxRecords(file: string): ClosableSandboxRecords {
     if (n !== bytes.length) throw new Error(`sandbox records: short write to ${file}`);
     if (rest.length === 0 && fstatSync(fd).size === at + n) {
       offset = at + n;
-      index.apply(line);
+      applyKept(line);
     } else {
       catchUp();
     }
@@ -113,14 +186,15 @@ export function fileSandboxRecords(file: string): ClosableSandboxRecords {
   return {
     async find(reference) {
       catchUp();
-      return index.records.get(reference)?.answer ?? null;
+      return lookUp(reference)?.answer ?? null;
     },
     async put(record) {
       catchUp();
-      const known = index.records.get(record.reference);
+      const known = lookUp(record.reference);
       if (known) return known.answer;
       append({ t: 'put', ...record });
-      const first = index.records.get(record.reference);
+      // The first line for the reference wins, also when another process appended one just before this.
+      const first = lookUp(record.reference);
       if (!first) throw new Error(`sandbox record ${record.reference} vanished from ${file}`);
       return first.answer;
     },
@@ -130,8 +204,11 @@ export function fileSandboxRecords(file: string): ClosableSandboxRecords {
     },
     async list() {
       catchUp();
-      return [...index.records.values()];
+      const all = createIndex();
+      readLines(0, offset - rest.length, (text) => all.apply(JSON.parse(text) as Line));
+      return [...all.records.values()];
     },
+    stats: () => ({ inMemory: index.records.size, fileLookups }),
     close: () => closeSync(fd),
   };
 }

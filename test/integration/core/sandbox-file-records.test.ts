@@ -3,12 +3,12 @@
  * disk shared by core processes. Two handles on one real file stand for two processes (each reads what the
  * other appended); a fresh handle stands for a restarted process.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { money, testCardById } from '../../../src-shared';
+import { createUuidV7Generator, money, testCardById } from '../../../src-shared';
 import type { AuthoriseRequest } from '../../../src-core/acquirer/acquirer';
 import { createSandboxAcquirer } from '../../../src-core/acquirer/sandbox';
 import { fileSandboxRecords } from '../../../src-core/acquirer/sandbox-file-records';
@@ -17,7 +17,7 @@ const visa = testCardById('visa-approve')!;
 const dir = mkdtempSync(path.join(tmpdir(), 'counter-sandbox-'));
 const file = path.join(dir, 'sandbox-acquirer.jsonl');
 
-const charge = (amountMinor: number, card = visa, reference = randomUUID()): AuthoriseRequest => ({
+const charge = (amountMinor: number, card = visa, reference: string = randomUUID()): AuthoriseRequest => ({
   reference,
   card: { kind: 'pan', pan: card.pan, expiry: card.expiry, cvv: '123' },
   amount: money(amountMinor, 'EUR'),
@@ -71,5 +71,87 @@ describe('sandbox acquirer records in a file of their own', () => {
     }
     // Only card facts, never the card number.
     expect(readFileSync(file, 'utf8')).not.toContain(visa.pan);
+  });
+});
+
+describe('sandbox acquirer records: memory bounded however long it runs', () => {
+  const boundedDir = mkdtempSync(path.join(tmpdir(), 'counter-sandbox-bounded-'));
+  const boundedFile = path.join(boundedDir, 'sandbox-acquirer.jsonl');
+  /** References as the journal mints them: UUIDv7, the time inside. */
+  const newReference = createUuidV7Generator({
+    now: () => Date.now(),
+    randomBytes: (n) => webcrypto.getRandomValues(new Uint8Array(n)),
+  });
+  const lines = () => readFileSync(boundedFile, 'utf8').split('\n').filter(Boolean).length;
+  afterAll(() => rmSync(boundedDir, { recursive: true, force: true }));
+
+  it('holds the newest 50 of 600 records; new references never read the file, old ones are still answered from it', async () => {
+    const records = fileSandboxRecords(boundedFile, { keep: 50 });
+    const other = fileSandboxRecords(boundedFile, { keep: 50 });
+    try {
+      const sandbox = createSandboxAcquirer({ records });
+      const made: { reference: string; result: Awaited<ReturnType<typeof sandbox.refund>> }[] = [];
+      for (let i = 0; i < 600; i++) {
+        const reference = newReference();
+        const req = {
+          reference,
+          cardRef: visa.token,
+          amount: money(100 + i, 'EUR'),
+          paymentId: '1000001000000000018',
+        };
+        made.push({ reference, result: await sandbox.refund(req) });
+      }
+      expect(made.every((m) => m.result.ok)).toBe(true);
+      expect(records.stats()).toEqual({ inMemory: 50, fileLookups: 0 });
+      expect(lines()).toBe(600);
+
+      // The first record, long out of memory: asked about, and repeated with its reference (one answer, no
+      // second refund written), from this process and from the other.
+      const first = made[0]!;
+      expect(await sandbox.inquire(first.reference)).toEqual({ state: 'MOVEMENT', result: first.result });
+      const repeat = await sandbox.refund({
+        reference: first.reference,
+        cardRef: visa.token,
+        amount: money(999, 'EUR'),
+        paymentId: '1000001000000000018',
+      });
+      expect(repeat).toEqual(first.result);
+      expect(lines()).toBe(600);
+      expect(records.stats().fileLookups).toBeGreaterThan(0);
+      const fromOther = createSandboxAcquirer({ records: other });
+      for (const m of [made[0]!, made[299]!, made[599]!]) {
+        expect(await fromOther.inquire(m.reference)).toEqual({ state: 'MOVEMENT', result: m.result });
+      }
+      expect(other.stats().inMemory).toBe(50);
+      expect(await fromOther.inquire(newReference())).toEqual({ state: 'NOT_RECEIVED' });
+      expect((await records.list()).length).toBe(600);
+    } finally {
+      records.close();
+      other.close();
+    }
+  });
+
+  it('a time-out let go from memory and resolved by inquiry answers the same after a restart', async () => {
+    const records = fileSandboxRecords(boundedFile, { keep: 5 });
+    try {
+      const sandbox = createSandboxAcquirer({ records });
+      const timedOut = charge(700, testCardById('visa-timeout')!, newReference());
+      expect((await sandbox.authorise(timedOut)).outcome).toBe('UNKNOWN');
+      for (let i = 0; i < 20; i++) await sandbox.authorise(charge(100 + i, visa, newReference()));
+      expect(records.stats().inMemory).toBe(5);
+      const resolved = await sandbox.inquire(timedOut.reference);
+      expect(resolved.state).toBe('AUTHORISATION');
+      const restarted = fileSandboxRecords(boundedFile, { keep: 5 });
+      try {
+        expect(await createSandboxAcquirer({ records: restarted }).inquire(timedOut.reference)).toEqual(
+          resolved,
+        );
+        expect(restarted.stats().inMemory).toBe(5);
+      } finally {
+        restarted.close();
+      }
+    } finally {
+      records.close();
+    }
   });
 });
