@@ -99,6 +99,7 @@ export function fileSandboxRecords(file: string, options: { keep?: number } = {}
   /** Keeps the newest `keep` records (the Map's order is the file's order of first lines). */
   const applyKept = (line: Line) => {
     index.apply(line);
+    if (index.records.size <= keep) return;
     for (const reference of index.records.keys()) {
       if (index.records.size <= keep) break;
       index.records.delete(reference);
