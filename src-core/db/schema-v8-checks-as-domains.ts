@@ -12,9 +12,6 @@
  *
  * Changing a column's type rewrites its table and indexes once, when the migration runs.
  */
-const CHANNEL = `'IN_STORE', 'ONLINE', 'BACK_OFFICE'`;
-const MODE = `'SALE', 'PRE_AUTHORIZATION', 'FINAL_AUTHORIZATION'`;
-
 /** [table, column, domain, the table's constraint it replaces]. */
 export const CHECKED_COLUMNS: readonly (readonly [string, string, string, string])[] = [
   ['orders', 'total_minor', 'money_minor', 'orders_total_minor_check'],
@@ -68,8 +65,8 @@ CREATE DOMAIN currency_code AS text CHECK (VALUE ~ '^[A-Z]{3}$');
 CREATE DOMAIN payment_number AS text CHECK (VALUE ~ '^1[0-9]{18}$');
 CREATE DOMAIN six_digits AS text CHECK (VALUE ~ '^[0-9]{6}$');
 CREATE DOMAIN four_digits AS text CHECK (VALUE ~ '^[0-9]{4}$');
-CREATE DOMAIN sales_channel AS text CHECK (VALUE IN (${CHANNEL}));
-CREATE DOMAIN authorisation_mode AS text CHECK (VALUE IN (${MODE}));
+CREATE DOMAIN sales_channel AS text CHECK (VALUE IN ('IN_STORE', 'ONLINE', 'BACK_OFFICE'));
+CREATE DOMAIN authorisation_mode AS text CHECK (VALUE IN ('SALE', 'PRE_AUTHORIZATION', 'FINAL_AUTHORIZATION'));
 CREATE DOMAIN pre_or_final AS text CHECK (VALUE IN ('PRE_AUTHORIZATION', 'FINAL_AUTHORIZATION'));
 CREATE DOMAIN card_on_file_use AS text CHECK (VALUE IN ('first', 'subsequent'));
 CREATE DOMAIN cof_initiator AS text CHECK (VALUE IN ('cardholderInitiated', 'merchantInitiated'));

@@ -34,9 +34,9 @@ import { recordUnknownPaymentInTx } from '../../../src-core/ledger/unknown-payme
 import type { Tx } from '../../../src-core/db/adapter';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
 import { ledgerWrites } from '../../helpers/ledger-writes';
+import { quiet } from '../../helpers/quiet-log';
 
 const EUR = (n: number) => money(n, 'EUR');
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const M = 'M-ledger';
 
 async function seed(t: TestDatabase, ctx: ReturnType<typeof createLedgerContext>) {

@@ -20,9 +20,9 @@ import { payout, refund } from '../../../src-core/payments/refund';
 import { createToken, deleteToken } from '../../../src-core/payments/tokens';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
 import { ledgerWrites } from '../../helpers/ledger-writes';
+import { quiet } from '../../helpers/quiet-log';
 
 const EUR = (n: number) => money(n, 'EUR');
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const M = 'M-use-cases';
 
 for (const { kind, skip } of DATABASE_KINDS) {

@@ -21,10 +21,10 @@ import { createLedgerService } from '../../../src-core/ledger/service';
 import { DATABASE_KINDS } from '../../helpers/core-db';
 import { runCoreCommand } from '../../helpers/core-process';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
+import { quiet } from '../../helpers/quiet-log';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read as JSON */
 const visa = testCardById('visa-approve')!;
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const TRIALS = 3;
 const CREATES = 8;
 const REFUNDS = 4;

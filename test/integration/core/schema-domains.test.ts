@@ -16,10 +16,10 @@ import { sendMoneyBack } from '../../../src-core/payments/money-back';
 import { acquireRefundLock } from '../../../src-core/payments/refund-lock';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
 import { ledgerWrites } from '../../helpers/ledger-writes';
+import { quiet } from '../../helpers/quiet-log';
 
 const M = 'M-domains';
 const EUR = (n: number) => money(n, 'EUR');
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const BEFORE = MIGRATIONS.filter((m) => m.version < 8);
 
 /** A value each domain refuses, and its old table check refused (sent as text, as the driver sends). */
@@ -67,25 +67,31 @@ for (const { kind, skip } of DATABASE_KINDS) {
       );
       if (!created.ok) throw new Error(created.error.message);
       orderId = created.value.order.orderId;
-      // A refund through the journal (a journal row), then a lock held on the order (a lock row).
-      const journal = createAcquirerJournal({
-        ledger,
-        acquirer: createSandboxAcquirer({ db: t.db }),
-        log: quiet,
-      });
-      const refund = await sendMoneyBack(journal, {
-        merchantId: M,
-        paymentId,
-        kind: 'REFUND',
-        amount: EUR(1_000),
-        holder: 'online:test',
-        channel: 'ONLINE',
-      });
+      // A refund through the journal: a journal row (the lock row is taken in the test).
+      const refund = await refundOnline(1_000);
       if (!refund.ok) throw new Error(refund.error.message);
     });
     afterAll(async () => {
       await t?.dispose();
     });
+
+    /** A refund as the online API sends it: refund lock, journal row, sandbox acquirer, recording. */
+    const refundOnline = (amount: number) =>
+      sendMoneyBack(
+        createAcquirerJournal({
+          ledger: createLedgerService(t.db, ctx),
+          acquirer: createSandboxAcquirer({ db: t.db }),
+          log: quiet,
+        }),
+        {
+          merchantId: M,
+          paymentId,
+          kind: 'REFUND',
+          amount: EUR(amount),
+          holder: 'online:test',
+          channel: 'ONLINE',
+        },
+      );
 
     const rowsOf = async () => {
       const out: Record<string, unknown[]> = {};
@@ -149,24 +155,9 @@ for (const { kind, skip } of DATABASE_KINDS) {
 
     it('still moves money after the migration, and still refuses more than was paid', async () => {
       await t.db.query('DELETE FROM refund_locks');
-      const ledger = createLedgerService(t.db, ctx);
-      const journal = createAcquirerJournal({
-        ledger,
-        acquirer: createSandboxAcquirer({ db: t.db }),
-        log: quiet,
-      });
-      const send = (amount: number) =>
-        sendMoneyBack(journal, {
-          merchantId: M,
-          paymentId,
-          kind: 'REFUND',
-          amount: EUR(amount),
-          holder: 'online:test',
-          channel: 'ONLINE',
-        });
-      const second = await send(2_500);
+      const second = await refundOnline(2_500);
       expect(second.ok ? second.value.entry.result : second.error.code).toBe('APPROVED');
-      const tooMuch = await send(1_501);
+      const tooMuch = await refundOnline(1_501);
       expect(tooMuch.ok ? tooMuch.value.entry.result : tooMuch.error.code).toBe('REFUND_EXCEEDS_REFUNDABLE');
       const [order] = await t.db.query<{ refundable_minor: string; status: string }>(
         'SELECT refundable_minor::text, status FROM orders',
