@@ -30,7 +30,7 @@ import { defineRoute, type AnyApiRoute } from '../routing/contract';
 import { fail } from '../routing/api-error';
 import type { RequestKey } from '../journal/entries';
 import type { AcquirerJournal } from '../journal/journal';
-import { currentRefundLock } from '../ledger/refund-lock';
+import { currentRefundLock } from '../payments/refund-lock';
 import { loadOrderInTx } from '../ledger/loaded-order';
 import type { LedgerService } from '../ledger/service';
 import { selectOperation } from '../ledger/store';

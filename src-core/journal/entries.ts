@@ -66,9 +66,20 @@ export type JournalRequest =
   | { kind: 'REBILL'; source: JournalSource; cardRef: string; expiry: string | null }
   | { kind: 'CAPTURE'; source: JournalSource; acquirerReference: string | null; isFinal: boolean }
   | { kind: 'REVERSAL'; source: JournalSource; acquirerReference: string | null }
-  | { kind: 'CANCEL'; source: JournalSource; acquirerReference: string | null; lockId: Uuid }
-  | { kind: 'REFUND' | 'PAYOUT'; source: JournalSource; cardRef: string | null; lockId: Uuid }
+  | ({ kind: 'CANCEL'; source: JournalSource; acquirerReference: string | null } & MoneyBackHold)
+  | ({ kind: 'REFUND' | 'PAYOUT'; source: JournalSource; cardRef: string | null } & MoneyBackHold)
   | { kind: 'RELEASE'; source: JournalSource; acquirerReference: string | null; releases: Uuid };
+
+/**
+ * How a refund's, payout's or void's row holds the order (schema 9): the open row is the order's refund lock,
+ * and `holder` says whose it is (`online:<apiKeyId>`, `back-office:<keyId>`) for people reading the order.
+ * Rows written before schema 9 held a `refund_locks` row as well, named by `lockId`, freed when they close.
+ */
+export type MoneyBackHold = { holder: string; lockId?: undefined } | { holder?: undefined; lockId: Uuid };
+
+/** The `refund_locks` row a row written before schema 9 holds (freed when it closes); null for every other. */
+export const heldRefundLockId = (request: JournalRequest): Uuid | null =>
+  ('lockId' in request && request.lockId) || null;
 
 /** The acquirer's answer as the journal keeps it (card facts only, never a PAN). */
 export type AcquirerAnswer =

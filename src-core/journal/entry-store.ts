@@ -6,7 +6,7 @@
  * journal.ts decides the boundaries.
  */
 import { type DomainError, type Uuid } from '../../src-shared';
-import { standalone, type Queryable, type SqlFragment } from '../db/adapter';
+import { standalone, type Queryable, type SqlFragment, type SqlValue } from '../db/adapter';
 import {
   lockedOrderColumns,
   lockedOrderFromRow,
@@ -19,6 +19,12 @@ import {
 } from '../ledger/whole-order';
 import type { AcquirerAnswer, JournalEntry, JournalIntent, JournalResult, RequestKey } from './entries';
 import { ENTRY_COLUMNS, entryParams, errorJson, pendingEntry, rowToEntry, type EntryRow } from './entry-rows';
+
+/** A PENDING row's insert from a SELECT of its parameters ($1–$12, `entryParams`), for a WHERE to follow. */
+const INSERT_SELECTED = `INSERT INTO acquirer_journal (id, kind, merchant_id, order_id, payment_id, amount_minor,
+       currency, mode, card_ref, request, request_key, request_hash, state)
+     SELECT $1::uuid, $2::text, $3::text, $4::uuid, $5::text, $6::bigint, $7::text, $8::text, $9::text,
+       $10::text, $11::text, $12::text, 'PENDING'`;
 
 /** Writes a PENDING row (its own statement, committed before the acquirer is called). */
 export async function insertEntry(q: Queryable, id: Uuid, i: JournalIntent): Promise<JournalEntry> {
@@ -34,6 +40,29 @@ export async function insertEntry(q: Queryable, id: Uuid, i: JournalIntent): Pro
 }
 
 /**
+ * The same, written only when `onlyIf` (an SQL condition, its parameters numbered after the row's) holds
+ * when the statement runs: null when it did not, and nothing is written. A refund's row is written only while
+ * the order has no other open money-back row and no live `refund_locks` row (payments/money-back.ts).
+ */
+export async function insertEntryIf(
+  q: Queryable,
+  id: Uuid,
+  i: JournalIntent,
+  onlyIf: SqlFragment,
+): Promise<JournalEntry | null> {
+  const params = entryParams(id, i);
+  const all: SqlValue[] = [...params];
+  const condition = onlyIf((value) => `$${all.push(value)}`);
+  const rows = await q.query<Pick<EntryRow, 'created_at'>>(
+    `${INSERT_SELECTED}
+     WHERE ${condition}
+     RETURNING created_at`,
+    all,
+  );
+  return rows[0] ? pendingEntry(id, i, params, rows[0].created_at) : null;
+}
+
+/**
  * The same, written only while the API request's idempotence claim `claimId` holds (it locks the claim row
  * FOR SHARE, so a takeover waits for this insert, or this insert sees the takeover and writes nothing): null
  * when the claim was taken over by a retry (claim-liveness.ts), so the acquirer is never called twice.
@@ -46,10 +75,7 @@ export async function insertEntryUnderClaim(
 ): Promise<JournalEntry | null> {
   const params = entryParams(id, i);
   const rows = await q.query<Pick<EntryRow, 'created_at'>>(
-    `INSERT INTO acquirer_journal (id, kind, merchant_id, order_id, payment_id, amount_minor, currency, mode,
-       card_ref, request, request_key, request_hash, state)
-     SELECT $1::uuid, $2::text, $3::text, $4::uuid, $5::text, $6::bigint, $7::text, $8::text, $9::text,
-       $10::text, $11::text, $12::text, 'PENDING'
+    `${INSERT_SELECTED}
      FROM idempotence_keys k
      WHERE k.merchant_id = $3 AND k.key = $11 AND k.request_hash = $12 AND k.claim_id = $13::uuid
        AND k.state = 'IN_PROGRESS'
@@ -265,7 +291,14 @@ export async function selectDueEntries(
   return rows.map(rowToEntry);
 }
 
-/** Open rows of an order that send money back (refund, payout, void): they hold the order's refund lock. */
+/**
+ * The rows that send money back (refund, payout, void): while open, each holds its order's refund lock; at
+ * most one per order is open (schema 9's unique index `acquirer_journal_open_money_back`, over exactly
+ * `state <> 'DONE' AND kind IN MONEY_BACK_KINDS`).
+ */
+export const MONEY_BACK_KINDS = `('REFUND', 'PAYOUT', 'CANCEL')`;
+
+/** Open rows of an order that send money back: they hold the order's refund lock. */
 export const OPEN_MONEY_BACK_SQL = (orderIdExpr: string) =>
   `EXISTS (SELECT 1 FROM acquirer_journal j WHERE j.order_id = ${orderIdExpr} AND j.state <> 'DONE'
-     AND j.kind IN ('REFUND', 'PAYOUT', 'CANCEL'))`;
+     AND j.kind IN ${MONEY_BACK_KINDS})`;

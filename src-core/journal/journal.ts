@@ -15,7 +15,7 @@
  */
 import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
-import { lastStatement, type Queryable } from '../db/adapter';
+import { lastStatement, type Queryable, type SqlFragment } from '../db/adapter';
 import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
 import type { Appended } from '../ledger/append';
 import { loadOrderInTx } from '../ledger/loaded-order';
@@ -26,6 +26,7 @@ import type { AcquirerAnswer, JournalEntry, JournalIntent, RequestKey } from './
 import {
   holdClaim,
   insertEntry,
+  insertEntryIf,
   insertEntryUnderClaim,
   noteInquiry,
   selectDueEntries,
@@ -60,6 +61,19 @@ export interface JournalOptions {
     intent: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>,
     log: JournalLog,
   ) => Promise<void>;
+}
+
+/** What `runChecked`'s caller prepared in the row's transaction: the row to write, and what its call needs. */
+export interface Prepared<T> {
+  intent: JournalIntent;
+  context: T;
+  /** The order as loaded in the transaction: the recording does not load it again if it has not changed. */
+  order?: KnownOrder;
+  /**
+   * The row is written only if this SQL condition holds when its statement runs, else `refusal` is answered
+   * and nothing is written (a refund's row is the order's refund lock: money-back.ts).
+   */
+  onlyIf?: { condition: SqlFragment; refusal: DomainError };
 }
 
 export interface RunResult {
@@ -98,9 +112,7 @@ export interface AcquirerJournal {
    */
   runChecked<T>(
     head: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>,
-    prepare: (
-      tx: Queryable,
-    ) => Promise<Result<{ intent: JournalIntent; context: T; order?: KnownOrder }, DomainError>>,
+    prepare: (tx: Queryable) => Promise<Result<Prepared<T>, DomainError>>,
     send: (reference: string, context: T) => Promise<AcquirerAnswer>,
   ): Promise<Result<RunResult, DomainError>>;
   /**
@@ -225,7 +237,9 @@ export function createAcquirerJournal(
 
     async runChecked(head, prepare, send) {
       await options.beforeJournalRow?.(head, log);
-      let written: { entry: JournalEntry; context: Parameters<typeof send>[1]; order?: KnownOrder };
+      let written:
+        | { entry: JournalEntry; context: Parameters<typeof send>[1]; order?: KnownOrder }
+        | { refused: DomainError };
       try {
         written = await db.transaction(async (tx) => {
           // The claim is held first and the row written last, with COMMIT (one round trip each way on
@@ -237,21 +251,25 @@ export function createAcquirerJournal(
           const prepared = await prepare(tx);
           if (!prepared.ok) throw new Refused(prepared.error);
           if (held && !(await held)) throw claimTakenOver(head.requestKey);
-          const { intent, context, order } = prepared.value;
+          const { intent, context, order, onlyIf } = prepared.value;
           const sameKey = (a: RequestKey | null, b: RequestKey | null) =>
             a === b || (!!a && !!b && a.key === b.key && a.hash === b.hash);
           if (intent.merchantId !== head.merchantId || !sameKey(intent.requestKey, head.requestKey)) {
             throw new Error('runChecked: the intent is not for the request it was prepared for');
           }
-          return { entry: await insertEntry(lastStatement(tx), ctx.newId(), intent), context, order };
+          const last = lastStatement(tx);
+          if (!onlyIf) return { entry: await insertEntry(last, ctx.newId(), intent), context, order };
+          // Committed either way (nothing was written when the condition failed): answered, not thrown.
+          const entry = await insertEntryIf(last, ctx.newId(), intent, onlyIf.condition);
+          return entry ? { entry, context, order } : { refused: onlyIf.refusal };
         });
       } catch (e) {
         if (e instanceof Refused) return err(e.error);
         throw e;
       }
-      return ok(
-        await sendAndSettle(written.entry, (reference) => send(reference, written.context), written.order),
-      );
+      if ('refused' in written) return err(written.refused);
+      const { entry, context, order } = written;
+      return ok(await sendAndSettle(entry, (reference) => send(reference, context), order));
     },
 
     async resume(merchantId, key) {

@@ -14,7 +14,7 @@ import { completeRefundLockWrite, releaseRefundLock } from '../ledger/refund-loc
 import type { LoadedOrder } from '../ledger/loaded-order';
 import { Refused } from '../ledger/service';
 import { WHEN_HELD } from '../ledger/store';
-import type { AcquirerAnswer, JournalEntry, JournalRequest } from './entries';
+import { heldRefundLockId, type AcquirerAnswer, type JournalEntry, type JournalRequest } from './entries';
 import { recordAuthorisation } from './record-payment';
 import {
   amountOf,
@@ -88,7 +88,7 @@ async function recordMovement(
   if (c.is === 'authorisation') mismatch(entry, answer);
   // While the outcome is unknown the lock row stays (and the open row holds the order even after it expires).
   if (c.is === 'unknown') return { kind: 'unknown' };
-  const lockId = 'lockId' in request ? request.lockId : null;
+  const lockId = heldRefundLockId(request);
   const giveUpLock = async () => {
     if (lockId) await releaseRefundLock(tx, { lockId });
   };

@@ -14,7 +14,7 @@ import { domainError, type DomainError } from '../../src-shared';
 import type { Db } from '../db/adapter';
 import type { LedgerContext } from '../ledger/context';
 import { releaseRefundLock } from '../ledger/refund-lock';
-import type { AcquirerAnswer, JournalEntry } from './entries';
+import { heldRefundLockId, type AcquirerAnswer, type JournalEntry } from './entries';
 import { closeEntryInTx, noteRecordingFailure, selectEntry } from './entry-store';
 import { recordMoneyException } from './exceptions';
 import type { JournalLog } from './log';
@@ -148,7 +148,8 @@ async function closeAsException(
       reason,
       occurredAt: ctx.clock.now(),
     });
-    if ('lockId' in entry.request) await releaseRefundLock(tx, { lockId: entry.request.lockId });
+    const lockId = heldRefundLockId(entry.request);
+    if (lockId) await releaseRefundLock(tx, { lockId });
     await closeEntryInTx(tx, id, { result: 'EXCEPTION', answer, error: reason, exceptionId: exception.id });
     return {
       ...entry,

@@ -16,7 +16,7 @@ import { Refused } from '../ledger/service';
 import { resolveUnknownPaymentInTx } from '../ledger/unknown-payments';
 import { selectPayment } from '../ledger/store';
 import { type KnownOrder } from '../ledger/whole-order';
-import type { AcquirerAnswer, JournalEntry } from './entries';
+import { heldRefundLockId, type AcquirerAnswer, type JournalEntry } from './entries';
 import {
   closeEntryInTx,
   entryAndOrderUnchanged,
@@ -219,7 +219,8 @@ export function createSettler(deps: {
         reason: refusal,
         occurredAt: ctx.clock.now(),
       });
-      if ('lockId' in entry.request) await releaseRefundLock(tx, { lockId: entry.request.lockId });
+      const lockId = heldRefundLockId(entry.request);
+      if (lockId) await releaseRefundLock(tx, { lockId });
       await closeEntryInTx(tx, id, {
         result: 'EXCEPTION',
         answer,

@@ -12,6 +12,8 @@ export interface LoadedOrder {
   readonly payments: readonly PaymentRecord[];
   readonly operations: readonly StoredOperation[];
   readonly state: OrderState;
+  /** The database's clock when a locking load began (`WholeOrder.lockedAt`); only on a locking load. */
+  readonly lockedAt?: string;
 }
 
 /** Loads an order with its payments, operations and derived state; `forUpdate` takes the order row lock. */

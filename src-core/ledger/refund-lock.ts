@@ -7,7 +7,8 @@
  * (a conditional upsert that also consults the acquirer journal's open rows) is the use-case layer's:
  * src-core/payments/refund-lock.ts. Here: completing it in the transaction that appends the REFUND/PAYOUT
  * (`completeRefundLockInTx`, or `completeRefundLockWrite` riding in the appending statement), releasing it
- * (`releaseRefundLock`), and reading it (`findRefundLock`, `currentRefundLock`). The journal completes and
+ * (`releaseRefundLock`), and reading it (`findRefundLock`; the order's current lock, either form, is
+ * payments/refund-lock.ts `currentRefundLock`). The journal completes and
  * releases the locks its rows hold, so these stay below it.
  *
  * The lock guards the *acquirer side effect*. The ledger rules (order row lock + applyOperation) still guard
@@ -97,15 +98,6 @@ export async function findRefundLock(q: Queryable, lockId: string): Promise<Refu
   const rows = await q.query<LockRow>(
     `SELECT ${LOCK_COLUMNS} FROM refund_locks WHERE lock_id = $1 AND expires_at > statement_timestamp()`,
     [lockId],
-  );
-  return rows[0] ? rowToLock(rows[0]) : null;
-}
-
-/** The order's current unexpired lock, if any. */
-export async function currentRefundLock(q: Queryable, orderId: string): Promise<RefundLock | null> {
-  const rows = await q.query<LockRow>(
-    `SELECT ${LOCK_COLUMNS} FROM refund_locks WHERE order_id = $1 AND expires_at > statement_timestamp()`,
-    [orderId],
   );
   return rows[0] ? rowToLock(rows[0]) : null;
 }

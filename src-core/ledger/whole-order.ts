@@ -10,7 +10,7 @@ import {
   type OrderState,
   type PaymentId,
 } from '../../src-shared';
-import { type Queryable } from '../db/adapter';
+import { toIso, type Queryable } from '../db/adapter';
 import {
   OPERATION_COLUMNS,
   ORDER_COLUMNS,
@@ -81,7 +81,8 @@ const ORDER_COLUMNS_OF_O = ORDER_COLUMNS.split(', ')
 export const wholeOrderColumns = (forUpdate: boolean) =>
   `${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json, ${OPERATIONS_JSON('o.id')} AS operations_json` +
   (forUpdate
-    ? ', o.xmin::text AS locked_version, (SELECT s.xmin::text FROM orders s WHERE s.id = o.id) AS seen_version'
+    ? ', o.xmin::text AS locked_version, (SELECT s.xmin::text FROM orders s WHERE s.id = o.id) AS seen_version' +
+      ', statement_timestamp() AS locked_at'
     : ', o.xmin::text AS seen_version');
 
 /** The select list of an order row being locked (alias `o`) without its payments and operations. */
@@ -127,7 +128,7 @@ export async function lockedOrderFromRow(
 }
 
 export type WholeOrderRow = OrderRow &
-  PaymentsAndOperationsJson & { locked_version?: string; seen_version?: string };
+  PaymentsAndOperationsJson & { locked_version?: string; seen_version?: string; locked_at?: unknown };
 
 const BY_ID = 'FROM orders o WHERE o.id = $1 AND o.merchant_id = $2';
 const BY_PAYMENT =
@@ -149,6 +150,11 @@ export interface WholeOrder {
   operations: StoredOperation[];
   /** The order row's version (xmin) its payments and operations were read at, when the load said. */
   version?: string;
+  /**
+   * The database's clock when the locking load began (its statement's start, before any wait for the lock):
+   * the "now" of rules judged under the lock, e.g. the repeat-refund window. Only on a locking load.
+   */
+  lockedAt?: string;
 }
 
 /**
@@ -179,14 +185,16 @@ export async function selectWholeOrder(
 /** A row selected with `wholeOrderColumns`; in the locked variant, read again when the lock waited. */
 export async function wholeOrderFromRow(q: Queryable, row: WholeOrderRow): Promise<WholeOrder> {
   const order = rowToOrder(row);
+  const lockedAt = row.locked_at === undefined ? {} : { lockedAt: toIso(row.locked_at, 'locked_at') };
   if (row.locked_version !== undefined && row.locked_version !== row.seen_version) {
     return {
       order,
       ...(await selectPaymentsAndOperations(q, order.orderId)),
       version: row.locked_version,
+      ...lockedAt,
     };
   }
-  return { order, ...fromJson(row), version: row.locked_version ?? row.seen_version };
+  return { order, ...fromJson(row), version: row.locked_version ?? row.seen_version, ...lockedAt };
 }
 
 /**

@@ -40,10 +40,11 @@ const IN_TX_LOCK_TTL_MS = 30_000;
  * Appends a REFUND or CANCEL made at the counter while holding the order's refund lock for the length of
  * this transaction. A resend of an operation already recorded is answered as recorded, lock or not.
  *
- * Lock order matters: the refund lock row first, the order row second (appendOperationInTx takes it). The
- * lock row's insert checks its foreign key with FOR KEY SHARE on the order row; had we locked the order row
- * FOR UPDATE first, an online refund that inserted its lock row a moment earlier would wait for our order row
- * in that check while we wait for its uncommitted lock row: a deadlock (seen in the cross-channel test).
+ * Lock order matters, and is the same on every path (refund-lock.ts): the order row first (FOR UPDATE, taken
+ * by `acquireRefundLock`), the refund lock row second, the order row again for the append (already ours).
+ * Before schema 9 an online refund inserted its lock row first and then locked the order row in that row's
+ * foreign-key check, and the counter had to follow that order to avoid a deadlock (seen in the cross-channel
+ * test); an online refund now takes the order row first and writes no lock row at all.
  */
 export async function recordCounterMoneyBackInTx(
   tx: Queryable,

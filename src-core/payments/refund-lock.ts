@@ -1,19 +1,22 @@
 /**
- * Taking the per-order refund lock (ledger/refund-lock.ts holds its storage), for every channel: refunds,
- * payouts and voids sent to the acquirer (money-back.ts) take it in the transaction that writes their journal
- * row, so lock, checks and row commit together (or not at all); a refund or void the counter made takes it for
- * its own transaction (counter-refunds.ts), and a counter's refund reservation holds it until the terminal
- * has refunded (purpose RESERVATION, the TTL is the reservation's time-out).
+ * The per-order refund lock (`REFUND_ORDER_LOCKED`), for every channel. Two forms, one rule:
+ * - A refund, payout or void sent to the acquirer (money-back.ts: the online API and the back office) holds the
+ *   order with its **open journal row** (schema 9: at most one per order, a unique index): written in one
+ *   transaction with the checks, under the order row lock, only while no `refund_locks` row of the order is
+ *   live (`refundLockFreeSql`), and held until its outcome is recorded, however long that takes.
+ * - A refund or void the counter made takes a `refund_locks` row for its own transaction (counter-refunds.ts),
+ *   and a counter's refund reservation holds one until the terminal has refunded (purpose RESERVATION, the TTL
+ *   is the reservation's time-out): `acquireRefundLock`, one conditional upsert decided by the database. It
+ *   inserts when the order has no lock row and replaces one only when it has expired or its holder's core
+ *   instance is dead; neither while a refund, payout or void of the order has an open journal row.
  *
- * One conditional upsert decided by the database: it inserts when the order has no lock and replaces a lock
- * only when it has expired or its holder's core instance is dead (so a crashed holder blocks the order for at
- * most its TTL). Expiry is judged by the database clock, so every core process agrees on it. Neither happens
- * while a refund, payout or void of the order has an open row in the acquirer journal (src-core/journal/):
- * its outcome is unknown, so the lock never lapses from under money that may have moved, even after its TTL.
- * That is why taking the lock lives here, above the journal, and not in the ledger.
+ * Both take the **order row lock first** (FOR UPDATE) and look at the other form in a later statement, which
+ * under READ COMMITTED sees everything committed before the lock was granted: so of two channels racing for
+ * one order, the second always sees the first, and every path takes the order row before a `refund_locks`
+ * row (no deadlock). Why this lives here, above the journal and not in the ledger: both forms read the
+ * journal's open rows.
  */
 import {
-  domainError,
   err,
   ok,
   type Channel,
@@ -23,9 +26,9 @@ import {
   type Result,
   type Uuid,
 } from '../../src-shared';
-import type { Queryable } from '../db/adapter';
-import type { ClaimOwner } from '../idempotence/claim-liveness';
-import { OPEN_MONEY_BACK_SQL } from '../journal/entry-store';
+import type { Db, Queryable, SqlFragment } from '../db/adapter';
+import { DEAD_AFTER_MS } from '../idempotence/claim-liveness';
+import { MONEY_BACK_KINDS, OPEN_MONEY_BACK_SQL } from '../journal/entry-store';
 import type { LedgerContext } from '../ledger/context';
 import {
   LOCK_COLUMNS,
@@ -41,6 +44,7 @@ import {
   refundInProgressError,
   repeatedRefundError,
 } from '../ledger/repeat-refund';
+import { Refused } from '../ledger/service';
 
 export interface AcquireRefundLock {
   orderId: Uuid;
@@ -51,32 +55,88 @@ export interface AcquireRefundLock {
   ttlMs: number;
   paymentId?: PaymentId | null;
   amount?: Money | null;
-  /**
-   * The core instance running the request that holds the lock (claim-liveness.ts): when it dies, the lock is
-   * free at once rather than after its TTL. Absent for a counter reservation (a terminal holds it).
-   */
-  holderInstance?: ClaimOwner | null;
 }
 
-/** Default TTL for a refund through the online API: well above the acquirer time-out. */
-export const ONLINE_REFUND_LOCK_TTL_MS = 60_000;
-
 /**
- * Takes the order's refund lock, or answers REFUND_ORDER_LOCKED when someone else holds an unexpired one, or
- * when the refund repeats one recorded on the order within the repeat window (repeat-refund.ts).
- * One statement, decided by the database: the insert wins when there is no row, the conditional update wins
- * only over an expired row, and when neither happens no row is returned.
+ * Takes the order's refund lock, or answers REFUND_ORDER_LOCKED when someone else holds an unexpired one, when
+ * a refund, payout or void of the order has an open journal row, or when the refund repeats one recorded on
+ * the order within the repeat window (repeat-refund.ts). In the caller's transaction, or in one of its own when
+ * `q` is the database itself (the order row lock must last until the lock row commits).
  */
 export async function acquireRefundLock(
-  q: Queryable,
+  q: Queryable | Db,
   ctx: LedgerContext,
   input: AcquireRefundLock,
 ): Promise<Result<RefundLock, DomainError>> {
-  const rows = await upsertLock(q, ctx, input, { expr: '$1::uuid', from: '', params: [input.orderId] });
+  if (isDb(q)) {
+    try {
+      return await q.transaction(async (tx) => {
+        const r = await acquireRefundLock(tx, ctx, input);
+        if (!r.ok) throw new Refused(r.error);
+        return r;
+      });
+    } catch (e) {
+      if (e instanceof Refused) return err(e.error);
+      throw e;
+    }
+  }
+  if (!Number.isSafeInteger(input.ttlMs) || input.ttlMs <= 0)
+    throw new RangeError(`bad lock TTL ${input.ttlMs}`);
+  // The order row first: a refund holding the order with its journal row took it too, so this waits for that
+  // transaction, and the upsert (a statement of its own) sees its row.
+  await q.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [input.orderId]);
+  const rows = await q.query<LockRow>(
+    `INSERT INTO refund_locks AS l (order_id, lock_id, holder, channel, purpose, payment_id, amount_minor,
+       acquired_at, expires_at, instance_id)
+     SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7::bigint, statement_timestamp(),
+       statement_timestamp() + make_interval(secs => $8::double precision / 1000), NULL
+     WHERE NOT ${OPEN_MONEY_BACK_SQL('$1::uuid')}
+     ON CONFLICT (order_id) DO UPDATE SET
+       lock_id = EXCLUDED.lock_id, holder = EXCLUDED.holder, channel = EXCLUDED.channel,
+       purpose = EXCLUDED.purpose, payment_id = EXCLUDED.payment_id, amount_minor = EXCLUDED.amount_minor,
+       acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at, instance_id = EXCLUDED.instance_id
+     WHERE ${LOCK_LAPSED_SQL('l')}
+     RETURNING ${LOCK_COLUMNS}`,
+    [
+      input.orderId,
+      ctx.newId(),
+      input.holder,
+      input.channel,
+      input.purpose,
+      input.paymentId ?? null,
+      input.amount?.amountMinor ?? null,
+      input.ttlMs,
+    ],
+  );
   const row = rows[0];
   if (!row) return err(refundInProgressError({ orderId: input.orderId }));
   return refuseRepeat(q, ctx, input, rowToLock(row));
 }
+
+/**
+ * A lock row that no longer holds the order (alias `l`): expired by the database clock (every core process
+ * agrees on it), or held by a core instance that is dead (no heartbeat for DEAD_AFTER_MS; claim-liveness.ts).
+ * Only rows an online refund wrote before schema 9 name an instance: that holder, dead, had no open journal
+ * row, so it never asked the acquirer for anything. Counter locks name none (a terminal holds them).
+ */
+const LOCK_LAPSED_SQL = (l: string) =>
+  `(${l}.expires_at <= statement_timestamp()
+     OR (${l}.instance_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM core_instances i
+       WHERE i.instance_id = ${l}.instance_id
+         AND i.heartbeat_at > statement_timestamp() - make_interval(secs => ${DEAD_AFTER_MS / 1000}))))`;
+
+/**
+ * The condition a refund's, payout's or void's journal row is written under (money-back.ts): no other open
+ * money-back row of the order, and no live `refund_locks` row (a counter's reservation or refund). Run in a
+ * statement after the order row lock, so it sees every holder that committed before.
+ */
+export const refundLockFreeSql =
+  (orderId: string): SqlFragment =>
+  (param) => {
+    const order = `${param(orderId)}::uuid`;
+    return `NOT ${OPEN_MONEY_BACK_SQL(order)} AND NOT EXISTS (SELECT 1 FROM refund_locks l
+      WHERE l.order_id = ${order} AND NOT ${LOCK_LAPSED_SQL('l')})`;
+  };
 
 /**
  * Under the lock just taken: a refund or payout of the same amount recorded on the order within the repeat
@@ -98,90 +158,31 @@ async function refuseRepeat(
   return err(repeatedRefundError(earlier, lock.orderId, windowMs));
 }
 
-/**
- * The same, naming the order by one of its payments (one statement instead of two on the refund path):
- * PAYMENT_NOT_FOUND when the merchant has no such payment.
- */
-export async function acquireRefundLockForPayment(
-  q: Queryable,
-  ctx: LedgerContext,
-  input: Omit<AcquireRefundLock, 'orderId'> & {
-    merchantId: string;
-    paymentId: PaymentId;
-    /**
-     * The caller judges the repeat-refund rule itself, on the order it loads next in the same transaction
-     * (`repeatedMoneyBackIn`, money-back.ts): no lookup of its own here.
-     */
-    callerChecksRepeat?: boolean;
-  },
-): Promise<Result<RefundLock, DomainError>> {
-  const rows = await upsertLock(q, ctx, input, {
-    expr: 'p.order_id',
-    from: 'FROM payments p WHERE p.id = $1 AND p.merchant_id = $9',
-    params: [input.paymentId],
-    extra: [input.merchantId],
-  });
-  const row = rows[0];
-  if (row) return input.callerChecksRepeat ? ok(rowToLock(row)) : refuseRepeat(q, ctx, input, rowToLock(row));
-  const exists = await q.query('SELECT 1 FROM payments WHERE id = $1 AND merchant_id = $2', [
-    input.paymentId,
-    input.merchantId,
-  ]);
-  return err(
-    exists.length === 0
-      ? domainError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId })
-      : refundInProgressError({ paymentId: input.paymentId }),
-  );
-}
+const isDb = (q: Queryable | Db): q is Db => 'transaction' in q && typeof q.transaction === 'function';
 
 /**
- * One statement, decided by the database: the insert wins when the order has no lock row, the conditional
- * update wins only over an expired row, and when neither happens no row is returned. `order.expr` is the
- * order id (from $1, or from the `order.from` clause, which may use $9… for its own parameters).
+ * The order's lock as people reading the order see it (back office, a counter's sync): its live `refund_locks`
+ * row, else the open journal row of a refund, payout or void sent to the acquirer. That one holds until its
+ * outcome is recorded, with no fixed end; it shows as ending 60 s after it was written, or 60 s from now once
+ * that has passed (the outcome is then the reconciler's to find), and a void as purpose REFUND.
  */
-async function upsertLock(
-  q: Queryable,
-  ctx: LedgerContext,
-  input: Omit<AcquireRefundLock, 'orderId'>,
-  order: { expr: string; from: string; params: [string]; extra?: string[] },
-): Promise<LockRow[]> {
-  if (!Number.isSafeInteger(input.ttlMs) || input.ttlMs <= 0)
-    throw new RangeError(`bad lock TTL ${input.ttlMs}`);
-  // Neither path takes the lock while a refund, payout or void of the order has an open journal row: its
-  // outcome is unknown, and the lock must not lapse from under it (the reconciler closes the row). A lock
-  // whose holder's core instance is dead (no heartbeat) is taken over like an expired one: with no open
-  // journal row, that holder never asked the acquirer for anything.
-  const extra = order.extra ?? [];
-  const instance = `$${9 + extra.length}`;
-  const deadAfter = `$${10 + extra.length}`;
-  return q.query<LockRow>(
-    `INSERT INTO refund_locks AS l (order_id, lock_id, holder, channel, purpose, payment_id, amount_minor,
-       acquired_at, expires_at, instance_id)
-     SELECT o.order_id, $2::uuid, $3, $4, $5, $6, $7::bigint, statement_timestamp(),
-       statement_timestamp() + make_interval(secs => $8::double precision / 1000), ${instance}::uuid
-     FROM (SELECT ${order.expr} AS order_id ${order.from}) o
-     WHERE NOT ${OPEN_MONEY_BACK_SQL('o.order_id')}
-     ON CONFLICT (order_id) DO UPDATE SET
-       lock_id = EXCLUDED.lock_id, holder = EXCLUDED.holder, channel = EXCLUDED.channel,
-       purpose = EXCLUDED.purpose, payment_id = EXCLUDED.payment_id, amount_minor = EXCLUDED.amount_minor,
-       acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at, instance_id = EXCLUDED.instance_id
-     WHERE l.expires_at <= statement_timestamp()
-       OR (l.instance_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM core_instances i
-         WHERE i.instance_id = l.instance_id
-           AND i.heartbeat_at > statement_timestamp() - make_interval(secs => ${deadAfter}::double precision / 1000)))
-     RETURNING ${LOCK_COLUMNS}`,
-    [
-      order.params[0],
-      ctx.newId(),
-      input.holder,
-      input.channel,
-      input.purpose,
-      input.paymentId ?? null,
-      input.amount?.amountMinor ?? null,
-      input.ttlMs,
-      ...extra,
-      input.holderInstance?.instanceId ?? null,
-      input.holderInstance?.deadAfterMs ?? input.ttlMs,
-    ],
+export async function currentRefundLock(q: Queryable, orderId: string): Promise<RefundLock | null> {
+  const rows = await q.query<LockRow>(
+    `SELECT lock_id, order_id, holder, channel::text, purpose::text, payment_id, amount_minor::bigint,
+       acquired_at, expires_at
+     FROM refund_locks WHERE order_id = $1 AND expires_at > statement_timestamp()
+     UNION ALL
+     SELECT j.id, j.order_id, coalesce(j.request::json->>'holder', 'acquirer journal'),
+       j.request::json->'source'->>'channel', CASE j.kind WHEN 'PAYOUT' THEN 'PAYOUT' ELSE 'REFUND' END,
+       j.payment_id, j.amount_minor::bigint, j.created_at,
+       greatest(j.created_at, statement_timestamp()) + make_interval(secs => ${SHOWN_HOLD_MS / 1000})
+     FROM acquirer_journal j
+     WHERE j.order_id = $1 AND j.state <> 'DONE' AND j.kind IN ${MONEY_BACK_KINDS}
+     LIMIT 1`,
+    [orderId],
   );
+  return rows[0] ? rowToLock(rows[0]) : null;
 }
+
+/** How far ahead an open journal row's hold is shown to end (`currentRefundLock`). */
+const SHOWN_HOLD_MS = 60_000;

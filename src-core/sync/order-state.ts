@@ -15,7 +15,7 @@ import type { Channel, Money } from '../../src-shared';
 import type { SyncOrderState } from '../../src-shared/sync-protocol';
 import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
-import { currentRefundLock } from '../ledger/refund-lock';
+import { currentRefundLock } from '../payments/refund-lock';
 import { loadOrderInTx, loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/loaded-order';
 import { orderReadModel, type OperationFacts } from '../ledger/order-view';
 import { fail } from '../routing/api-error';

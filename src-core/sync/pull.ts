@@ -13,7 +13,7 @@ import type { Terminal } from '../accounts/accounts';
 import type { Queryable } from '../db/adapter';
 import { fail } from '../routing/api-error';
 import { readStoreFeed, storeFeedHead } from '../ledger/feed';
-import { currentRefundLock } from '../ledger/refund-lock';
+import { currentRefundLock } from '../payments/refund-lock';
 import { loadOrderInTx } from '../ledger/loaded-order';
 import type { StoreFeedWaiters } from './feed-waiters';
 

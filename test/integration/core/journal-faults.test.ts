@@ -235,11 +235,11 @@ for (const { kind, skip } of DATABASE_KINDS) {
           amount: EUR(1_000),
           holder: 'online:test',
           channel: 'ONLINE',
-          ttlMs: 150,
         });
         expect(r.ok && r.value.unsettled).toBe('RECORDING_FAILED');
         await sleep(350);
-        // The lock row's TTL has passed; the open journal row still holds the order.
+        // Time passes (a lock row taken with this TTL would have expired); the open journal row, which is the
+        // order's lock, still holds it.
         const lock = await acquireRefundLock(core.t.db, core.ledger.ctx, {
           orderId,
           holder: 'online:other',
@@ -284,6 +284,71 @@ for (const { kind, skip } of DATABASE_KINDS) {
           400,
           'REFUND_EXCEEDS_REFUNDABLE',
         );
+      });
+
+      it("the open journal row is the order's refund lock (schema 9): readers of the order see it with its holder while the outcome is unknown, the database refuses a second open refund row of the order, and a counter reservation holding the order refuses an online refund without writing a row", async () => {
+        const paymentId = await pay(3_000);
+        const orderId = (await core.ledger.loadOrderOfPayment(core.merchantId, paymentId))!.order.orderId;
+        db.failNext(CLOSING_A_JOURNAL_ROW);
+        const refunded = await post(`/payments/${paymentId}/refund`, {
+          amountOfMoney: { amount: 1_000, currencyCode: 'EUR' },
+        });
+        expect(refunded.status, refunded.text).toBe(503);
+        const open = (await journalRows(paymentId)).filter((r) => r.kind === 'REFUND');
+        expect(open.map((r) => r.state)).toEqual(['PENDING']);
+        // No lock row: the journal row holds the order, and the back office shows it as the order's lock.
+        expect(
+          await core.t.db.query('SELECT 1 FROM refund_locks WHERE order_id = $1', [orderId]),
+        ).toHaveLength(0);
+        const order = await core.raw('GET', `/backoffice/v1/${core.merchantId}/orders/${orderId}`);
+        expect(order.status, order.text).toBe(200);
+        expect((order.body as any).refundLock).toMatchObject({
+          holder: `online:${core.apiKeyId}`,
+          channel: 'ONLINE',
+          purpose: 'REFUND',
+          paymentId,
+          amountMinor: 1_000,
+        });
+        expect(Date.parse((order.body as any).refundLock.expiresAt)).toBeGreaterThan(Date.now());
+        // The database's own rule: one open refund, payout or void per order.
+        const second = core.t.db.query(
+          `INSERT INTO acquirer_journal (id, kind, merchant_id, order_id, payment_id, amount_minor, currency,
+             request, state)
+           SELECT gen_random_uuid(), 'PAYOUT', merchant_id, order_id, payment_id, 10, currency, '{}', 'PENDING'
+           FROM acquirer_journal WHERE id = $1`,
+          [open[0]!.id],
+        );
+        await expect(second).rejects.toThrow(/acquirer_journal_open_money_back/);
+        await sleep(350); // past the grace period: the reconciler's to settle
+        await core.journal.reconcileDue();
+        expect((await journalRows(paymentId)).filter((r) => r.state !== 'DONE')).toHaveLength(0);
+        const free = await core.raw('GET', `/backoffice/v1/${core.merchantId}/orders/${orderId}`);
+        expect((free.body as any).refundLock).toBeNull();
+
+        // A counter's reservation holds the order: an online refund is refused and writes no journal row.
+        const reservation = await reserveRefund(core.ledger, {
+          merchantId: core.merchantId,
+          paymentId,
+          amount: EUR(500),
+          holder: 'terminal:x',
+          ttlMs: 60_000,
+          source: { channel: 'IN_STORE' },
+        });
+        expect(reservation.ok).toBe(true);
+        const rows = (await journalRows(paymentId)).length;
+        expectError(
+          await post(`/payments/${paymentId}/refund`, {
+            amountOfMoney: { amount: 700, currencyCode: 'EUR' },
+          }),
+          409,
+          'REFUND_ORDER_LOCKED',
+        );
+        expect(await journalRows(paymentId)).toHaveLength(rows);
+        if (reservation.ok) await releaseRefundLock(core.t.db, reservation.value);
+        const after = await post(`/payments/${paymentId}/refund`, {
+          amountOfMoney: { amount: 700, currencyCode: 'EUR' },
+        });
+        expect(after.status, after.text).toBe(201);
       });
 
       /** Records a chargeback of `amountMinor` on the payment while the sandbox works on the next refund. */
