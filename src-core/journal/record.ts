@@ -125,7 +125,7 @@ async function recordMovement(
 /**
  * Answers recorded in one statement without locking the row and its order first, when the request that wrote
  * the row records them (settle.ts `recordUnlocked`): those whose recording is one append (with the payment
- * row before it, pipelined) that closes the row. An approved refund, payout, void, capture or reversal; a
+ * row riding in its statement) that closes the row. An approved refund, payout, void, capture or reversal; a
  * subsequent payment's approval or decline that uses and stores no token. Not a create payment (its order
  * is created with it), not a decline of a movement or an unknown outcome (other writes), not a rebill.
  */

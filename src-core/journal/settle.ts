@@ -114,7 +114,7 @@ export function createSettler(deps: {
   /**
    * An answer recorded by the request that wrote the row (it read the order then) without locking first: an
    * approved refund, payout, void, capture or reversal, or a subsequent payment's final answer
-   * (`recordableUnlocked`). The append (with the payment row before it, pipelined), freeing the refund lock
+   * (`recordableUnlocked`). The append (with the payment row riding in its statement), freeing a refund lock
    * and closing the row are written only if the row is still PENDING and the order row is the very version
    * read (`entryAndOrderUnchanged`), COMMIT with the last. One round trip and one statement fewer than
    * locking the row and the order first. Null when it does not apply or the condition did not hold (nothing

@@ -27,10 +27,11 @@ import { orderSummaryColumns } from './order-summary';
 import type { CardFacts, OrderRecord, PaymentRecord, StoredOperation } from './rows';
 import {
   insertOperation,
-  insertPayment,
-  insertPaymentIf,
+  insertedPayment,
+  insertPaymentWrite,
   mintCorePaymentId,
   selectOperation,
+  WHEN_HELD,
   type NewPaymentRow,
 } from './store';
 import { loadOrderInTx, loadOrderOfPaymentInTx, type LoadedOrder } from './loaded-order';
@@ -74,8 +75,8 @@ export interface OperationSource {
    * order (and whatever else the caller relies on) is still as `lockedOrder` says, locking it FOR UPDATE.
    * The caller then needs no statement of its own to lock and check first (one round trip fewer). When it
    * returns no row nothing is written and the append throws `NotAsHeld`: the caller runs its ordinary path.
-   * Writes in `alsoInStatement` test `WHEN_HELD` (store.ts) themselves. Opening a payment, the payment row's
-   * insert checks it too (and takes its locks), so the append's check finds it as held.
+   * Writes in `alsoInStatement` test `WHEN_HELD` (store.ts) themselves, as the payment row's insert does when
+   * opening a payment.
    */
   onlyIf?: SqlFragment;
 }
@@ -122,7 +123,7 @@ export async function appendChecked(
   tx: Queryable,
   ctx: LedgerContext,
   loaded: LoadedOrder,
-  paying: PaymentRecord | Promise<PaymentRecord | null>,
+  payment: PaymentRecord,
   source: OperationSource & { merchantId: string },
   operation: Operation,
   paymentSeq: number,
@@ -130,7 +131,7 @@ export async function appendChecked(
   const applied = applyOperation(loaded.state, operation);
   if (!applied.ok) return applied;
   const now = ctx.clock.now();
-  const storing = insertOperation(source.lastInTransaction ? lastStatement(tx) : tx, {
+  const stored = await insertOperation(source.lastInTransaction ? lastStatement(tx) : tx, {
     operation,
     orderId: loaded.order.orderId,
     merchantId: source.merchantId,
@@ -146,10 +147,7 @@ export async function appendChecked(
     also: source.alsoInStatement,
     onlyIf: source.onlyIf,
   });
-  // A payment row inserted just before, pipelined with this statement (openPaymentInTx): its answer first.
-  const [paid, appended] = await Promise.all([paying, storing]);
-  if (!paid || !appended) throw new NotAsHeld();
-  const [payment, stored] = [paid, appended];
+  if (!stored) throw new NotAsHeld();
   const order = { ...loaded.order, operationCount: stored.orderSeq, updatedAt: now.toISOString() };
   const known = loaded.payments.some((p) => p.paymentId === payment.paymentId);
   const payments = known ? loaded.payments : [...loaded.payments, payment].sort(byRecordedAtThenId);
@@ -236,9 +234,21 @@ export async function openPaymentInTx(
     occurredAt,
     recordedAt: now,
   };
-  const paying = input.onlyIf ? insertPaymentIf(tx, newPayment, input.onlyIf) : insertPayment(tx, newPayment);
-  paying.catch(() => undefined);
-  return appendChecked(tx, ctx, loaded, paying, input, operation, 0);
+  // The payment row rides in the append's statement, ahead of the writes the caller adds (with `onlyIf`, only
+  // when it holds): one statement for the payment and its opening.
+  const alsoInStatement = [
+    insertPaymentWrite(newPayment, input.onlyIf ? WHEN_HELD : undefined),
+    ...(input.alsoInStatement ?? []),
+  ];
+  return appendChecked(
+    tx,
+    ctx,
+    loaded,
+    insertedPayment(newPayment),
+    { ...input, alsoInStatement },
+    operation,
+    0,
+  );
 }
 
 /** Appends any non-opening operation (capture, reversal, cancel, refund, payout, chargeback, rebill, token). */

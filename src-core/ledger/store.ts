@@ -207,31 +207,33 @@ export async function insertPayment(tx: Queryable, p: NewPaymentRow): Promise<Pa
        $22, $23, $24)`,
     paymentParams(p),
   );
-  return rowToPayment(paymentRowOf(p));
+  return insertedPayment(p);
 }
 
+/** Casts of `paymentParams` in a SELECT list (by position): where a parameter's text is not enough. */
+const PAYMENT_CASTS: Record<number, string> = {
+  7: '::bigint',
+  17: '::int',
+  22: '::timestamptz',
+  23: '::timestamptz',
+};
+
 /**
- * The same, written only if `onlyIf` returns a row as the statement runs (its CTE `held`, as an append's
- * `onlyIf`): null when it did not, and nothing was written.
+ * The payment row's insert as a write riding in the statement that appends its opening operation (an
+ * append's `alsoInStatement`): one statement, not two. The operation's foreign key to the payment is checked
+ * at the end of that statement, when the row is there. `condition`: SQL it also needs (`WHEN_HELD` of an
+ * append with `onlyIf`, so that nothing is written when the condition fails).
  */
-export async function insertPaymentIf(
-  tx: Queryable,
-  p: NewPaymentRow,
-  onlyIf: SqlFragment,
-): Promise<PaymentRecord | null> {
-  const params = paymentParams(p);
-  const held = onlyIf((value) => `$${params.push(value)}`);
-  const rows = await tx.query<{ id: string }>(
-    `WITH held AS (${held})
-     INSERT INTO payments (${PAYMENT_COLUMNS})
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8::bigint, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::int, $19,
-       $20, $21, $22, $23::timestamptz, $24::timestamptz
-     WHERE ${WHEN_HELD}
-     RETURNING id`,
-    params,
-  );
-  return rows[0] ? rowToPayment(paymentRowOf(p)) : null;
-}
+export const insertPaymentWrite =
+  (p: NewPaymentRow, condition?: string): SqlFragment =>
+  (param) =>
+    `INSERT INTO payments (${PAYMENT_COLUMNS})
+     SELECT ${paymentParams(p)
+       .map((v, i) => `${param(v)}${PAYMENT_CASTS[i] ?? ''}`)
+       .join(', ')}${condition ? ` WHERE ${condition}` : ''}`;
+
+/** The payment `insertPaymentWrite` (or `insertPayment`) writes, as a read of its row would return it. */
+export const insertedPayment = (p: NewPaymentRow): PaymentRecord => rowToPayment(paymentRowOf(p));
 
 /**
  * A payment row as the database returns what was inserted (nothing in it is the database's own): read through
