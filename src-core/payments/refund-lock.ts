@@ -7,8 +7,10 @@
  * - A refund or void the counter made takes a `refund_locks` row for its own transaction (counter-refunds.ts),
  *   and a counter's refund reservation holds one until the terminal has refunded (purpose RESERVATION, the TTL
  *   is the reservation's time-out): `acquireRefundLock`, one conditional upsert decided by the database. It
- *   inserts when the order has no lock row and replaces one only when it has expired or its holder's core
- *   instance is dead; neither while a refund, payout or void of the order has an open journal row.
+ *   inserts when the order has no lock row and replaces one only when it has expired (by the database clock,
+ *   which every core process agrees on); neither while a refund, payout or void of the order has an open
+ *   journal row. (Lock rows no longer name a core instance: only online refunds' did, before schema 9; a row
+ *   left by a process that died during the upgrade lapses with its 60 s TTL.)
  *
  * Both take the **order row lock first** (FOR UPDATE) and look at the other form in a later statement, which
  * under READ COMMITTED sees everything committed before the lock was granted: so of two channels racing for
@@ -27,7 +29,6 @@ import {
   type Uuid,
 } from '../../src-shared';
 import type { Db, Queryable, SqlFragment } from '../db/adapter';
-import { DEAD_AFTER_MS } from '../idempotence/claim-liveness';
 import { MONEY_BACK_KINDS, OPEN_MONEY_BACK_SQL } from '../journal/entry-store';
 import type { LedgerContext } from '../ledger/context';
 import {
@@ -87,15 +88,15 @@ export async function acquireRefundLock(
   await q.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [input.orderId]);
   const rows = await q.query<LockRow>(
     `INSERT INTO refund_locks AS l (order_id, lock_id, holder, channel, purpose, payment_id, amount_minor,
-       acquired_at, expires_at, instance_id)
+       acquired_at, expires_at)
      SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7::bigint, statement_timestamp(),
-       statement_timestamp() + make_interval(secs => $8::double precision / 1000), NULL
+       statement_timestamp() + make_interval(secs => $8::double precision / 1000)
      WHERE NOT ${OPEN_MONEY_BACK_SQL('$1::uuid')}
      ON CONFLICT (order_id) DO UPDATE SET
        lock_id = EXCLUDED.lock_id, holder = EXCLUDED.holder, channel = EXCLUDED.channel,
        purpose = EXCLUDED.purpose, payment_id = EXCLUDED.payment_id, amount_minor = EXCLUDED.amount_minor,
-       acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at, instance_id = EXCLUDED.instance_id
-     WHERE ${LOCK_LAPSED_SQL('l')}
+       acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at, instance_id = NULL
+     WHERE l.expires_at <= statement_timestamp()
      RETURNING ${LOCK_COLUMNS}`,
     [
       input.orderId,
@@ -114,18 +115,6 @@ export async function acquireRefundLock(
 }
 
 /**
- * A lock row that no longer holds the order (alias `l`): expired by the database clock (every core process
- * agrees on it), or held by a core instance that is dead (no heartbeat for DEAD_AFTER_MS; claim-liveness.ts).
- * Only rows an online refund wrote before schema 9 name an instance: that holder, dead, had no open journal
- * row, so it never asked the acquirer for anything. Counter locks name none (a terminal holds them).
- */
-const LOCK_LAPSED_SQL = (l: string) =>
-  `(${l}.expires_at <= statement_timestamp()
-     OR (${l}.instance_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM core_instances i
-       WHERE i.instance_id = ${l}.instance_id
-         AND i.heartbeat_at > statement_timestamp() - make_interval(secs => ${DEAD_AFTER_MS / 1000}))))`;
-
-/**
  * The condition a refund's, payout's or void's journal row is written under (money-back.ts): no other open
  * money-back row of the order, and no live `refund_locks` row (a counter's reservation or refund). Run in a
  * statement after the order row lock, so it sees every holder that committed before.
@@ -135,7 +124,7 @@ export const refundLockFreeSql =
   (param) => {
     const order = `${param(orderId)}::uuid`;
     return `NOT ${OPEN_MONEY_BACK_SQL(order)} AND NOT EXISTS (SELECT 1 FROM refund_locks l
-      WHERE l.order_id = ${order} AND NOT ${LOCK_LAPSED_SQL('l')})`;
+      WHERE l.order_id = ${order} AND l.expires_at > statement_timestamp())`;
   };
 
 /**
