@@ -39,7 +39,7 @@ export interface ApiDeps {
 export async function registerApis(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const routeDeps = { db: deps.ledger.db, ctx: deps.ledger.ctx, authenticate: deps.authenticate };
   registerOnlineApi(app, deps, routeDeps);
-  // Orders recorded before the summaries existed, listed once by schema 10 (backoffice/summaries.ts).
+  // Orders recorded before the summaries existed (or by a writer that bypassed the ledger service).
   await rebuildStaleOrderSummaries(deps.ledger.db);
   const routes = [
     ...backOfficeRoutes({ ledger: deps.ledger, acquirer: deps.acquirer, journal: deps.journal }),

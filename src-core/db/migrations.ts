@@ -12,7 +12,6 @@ import { SCHEMA_V5_CLAIM_LIVENESS } from './schema-v5-claim-liveness';
 import { SCHEMA_V6_ONE_INDEX_PER_KEY } from './schema-v6-one-index-per-key';
 import { SCHEMA_V7_OPERATION_PAYMENT_KEY } from './schema-v7-operation-payment-key';
 import { SCHEMA_V8_CHECKS_AS_DOMAINS } from './schema-v8-checks-as-domains';
-import { SCHEMA_V10_HOT_ORDER_UPDATES } from './schema-v10-hot-order-updates';
 import { SCHEMA_V9_JOURNAL_ROW_IS_THE_LOCK } from './schema-v9-journal-row-is-the-lock';
 
 export interface Migration {
@@ -58,11 +57,6 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: 'the open journal row of a refund, payout or void is the refund lock: one per order, unique',
     sql: SCHEMA_V9_JOURNAL_ROW_IS_THE_LOCK,
-  },
-  {
-    version: 10,
-    name: 'orders updated in place (HOT): no index on op_count; open journal rows and store feed rows indexed only',
-    sql: SCHEMA_V10_HOT_ORDER_UPDATES,
   },
 ];
 
