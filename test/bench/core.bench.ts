@@ -82,6 +82,8 @@ interface Cpu {
   core: number | null;
   postgres: number | null;
   loadGenerator: number;
+  /** WAL the whole cluster wrote per request meanwhile (`pg_current_wal_lsn`; full-page images included). */
+  walBytes: number;
 }
 
 /**
@@ -109,12 +111,19 @@ async function measured<T extends Run>(
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
+    const lsn = async () =>
+      (await admin.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
     const pg0 = await backendsCpu(admin);
+    const wal0 = await lsn();
     const core0 = corePid === null ? null : processTreeCpuMs(corePid);
     const self0 = process.cpuUsage();
     const run = await fn();
     const self = process.cpuUsage(self0);
     const core1 = corePid === null ? null : processTreeCpuMs(corePid);
+    const wal = await admin.query<{ bytes: string }>(
+      'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes',
+      [wal0],
+    );
     const pg1 = await backendsCpu(admin);
     let postgres: number | null = pg1.size > 0 ? 0 : null;
     for (const [pid, ms] of pg1) if (postgres !== null) postgres += ms - (pg0.get(pid) ?? 0);
@@ -125,6 +134,7 @@ async function measured<T extends Run>(
         core: core0 !== null && core1 !== null ? (core1 - core0) / n : null,
         postgres: postgres === null ? null : postgres / n,
         loadGenerator: (self.user + self.system) / 1000 / n,
+        walBytes: Number(wal.rows[0]!.bytes) / n,
       },
     };
   } finally {
@@ -463,6 +473,14 @@ export default async (): Promise<BenchFigure[]> => {
             unit: 'commits',
             limit: 2,
             limitLabel: `everything committed in the database (sandbox records ${SANDBOX_IN_DATABASE ? 'in it' : 'in a file'})`,
+          },
+          {
+            // What the database writes per request, and so what a replica and the WAL archive receive.
+            name: `${path}: WAL written per request at saturation`,
+            value: cpu.walBytes,
+            unit: 'bytes',
+            limit: 2 * rawCpu.walBytes,
+            limitLabel: 'two raw transactions (full-page images after a checkpoint included, both sides)',
           },
           {
             name: `${path}: CPU per request at saturation, core process`,
