@@ -77,8 +77,8 @@ const CORE_ROOT = process.env.BENCH_CORE_ROOT || undefined;
 
 type Path = 'refund' | 'subsequent';
 
-/** CPU used per request while `fn` ran: the core process (tree), the database's backends, this process. */
-interface Cpu {
+/** What a request spent while `fn` ran: CPU of the core process (tree), the database's backends and this process; WAL. */
+interface Spent {
   core: number | null;
   postgres: number | null;
   loadGenerator: number;
@@ -107,7 +107,7 @@ async function measured<T extends Run>(
   url: string,
   corePid: number | null,
   fn: () => Promise<T>,
-): Promise<{ run: T; cpu: Cpu }> {
+): Promise<{ run: T; cpu: Spent }> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
@@ -148,7 +148,7 @@ async function measured<T extends Run>(
  * pipelined statements; BEGIN goes out with the SELECT and COMMIT with the UPDATE, as the core's
  * transactions do), with the core's pool size and the same number of concurrent clients, in this process.
  */
-async function rawPostgres(url: string): Promise<{ run: Run; cpu: Cpu }> {
+async function rawPostgres(url: string): Promise<{ run: Run; cpu: Spent }> {
   const db = openPostgres({ connectionString: url, max: CLIENTS });
   await db.exec(`CREATE TABLE bench_accounts (id int PRIMARY KEY, balance bigint NOT NULL);
     CREATE TABLE bench_history (id bigserial PRIMARY KEY, account int NOT NULL, delta bigint NOT NULL, at timestamptz NOT NULL DEFAULT now());
@@ -328,8 +328,8 @@ export default async (): Promise<BenchFigure[]> => {
     await created.drop();
     throw e;
   });
-  const runs = {} as Record<Path, { saturation: Run; cpu: Cpu; open: Run }>;
-  let read: { run: Run; cpu: Cpu } | null = null;
+  const runs = {} as Record<Path, { saturation: Run; cpu: Spent; open: Run }>;
+  let read: { run: Run; cpu: Spent } | null = null;
   let payments: string[] = [];
   try {
     const api = signedHttp(`http://127.0.0.1:${core.port}`, key.value.keyId, key.value.secret, CLIENTS);
@@ -395,7 +395,7 @@ export default async (): Promise<BenchFigure[]> => {
       `after the core stopped, same database and run`;
     const ms = (n: number | null) => (n === null ? NaN : n);
     const name = { refund: 'refunds', subsequent: 'subsequent payments' } as const;
-    const total = (c: Cpu) => (c.core ?? 0) + ms(c.postgres) + c.loadGenerator;
+    const total = (c: Spent) => (c.core ?? 0) + ms(c.postgres) + c.loadGenerator;
     const reads: BenchFigure[] = read
       ? [
           {
