@@ -3,7 +3,7 @@
  * functions never open their own); the ledger service decides the boundaries.
  */
 import { CORE_ISSUER, formatPaymentId, type Channel, type PaymentId, type Uuid } from '../../src-shared';
-import { toSafeInteger, type Queryable, type SqlFragment, type SqlValue } from '../db/adapter';
+import { standalone, toSafeInteger, type Queryable, type SqlFragment, type SqlValue } from '../db/adapter';
 import {
   OPERATION_COLUMNS,
   ORDER_COLUMNS,
@@ -199,14 +199,11 @@ export interface NewPaymentRow {
   recordedAt: Date;
 }
 
+/** Writes a payment row on its own (a payment whose outcome is unknown has no operation to ride in). */
 export async function insertPayment(tx: Queryable, p: NewPaymentRow): Promise<PaymentRecord> {
   // Nothing in the row is the database's own: it is not read back.
-  await tx.query(
-    `INSERT INTO payments (${PAYMENT_COLUMNS})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-       $22, $23, $24)`,
-    paymentParams(p),
-  );
+  const { sql, params } = standalone(insertPaymentWrite(p));
+  await tx.query(sql, params);
   return insertedPayment(p);
 }
 

@@ -14,6 +14,7 @@ import { startTestCore, type TestCore } from '../../helpers/core-server';
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read as JSON */
 const visa = testCardById('visa-approve')!;
 
+// PostgreSQL runs where TEST_DATABASE_URL is set (CI sets it); elsewhere its title says why it was skipped.
 for (const { kind, skip } of DATABASE_KINDS) {
   describe.skipIf(skip !== null)(`money paths' statements on ${kind}${skip ? ` (${skip})` : ''}`, () => {
     let core: TestCore;
