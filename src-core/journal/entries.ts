@@ -24,7 +24,8 @@ export type JournalKind =
 export type JournalState = 'PENDING' | 'UNKNOWN' | 'DONE';
 /**
  * APPROVED: recorded in the ledger. DECLINED: the acquirer refused (nothing recorded, or a DECLINE for a
- * payment). NOT_RECEIVED: the acquirer never got the request. REFUSED: the acquirer approved a charge the
+ * payment). NOT_RECEIVED: the acquirer never got the request (also a refund, payout or void the checks refused
+ * after its row was written, `runWrittenFirst`: `error` says why). REFUSED: the acquirer approved a charge the
  * ledger refused, and the authorisation was handed to a RELEASE row. EXCEPTION: money moved that the ledger
  * refused to record: a money exception for a manager.
  */

@@ -109,7 +109,8 @@ export function entryParams(id: Uuid, i: JournalIntent): SqlValue[] {
 export function pendingEntry(
   id: Uuid,
   i: JournalIntent,
-  params: SqlValue[],
+  /** The `request` column as it reads back (`JSON.parse` of what was written). */
+  request: JournalRequest,
   createdAt: Date | string,
 ): JournalEntry {
   return {
@@ -122,7 +123,7 @@ export function pendingEntry(
     currency: i.currency,
     mode: i.mode,
     cardRef: i.cardRef,
-    request: JSON.parse(params[9] as string) as JournalRequest,
+    request,
     requestKey: i.requestKey ? { key: i.requestKey.key, hash: i.requestKey.hash } : null,
     state: 'PENDING',
     result: null,

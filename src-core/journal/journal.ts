@@ -2,7 +2,8 @@
  * The write-ahead acquirer journal: every acquirer call that moves or reserves money goes through `run`:
  *
  *   1. commit a journal row (PENDING) saying what is asked; its id is the reference the acquirer receives
- *      (`runChecked`: in one transaction with the caller's lock and checks, e.g. a refund's refund lock);
+ *      (`runChecked`: in one transaction with the caller's lock and checks; `runWrittenFirst`: a refund's,
+ *      payout's or void's, with the order row lock in one write, the checks after it);
  *   2. call the acquirer with that reference (outside any transaction);
  *   3. record the answer in the ledger AND close the row, in one transaction (`settle`).
  *
@@ -18,20 +19,23 @@ import type { Acquirer, Inquiry } from '../acquirer/acquirer';
 import { lastStatement, type Queryable, type SqlFragment } from '../db/adapter';
 import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
 import type { Appended } from '../ledger/append';
-import { loadOrderInTx } from '../ledger/loaded-order';
+import { loadedOrderFrom, loadOrderInTx, type LoadedOrder } from '../ledger/loaded-order';
 import { Refused, type LedgerService } from '../ledger/service';
 import { selectOperation } from '../ledger/store';
-import { type KnownOrder } from '../ledger/whole-order';
+import { selectWholeOrderRow, wholeOrderFromRow, type KnownOrder } from '../ledger/whole-order';
 import type { AcquirerAnswer, JournalEntry, JournalIntent, RequestKey } from './entries';
 import {
+  closeEntryInTx,
   holdClaim,
   insertEntry,
   insertEntryIf,
   insertEntryUnderClaim,
+  insertMoneyBackEntry,
   noteInquiry,
   selectDueEntries,
   selectEntryForRequest,
   selectOpenEntriesOfPayment,
+  type MoneyBackRow,
 } from './entry-store';
 import type { JournalLog } from './log';
 import { JournalRefusal } from './refusal';
@@ -114,6 +118,22 @@ export interface AcquirerJournal {
     head: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>,
     prepare: (tx: Queryable) => Promise<Result<Prepared<T>, DomainError>>,
     send: (reference: string, context: T) => Promise<AcquirerAnswer>,
+  ): Promise<Result<RunResult, DomainError>>;
+  /**
+   * A refund, payout or void in one round trip before the acquirer is called: the order of `row.paymentId`
+   * locked and loaded, the row written from what the database holds of the payment (`insertMoneyBackEntry`)
+   * only while `onlyIf` holds, and COMMIT, all in one write; then `judge` rules on the order as loaded (its
+   * `value` is handed to `send`). A refusal then closes the row as NOT_RECEIVED in a statement of its own (it
+   * was never sent; a retry with the same key runs afresh). When the row was not written the answer is the
+   * judge's refusal if it has one, else `onlyIf.refusal`, as if the checks had run first. The row must be
+   * well-formed before it is sent: an amount that breaks the columns' domains would fail the transaction,
+   * where judging first answers a refusal (money-back.ts sends those through `runChecked`).
+   */
+  runWrittenFirst<T>(
+    row: MoneyBackRow,
+    onlyIf: { condition: (orderIdExpr: string) => SqlFragment; refusal: DomainError },
+    judge: (order: LoadedOrder | null) => Result<T, DomainError>,
+    send: (entry: JournalEntry, judged: T) => Promise<AcquirerAnswer>,
   ): Promise<Result<RunResult, DomainError>>;
   /**
    * The row an earlier run of this very API request wrote (same idempotence key and body), settled now if it
@@ -270,6 +290,40 @@ export function createAcquirerJournal(
       if ('refused' in written) return err(written.refused);
       const { entry, context, order } = written;
       return ok(await sendAndSettle(entry, (reference) => send(reference, context), order));
+    },
+
+    async runWrittenFirst(row, onlyIf, judge, send) {
+      await options.beforeJournalRow?.(row, log);
+      const claim = claimFor(row);
+      const id = ctx.newId();
+      // Issued in one turn, so on PostgreSQL they go out in one write with BEGIN and COMMIT: the claim held
+      // first, then the order row lock, then the row, a later statement that sees every holder committed
+      // before the lock was granted (payments/refund-lock.ts).
+      const trip = await db.transaction((tx) =>
+        Promise.all([
+          claim ? holdClaim(tx, row.merchantId, claim.key, claim.claimId) : null,
+          selectWholeOrderRow(tx, row.merchantId, { paymentId: row.paymentId }, true),
+          insertMoneyBackEntry(lastStatement(tx), id, row, onlyIf.condition, claim?.claimId ?? null),
+        ]),
+      );
+      const [held, locked, entry] = trip;
+      if (held === false) {
+        if (entry) throw new Error('runWrittenFirst: a row was written under a claim taken over');
+        throw claimTakenOver(row.requestKey);
+      }
+      // After the COMMIT: a load whose lock waited reads payments and operations again (wholeOrderFromRow).
+      const order = locked ? loadedOrderFrom(await wholeOrderFromRow(db, locked)) : null;
+      const judged = judge(order);
+      if (!entry) return err(judged.ok ? onlyIf.refusal : judged.error);
+      if (!judged.ok) {
+        await closeEntryInTx(db, entry.id, {
+          result: 'NOT_RECEIVED',
+          answer: { type: 'NOT_RECEIVED' },
+          error: judged.error,
+        });
+        return err(judged.error);
+      }
+      return ok(await sendAndSettle(entry, () => send(entry, judged.value), order ?? undefined));
     },
 
     async resume(merchantId, key) {

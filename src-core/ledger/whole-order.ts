@@ -174,12 +174,28 @@ export async function selectWholeOrder(
   by: { orderId: string } | { paymentId: string },
   forUpdate = false,
 ): Promise<WholeOrder | null> {
+  const row = await selectWholeOrderRow(q, merchantId, by, forUpdate);
+  return row ? wholeOrderFromRow(q, row) : null;
+}
+
+/**
+ * The statement of `selectWholeOrder` alone, its row not yet read into an order: for a transaction that sends
+ * it together with later statements and COMMIT in one write (the journal's `runWrittenFirst`), and then reads
+ * the row with `wholeOrderFromRow` against the database (a load whose lock waited reads the rest again,
+ * after the COMMIT: see there).
+ */
+export async function selectWholeOrderRow(
+  q: Queryable,
+  merchantId: string,
+  by: { orderId: string } | { paymentId: string },
+  forUpdate: boolean,
+): Promise<WholeOrderRow | null> {
   const sql = 'orderId' in by ? WHOLE_ORDER_SQL.orderId : WHOLE_ORDER_SQL.paymentId;
   const rows = await q.query<WholeOrderRow>(forUpdate ? sql.lock : sql.read, [
     'orderId' in by ? by.orderId : by.paymentId,
     merchantId,
   ]);
-  return rows[0] ? wholeOrderFromRow(q, rows[0]) : null;
+  return rows[0] ?? null;
 }
 
 /** A row selected with `wholeOrderColumns`; in the locked variant, read again when the lock waited. */

@@ -12,17 +12,19 @@ import {
   type PaymentId,
   type Result,
 } from '../../src-shared';
-import type { JournalIntent, RequestKey } from '../journal/entries';
+import type { AcquirerAnswer, JournalIntent, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import { checkOperationOn, type OperationSource } from '../ledger/append';
-import { loadOrderOfPaymentInTx } from '../ledger/loaded-order';
+import type { LedgerContext } from '../ledger/context';
+import { loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/loaded-order';
+import type { PaymentRecord } from '../ledger/rows';
 import {
   DEFAULT_REFUND_REPEAT_WINDOW_MS,
   refundInProgressError,
   repeatedMoneyBackIn,
   repeatedRefundError,
 } from '../ledger/repeat-refund';
-import { refundLockFreeSql } from './refund-lock';
+import { refundLockFreeSql, refundLockFreeWhere } from './refund-lock';
 
 export type MoneyBackRequest = Omit<OperationSource, 'operationId' | 'occurredAt' | 'terminalId'> & {
   merchantId: string;
@@ -34,13 +36,17 @@ export type MoneyBackRequest = Omit<OperationSource, 'operationId' | 'occurredAt
 } & ({ kind: 'REFUND' | 'PAYOUT'; amount: Money } | { kind: 'CANCEL'; amount?: null });
 
 /**
- * One transaction before the acquirer is called: lock and load the order (its row FOR UPDATE), judge the
- * repeat-refund rule and check the ledger would accept the operation, and write the journal row, which is the
- * order's refund lock: only while the order has no other open refund, payout or void and no live
- * `refund_locks` row of the counter (REFUND_ORDER_LOCKED otherwise), and at most one such row per order is
- * open (a unique index, schema 9). A refusal writes nothing. Then the acquirer call, and one more transaction
- * records the operation and closes the row, which frees the order (the journal's run). Two commits per refund;
- * while the outcome is unknown the open row keeps the order locked, however long that takes.
+ * The order is locked, checked and held with the journal row before the acquirer is called, and the answer is
+ * recorded after: two commits per refund. While the outcome is unknown the open row keeps the order locked,
+ * however long that takes. The row is the order's refund lock: written only while the order has no other
+ * open refund, payout or void and no live `refund_locks` row of the counter (REFUND_ORDER_LOCKED otherwise),
+ * and at most one such row per order is open (a unique index, schema 9).
+ *
+ * A well-formed request (a void, or an amount that is a positive whole number of minor units in a currency
+ * code) goes in one round trip (the journal's `runWrittenFirst`): the order row lock, the row and COMMIT in one
+ * write, the order judged after (the repeat-refund rule, and the ledger would accept the operation); a refusal
+ * closes the row as NOT_RECEIVED. A malformed amount is judged first, in the row's transaction (`runChecked`), so
+ * its refusal is the ledger's own and nothing is written. The same judge rules both.
  */
 export async function sendMoneyBack(
   journal: AcquirerJournal,
@@ -48,7 +54,44 @@ export async function sendMoneyBack(
 ): Promise<Result<RunResult, DomainError>> {
   const { ctx } = journal.ledger;
   const { acquirer } = journal;
-  const body = req.kind === 'CANCEL' ? ({ kind: 'CANCEL' } as const) : { kind: req.kind, amount: req.amount };
+  const source = {
+    channel: req.channel,
+    operatorId: req.operatorId ?? null,
+    merchantReference: req.merchantReference ?? null,
+  };
+  const call = (reference: string, { acquirerReference, cardRef }: CallContext): Promise<AcquirerAnswer> =>
+    req.kind === 'CANCEL'
+      ? acquirer
+          .cancel({ reference, acquirerReference, amount: null })
+          .then((result) => ({ type: 'MOVEMENT', result }))
+      : acquirer[req.kind === 'REFUND' ? 'refund' : 'payout']({
+          reference,
+          cardRef,
+          amount: req.amount,
+          paymentId: req.paymentId,
+        }).then((result) => ({ type: 'MOVEMENT', result }));
+  const refusal = refundInProgressError({ paymentId: req.paymentId });
+
+  if (req.kind === 'CANCEL' || wellFormed(req.amount)) {
+    return journal.runWrittenFirst(
+      {
+        kind: req.kind,
+        merchantId: req.merchantId,
+        paymentId: req.paymentId,
+        amount: req.amount ?? null,
+        source,
+        holder: req.holder,
+        requestKey: req.requestKey ?? null,
+      },
+      { condition: refundLockFreeWhere, refusal },
+      (loaded) => judge(loaded, ctx, req),
+      (entry) =>
+        call(entry.id, {
+          acquirerReference: entry.request.kind === 'CANCEL' ? entry.request.acquirerReference : null,
+          cardRef: entry.cardRef,
+        }),
+    );
+  }
   return journal.runChecked(
     {
       kind: req.kind,
@@ -57,24 +100,10 @@ export async function sendMoneyBack(
       requestKey: req.requestKey ?? null,
     },
     async (tx) => {
-      // The order row lock serialises everyone who sends money back on the order (refund-lock.ts); a load that
-      // waited for a writer reads the order again, so it sees every refund or payout committed before.
       const loaded = await loadOrderOfPaymentInTx(tx, req.merchantId, req.paymentId, true);
-      if (!loaded) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: req.paymentId }));
-      const windowMs = ctx.refundRepeatWindowMs ?? DEFAULT_REFUND_REPEAT_WINDOW_MS;
-      const earlier =
-        req.kind === 'CANCEL'
-          ? null
-          : repeatedMoneyBackIn(loaded.operations, req.kind, req.amount, windowMs, loaded.lockedAt!);
-      if (earlier) return err(repeatedRefundError(earlier, loaded.order.orderId, windowMs));
-      const check = checkOperationOn(loaded, ctx, { ...req, body });
-      if (!check.ok) return check;
-      const { payment, order } = check.value;
-      const source = {
-        channel: req.channel,
-        operatorId: req.operatorId ?? null,
-        merchantReference: req.merchantReference ?? null,
-      };
+      const judged = judge(loaded, ctx, req);
+      if (!judged.ok) return judged;
+      const { payment, order } = judged.value;
       const cardRef = payment.card?.cardRef ?? null;
       const orderId = order.order.orderId;
       const intent: JournalIntent = {
@@ -87,32 +116,44 @@ export async function sendMoneyBack(
         mode: null,
         cardRef,
         requestKey: req.requestKey ?? null,
-        request:
-          req.kind === 'CANCEL'
-            ? { kind: 'CANCEL', source, acquirerReference: payment.acquirerReference, holder: req.holder }
-            : { kind: req.kind, source, cardRef, holder: req.holder },
+        request: { kind: req.kind, source, cardRef, holder: req.holder },
       };
       return ok({
         intent,
         context: { acquirerReference: payment.acquirerReference, cardRef },
-        order: loaded,
-        onlyIf: {
-          condition: refundLockFreeSql(orderId),
-          refusal: refundInProgressError({ paymentId: req.paymentId }),
-        },
+        order: loaded!,
+        onlyIf: { condition: refundLockFreeSql(orderId), refusal },
       });
     },
-    async (reference, { acquirerReference, cardRef }) => ({
-      type: 'MOVEMENT',
-      result:
-        req.kind === 'CANCEL'
-          ? await acquirer.cancel({ reference, acquirerReference, amount: null })
-          : await acquirer[req.kind === 'REFUND' ? 'refund' : 'payout']({
-              reference,
-              cardRef,
-              amount: req.amount,
-              paymentId: req.paymentId,
-            }),
-    }),
+    call,
   );
+}
+
+interface CallContext {
+  acquirerReference: string | null;
+  cardRef: string | null;
+}
+
+/** What the journal row's columns take (their domains, schema 8): anything else is judged before writing. */
+const wellFormed = (amount: Money): boolean =>
+  Number.isSafeInteger(amount.amountMinor) && amount.amountMinor > 0 && /^[A-Z]{3}$/.test(amount.currency);
+
+/**
+ * The rules a refund, payout or void is judged by on its order, loaded under the order row lock: the payment
+ * exists, the repeat-refund rule, and the ledger would accept the operation.
+ */
+function judge(
+  loaded: LoadedOrder | null,
+  ctx: LedgerContext,
+  req: MoneyBackRequest,
+): Result<{ order: LoadedOrder; payment: PaymentRecord }, DomainError> {
+  if (!loaded) return err(domainError('PAYMENT_NOT_FOUND', { paymentId: req.paymentId }));
+  const windowMs = ctx.refundRepeatWindowMs ?? DEFAULT_REFUND_REPEAT_WINDOW_MS;
+  const earlier =
+    req.kind === 'CANCEL'
+      ? null
+      : repeatedMoneyBackIn(loaded.operations, req.kind, req.amount, windowMs, loaded.lockedAt!);
+  if (earlier) return err(repeatedRefundError(earlier, loaded.order.orderId, windowMs));
+  const body = req.kind === 'CANCEL' ? ({ kind: 'CANCEL' } as const) : { kind: req.kind, amount: req.amount };
+  return checkOperationOn(loaded, ctx, { ...req, body });
 }

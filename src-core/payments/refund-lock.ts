@@ -1,9 +1,9 @@
 /**
  * The per-order refund lock (`REFUND_ORDER_LOCKED`), for every channel. Two forms, one rule:
  * - A refund, payout or void sent to the acquirer (money-back.ts: the online API and the back office) holds the
- *   order with its **open journal row** (schema 9: at most one per order, a unique index): written in one
- *   transaction with the checks, under the order row lock, only while no `refund_locks` row of the order is
- *   live (`refundLockFreeSql`), and held until its outcome is recorded, however long that takes.
+ *   order with its **open journal row** (schema 9: at most one per order, a unique index): written under the
+ *   order row lock, only while no `refund_locks` row of the order is live (`refundLockFreeWhere`; the checks
+ *   judged after it, a refusal closing it), and held until its outcome is recorded, however long that takes.
  * - A refund or void the counter made takes a `refund_locks` row for its own transaction (counter-refunds.ts),
  *   and a counter's refund reservation holds one until the terminal has refunded (purpose RESERVATION, the TTL
  *   is the reservation's time-out): `acquireRefundLock`, one conditional upsert decided by the database. It
@@ -121,11 +121,15 @@ export async function acquireRefundLock(
  */
 export const refundLockFreeSql =
   (orderId: string): SqlFragment =>
-  (param) => {
-    const order = `${param(orderId)}::uuid`;
-    return `NOT ${OPEN_MONEY_BACK_SQL(order)} AND NOT EXISTS (SELECT 1 FROM refund_locks l
-      WHERE l.order_id = ${order} AND l.expires_at > statement_timestamp())`;
-  };
+  (param) =>
+    refundLockFreeWhere(`${param(orderId)}::uuid`)(param);
+
+/** The same condition on the order an SQL expression names (e.g. `p.order_id` of the payment row read). */
+export const refundLockFreeWhere =
+  (orderIdExpr: string): SqlFragment =>
+  () =>
+    `NOT ${OPEN_MONEY_BACK_SQL(orderIdExpr)} AND NOT EXISTS (SELECT 1 FROM refund_locks l
+      WHERE l.order_id = ${orderIdExpr} AND l.expires_at > statement_timestamp())`;
 
 /**
  * Under the lock just taken: a refund or payout of the same amount recorded on the order within the repeat

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCardById } from '../../../src-shared';
-import { countingDb, type Counts } from '../../bench/core-load';
-import { DATABASE_KINDS } from '../../helpers/core-db';
+import { countingDb, stopCountingRoundTrips, type Counts } from '../../bench/core-load';
+import { DATABASE_KINDS, TEST_DATABASE_URL } from '../../helpers/core-db';
 import { startTestCore, type TestCore } from '../../helpers/core-server';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read as JSON */
@@ -19,19 +19,36 @@ for (const { kind, skip } of DATABASE_KINDS) {
   describe.skipIf(skip !== null)(`money paths' statements on ${kind}${skip ? ` (${skip})` : ''}`, () => {
     let core: TestCore;
     let counts: Counts;
+    let acquirerTrips = 0;
     let base: string;
 
     beforeAll(async () => {
       core = await startTestCore(kind, {
         wrapDb: (real) => {
-          const counted = countingDb(real);
+          // On PostgreSQL the writes to its socket are counted too (one per round trip).
+          const port = kind === 'postgres' ? Number(new URL(TEST_DATABASE_URL!).port || 5432) : undefined;
+          const counted = countingDb(real, port);
           counts = counted.counts;
           return counted.db;
         },
+        // The sandbox acquirer's own records are in the same PostgreSQL here (a file in the bench): its writes
+        // to the socket during its calls are its own, not the core's.
+        wrapAcquirer: (sandbox) => ({
+          ...sandbox,
+          refund: async (r) => {
+            const before = counts.roundTrips;
+            try {
+              return await sandbox.refund(r);
+            } finally {
+              acquirerTrips += counts.roundTrips - before;
+            }
+          },
+        }),
       });
       base = `/v2/${core.merchantId}`;
     });
     afterAll(async () => {
+      if (counts) stopCountingRoundTrips(counts);
       await core?.close();
     });
 
@@ -69,6 +86,21 @@ for (const { kind, skip } of DATABASE_KINDS) {
         expect(cost).toEqual({ statements: 3, commits: 2 });
       }
     });
+
+    it.skipIf(kind !== 'postgres')(
+      `a refund is 2 round trips to the database (the sandbox acquirer's own records not counted): the order locked and loaded, its journal row and COMMIT in one write, then the recording${kind !== 'postgres' ? ' (PGlite is in process: no socket to count)' : ''}`,
+      async () => {
+        const paymentId = await pay();
+        for (const amount of [1_200, 1_300]) {
+          const before = counts.roundTrips - acquirerTrips;
+          const r = await post(`/payments/${paymentId}/refund`, {
+            amountOfMoney: { amount, currencyCode: 'EUR' },
+          });
+          expect(r.status, r.text).toBe(201);
+          expect(counts.roundTrips - acquirerTrips - before).toBe(2);
+        }
+      },
+    );
 
     it('a subsequent payment is 3 statements in 2 commits: the order loaded, the journal row, the payment row and its opening in one', async () => {
       const paymentId = await pay();

@@ -1,0 +1,226 @@
+/**
+ * A refund, payout or void goes to the database in one round trip before the acquirer is called (the order
+ * locked and loaded, the journal row that is the order's refund lock, COMMIT), and the order is judged after
+ * (payments/money-back.ts, the journal's `runWrittenFirst`). What that changes and what it must not:
+ * - a refund the ledger refuses answers exactly as before, and its row is left closed as NOT_RECEIVED (never
+ *   sent), so the order is free at once and a retry with the same idempotence key runs afresh;
+ * - while another holder has the order, a refund the ledger would refuse still gets the ledger's reason, and
+ *   one it would accept REFUND_ORDER_LOCKED, and nothing is written;
+ * - a refund whose order row lock waited for a writer judges the order as that writer left it (PostgreSQL);
+ * - an amount the journal's columns cannot take (zero, negative) is refused by the ledger, nothing written.
+ * On the real database kinds, with the real sandbox acquirer behind a wrapper that counts what it is asked.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPaymentId, money, type PaymentId, type Uuid } from '../../../src-shared';
+import type { Acquirer } from '../../../src-core/acquirer/acquirer';
+import { createSandboxAcquirer } from '../../../src-core/acquirer/sandbox';
+import { createAcquirerJournal, type AcquirerJournal } from '../../../src-core/journal/journal';
+import { appendOperationInTx } from '../../../src-core/ledger/append';
+import { createLedgerContext } from '../../../src-core/ledger/context';
+import { createLedgerService, type LedgerService } from '../../../src-core/ledger/service';
+import { reserveRefund } from '../../../src-core/payments/counter-refunds';
+import { releaseRefundLock } from '../../../src-core/ledger/refund-lock';
+import { cancel } from '../../../src-core/payments/capture';
+import { payout, refund } from '../../../src-core/payments/refund';
+import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
+import { ledgerWrites } from '../../helpers/ledger-writes';
+import { quiet } from '../../helpers/quiet-log';
+
+const EUR = (n: number) => money(n, 'EUR');
+const M = 'M-written-first';
+
+for (const { kind, skip } of DATABASE_KINDS) {
+  describe.skipIf(skip !== null)(
+    `money back written first, judged after, on ${kind}${skip ? ` (${skip})` : ''}`,
+    () => {
+      let t: TestDatabase;
+      let ledger: LedgerService;
+      let journal: AcquirerJournal;
+      let terminalId: Uuid;
+      let issuer: number;
+      let seq = 0;
+      const asked: string[] = [];
+      const ctx = createLedgerContext();
+
+      beforeAll(async () => {
+        t = await openTestDatabase(kind, 10);
+        ledger = createLedgerService(t.db, ctx);
+        const sandbox = createSandboxAcquirer({ db: t.db });
+        const counting: Acquirer = {
+          ...sandbox,
+          refund: (r) => (asked.push(r.reference), sandbox.refund(r)),
+          payout: (r) => (asked.push(r.reference), sandbox.payout(r)),
+          cancel: (r) => (asked.push(r.reference), sandbox.cancel(r)),
+        };
+        journal = createAcquirerJournal({ ledger, acquirer: counting, log: quiet });
+        await t.db.query(`INSERT INTO merchants (id, name) VALUES ($1, 'Written-first shop')`, [M]);
+        const storeId = ctx.newId();
+        await t.db.query(`INSERT INTO stores (id, merchant_id, name) VALUES ($1, $2, 'High street')`, [
+          storeId,
+          M,
+        ]);
+        terminalId = ctx.newId();
+        await t.db.query(
+          `INSERT INTO terminals (id, merchant_id, store_id, issuer, key_id, secret_ciphertext)
+         VALUES ($1, $2, $3, nextval('terminal_issuer_seq'), 'term-key-written-first', 'x')`,
+          [terminalId, M, storeId],
+        );
+        issuer = (
+          await t.db.query<{ issuer: number }>('SELECT issuer FROM terminals WHERE id = $1', [terminalId])
+        )[0]!.issuer;
+      });
+      afterAll(async () => {
+        await t?.dispose();
+      });
+
+      /** A card sale of `amount` taken at the counter, as its sync push records it. */
+      async function counterSale(amount: number): Promise<PaymentId> {
+        const r = await ledgerWrites(ledger).createOrderWithPayment(
+          { merchantId: M, currency: 'EUR', total: EUR(amount), channel: 'IN_STORE', terminalId },
+          {
+            paymentId: formatPaymentId(issuer, seq++),
+            channel: 'IN_STORE',
+            terminalId,
+            opening: { kind: 'SALE', amount: EUR(amount) },
+            card: {
+              brand: 'VISA',
+              bin: '433026',
+              last4: '4675',
+              expiry: '1230',
+              cardRef: 'tok-written-first',
+              tokenId: null,
+              paymentProductId: 1,
+            },
+          },
+        );
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value.payment.paymentId;
+      }
+
+      const online = { merchantId: M, channel: 'ONLINE' as const, holder: 'online:test-key' };
+      const rowsOf = (paymentId: PaymentId) =>
+        t.db.query<{ id: string; kind: string; state: string; result: string | null; error: string | null }>(
+          `SELECT id, kind, state, result, error FROM acquirer_journal WHERE payment_id = $1 ORDER BY created_at`,
+          [paymentId],
+        );
+      const codeOf = (r: { ok: boolean; error?: { error: { code: string } } }) =>
+        r.ok ? 'OK' : r.error!.error.code;
+
+      it('a refund the ledger refuses answers as before, its row closed NOT_RECEIVED and never sent; the order is free at once, and the same key runs afresh', async () => {
+        const paymentId = await counterSale(1_000);
+        const before = asked.length;
+        const requestKey = { key: `key-${ctx.newId()}`, hash: 'body-1' };
+        const tooMuch = await refund(journal, { ...online, paymentId, amount: EUR(1_500), requestKey });
+        expect(codeOf(tooMuch)).toBe('REFUND_EXCEEDS_REFUNDABLE');
+        const rows = await rowsOf(paymentId);
+        expect(rows.map((r) => [r.kind, r.state, r.result])).toEqual([['REFUND', 'DONE', 'NOT_RECEIVED']]);
+        expect(JSON.parse(rows[0]!.error!)).toMatchObject({ code: 'REFUND_EXCEEDS_REFUNDABLE' });
+        expect(asked.length).toBe(before);
+        // The same key again: the closed row is not an answer to resume from; the request is judged afresh.
+        const again = await refund(journal, { ...online, paymentId, amount: EUR(1_500), requestKey });
+        expect(codeOf(again)).toBe('REFUND_EXCEEDS_REFUNDABLE');
+        // Nothing holds the order: a refund it can take goes through at once.
+        const fits = await refund(journal, { ...online, paymentId, amount: EUR(1_000) });
+        expect(codeOf(fits)).toBe('OK');
+        expect(asked.length).toBe(before + 1);
+        expect((await rowsOf(paymentId)).map((r) => r.result)).toEqual([
+          'NOT_RECEIVED',
+          'NOT_RECEIVED',
+          'APPROVED',
+        ]);
+      });
+
+      it("while a counter's reservation holds the order, a refund the ledger would refuse gets the ledger's reason, one it would accept REFUND_ORDER_LOCKED, and nothing is written", async () => {
+        const paymentId = await counterSale(1_000);
+        const reservation = await reserveRefund(ledger, {
+          merchantId: M,
+          paymentId,
+          amount: EUR(300),
+          holder: `terminal:${terminalId}`,
+          ttlMs: 60_000,
+          source: { channel: 'IN_STORE' },
+        });
+        if (!reservation.ok) throw new Error(reservation.error.message);
+        const before = asked.length;
+        expect(codeOf(await refund(journal, { ...online, paymentId, amount: EUR(5_000) }))).toBe(
+          'REFUND_EXCEEDS_REFUNDABLE',
+        );
+        expect(codeOf(await refund(journal, { ...online, paymentId, amount: EUR(200) }))).toBe(
+          'REFUND_ORDER_LOCKED',
+        );
+        expect(codeOf(await payout(journal, { ...online, paymentId, amount: EUR(200) }))).toBe(
+          'REFUND_ORDER_LOCKED',
+        );
+        expect(await rowsOf(paymentId)).toEqual([]);
+        expect(asked.length).toBe(before);
+        await releaseRefundLock(t.db, reservation.value);
+        expect(codeOf(await refund(journal, { ...online, paymentId, amount: EUR(200) }))).toBe('OK');
+      });
+
+      it('an amount the journal cannot hold (zero, negative) is refused by the ledger as before, nothing written, nothing sent', async () => {
+        const paymentId = await counterSale(1_000);
+        const before = asked.length;
+        const answers = [
+          await refund(journal, { ...online, paymentId, amount: EUR(0) }),
+          await refund(journal, { ...online, paymentId, amount: EUR(-100) }),
+          await payout(journal, { ...online, paymentId, amount: EUR(0) }),
+        ];
+        expect(answers.map(codeOf)).toEqual([
+          'AMOUNT_NOT_POSITIVE',
+          'AMOUNT_NOT_POSITIVE',
+          'AMOUNT_NOT_POSITIVE',
+        ]);
+        expect(await rowsOf(paymentId)).toEqual([]);
+        expect(asked.length).toBe(before);
+      });
+
+      it('a void the ledger refuses (the sale is voided already) leaves a closed row and asks the acquirer nothing', async () => {
+        const paymentId = await counterSale(1_000);
+        expect(codeOf(await cancel(journal, { ...online, paymentId, amount: null }))).toBe('OK');
+        const before = asked.length;
+        const again = await cancel(journal, { ...online, paymentId, amount: null });
+        expect(again.ok).toBe(false);
+        expect((await rowsOf(paymentId)).map((x) => [x.kind, x.state, x.result])).toEqual([
+          ['CANCEL', 'DONE', 'APPROVED'],
+          ['CANCEL', 'DONE', 'NOT_RECEIVED'],
+        ]);
+        expect(asked.length).toBe(before);
+      });
+
+      it.skipIf(kind !== 'postgres')(
+        `a refund whose order lock waited for a writer judges the order as that writer left it${kind !== 'postgres' ? ' (PGlite is one connection: nothing waits)' : ''}`,
+        async () => {
+          const paymentId = await counterSale(1_000);
+          const before = asked.length;
+          let answer: Promise<Awaited<ReturnType<typeof refund>>> | null = null;
+          await t.db.transaction(async (tx) => {
+            // Another writer holds the order row: it refunds 800 by the ledger's rules alone.
+            const held = await appendOperationInTx(tx, ctx, {
+              merchantId: M,
+              paymentId,
+              channel: 'BACK_OFFICE',
+              body: { kind: 'REFUND', amount: EUR(800) },
+            });
+            expect(held.ok).toBe(true);
+            answer = refund(journal, { ...online, paymentId, amount: EUR(500) });
+            // Commit only once the refund is waiting for the order row lock.
+            for (let i = 0; i < 200; i++) {
+              const waiting = await t.db.query<{ n: number }>(
+                `SELECT count(*)::int AS n FROM pg_stat_activity
+               WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+              );
+              if (waiting[0]!.n > 0) return;
+              await new Promise((r) => setTimeout(r, 10));
+            }
+            throw new Error('the refund never waited for the order row lock');
+          });
+          // 1,000 paid, 800 refunded by the writer it waited for: 500 more is refused, and nothing was sent.
+          expect(codeOf(await answer!)).toBe('REFUND_EXCEEDS_REFUNDABLE');
+          expect(asked.length).toBe(before);
+          expect((await rowsOf(paymentId)).map((r) => r.result)).toEqual(['NOT_RECEIVED']);
+          expect(codeOf(await refund(journal, { ...online, paymentId, amount: EUR(200) }))).toBe('OK');
+        },
+      );
+    },
+  );
+}
