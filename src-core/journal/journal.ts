@@ -14,7 +14,7 @@
  * again. Money the acquirer moved but the ledger refuses is never dropped: an approved charge is released
  * at the acquirer (a RELEASE row), anything else becomes a money exception for a manager (settle.ts).
  */
-import { domainError, err, ok, type DomainError, type Result, type Uuid } from '../../src-shared';
+import { domainError, err, ok, type DomainError, type Result } from '../../src-shared';
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
 import { lastStatement, type Queryable, type SqlFragment } from '../db/adapter';
 import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
@@ -30,10 +30,12 @@ import {
   insertEntry,
   insertEntryIf,
   insertEntryUnderClaim,
+  insertMoneyBackEntry,
   noteInquiry,
   selectDueEntries,
   selectEntryForRequest,
   selectOpenEntriesOfPayment,
+  type MoneyBackRow,
 } from './entry-store';
 import type { JournalLog } from './log';
 import { JournalRefusal } from './refusal';
@@ -78,21 +80,6 @@ export interface Prepared<T> {
   onlyIf?: { condition: SqlFragment; refusal: DomainError };
 }
 
-/** What `runWrittenFirst` sends in its one write besides the order's load. */
-export interface WrittenFirst {
-  /** The request: its kind, merchant, the payment it names (whose order is loaded) and its key. */
-  head: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>;
-  /** Take the order row lock with the load (money going back), or only read the order. */
-  lockOrder: boolean;
-  /**
-   * The row's insert, built in SQL from the rows it names, with its conditions (under an idempotence claim,
-   * that the claim, held FOR SHARE by an earlier statement, is still `claimId`'s): null when not written.
-   */
-  insert: (q: Queryable, id: Uuid, claimId: string | null) => Promise<JournalEntry | null>;
-  /** The answer when no row was written and the judge has no refusal of its own. */
-  refusal: DomainError;
-}
-
 export interface RunResult {
   /** The row as it stands after the call: DONE, UNKNOWN, or still PENDING when recording failed. */
   entry: JournalEntry;
@@ -133,20 +120,21 @@ export interface AcquirerJournal {
     send: (reference: string, context: T) => Promise<AcquirerAnswer>,
   ): Promise<Result<RunResult, DomainError>>;
   /**
-   * One round trip before the acquirer is called: the order of `write.head.paymentId` loaded (and locked, for
-   * money going back), the row written by `write.insert` from what the database holds (its conditions in its
-   * own SQL), and COMMIT, all in one write; then `judge` rules on the order as loaded and the row as written
-   * (its `value` is handed to `send`). A refusal then closes the row as NOT_RECEIVED in a statement of its own
-   * (it was never sent; a retry with the same key runs afresh). When no row was written the answer is the
-   * judge's refusal if it has one, else `write.refusal`, as if the checks had run first. A judge answering
-   * null (it cannot tell from what was loaded, or the row is not what it would have written): the row, if
-   * any, is closed the same way and null is answered: run the request the judge-first way (`runChecked`).
+   * A refund, payout or void in one round trip before the acquirer is called: the order of `row.paymentId`
+   * locked and loaded, the row written from what the database holds of the payment (`insertMoneyBackEntry`)
+   * only while `onlyIf` holds, and COMMIT, all in one write; then `judge` rules on the order as loaded (its
+   * `value` is handed to `send`). A refusal then closes the row as NOT_RECEIVED in a statement of its own (it
+   * was never sent; a retry with the same key runs afresh). When the row was not written the answer is the
+   * judge's refusal if it has one, else `onlyIf.refusal`, as if the checks had run first. The row must be
+   * well-formed before it is sent: an amount that breaks the columns' domains would fail the transaction,
+   * where judging first answers a refusal (money-back.ts sends those through `runChecked`).
    */
   runWrittenFirst<T>(
-    write: WrittenFirst,
-    judge: (order: LoadedOrder | null, entry: JournalEntry | null) => Result<T, DomainError> | null,
+    row: MoneyBackRow,
+    onlyIf: { condition: (orderIdExpr: string) => SqlFragment; refusal: DomainError },
+    judge: (order: LoadedOrder | null) => Result<T, DomainError>,
     send: (entry: JournalEntry, judged: T) => Promise<AcquirerAnswer>,
-  ): Promise<Result<RunResult, DomainError> | null>;
+  ): Promise<Result<RunResult, DomainError>>;
   /**
    * The row an earlier run of this very API request wrote (same idempotence key and body), settled now if it
    * is open; null when there is none or the acquirer never received it (run the request afresh).
@@ -304,37 +292,36 @@ export function createAcquirerJournal(
       return ok(await sendAndSettle(entry, (reference) => send(reference, context), order));
     },
 
-    async runWrittenFirst(write, judge, send) {
-      const { head } = write;
-      await options.beforeJournalRow?.(head, log);
-      const claim = claimFor(head);
+    async runWrittenFirst(row, onlyIf, judge, send) {
+      await options.beforeJournalRow?.(row, log);
+      const claim = claimFor(row);
       const id = ctx.newId();
       // Issued in one turn, so on PostgreSQL they go out in one write with BEGIN and COMMIT: the claim held
-      // first, then the order (its row lock, for money going back), then the row, a later statement that sees
-      // everything committed before the lock was granted (payments/refund-lock.ts).
-      const [held, loadedRow, entry] = await db.transaction((tx) =>
+      // first, then the order row lock, then the row, a later statement that sees every holder committed
+      // before the lock was granted (payments/refund-lock.ts).
+      const trip = await db.transaction((tx) =>
         Promise.all([
-          claim ? holdClaim(tx, head.merchantId, claim.key, claim.claimId) : null,
-          selectWholeOrderRow(tx, head.merchantId, { paymentId: head.paymentId }, write.lockOrder),
-          write.insert(lastStatement(tx), id, claim?.claimId ?? null),
+          claim ? holdClaim(tx, row.merchantId, claim.key, claim.claimId) : null,
+          selectWholeOrderRow(tx, row.merchantId, { paymentId: row.paymentId }, true),
+          insertMoneyBackEntry(lastStatement(tx), id, row, onlyIf.condition, claim?.claimId ?? null),
         ]),
       );
+      const [held, locked, entry] = trip;
       if (held === false) {
         if (entry) throw new Error('runWrittenFirst: a row was written under a claim taken over');
-        throw claimTakenOver(head.requestKey);
+        throw claimTakenOver(row.requestKey);
       }
       // After the COMMIT: a load whose lock waited reads payments and operations again (wholeOrderFromRow).
-      const order = loadedRow ? loadedOrderFrom(await wholeOrderFromRow(db, loadedRow)) : null;
-      const judged = judge(order, entry);
-      if (!entry) return judged ? err(judged.ok ? write.refusal : judged.error) : null;
-      if (!judged?.ok) {
-        const error = judged ? judged.error : null;
+      const order = locked ? loadedOrderFrom(await wholeOrderFromRow(db, locked)) : null;
+      const judged = judge(order);
+      if (!entry) return err(judged.ok ? onlyIf.refusal : judged.error);
+      if (!judged.ok) {
         await closeEntryInTx(db, entry.id, {
           result: 'NOT_RECEIVED',
           answer: { type: 'NOT_RECEIVED' },
-          error,
+          error: judged.error,
         });
-        return error ? err(error) : null;
+        return err(judged.error);
       }
       return ok(await sendAndSettle(entry, () => send(entry, judged.value), order ?? undefined));
     },

@@ -13,7 +13,6 @@ import {
   type Result,
 } from '../../src-shared';
 import type { AcquirerAnswer, JournalIntent, RequestKey } from '../journal/entries';
-import { fitsTheRow, insertMoneyBackEntry, type MoneyBackRow } from '../journal/rows-from-payments';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import { checkOperationOn, type OperationSource } from '../ledger/append';
 import type { LedgerContext } from '../ledger/context';
@@ -73,23 +72,18 @@ export async function sendMoneyBack(
         }).then((result) => ({ type: 'MOVEMENT', result }));
   const refusal = refundInProgressError({ paymentId: req.paymentId });
 
-  if (req.kind === 'CANCEL' || fitsTheRow(req.amount)) {
-    const row: MoneyBackRow = {
-      kind: req.kind,
-      merchantId: req.merchantId,
-      paymentId: req.paymentId,
-      amount: req.amount ?? null,
-      source,
-      holder: req.holder,
-      requestKey: req.requestKey ?? null,
-    };
-    const run = await journal.runWrittenFirst(
+  if (req.kind === 'CANCEL' || wellFormed(req.amount)) {
+    return journal.runWrittenFirst(
       {
-        head: row,
-        lockOrder: true,
-        insert: (q, id, claimId) => insertMoneyBackEntry(q, id, row, refundLockFreeWhere, claimId),
-        refusal,
+        kind: req.kind,
+        merchantId: req.merchantId,
+        paymentId: req.paymentId,
+        amount: req.amount ?? null,
+        source,
+        holder: req.holder,
+        requestKey: req.requestKey ?? null,
       },
+      { condition: refundLockFreeWhere, refusal },
       (loaded) => judge(loaded, ctx, req),
       (entry) =>
         call(entry.id, {
@@ -97,8 +91,6 @@ export async function sendMoneyBack(
           cardRef: entry.cardRef,
         }),
     );
-    // Null only when the judge cannot tell, which this one never answers (a void has no other way anyway).
-    if (run || req.kind === 'CANCEL') return run ?? err(refusal);
   }
   return journal.runChecked(
     {
@@ -141,6 +133,10 @@ interface CallContext {
   acquirerReference: string | null;
   cardRef: string | null;
 }
+
+/** What the journal row's columns take (their domains, schema 8): anything else is judged before writing. */
+const wellFormed = (amount: Money): boolean =>
+  Number.isSafeInteger(amount.amountMinor) && amount.amountMinor > 0 && /^[A-Z]{3}$/.test(amount.currency);
 
 /**
  * The rules a refund, payout or void is judged by on its order, loaded under the order row lock: the payment

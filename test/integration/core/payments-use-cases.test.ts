@@ -13,8 +13,7 @@ import { createAcquirerJournal, type AcquirerJournal } from '../../../src-core/j
 import { createLedgerContext } from '../../../src-core/ledger/context';
 import { createLedgerService, type LedgerService } from '../../../src-core/ledger/service';
 import { cancel, capture } from '../../../src-core/payments/capture';
-import { createPayment } from '../../../src-core/payments/charge';
-import { subsequentPayment } from '../../../src-core/payments/subsequent-payment';
+import { createPayment, subsequentPayment } from '../../../src-core/payments/charge';
 import { recordChargeback } from '../../../src-core/payments/chargeback';
 import { releaseReservedRefund, reserveRefund } from '../../../src-core/payments/counter-refunds';
 import { payout, refund } from '../../../src-core/payments/refund';
