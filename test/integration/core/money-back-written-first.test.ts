@@ -11,20 +11,17 @@
  * On the real database kinds, with the real sandbox acquirer behind a wrapper that counts what it is asked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatPaymentId, money, type PaymentId, type Uuid } from '../../../src-shared';
-import type { Acquirer } from '../../../src-core/acquirer/acquirer';
-import { createSandboxAcquirer } from '../../../src-core/acquirer/sandbox';
-import { createAcquirerJournal, type AcquirerJournal } from '../../../src-core/journal/journal';
+import { money, type PaymentId, type Uuid } from '../../../src-shared';
+import type { AcquirerJournal } from '../../../src-core/journal/journal';
 import { appendOperationInTx } from '../../../src-core/ledger/append';
-import { createLedgerContext } from '../../../src-core/ledger/context';
-import { createLedgerService, type LedgerService } from '../../../src-core/ledger/service';
+import type { LedgerContext } from '../../../src-core/ledger/context';
+import type { LedgerService } from '../../../src-core/ledger/service';
 import { reserveRefund } from '../../../src-core/payments/counter-refunds';
 import { releaseRefundLock } from '../../../src-core/ledger/refund-lock';
 import { cancel } from '../../../src-core/payments/capture';
 import { payout, refund } from '../../../src-core/payments/refund';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
-import { ledgerWrites } from '../../helpers/ledger-writes';
-import { quiet } from '../../helpers/quiet-log';
+import { DATABASE_KINDS, type TestDatabase } from '../../helpers/core-db';
+import { openUseCaseFixture, type UseCaseFixture } from '../../helpers/use-case-fixture';
 
 const EUR = (n: number) => money(n, 'EUR');
 const M = 'M-written-first';
@@ -34,68 +31,29 @@ for (const { kind, skip } of DATABASE_KINDS) {
     `money back written first, judged after, on ${kind}${skip ? ` (${skip})` : ''}`,
     () => {
       let t: TestDatabase;
+      let ctx: LedgerContext;
       let ledger: LedgerService;
       let journal: AcquirerJournal;
       let terminalId: Uuid;
-      let issuer: number;
-      let seq = 0;
+      /** A card sale of `amount` taken at the counter, as its sync push records it. */
+      let counterSale: UseCaseFixture['counterSale'];
       const asked: string[] = [];
-      const ctx = createLedgerContext();
 
       beforeAll(async () => {
-        t = await openTestDatabase(kind, 10);
-        ledger = createLedgerService(t.db, ctx);
-        const sandbox = createSandboxAcquirer({ db: t.db });
-        const counting: Acquirer = {
-          ...sandbox,
-          refund: (r) => (asked.push(r.reference), sandbox.refund(r)),
-          payout: (r) => (asked.push(r.reference), sandbox.payout(r)),
-          cancel: (r) => (asked.push(r.reference), sandbox.cancel(r)),
-        };
-        journal = createAcquirerJournal({ ledger, acquirer: counting, log: quiet });
-        await t.db.query(`INSERT INTO merchants (id, name) VALUES ($1, 'Written-first shop')`, [M]);
-        const storeId = ctx.newId();
-        await t.db.query(`INSERT INTO stores (id, merchant_id, name) VALUES ($1, $2, 'High street')`, [
-          storeId,
-          M,
-        ]);
-        terminalId = ctx.newId();
-        await t.db.query(
-          `INSERT INTO terminals (id, merchant_id, store_id, issuer, key_id, secret_ciphertext)
-         VALUES ($1, $2, $3, nextval('terminal_issuer_seq'), 'term-key-written-first', 'x')`,
-          [terminalId, M, storeId],
-        );
-        issuer = (
-          await t.db.query<{ issuer: number }>('SELECT issuer FROM terminals WHERE id = $1', [terminalId])
-        )[0]!.issuer;
+        ({ t, ctx, ledger, journal, terminalId, counterSale } = await openUseCaseFixture(
+          kind,
+          { merchantId: M, name: 'Written-first shop', cardRef: 'tok-written-first' },
+          (sandbox) => ({
+            ...sandbox,
+            refund: (r) => (asked.push(r.reference), sandbox.refund(r)),
+            payout: (r) => (asked.push(r.reference), sandbox.payout(r)),
+            cancel: (r) => (asked.push(r.reference), sandbox.cancel(r)),
+          }),
+        ));
       });
       afterAll(async () => {
         await t?.dispose();
       });
-
-      /** A card sale of `amount` taken at the counter, as its sync push records it. */
-      async function counterSale(amount: number): Promise<PaymentId> {
-        const r = await ledgerWrites(ledger).createOrderWithPayment(
-          { merchantId: M, currency: 'EUR', total: EUR(amount), channel: 'IN_STORE', terminalId },
-          {
-            paymentId: formatPaymentId(issuer, seq++),
-            channel: 'IN_STORE',
-            terminalId,
-            opening: { kind: 'SALE', amount: EUR(amount) },
-            card: {
-              brand: 'VISA',
-              bin: '433026',
-              last4: '4675',
-              expiry: '1230',
-              cardRef: 'tok-written-first',
-              tokenId: null,
-              paymentProductId: 1,
-            },
-          },
-        );
-        if (!r.ok) throw new Error(r.error.message);
-        return r.value.payment.paymentId;
-      }
 
       const online = { merchantId: M, channel: 'ONLINE' as const, holder: 'online:test-key' };
       const rowsOf = (paymentId: PaymentId) =>

@@ -7,20 +7,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPaymentId, money, type PaymentId, type Uuid } from '../../../src-shared';
-import type { Acquirer } from '../../../src-core/acquirer/acquirer';
-import { createSandboxAcquirer } from '../../../src-core/acquirer/sandbox';
-import { createAcquirerJournal, type AcquirerJournal } from '../../../src-core/journal/journal';
-import { createLedgerContext } from '../../../src-core/ledger/context';
-import { createLedgerService, type LedgerService } from '../../../src-core/ledger/service';
+import type { AcquirerJournal } from '../../../src-core/journal/journal';
+import type { LedgerContext } from '../../../src-core/ledger/context';
+import type { LedgerService } from '../../../src-core/ledger/service';
 import { cancel, capture } from '../../../src-core/payments/capture';
 import { createPayment, subsequentPayment } from '../../../src-core/payments/charge';
 import { recordChargeback } from '../../../src-core/payments/chargeback';
 import { releaseReservedRefund, reserveRefund } from '../../../src-core/payments/counter-refunds';
 import { payout, refund } from '../../../src-core/payments/refund';
 import { createToken, deleteToken } from '../../../src-core/payments/tokens';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/core-db';
+import { DATABASE_KINDS, type TestDatabase } from '../../helpers/core-db';
 import { ledgerWrites } from '../../helpers/ledger-writes';
-import { quiet } from '../../helpers/quiet-log';
+import { openUseCaseFixture, type UseCaseFixture } from '../../helpers/use-case-fixture';
 
 const EUR = (n: number) => money(n, 'EUR');
 const M = 'M-use-cases';
@@ -28,74 +26,36 @@ const M = 'M-use-cases';
 for (const { kind, skip } of DATABASE_KINDS) {
   describe.skipIf(skip !== null)(`the payments use cases on ${kind}${skip ? ` (${skip})` : ''}`, () => {
     let t: TestDatabase;
+    let ctx: LedgerContext;
     let ledger: LedgerService;
     let journal: AcquirerJournal;
     let terminalId: Uuid;
     let issuer: number;
-    let seq = 0;
+    /** A card sale of `amount` taken at the counter, as its sync push records it. */
+    let counterSale: UseCaseFixture['counterSale'];
     const refundsAsked: string[] = [];
     const authorisationsAsked: string[] = [];
-    const ctx = createLedgerContext();
 
     beforeAll(async () => {
-      t = await openTestDatabase(kind, 10);
-      ledger = createLedgerService(t.db, ctx);
-      const sandbox = createSandboxAcquirer({ db: t.db });
-      const counting: Acquirer = {
-        ...sandbox,
-        refund: (r) => {
-          refundsAsked.push(r.reference);
-          return sandbox.refund(r);
-        },
-        authorise: (r) => {
-          authorisationsAsked.push(r.reference);
-          return sandbox.authorise(r);
-        },
-      };
-      journal = createAcquirerJournal({ ledger, acquirer: counting, log: quiet });
-      await t.db.query(`INSERT INTO merchants (id, name) VALUES ($1, 'Use-case shop')`, [M]);
-      const storeId = ctx.newId();
-      await t.db.query(`INSERT INTO stores (id, merchant_id, name) VALUES ($1, $2, 'Main street')`, [
-        storeId,
-        M,
-      ]);
-      terminalId = ctx.newId();
-      await t.db.query(
-        `INSERT INTO terminals (id, merchant_id, store_id, issuer, key_id, secret_ciphertext)
-         VALUES ($1, $2, $3, nextval('terminal_issuer_seq'), 'term-key-use-cases', 'x')`,
-        [terminalId, M, storeId],
-      );
-      issuer = (
-        await t.db.query<{ issuer: number }>('SELECT issuer FROM terminals WHERE id = $1', [terminalId])
-      )[0]!.issuer;
+      ({ t, ctx, ledger, journal, terminalId, issuer, counterSale } = await openUseCaseFixture(
+        kind,
+        { merchantId: M, name: 'Use-case shop', cardRef: 'tok-use-cases' },
+        (sandbox) => ({
+          ...sandbox,
+          refund: (r) => {
+            refundsAsked.push(r.reference);
+            return sandbox.refund(r);
+          },
+          authorise: (r) => {
+            authorisationsAsked.push(r.reference);
+            return sandbox.authorise(r);
+          },
+        }),
+      ));
     });
     afterAll(async () => {
       await t?.dispose();
     });
-
-    /** A card sale of `amount` taken at the counter, as its sync push records it. */
-    async function counterSale(amount: number): Promise<PaymentId> {
-      const r = await ledgerWrites(ledger).createOrderWithPayment(
-        { merchantId: M, currency: 'EUR', total: EUR(amount), channel: 'IN_STORE', terminalId },
-        {
-          paymentId: formatPaymentId(issuer, seq++),
-          channel: 'IN_STORE',
-          terminalId,
-          opening: { kind: 'SALE', amount: EUR(amount) },
-          card: {
-            brand: 'VISA',
-            bin: '433026',
-            last4: '4675',
-            expiry: '1230',
-            cardRef: 'tok-use-cases',
-            tokenId: null,
-            paymentProductId: 1,
-          },
-        },
-      );
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value.payment.paymentId;
-    }
 
     const online = { merchantId: M, channel: 'ONLINE' as const, holder: 'online:test-key' };
 
