@@ -108,9 +108,9 @@ export function entryParams(id: Uuid, i: JournalIntent): SqlValue[] {
  */
 export function pendingEntry(
   id: Uuid,
-  i: JournalIntent,
-  /** The `request` column as it reads back (`JSON.parse` of what was written). */
-  request: JournalRequest,
+  i: Omit<JournalIntent, 'request'>,
+  /** The `request` column as written (its JSON text). */
+  requestJson: string,
   createdAt: Date | string,
 ): JournalEntry {
   return {
@@ -123,7 +123,7 @@ export function pendingEntry(
     currency: i.currency,
     mode: i.mode,
     cardRef: i.cardRef,
-    request,
+    request: JSON.parse(requestJson) as JournalRequest,
     requestKey: i.requestKey ? { key: i.requestKey.key, hash: i.requestKey.hash } : null,
     state: 'PENDING',
     result: null,

@@ -6,7 +6,7 @@
  * journal.ts decides the boundaries.
  */
 import { type DomainError, type Uuid } from '../../src-shared';
-import { standalone, type Queryable, type SqlFragment, type SqlValue } from '../db/adapter';
+import { standalone, type Queryable, type SqlFragment } from '../db/adapter';
 import {
   lockedOrderColumns,
   lockedOrderFromRow,
@@ -17,14 +17,7 @@ import {
   type WholeOrder,
   type WholeOrderRow,
 } from '../ledger/whole-order';
-import type {
-  AcquirerAnswer,
-  JournalEntry,
-  JournalIntent,
-  JournalRequest,
-  JournalResult,
-  RequestKey,
-} from './entries';
+import type { AcquirerAnswer, JournalEntry, JournalIntent, JournalResult, RequestKey } from './entries';
 import { ENTRY_COLUMNS, entryParams, errorJson, pendingEntry, rowToEntry, type EntryRow } from './entry-rows';
 
 /** A PENDING row's insert from a SELECT of its parameters ($1–$12, `entryParams`), for a WHERE to follow. */
@@ -43,32 +36,7 @@ export async function insertEntry(q: Queryable, id: Uuid, i: JournalIntent): Pro
      RETURNING created_at`,
     params,
   );
-  return pendingEntry(id, i, JSON.parse(params[9] as string) as JournalRequest, rows[0]!.created_at);
-}
-
-/**
- * The same, written only when `onlyIf` (an SQL condition, its parameters numbered after the row's) holds
- * when the statement runs: null when it did not, and nothing is written. A refund's row is written only while
- * the order has no other open money-back row and no live `refund_locks` row (payments/money-back.ts).
- */
-export async function insertEntryIf(
-  q: Queryable,
-  id: Uuid,
-  i: JournalIntent,
-  onlyIf: SqlFragment,
-): Promise<JournalEntry | null> {
-  const params = entryParams(id, i);
-  const all: SqlValue[] = [...params];
-  const condition = onlyIf((value) => `$${all.push(value)}`);
-  const rows = await q.query<Pick<EntryRow, 'created_at'>>(
-    `${INSERT_SELECTED}
-     WHERE ${condition}
-     RETURNING created_at`,
-    all,
-  );
-  return rows[0]
-    ? pendingEntry(id, i, JSON.parse(params[9] as string) as JournalRequest, rows[0].created_at)
-    : null;
+  return pendingEntry(id, i, params[9] as string, rows[0]!.created_at);
 }
 
 /**
@@ -92,9 +60,7 @@ export async function insertEntryUnderClaim(
      RETURNING created_at`,
     [...params, claimId],
   );
-  return rows[0]
-    ? pendingEntry(id, i, JSON.parse(params[9] as string) as JournalRequest, rows[0].created_at)
-    : null;
+  return rows[0] ? pendingEntry(id, i, params[9] as string, rows[0].created_at) : null;
 }
 
 /**

@@ -43,11 +43,6 @@ export interface Prepared<T> {
   context: T;
   /** The order as loaded in the transaction: the recording does not load it again if it has not changed. */
   order?: KnownOrder;
-  /**
-   * The row is written only if this SQL condition holds when its statement runs, else `refusal` is answered
-   * and nothing is written (a refund's row is the order's refund lock: money-back.ts).
-   */
-  onlyIf?: { condition: SqlFragment; refusal: DomainError };
 }
 
 export interface RunResult {
@@ -77,8 +72,8 @@ export interface AcquirerJournal {
   run(intent: JournalIntent, send: (reference: string) => Promise<AcquirerAnswer>): Promise<RunResult>;
   /**
    * The same, with checks that commit together with the journal row: `prepare` runs in the transaction that
-   * writes the row (it takes the order's refund lock and checks the ledger would accept the operation), so
-   * lock, checks and row are one commit before the acquirer is called, and a refusal rolls them all back
+   * writes the row (it loads the order and checks the ledger would accept the operation: a subsequent
+   * payment), so checks and row are one commit before the acquirer is called, and a refusal rolls them back
    * (nothing was sent, nothing is left held). `context` is handed to `send`; `order`, the order as `prepare`
    * read it, spares the recording loading it again when it has not changed. `head.paymentId` names the payment
    * the request is about (for a subsequent payment: the one it is initiated by; the new id is minted in
@@ -97,7 +92,7 @@ export interface AcquirerJournal {
    * was never sent; a retry with the same key runs afresh). When the row was not written the answer is the
    * judge's refusal if it has one, else `onlyIf.refusal`, as if the checks had run first. The row must be
    * well-formed before it is sent: an amount that breaks the columns' domains would fail the transaction,
-   * where judging first answers a refusal (money-back.ts sends those through `runChecked`).
+   * where judging first answers a refusal (money-back.ts judges those without writing).
    */
   runWrittenFirst<T>(
     row: MoneyBackRow,

@@ -14,7 +14,7 @@
  * again. Money the acquirer moved but the ledger refuses is never dropped: an approved charge is released
  * at the acquirer (a RELEASE row), anything else becomes a money exception for a manager (settle.ts).
  */
-import { domainError, err, ok, type DomainError } from '../../src-shared';
+import { domainError, err, ok } from '../../src-shared';
 import type { Acquirer, Inquiry } from '../acquirer/acquirer';
 import { lastStatement, type Queryable } from '../db/adapter';
 import { currentClaim, freeUnansweredClaim, IDEMPOTENCE_RETENTION_MS } from '../idempotence/claims';
@@ -27,7 +27,6 @@ import {
   closeEntryInTx,
   holdClaim,
   insertEntry,
-  insertEntryIf,
   insertEntryUnderClaim,
   noteInquiry,
   selectDueEntries,
@@ -166,9 +165,7 @@ export function createAcquirerJournal(
 
     async runChecked(head, prepare, send) {
       await options.beforeJournalRow?.(head, log);
-      let written:
-        | { entry: JournalEntry; context: Parameters<typeof send>[1]; order?: KnownOrder }
-        | { refused: DomainError };
+      let written: { entry: JournalEntry; context: Parameters<typeof send>[1]; order?: KnownOrder };
       try {
         written = await db.transaction(async (tx) => {
           // The claim is held first and the row written last, with COMMIT (one round trip each way on
@@ -180,23 +177,18 @@ export function createAcquirerJournal(
           const prepared = await prepare(tx);
           if (!prepared.ok) throw new Refused(prepared.error);
           if (held && !(await held)) throw claimTakenOver(head.requestKey);
-          const { intent, context, order, onlyIf } = prepared.value;
+          const { intent, context, order } = prepared.value;
           const sameKey = (a: RequestKey | null, b: RequestKey | null) =>
             a === b || (!!a && !!b && a.key === b.key && a.hash === b.hash);
           if (intent.merchantId !== head.merchantId || !sameKey(intent.requestKey, head.requestKey)) {
             throw new Error('runChecked: the intent is not for the request it was prepared for');
           }
-          const last = lastStatement(tx);
-          if (!onlyIf) return { entry: await insertEntry(last, ctx.newId(), intent), context, order };
-          // Committed either way (nothing was written when the condition failed): answered, not thrown.
-          const entry = await insertEntryIf(last, ctx.newId(), intent, onlyIf.condition);
-          return entry ? { entry, context, order } : { refused: onlyIf.refusal };
+          return { entry: await insertEntry(lastStatement(tx), ctx.newId(), intent), context, order };
         });
       } catch (e) {
         if (e instanceof Refused) return err(e.error);
         throw e;
       }
-      if ('refused' in written) return err(written.refused);
       const { entry, context, order } = written;
       return ok(await sendAndSettle(entry, (reference) => send(reference, context), order));
     },

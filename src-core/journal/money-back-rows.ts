@@ -5,7 +5,7 @@
  */
 import { money, type CurrencyCode, type Money, type PaymentId, type Uuid } from '../../src-shared';
 import type { Queryable, SqlFragment, SqlValue } from '../db/adapter';
-import type { JournalEntry, JournalIntent, JournalRequest, JournalSource, RequestKey } from './entries';
+import type { JournalEntry, JournalSource, RequestKey } from './entries';
 import { pendingEntry, type EntryRow } from './entry-rows';
 
 /** A refund's, payout's or void's row as `insertMoneyBackEntry` writes it: the rest is the payment's. */
@@ -67,8 +67,7 @@ export async function insertMoneyBackEntry(
   const written = rows[0];
   if (!written) return null;
   const currency = written.currency as CurrencyCode;
-  const request = JSON.parse(written.request) as JournalRequest;
-  const intent: JournalIntent = {
+  const intent = {
     kind: row.kind,
     merchantId: row.merchantId,
     orderId: written.order_id as Uuid,
@@ -77,8 +76,7 @@ export async function insertMoneyBackEntry(
     currency,
     mode: null,
     cardRef: written.card_ref,
-    request,
     requestKey: row.requestKey,
   };
-  return pendingEntry(id, intent, request, written.created_at);
+  return pendingEntry(id, intent, written.request, written.created_at);
 }

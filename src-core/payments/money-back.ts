@@ -6,13 +6,12 @@
 import {
   domainError,
   err,
-  ok,
   type DomainError,
   type Money,
   type PaymentId,
   type Result,
 } from '../../src-shared';
-import type { AcquirerAnswer, JournalIntent, RequestKey } from '../journal/entries';
+import type { AcquirerAnswer, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import { checkOperationOn, type OperationSource } from '../ledger/append';
 import type { LedgerContext } from '../ledger/context';
@@ -24,7 +23,7 @@ import {
   repeatedMoneyBackIn,
   repeatedRefundError,
 } from '../ledger/repeat-refund';
-import { refundLockFreeSql, refundLockFreeWhere } from './refund-lock';
+import { refundLockFreeWhere } from './refund-lock';
 
 export type MoneyBackRequest = Omit<OperationSource, 'operationId' | 'occurredAt' | 'terminalId'> & {
   merchantId: string;
@@ -42,11 +41,10 @@ export type MoneyBackRequest = Omit<OperationSource, 'operationId' | 'occurredAt
  * open refund, payout or void and no live `refund_locks` row of the counter (REFUND_ORDER_LOCKED otherwise),
  * and at most one such row per order is open (a unique index, schema 9).
  *
- * A well-formed request (a void, or an amount that is a positive whole number of minor units in a currency
- * code) goes in one round trip (the journal's `runWrittenFirst`): the order row lock, the row and COMMIT in one
- * write, the order judged after (the repeat-refund rule, and the ledger would accept the operation); a refusal
- * closes the row as NOT_RECEIVED. A malformed amount is judged first, in the row's transaction (`runChecked`), so
- * its refusal is the ledger's own and nothing is written. The same judge rules both.
+ * One round trip before the acquirer (the journal's `runWrittenFirst`): the order row lock, the row (built in
+ * SQL from the payment row: journal/money-back-rows.ts) and COMMIT in one write, the order judged after (the
+ * repeat-refund rule, and the ledger would accept the operation); a refusal closes the row as NOT_RECEIVED.
+ * An amount the row cannot hold is refused by the same judge without writing anything.
  */
 export async function sendMoneyBack(
   journal: AcquirerJournal,
@@ -70,62 +68,31 @@ export async function sendMoneyBack(
           amount: req.amount,
           paymentId: req.paymentId,
         }).then((result) => ({ type: 'MOVEMENT', result }));
-  const refusal = refundInProgressError({ paymentId: req.paymentId });
-
-  if (req.kind === 'CANCEL' || wellFormed(req.amount)) {
-    return journal.runWrittenFirst(
-      {
-        kind: req.kind,
-        merchantId: req.merchantId,
-        paymentId: req.paymentId,
-        amount: req.amount ?? null,
-        source,
-        holder: req.holder,
-        requestKey: req.requestKey ?? null,
-      },
-      { condition: refundLockFreeWhere, refusal },
-      (loaded) => judge(loaded, ctx, req),
-      (entry) =>
-        call(entry.id, {
-          acquirerReference: entry.request.kind === 'CANCEL' ? entry.request.acquirerReference : null,
-          cardRef: entry.cardRef,
-        }),
-    );
+  if (req.kind !== 'CANCEL' && !wellFormed(req.amount)) {
+    // An amount the row cannot hold (zero, negative) the ledger refuses on any order: judged on the order as
+    // loaded, so the answer is the one it always was (an unknown payment first), and nothing is written.
+    const loaded = await loadOrderOfPaymentInTx(journal.ledger.db, req.merchantId, req.paymentId, true);
+    const judged = judge(loaded, ctx, req);
+    if (judged.ok) throw new Error(`sendMoneyBack: the ledger took ${req.amount.amountMinor} as an amount`);
+    return judged;
   }
-  return journal.runChecked(
+  return journal.runWrittenFirst(
     {
       kind: req.kind,
       merchantId: req.merchantId,
       paymentId: req.paymentId,
+      amount: req.amount ?? null,
+      source,
+      holder: req.holder,
       requestKey: req.requestKey ?? null,
     },
-    async (tx) => {
-      const loaded = await loadOrderOfPaymentInTx(tx, req.merchantId, req.paymentId, true);
-      const judged = judge(loaded, ctx, req);
-      if (!judged.ok) return judged;
-      const { payment, order } = judged.value;
-      const cardRef = payment.card?.cardRef ?? null;
-      const orderId = order.order.orderId;
-      const intent: JournalIntent = {
-        kind: req.kind,
-        merchantId: req.merchantId,
-        orderId,
-        paymentId: req.paymentId,
-        amount: req.amount ?? null,
-        currency: order.order.currency,
-        mode: null,
-        cardRef,
-        requestKey: req.requestKey ?? null,
-        request: { kind: req.kind, source, cardRef, holder: req.holder },
-      };
-      return ok({
-        intent,
-        context: { acquirerReference: payment.acquirerReference, cardRef },
-        order: loaded!,
-        onlyIf: { condition: refundLockFreeSql(orderId), refusal },
-      });
-    },
-    call,
+    { condition: refundLockFreeWhere, refusal: refundInProgressError({ paymentId: req.paymentId }) },
+    (loaded) => judge(loaded, ctx, req),
+    (entry) =>
+      call(entry.id, {
+        acquirerReference: entry.request.kind === 'CANCEL' ? entry.request.acquirerReference : null,
+        cardRef: entry.cardRef,
+      }),
   );
 }
 

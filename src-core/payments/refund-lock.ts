@@ -115,16 +115,11 @@ export async function acquireRefundLock(
 }
 
 /**
- * The condition a refund's, payout's or void's journal row is written under (money-back.ts): no other open
- * money-back row of the order, and no live `refund_locks` row (a counter's reservation or refund). Run in a
- * statement after the order row lock, so it sees every holder that committed before.
+ * The condition a refund's, payout's or void's journal row is written under (money-back.ts), on the order an
+ * SQL expression names (`p.order_id` of the payment row the row is built from): no other open money-back row
+ * of the order, and no live `refund_locks` row (a counter's reservation or refund). Run in a statement after
+ * the order row lock, so it sees every holder that committed before.
  */
-export const refundLockFreeSql =
-  (orderId: string): SqlFragment =>
-  (param) =>
-    refundLockFreeWhere(`${param(orderId)}::uuid`)(param);
-
-/** The same condition on the order an SQL expression names (e.g. `p.order_id` of the payment row read). */
 export const refundLockFreeWhere =
   (orderIdExpr: string): SqlFragment =>
   () =>
