@@ -6,8 +6,12 @@
  *   same 32 concurrent clients, measured in the same run after the core stopped, with the ratio;
  * - the CPU one request costs at saturation: the core process, the database's PostgreSQL backends and the
  *   load generator (from /proc; Linux), beside the same for one raw transaction;
- * - payment reads (GET) at saturation and their CPU: the authenticated request and the order read every money
- *   request needs anyway, and from them the best ratio to the raw rate a two-commit request can reach here;
+ * - payment reads (GET) at saturation and their CPU: an authenticated request and a whole-order read;
+ * - the refund floor: the least a journaled refund costs here (refund-floor-server.ts: signed HTTP, the journal
+ *   row with the lock and the balance checked in SQL, the recording, two statements and two commits, no order
+ *   read), then with what the core adds one at a time (each write in a transaction; the order row locked before
+ *   the journal row; the core's locked whole-order load instead), on the same orders: how far the core is from
+ *   what this machine allows, and what each piece costs;
  * - per money path, the machine CPU one request costs (all three processes) beside the budget issue 8's target
  *   (0.25 × the raw rate) leaves it on this machine's cores: the gap in CPU, steadier than the rate ratio;
  * - the latency a merchant sees under normal load: an open loop (constant arrival rate) at half the measured
@@ -39,6 +43,7 @@ import { buildCoreServer } from '../../src-core/server';
 import { testCardById } from '../../src-shared';
 import { createPostgresDatabase } from '../helpers/core-db';
 import { spawnCore } from '../helpers/core-process';
+import { startCore } from '../../scripts/core-process';
 import pg from 'pg';
 import { lastStatement } from '../../src-core/db/adapter';
 import {
@@ -296,6 +301,58 @@ async function cost(
   return { refund: await per('refund'), subsequent: await per('subsequent') };
 }
 
+type Floor = 'floor' | 'transactions' | 'order-lock' | 'order-load';
+const FLOORS: readonly Floor[] = ['floor', 'transactions', 'order-lock', 'order-load'];
+const FLOOR_LABEL: Record<Floor, string> = {
+  floor: '',
+  transactions: ' in transactions',
+  'order-lock': ' + order row lock',
+  'order-load': ' + locked order load',
+};
+
+/**
+ * The refund floor (refund-floor-server.ts), in a process of its own as the core runs, at saturation, each of
+ * its variants on orders of its own (one sale each when it begins, as the core's were). Amounts start above
+ * those the core refunded and below the counted run's.
+ */
+async function refundFloors(
+  url: string,
+  merchantId: string,
+  keyId: string,
+  secret: string,
+  orders: Record<Floor, readonly string[]>,
+): Promise<Record<Floor, { run: Run; cpu: Spent }>> {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const out = {} as Record<Floor, { run: Run; cpu: Spent }>;
+  let next = 100_000;
+  for (const floor of FLOORS) {
+    const server = await startCore({
+      root,
+      entry: path.join(root, 'test', 'bench', 'refund-floor-server.ts'),
+      env: {
+        DATABASE_URL: url,
+        REFUND_FLOOR: floor,
+        FLOOR_KEY_ID: keyId,
+        FLOOR_SECRET: secret,
+        FLOOR_MERCHANT_ID: merchantId,
+      },
+    });
+    try {
+      const refund = requester(signedHttp(server.url, keyId, secret, CLIENTS), `/v2/${merchantId}`, next);
+      const payments = orders[floor];
+      const pick = (c: number, i: number) => payments[c * ORDERS_PER_CLIENT + (i % ORDERS_PER_CLIENT)]!;
+      const turns = Array.from({ length: CLIENTS }, () => 0);
+      const one = (c: number) => refund('refund', pick(c, (turns[c] = (turns[c] ?? 0) + 1)));
+      await closedLoop(CLIENTS, 1_000, one);
+      out[floor] = await measured(url, server.proc.pid ?? null, () => closedLoop(CLIENTS, DURATION_MS, one));
+      next += 100_000;
+    } finally {
+      await server.stop();
+    }
+  }
+  return out;
+}
+
 export default async (): Promise<BenchFigure[]> => {
   const admin = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (!admin) {
@@ -331,6 +388,7 @@ export default async (): Promise<BenchFigure[]> => {
   const runs = {} as Record<Path, { saturation: Run; cpu: Spent; open: Run }>;
   let read: { run: Run; cpu: Spent } | null = null;
   let payments: string[] = [];
+  const floorOrders = {} as Record<Floor, string[]>;
   try {
     const api = signedHttp(`http://127.0.0.1:${core.port}`, key.value.keyId, key.value.secret, CLIENTS);
     const base = `/v2/${merchantId}`;
@@ -359,16 +417,27 @@ export default async (): Promise<BenchFigure[]> => {
       runs[path] = { saturation, cpu, open };
     }
     // The same clients reading payments: what authenticating a signed request, reading the order and
-    // answering cost without any money moving (the part of a refund no design can leave out).
+    // answering cost without any money moving.
     read = await measured(created.url, core.proc.pid ?? null, () =>
       closedLoop(CLIENTS, DURATION_MS, async (c) => {
         const r = await api('GET', `${base}/payments/${paymentFor(c)}`, undefined);
         return r.status === 200;
       }),
     );
+    // Orders of their own for each variant of the refund floor, new as the core's were when its refunds began,
+    // so every variant reads orders of the size the core's refunds read.
+    for (const floor of FLOORS) {
+      const sales: string[] = [];
+      for (let client = 0; client < CLIENTS; client++)
+        sales.push(...(await makeSales(api, base, ORDERS_PER_CLIENT)));
+      floorOrders[floor] = sales;
+    }
   } finally {
     await core.stop();
   }
+  const floors: Record<Floor, { run: Run; cpu: Spent }> | null = FLOORS.every((f) => floorOrders[f]?.length)
+    ? await refundFloors(created.url, merchantId, key.value.keyId, key.value.secret, floorOrders)
+    : null;
   try {
     const { run: raw, cpu: rawCpu } = await rawPostgres(created.url);
     const costs = await cost(
@@ -412,21 +481,33 @@ export default async (): Promise<BenchFigure[]> => {
             limit: total(rawCpu),
             limitLabel: 'the same for one raw transaction',
           },
-          {
-            // Where the machine is CPU-bound, a rate is about the inverse of the CPU a request costs. A
-            // journaled money request authenticates, reads its order and commits twice at the least: the
-            // best ratio to the raw rate any design of it reaches here is raw CPU ÷ (two raw transactions +
-            // one read request).
-            name: 'best ratio to raw for a two-commit request (CPU bound)',
-            value: total(rawCpu) / (2 * total(rawCpu) + total(read.cpu)),
-            unit: '×raw',
-            limit: 0.25,
-            limitLabel: "issue 8's target ratio; the money paths' measured ratios are above",
-          },
         ]
+      : [];
+    const floorFigures: BenchFigure[] = floors
+      ? FLOORS.flatMap((floor): BenchFigure[] => {
+          const { run, cpu } = floors[floor];
+          const label = FLOOR_LABEL[floor];
+          return [
+            {
+              name: `refund floor${label}: refunds/s, ${CLIENTS} clients`,
+              value: run.perSecond,
+              unit: 'tx/s',
+              limit: raw.perSecond,
+              limitLabel: 'raw PostgreSQL rate as above (not the core: test/bench/refund-floor-server.ts)',
+            },
+            {
+              name: `refund floor${label}: CPU per refund, all three processes`,
+              value: total(cpu),
+              unit: 'ms',
+              limit: (CORES * 1000) / (0.25 * raw.perSecond),
+              limitLabel: `the CPU a request may cost for issue 8's 0.25 × raw on ${CORES} cores, all busy`,
+            },
+          ];
+        })
       : [];
     return [
       ...reads,
+      ...floorFigures,
       ...(['refund', 'subsequent'] as const).flatMap((path): BenchFigure[] => {
         const { saturation, cpu, open } = runs[path];
         const c = costs[path];
