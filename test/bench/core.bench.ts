@@ -7,11 +7,11 @@
  * - the CPU one request costs at saturation: the core process, the database's PostgreSQL backends and the
  *   load generator (from /proc; Linux), beside the same for one raw transaction;
  * - payment reads (GET) at saturation and their CPU: an authenticated request and a whole-order read;
- * - the refund floor: the least a journaled refund costs here (refund-floor-server.ts: signed HTTP, the journal
- *   row with the lock and the balance checked in SQL, the recording, two statements and two commits, no order
- *   read), then with what the core adds one at a time (each write in a transaction; the order row locked before
- *   the journal row; the core's locked whole-order load instead), on the same orders: how far the core is from
- *   what this machine allows, and what each piece costs;
+ * - the money floor: the least a journaled refund and subsequent payment cost here (money-floor-server.ts:
+ *   signed HTTP, the journal row with the rules checked in SQL, the recording, two statements and two commits,
+ *   no order read), then with what the core adds one at a time (each write in a transaction; the order row
+ *   locked before the journal row; the core's locked whole-order load instead): how far the core is from what
+ *   this machine allows, and what each piece costs;
  * - per money path, the machine CPU one request costs (all three processes) beside the budget issue 8's target
  *   (0.25 × the raw rate) leaves it on this machine's cores: the gap in CPU, steadier than the rate ratio;
  * - the latency a merchant sees under normal load: an open loop (constant arrival rate) at half the measured
@@ -303,6 +303,8 @@ async function cost(
 
 type Floor = 'floor' | 'transactions' | 'order-lock' | 'order-load';
 const FLOORS: readonly Floor[] = ['floor', 'transactions', 'order-lock', 'order-load'];
+/** The variants run for subsequent payments too (after their refunds, on the same orders). */
+const SUBSEQUENT_FLOORS: readonly Floor[] = ['floor', 'order-load'];
 const FLOOR_LABEL: Record<Floor, string> = {
   floor: '',
   transactions: ' in transactions',
@@ -310,41 +312,50 @@ const FLOOR_LABEL: Record<Floor, string> = {
   'order-load': ' + locked order load',
 };
 
+type FloorRuns = Record<Path, Partial<Record<Floor, { run: Run; cpu: Spent }>>>;
+
 /**
- * The refund floor (refund-floor-server.ts), in a process of its own as the core runs, at saturation, each of
- * its variants on orders of its own (one sale each when it begins, as the core's were). Amounts start above
- * those the core refunded and below the counted run's.
+ * The money floor (money-floor-server.ts), in a process of its own as the core runs, at saturation, each of
+ * its variants on orders of its own (one sale each when its refunds begin, as the core's were; its subsequent
+ * payments then on the same orders, as the core's follow its refunds). Refund amounts start above those the
+ * core refunded and below the counted run's.
  */
-async function refundFloors(
+async function moneyFloors(
   url: string,
   merchantId: string,
   keyId: string,
   secret: string,
   orders: Record<Floor, readonly string[]>,
-): Promise<Record<Floor, { run: Run; cpu: Spent }>> {
+): Promise<FloorRuns> {
   const root = path.resolve(import.meta.dirname, '..', '..');
-  const out = {} as Record<Floor, { run: Run; cpu: Spent }>;
+  const out: FloorRuns = { refund: {}, subsequent: {} };
   let next = 100_000;
   for (const floor of FLOORS) {
     const server = await startCore({
       root,
-      entry: path.join(root, 'test', 'bench', 'refund-floor-server.ts'),
+      entry: path.join(root, 'test', 'bench', 'money-floor-server.ts'),
       env: {
         DATABASE_URL: url,
-        REFUND_FLOOR: floor,
+        MONEY_FLOOR: floor,
         FLOOR_KEY_ID: keyId,
         FLOOR_SECRET: secret,
         FLOOR_MERCHANT_ID: merchantId,
       },
     });
     try {
-      const refund = requester(signedHttp(server.url, keyId, secret, CLIENTS), `/v2/${merchantId}`, next);
+      const send = requester(signedHttp(server.url, keyId, secret, CLIENTS), `/v2/${merchantId}`, next);
       const payments = orders[floor];
-      const pick = (c: number, i: number) => payments[c * ORDERS_PER_CLIENT + (i % ORDERS_PER_CLIENT)]!;
       const turns = Array.from({ length: CLIENTS }, () => 0);
-      const one = (c: number) => refund('refund', pick(c, (turns[c] = (turns[c] ?? 0) + 1)));
-      await closedLoop(CLIENTS, 1_000, one);
-      out[floor] = await measured(url, server.proc.pid ?? null, () => closedLoop(CLIENTS, DURATION_MS, one));
+      const pick = (c: number) =>
+        payments[c * ORDERS_PER_CLIENT + ((turns[c] = (turns[c] ?? 0) + 1) % ORDERS_PER_CLIENT)]!;
+      for (const p of ['refund', 'subsequent'] as const) {
+        if (p === 'subsequent' && !SUBSEQUENT_FLOORS.includes(floor)) continue;
+        const one = (c: number) => send(p, pick(c));
+        await closedLoop(CLIENTS, 1_000, one);
+        out[p][floor] = await measured(url, server.proc.pid ?? null, () =>
+          closedLoop(CLIENTS, DURATION_MS, one),
+        );
+      }
       next += 100_000;
     } finally {
       await server.stop();
@@ -424,7 +435,7 @@ export default async (): Promise<BenchFigure[]> => {
         return r.status === 200;
       }),
     );
-    // Orders of their own for each variant of the refund floor, new as the core's were when its refunds began,
+    // Orders of their own for each variant of the money floor, new as the core's were when its refunds began,
     // so every variant reads orders of the size the core's refunds read.
     for (const floor of FLOORS) {
       const sales: string[] = [];
@@ -435,8 +446,8 @@ export default async (): Promise<BenchFigure[]> => {
   } finally {
     await core.stop();
   }
-  const floors: Record<Floor, { run: Run; cpu: Spent }> | null = FLOORS.every((f) => floorOrders[f]?.length)
-    ? await refundFloors(created.url, merchantId, key.value.keyId, key.value.secret, floorOrders)
+  const floors: FloorRuns | null = FLOORS.every((f) => floorOrders[f]?.length)
+    ? await moneyFloors(created.url, merchantId, key.value.keyId, key.value.secret, floorOrders)
     : null;
   try {
     const { run: raw, cpu: rawCpu } = await rawPostgres(created.url);
@@ -483,27 +494,34 @@ export default async (): Promise<BenchFigure[]> => {
           },
         ]
       : [];
+    // The target as a CPU budget: on a CPU-bound machine, 0.25 × raw requests/s leave each request
+    // (cores × 1000 ms) ÷ (0.25 × raw) of CPU, all processes together, with every core busy.
+    const cpuAgainstTarget = (label: string, cpu: Spent): BenchFigure => ({
+      name: `${label}: CPU per request, all three processes`,
+      value: total(cpu),
+      unit: 'ms',
+      limit: (CORES * 1000) / (0.25 * raw.perSecond),
+      limitLabel: `the CPU a request may cost for issue 8's 0.25 × raw on ${CORES} cores, all busy`,
+    });
     const floorFigures: BenchFigure[] = floors
-      ? FLOORS.flatMap((floor): BenchFigure[] => {
-          const { run, cpu } = floors[floor];
-          const label = FLOOR_LABEL[floor];
-          return [
-            {
-              name: `refund floor${label}: refunds/s, ${CLIENTS} clients`,
-              value: run.perSecond,
-              unit: 'tx/s',
-              limit: raw.perSecond,
-              limitLabel: 'raw PostgreSQL rate as above (not the core: test/bench/refund-floor-server.ts)',
-            },
-            {
-              name: `refund floor${label}: CPU per refund, all three processes`,
-              value: total(cpu),
-              unit: 'ms',
-              limit: (CORES * 1000) / (0.25 * raw.perSecond),
-              limitLabel: `the CPU a request may cost for issue 8's 0.25 × raw on ${CORES} cores, all busy`,
-            },
-          ];
-        })
+      ? (['refund', 'subsequent'] as const).flatMap((p) =>
+          FLOORS.flatMap((floor): BenchFigure[] => {
+            const measuredFloor = floors[p][floor];
+            if (!measuredFloor) return [];
+            const { run, cpu } = measuredFloor;
+            const label = `${p} floor${FLOOR_LABEL[floor]}`;
+            return [
+              {
+                name: `${label}: ${name[p]}/s, ${CLIENTS} clients`,
+                value: run.perSecond,
+                unit: 'tx/s',
+                limit: raw.perSecond,
+                limitLabel: 'raw PostgreSQL rate as above (not the core: test/bench/money-floor-server.ts)',
+              },
+              cpuAgainstTarget(label, cpu),
+            ];
+          }),
+        )
       : [];
     return [
       ...reads,
@@ -584,15 +602,7 @@ export default async (): Promise<BenchFigure[]> => {
             limit: ms(rawCpu.loadGenerator),
             limitLabel: 'signed HTTP (node:http, keep-alive) in the bench process, beside the raw client',
           },
-          {
-            // The target as a CPU budget: on a CPU-bound machine, 0.25 × raw requests/s leave each request
-            // (cores × 1000 ms) ÷ (0.25 × raw) of CPU, all processes together, with every core busy.
-            name: `${path}: CPU per request, all three processes`,
-            value: total(cpu),
-            unit: 'ms',
-            limit: (CORES * 1000) / (0.25 * raw.perSecond),
-            limitLabel: `the CPU a request may cost for issue 8's 0.25 × raw on ${CORES} cores, all busy`,
-          },
+          cpuAgainstTarget(path, cpu),
           {
             name: `${path} open loop at half saturation (${offered}) p50`,
             value: open.p50,
