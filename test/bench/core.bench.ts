@@ -352,9 +352,15 @@ async function moneyFloors(
         if (p === 'subsequent' && !SUBSEQUENT_FLOORS.includes(floor)) continue;
         const one = (c: number) => send(p, pick(c));
         await closedLoop(CLIENTS, 1_000, one);
-        out[p][floor] = await measured(url, server.proc.pid ?? null, () =>
+        const measuredRun = await measured(url, server.proc.pid ?? null, () =>
           closedLoop(CLIENTS, DURATION_MS, one),
         );
+        if (measuredRun.run.failures) {
+          console.log(
+            `core.bench: ${p} floor ${floor}: ${measuredRun.run.failures}/${measuredRun.run.requests} failed`,
+          );
+        }
+        out[p][floor] = measuredRun;
       }
       next += 100_000;
     } finally {
@@ -446,10 +452,10 @@ export default async (): Promise<BenchFigure[]> => {
   } finally {
     await core.stop();
   }
-  const floors: FloorRuns | null = FLOORS.every((f) => floorOrders[f]?.length)
-    ? await moneyFloors(created.url, merchantId, key.value.keyId, key.value.secret, floorOrders)
-    : null;
   try {
+    const floors: FloorRuns | null = FLOORS.every((f) => floorOrders[f]?.length)
+      ? await moneyFloors(created.url, merchantId, key.value.keyId, key.value.secret, floorOrders)
+      : null;
     const { run: raw, cpu: rawCpu } = await rawPostgres(created.url);
     const costs = await cost(
       created.url,

@@ -99,7 +99,8 @@ function refusal(status: number, code: string): Answer {
   return { status, body: JSON.stringify({ errors: [{ code }] }) };
 }
 
-type Variant = 'floor' | 'transactions' | 'order-lock' | 'order-load';
+const VARIANTS = ['floor', 'transactions', 'order-lock', 'order-load'] as const;
+type Variant = (typeof VARIANTS)[number];
 
 const ORDER_LOCK = `SELECT o.id FROM orders o JOIN payments p ON p.order_id = o.id
   WHERE p.id = $1 AND p.merchant_id = $2 FOR UPDATE OF o`;
@@ -232,7 +233,11 @@ async function moveMoney(w: ReturnType<typeof writer>, keys: Keys, req: Request)
 
 function main() {
   const db = openPostgres({ connectionString: process.env.DATABASE_URL!, max: 32 });
-  const w = writer(db, (process.env.MONEY_FLOOR ?? 'floor') as Variant);
+  const variant = process.env.MONEY_FLOOR ?? 'floor';
+  if (!VARIANTS.includes(variant as Variant)) {
+    throw new Error(`MONEY_FLOOR=${variant}: use one of ${VARIANTS.join(', ')}`);
+  }
+  const w = writer(db, variant as Variant);
   const keys: Keys = {
     keyId: process.env.FLOOR_KEY_ID!,
     secret: process.env.FLOOR_SECRET!,
