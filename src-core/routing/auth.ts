@@ -11,7 +11,7 @@ import { createCredentialCache, type CredentialCache } from '../accounts/credent
 import type { Keyring } from '../security/keyring';
 import { fail } from './api-error';
 import { arrivalOf, LOOPBACK_ONLY, transportAllowed, type TransportPolicy } from './transport';
-import { parseAuthorization, parseHttpDate, signatureMatches } from './v1hmac';
+import { parseAuthorization, parseHttpDate, receivedSignedRequest, signatureMatches } from './v1hmac';
 
 export interface AuthenticatorOptions {
   db: Db;
@@ -42,13 +42,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     if (!auth) throw fail('AUTHORIZATION_MISSING');
     const creds = await lookup(auth.keyId);
     const date = req.headers.date;
-    const signed = {
+    const signed = receivedSignedRequest({
       method: req.method,
-      contentType: req.headers['content-type'],
-      date: date ?? '',
+      url: req.raw.url ?? req.url,
       headers: req.headers,
-      pathAndQuery: req.raw.url ?? req.url,
-    };
+    });
     // An unknown key and a wrong signature look the same to the caller: nothing to learn about key ids.
     if (!creds || creds.kind !== expected || !signatureMatches(creds.secret, signed, auth.signature)) {
       throw fail('AUTHORIZATION_INVALID');

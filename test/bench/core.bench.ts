@@ -44,6 +44,7 @@ import { testCardById } from '../../src-shared';
 import { createPostgresDatabase } from '../helpers/core-db';
 import { spawnCore } from '../helpers/core-process';
 import { startCore } from '../../scripts/core-process';
+import { FLOOR_VARIANTS, type FloorVariant } from './money-floor-server';
 import pg from 'pg';
 import { lastStatement } from '../../src-core/db/adapter';
 import {
@@ -301,8 +302,8 @@ async function cost(
   return { refund: await per('refund'), subsequent: await per('subsequent') };
 }
 
-type Floor = 'floor' | 'transactions' | 'order-lock' | 'order-load';
-const FLOORS: readonly Floor[] = ['floor', 'transactions', 'order-lock', 'order-load'];
+type Floor = FloorVariant;
+const FLOORS = FLOOR_VARIANTS;
 /** The variants run for subsequent payments too (after their refunds, on the same orders). */
 const SUBSEQUENT_FLOORS: readonly Floor[] = ['floor', 'order-load'];
 const FLOOR_LABEL: Record<Floor, string> = {

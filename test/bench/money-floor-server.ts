@@ -20,6 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { lastStatement, type Db, type Queryable } from '../../src-core/db/adapter';
 import { openPostgres } from '../../src-core/db/postgres';
 import {
@@ -27,8 +28,7 @@ import {
   wholeOrderFromRow,
   type WholeOrderRow,
 } from '../../src-core/ledger/whole-order';
-import { signatureMatches } from '../../src-core/routing/v1hmac';
-import { parseAuthorization } from '../../src-shared/v1hmac';
+import { parseAuthorization, receivedSignedRequest, signatureMatches } from '../../src-core/routing/v1hmac';
 
 const REFUND_ROW = `INSERT INTO acquirer_journal (id, kind, merchant_id, order_id, payment_id, amount_minor,
     currency, card_ref, request, state)
@@ -99,14 +99,15 @@ function refusal(status: number, code: string): Answer {
   return { status, body: JSON.stringify({ errors: [{ code }] }) };
 }
 
-const VARIANTS = ['floor', 'transactions', 'order-lock', 'order-load'] as const;
-type Variant = (typeof VARIANTS)[number];
+/** The floor first, then what the core adds, one piece at a time (see the top of this file). */
+export const FLOOR_VARIANTS = ['floor', 'transactions', 'order-lock', 'order-load'] as const;
+export type FloorVariant = (typeof FLOOR_VARIANTS)[number];
 
 const ORDER_LOCK = `SELECT o.id FROM orders o JOIN payments p ON p.order_id = o.id
   WHERE p.id = $1 AND p.merchant_id = $2 FOR UPDATE OF o`;
 
 /** The two writes, each alone (its own commit) or as `variant` says. */
-function writer(db: Db, variant: Variant) {
+function writer(db: Db, variant: FloorVariant) {
   const inTransaction = (sql: string, params: unknown[], before?: (tx: Queryable) => Promise<unknown>) =>
     db.transaction(async (tx) => {
       const first = before?.(tx);
@@ -151,18 +152,7 @@ type Request = { method: string; url: string; headers: http.IncomingHttpHeaders;
 function signedBy(keys: Keys, req: Request): boolean {
   const auth = parseAuthorization(req.headers.authorization);
   return (
-    auth?.keyId === keys.keyId &&
-    signatureMatches(
-      keys.secret,
-      {
-        method: req.method,
-        contentType: req.headers['content-type'] ?? '',
-        date: req.headers.date ?? '',
-        headers: req.headers as Record<string, string>,
-        pathAndQuery: req.url,
-      },
-      auth.signature,
-    )
+    auth?.keyId === keys.keyId && signatureMatches(keys.secret, receivedSignedRequest(req), auth.signature)
   );
 }
 
@@ -234,10 +224,10 @@ async function moveMoney(w: ReturnType<typeof writer>, keys: Keys, req: Request)
 function main() {
   const db = openPostgres({ connectionString: process.env.DATABASE_URL!, max: 32 });
   const variant = process.env.MONEY_FLOOR ?? 'floor';
-  if (!VARIANTS.includes(variant as Variant)) {
-    throw new Error(`MONEY_FLOOR=${variant}: use one of ${VARIANTS.join(', ')}`);
+  if (!FLOOR_VARIANTS.includes(variant as FloorVariant)) {
+    throw new Error(`MONEY_FLOOR=${variant}: use one of ${FLOOR_VARIANTS.join(', ')}`);
   }
-  const w = writer(db, variant as Variant);
+  const w = writer(db, variant as FloorVariant);
   const keys: Keys = {
     keyId: process.env.FLOOR_KEY_ID!,
     secret: process.env.FLOOR_SECRET!,
@@ -266,4 +256,5 @@ function main() {
   });
 }
 
-main();
+// Run as a program (by `startCore`); imported (by core.bench.ts) for its variants only.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
