@@ -56,8 +56,12 @@ export function createUuidV7Generator(sources: UuidSources): () => Uuid {
     bytes[7] = counter & 0xff;
     bytes[8] = 0x80 | ((random[2] ?? 0) & 0x3f);
     for (let i = 9; i < 16; i++) bytes[i] = random[i - 6] ?? 0;
-    const h = Array.from(bytes, (b) => HEX[b]).join('');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}` as Uuid;
+    let text = '';
+    for (let i = 0; i < 16; i++) {
+      if (i === 4 || i === 6 || i === 8 || i === 10) text += '-';
+      text += HEX[bytes[i]!]!;
+    }
+    return text as Uuid;
   };
 }
 
@@ -147,16 +151,21 @@ export function formatPaymentId(issuer: number, sequence: number): PaymentId {
 
 /** Validates an id received from a person, a terminal or an API caller, saying exactly what is wrong. */
 export function parsePaymentId(text: string): Result<PaymentId, DomainError> {
-  const fail = (reason: string) => err(domainError('PAYMENT_ID_INVALID', { id: text, reason }));
-  if (typeof text !== 'string') return fail('it is not a string');
+  if (typeof text !== 'string') return invalidPaymentId(text, 'it is not a string');
   const bad = /\D/.exec(text);
-  if (bad) return fail(`'${bad[0]}' at position ${bad.index + 1} is not a digit`);
-  if (text.length !== 19) return fail(`it has ${text.length} digits instead of 19`);
+  if (bad) return invalidPaymentId(text, `'${bad[0]}' at position ${bad.index + 1} is not a digit`);
+  if (text.length !== 19) return invalidPaymentId(text, `it has ${text.length} digits instead of 19`);
   if (text[0] !== PAYMENT_ID_FORMAT_DIGIT)
-    return fail(`it starts with ${text[0]}, but payment ids start with 1`);
-  if (Number(text.slice(1, 7)) === 0) return fail('its issuer number is 000000');
-  if (!isLuhnValid(text)) return fail('its check digit does not match, so a digit is probably mistyped');
+    return invalidPaymentId(text, `it starts with ${text[0]}, but payment ids start with 1`);
+  if (Number(text.slice(1, 7)) === 0) return invalidPaymentId(text, 'its issuer number is 000000');
+  if (!isLuhnValid(text))
+    return invalidPaymentId(text, 'its check digit does not match, so a digit is probably mistyped');
   return ok(text as PaymentId);
+}
+
+// Module-level, not a closure per call: parsePaymentId runs on every request that names a payment.
+function invalidPaymentId(text: unknown, reason: string): Result<PaymentId, DomainError> {
+  return err(domainError('PAYMENT_ID_INVALID', { id: text as string, reason }));
 }
 
 export function paymentIdIssuer(id: PaymentId): number {

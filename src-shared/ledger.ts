@@ -179,6 +179,9 @@ interface Tally {
   closed: boolean;
 }
 
+/** What is still authorised and neither captured nor reversed. */
+const uncaptured = (t: Tally): Money => subtract(subtract(t.authorised, t.captured), t.reversed);
+
 function tallyPayment(payment: PaymentState, currency: CurrencyCode): Tally {
   const t: Tally = {
     mode: null,
@@ -194,7 +197,6 @@ function tallyPayment(payment: PaymentState, currency: CurrencyCode): Tally {
     declined: false,
     closed: false,
   };
-  const remaining = () => subtract(subtract(t.authorised, t.captured), t.reversed);
   for (const op of payment.operations) {
     switch (op.kind) {
       case 'AUTHORISATION':
@@ -213,7 +215,7 @@ function tallyPayment(payment: PaymentState, currency: CurrencyCode): Tally {
       case 'CAPTURE':
         t.captured = add(t.captured, op.amount);
         if (op.isFinal) {
-          t.reversed = add(t.reversed, remaining());
+          t.reversed = add(t.reversed, uncaptured(t));
           t.closed = true;
         }
         break;
@@ -221,7 +223,7 @@ function tallyPayment(payment: PaymentState, currency: CurrencyCode): Tally {
         t.reversed = add(t.reversed, op.amount);
         break;
       case 'CANCEL':
-        t.reversed = add(t.reversed, remaining());
+        t.reversed = add(t.reversed, uncaptured(t));
         t.voided = t.captured;
         t.cancelled = true;
         t.closed = true;
@@ -278,7 +280,7 @@ export function orderBalances(order: OrderState): OrderBalances {
     authorised = add(authorised, t.authorised);
     captured = add(captured, t.captured);
     reversed = add(reversed, t.reversed);
-    openAuthorisations = add(openAuthorisations, subtract(subtract(t.authorised, t.captured), t.reversed));
+    openAuthorisations = add(openAuthorisations, uncaptured(t));
     refunded = add(refunded, t.refunded);
     paidOut = add(paidOut, t.paidOut);
     chargedBack = add(chargedBack, t.chargedBack);
@@ -287,7 +289,7 @@ export function orderBalances(order: OrderState): OrderBalances {
   const refundable = subtract(subtract(subtract(collected, refunded), paidOut), chargedBack);
   const payments = new Map<PaymentId, PaymentBalances>();
   for (const { payment, tally: t } of tallies) {
-    const remainingFloat = subtract(subtract(t.authorised, t.captured), t.reversed);
+    const remainingFloat = uncaptured(t);
     const paymentCollected = subtract(add(t.captured, t.rebilled), t.voided);
     const ownRefundable = subtract(subtract(paymentCollected, t.refunded), t.chargedBack);
     const usable = t.declined || t.cancelled ? zero(c) : ownRefundable;

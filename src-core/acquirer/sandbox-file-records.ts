@@ -166,9 +166,9 @@ export function fileSandboxRecords(file: string, options: { keep?: number } = {}
   };
 
   /**
-   * Appends a line and brings the index up to date with it. Called right after `catchUp`: when the file then
-   * grew by exactly this line, no other process wrote in between, so the line sits at the offset read up to
-   * and is applied as written (no read back); otherwise the file is read as any other change.
+   * Appends a line and brings the index up to date with it: when the file grew by exactly this line since it
+   * was last read, no other process wrote in between, so the line sits at the offset read up to and is applied
+   * as written (no read back); otherwise the file is read as any other change.
    */
   const append = (line: Line) => {
     const bytes = Buffer.from(JSON.stringify(line) + '\n', 'utf8');
@@ -190,7 +190,9 @@ export function fileSandboxRecords(file: string, options: { keep?: number } = {}
       return lookUp(reference)?.answer ?? null;
     },
     async put(record) {
-      catchUp();
+      // No catch-up first (one file status a request less): a line another process wrote for this reference
+      // meanwhile is found by `append`'s catch-up, and the first line still wins, so the answer is the same;
+      // the file then holds one line more for that reference (a retry racing another process: rare).
       const known = lookUp(record.reference);
       if (known) return known.answer;
       append({ t: 'put', ...record });

@@ -51,8 +51,13 @@ export type SqlFragment = (param: (value: SqlValue) => string) => string;
 /** Renders a fragment as a statement of its own (parameters from $1). */
 export function standalone(fragment: SqlFragment): { sql: string; params: SqlValue[] } {
   const params: SqlValue[] = [];
-  const sql = fragment((value) => `$${params.push(value)}`);
+  const sql = fragment(placeholders(params));
   return { sql, params };
+}
+
+/** The `param` a fragment is rendered with: appends to `params`, returns the value's placeholder (`$n`). */
+export function placeholders(params: SqlValue[]): (value: SqlValue) => string {
+  return (value) => `$${params.push(value)}`;
 }
 
 /** What a listener is told (db.listen). */

@@ -96,7 +96,7 @@ export interface AcquirerJournal {
    */
   runWrittenFirst<T>(
     row: MoneyBackRow,
-    onlyIf: { condition: (orderIdExpr: string) => SqlFragment; refusal: DomainError },
+    onlyIf: { condition: (orderIdExpr: string) => SqlFragment; refusal: () => DomainError },
     judge: (order: LoadedOrder | null) => Result<T, DomainError>,
     send: (entry: JournalEntry, judged: T) => Promise<AcquirerAnswer>,
   ): Promise<Result<RunResult, DomainError>>;

@@ -215,7 +215,7 @@ export function createAcquirerJournal(
       // After the COMMIT: a load whose lock waited reads payments and operations again (wholeOrderFromRow).
       const order = locked ? loadedOrderFrom(await wholeOrderFromRow(db, locked)) : null;
       const judged = judge(order);
-      if (!entry) return err(judged.ok ? onlyIf.refusal : judged.error);
+      if (!entry) return err(judged.ok ? onlyIf.refusal() : judged.error);
       if (!judged.ok) {
         await closeEntryInTx(db, entry.id, {
           result: 'NOT_RECEIVED',

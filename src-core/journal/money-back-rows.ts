@@ -4,7 +4,7 @@
  * journal's `runWrittenFirst`, payments/money-back.ts). entry-store.ts has the journal's other SQL.
  */
 import { money, type CurrencyCode, type Money, type PaymentId, type Uuid } from '../../src-shared';
-import type { Queryable, SqlFragment, SqlValue } from '../db/adapter';
+import { placeholders, type Queryable, type SqlFragment, type SqlValue } from '../db/adapter';
 import type { JournalEntry, JournalSource, RequestKey } from './entries';
 import { pendingEntry, type EntryRow } from './entry-rows';
 
@@ -36,7 +36,7 @@ export async function insertMoneyBackEntry(
   claimId: string | null,
 ): Promise<JournalEntry | null> {
   const params: SqlValue[] = [];
-  const param = (value: SqlValue) => `$${params.push(value)}`;
+  const param = placeholders(params);
   const kind = param(row.kind);
   const merchant = param(row.merchantId);
   const cardRef = `CASE WHEN p.card_last4 IS NULL THEN NULL ELSE p.card_ref END`;

@@ -62,31 +62,33 @@ export const OPERATION_COLUMNS =
   'is_final, reason, token_id, channel, terminal_id, store_id, feed_pos, merchant_reference, operator_id, ' +
   'occurred_at, recorded_at';
 
+/** A module-level function, not a closure per row: every row of a whole-order load comes through here. */
+const amountOf = (row: OperationRow): Money =>
+  money(toSafeInteger(row.amount_minor, 'operations.amount_minor'), row.currency as CurrencyCode);
+
 function bodyFromRow(row: OperationRow): OperationBody {
-  const amount = (): Money =>
-    money(toSafeInteger(row.amount_minor, 'operations.amount_minor'), row.currency as CurrencyCode);
   switch (row.kind) {
     case 'AUTHORISATION':
       if (row.auth_mode !== 'PRE_AUTHORIZATION' && row.auth_mode !== 'FINAL_AUTHORIZATION') {
         throw new Error(`operation ${row.id}: authorisation without a mode`);
       }
-      return { kind: 'AUTHORISATION', mode: row.auth_mode, amount: amount() };
+      return { kind: 'AUTHORISATION', mode: row.auth_mode, amount: amountOf(row) };
     case 'SALE':
-      return { kind: 'SALE', amount: amount() };
+      return { kind: 'SALE', amount: amountOf(row) };
     case 'DECLINE': {
       const reason = row.reason ?? '';
       if (!isErrorCode(reason)) throw new Error(`operation ${row.id}: unknown decline reason ${reason}`);
-      return { kind: 'DECLINE', amount: amount(), reason };
+      return { kind: 'DECLINE', amount: amountOf(row), reason };
     }
     case 'CAPTURE':
-      return { kind: 'CAPTURE', amount: amount(), isFinal: row.is_final === true };
+      return { kind: 'CAPTURE', amount: amountOf(row), isFinal: row.is_final === true };
     case 'AUTHORISATION_REVERSAL':
     case 'REFUND':
     case 'PAYOUT':
     case 'CHARGEBACK':
     case 'CHARGEBACK_REVERSAL':
     case 'REBILL':
-      return { kind: row.kind, amount: amount() };
+      return { kind: row.kind, amount: amountOf(row) };
     case 'CANCEL':
       return { kind: 'CANCEL' };
     case 'TOKEN_CREATE':

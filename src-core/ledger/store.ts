@@ -3,7 +3,14 @@
  * functions never open their own); the ledger service decides the boundaries.
  */
 import { CORE_ISSUER, formatPaymentId, type Channel, type PaymentId, type Uuid } from '../../src-shared';
-import { standalone, toSafeInteger, type Queryable, type SqlFragment, type SqlValue } from '../db/adapter';
+import {
+  placeholders,
+  standalone,
+  toSafeInteger,
+  type Queryable,
+  type SqlFragment,
+  type SqlValue,
+} from '../db/adapter';
 import {
   OPERATION_COLUMNS,
   ORDER_COLUMNS,
@@ -333,7 +340,7 @@ export async function insertOperation(tx: Queryable, o: NewOperationRow): Promis
     o.summary.collectedMinor,
     o.summary.refundableMinor,
   ];
-  const param = (value: SqlValue) => `$${params.push(value)}`;
+  const param = placeholders(params);
   // With a condition, it is evaluated (and what it locks locked) first: `bumped` reads it before it updates
   // the order row, and the insert reads `bumped`; when it returns no row, nothing is written.
   const held = o.onlyIf ? `held AS (${o.onlyIf(param)}), ` : '';

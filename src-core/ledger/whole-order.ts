@@ -44,13 +44,14 @@ function fromJson(row: PaymentsAndOperationsJson | undefined): {
   payments: PaymentRecord[];
   operations: StoredOperation[];
 } {
-  const parse = (v: unknown): unknown[] =>
-    typeof v === 'string' ? (JSON.parse(v) as unknown[]) : ((v ?? []) as unknown[]);
   return {
-    payments: parse(row?.payments_json).map((r) => rowToPayment(r as PaymentRow)),
-    operations: parse(row?.operations_json).map((r) => rowToStoredOperation(r as OperationRow)),
+    payments: jsonArray(row?.payments_json).map((r) => rowToPayment(r as PaymentRow)),
+    operations: jsonArray(row?.operations_json).map((r) => rowToStoredOperation(r as OperationRow)),
   };
 }
+
+const jsonArray = (v: unknown): unknown[] =>
+  typeof v === 'string' ? (JSON.parse(v) as unknown[]) : ((v ?? []) as unknown[]);
 
 /**
  * Payments and operations of an order in one statement. Run it *after* taking the order lock, as its own

@@ -86,7 +86,11 @@ export async function sendMoneyBack(
       holder: req.holder,
       requestKey: req.requestKey ?? null,
     },
-    { condition: refundLockFreeWhere, refusal: refundInProgressError({ paymentId: req.paymentId }) },
+    {
+      condition: refundLockFreeWhere,
+      // Built only when the row was not written (an error's message is formatted when it is made).
+      refusal: () => refundInProgressError({ paymentId: req.paymentId }),
+    },
     (loaded) => judge(loaded, ctx, req),
     (entry) =>
       call(entry.id, {

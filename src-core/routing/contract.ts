@@ -160,31 +160,44 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyApiRout
           route.idempotent && typeof key === 'string'
             ? { key, hash: requestHash(route.method, req.raw.url ?? req.url, req.rawBody) }
             : null;
-        const names = route.propertyNames ?? 'located';
-        const run = async (): Promise<ApiAnswer> => {
-          try {
-            const body = await route.handler({
-              merchantId: req.credentials!.merchantId,
-              params: parsePart(route.params ?? NoInput, req.params, 'path', names),
-              query: parsePart(route.query ?? NoInput, req.query, 'query', names),
-              body: route.body ? parsePart(route.body, req.body, 'body', names) : {},
-              credentials: req.credentials!,
-              now,
-              requestKey,
-            });
-            return { status: route.answer.status, body };
-          } catch (e) {
-            const failure = asApiFailure(e);
-            if (failure) return { status: failure.status, body: errorBody(deps.ctx.newId(), failure) };
-            throw e;
-          }
-        };
         if (requestKey) {
           const merchantId = req.credentials!.merchantId;
-          return send(reply, await runIdempotent(deps.db, { merchantId, ...requestKey, now }, run));
+          return send(
+            reply,
+            await runIdempotent(deps.db, { merchantId, ...requestKey, now }, () =>
+              answer(route, req, deps, now, requestKey),
+            ),
+          );
         }
-        return send(reply, await run());
+        return send(reply, await answer(route, req, deps, now, null));
       },
     });
+  }
+}
+
+/** The route's handler on the request's parts, read by its schemas; a failure becomes its error body. */
+async function answer(
+  route: AnyApiRoute,
+  req: FastifyRequest,
+  deps: RouteDeps,
+  now: Date,
+  requestKey: { key: string; hash: string } | null,
+): Promise<ApiAnswer> {
+  const names = route.propertyNames ?? 'located';
+  try {
+    const body = await route.handler({
+      merchantId: req.credentials!.merchantId,
+      params: parsePart(route.params ?? NoInput, req.params, 'path', names),
+      query: parsePart(route.query ?? NoInput, req.query, 'query', names),
+      body: route.body ? parsePart(route.body, req.body, 'body', names) : {},
+      credentials: req.credentials!,
+      now,
+      requestKey,
+    });
+    return { status: route.answer.status, body };
+  } catch (e) {
+    const failure = asApiFailure(e);
+    if (failure) return { status: failure.status, body: errorBody(deps.ctx.newId(), failure) };
+    throw e;
   }
 }
