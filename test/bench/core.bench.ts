@@ -607,7 +607,8 @@ export default async (): Promise<BenchFigure[]> => {
             value: cpu.loadGenerator,
             unit: 'ms',
             limit: ms(rawCpu.loadGenerator),
-            limitLabel: 'signed HTTP (node:http, keep-alive) in the bench process, beside the raw client',
+            limitLabel:
+              'signed HTTP (keep-alive, core-load.ts signedHttp) in the bench process, beside the raw client',
           },
           cpuAgainstTarget(path, cpu),
           {

@@ -238,9 +238,12 @@ function main() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
+      // With its length, as the core answers (not chunked).
+      const answer = (status: number, type: string, text: string) =>
+        res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) }).end(text);
       moveMoney(w, keys, { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body }).then(
-        (a) => res.writeHead(a.status, { 'Content-Type': 'application/json' }).end(a.body),
-        (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(e)),
+        (a) => answer(a.status, 'application/json', a.body),
+        (e: unknown) => answer(500, 'text/plain', String(e)),
       );
     });
   });
