@@ -94,6 +94,8 @@ export function fileSandboxRecords(file: string, options: { keep?: number } = {}
   let rest: Buffer = Buffer.alloc(0);
   /** Every reference let go from memory carries a time at or before this (+Infinity: one carried none). */
   let letGoUpTo = -Infinity;
+  /** The references let go that carry exactly `letGoUpTo` (several are made in one millisecond). */
+  const letGoAtEdge = new Set<string>();
   let fileLookups = 0;
 
   /** Keeps the newest `keep` records (the Map's order is the file's order of first lines). */
@@ -103,7 +105,12 @@ export function fileSandboxRecords(file: string, options: { keep?: number } = {}
     for (const reference of index.records.keys()) {
       if (index.records.size <= keep) break;
       index.records.delete(reference);
-      letGoUpTo = Math.max(letGoUpTo, timeOf(reference) ?? Infinity);
+      const time = timeOf(reference) ?? Infinity;
+      if (time > letGoUpTo) {
+        letGoUpTo = time;
+        letGoAtEdge.clear();
+      }
+      if (time === letGoUpTo) letGoAtEdge.add(reference);
     }
   };
 
@@ -153,7 +160,9 @@ export function fileSandboxRecords(file: string, options: { keep?: number } = {}
     const kept = index.records.get(reference);
     if (kept) return kept;
     const time = timeOf(reference);
-    if (time !== null && time > letGoUpTo) return null;
+    // Newer than everything let go, or made in the same millisecond as the newest let go but not one of them.
+    if (time !== null && (time > letGoUpTo || (time === letGoUpTo && !letGoAtEdge.has(reference))))
+      return null;
     fileLookups++;
     const one = createIndex();
     readLines(
