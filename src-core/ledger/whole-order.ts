@@ -134,14 +134,33 @@ export type WholeOrderRow = OrderRow &
 const BY_ID = 'FROM orders o WHERE o.id = $1 AND o.merchant_id = $2';
 const BY_PAYMENT =
   'FROM payments pp JOIN orders o ON o.id = pp.order_id WHERE pp.id = $1 AND pp.merchant_id = $2';
+/**
+ * `wholeOrderColumns` as one JSON object with the columns' names as keys, in the column `whole`: the driver
+ * describes and reads one field instead of eighteen, and the timestamps stay text (`toIso` reads them as it
+ * reads the operations'), where each column would be a field description, a parser and, for a timestamp, a
+ * `Date` made only to be formatted again: a whole-order read is on every money path.
+ */
+const wholeOrderJson = (forUpdate: boolean) => {
+  const pairs = ORDER_COLUMNS.split(', ').map((c) => `'${c}', o.${c}`);
+  pairs.push(`'payments_json', ${PAYMENTS_JSON('o.id')}`, `'operations_json', ${OPERATIONS_JSON('o.id')}`);
+  if (forUpdate) {
+    pairs.push(
+      "'locked_version', o.xmin::text",
+      "'seen_version', (SELECT s.xmin::text FROM orders s WHERE s.id = o.id)",
+      "'locked_at', statement_timestamp()",
+    );
+  } else pairs.push("'seen_version', o.xmin::text");
+  return `json_build_object(${pairs.join(', ')}) AS whole`;
+};
+
 const WHOLE_ORDER_SQL = {
   orderId: {
-    read: `SELECT ${wholeOrderColumns(false)} ${BY_ID}`,
-    lock: `SELECT ${wholeOrderColumns(true)} ${BY_ID} FOR UPDATE OF o`,
+    read: `SELECT ${wholeOrderJson(false)} ${BY_ID}`,
+    lock: `SELECT ${wholeOrderJson(true)} ${BY_ID} FOR UPDATE OF o`,
   },
   paymentId: {
-    read: `SELECT ${wholeOrderColumns(false)} ${BY_PAYMENT}`,
-    lock: `SELECT ${wholeOrderColumns(true)} ${BY_PAYMENT} FOR UPDATE OF o`,
+    read: `SELECT ${wholeOrderJson(false)} ${BY_PAYMENT}`,
+    lock: `SELECT ${wholeOrderJson(true)} ${BY_PAYMENT} FOR UPDATE OF o`,
   },
 };
 
@@ -192,11 +211,13 @@ export async function selectWholeOrderRow(
   forUpdate: boolean,
 ): Promise<WholeOrderRow | null> {
   const sql = 'orderId' in by ? WHOLE_ORDER_SQL.orderId : WHOLE_ORDER_SQL.paymentId;
-  const rows = await q.query<WholeOrderRow>(forUpdate ? sql.lock : sql.read, [
+  const rows = await q.query<{ whole: WholeOrderRow | string }>(forUpdate ? sql.lock : sql.read, [
     'orderId' in by ? by.orderId : by.paymentId,
     merchantId,
   ]);
-  return rows[0] ?? null;
+  const whole = rows[0]?.whole;
+  if (whole === undefined) return null;
+  return typeof whole === 'string' ? (JSON.parse(whole) as WholeOrderRow) : whole;
 }
 
 /** A row selected with `wholeOrderColumns`; in the locked variant, read again when the lock waited. */
