@@ -80,11 +80,23 @@ const ORDER_COLUMNS_OF_O = ORDER_COLUMNS.split(', ')
  * its rows (see `selectWholeOrder`).
  */
 export const wholeOrderColumns = (forUpdate: boolean) =>
-  `${ORDER_COLUMNS_OF_O}, ${PAYMENTS_JSON('o.id')} AS payments_json, ${OPERATIONS_JSON('o.id')} AS operations_json` +
-  (forUpdate
-    ? ', o.xmin::text AS locked_version, (SELECT s.xmin::text FROM orders s WHERE s.id = o.id) AS seen_version' +
-      ', statement_timestamp() AS locked_at'
-    : ', o.xmin::text AS seen_version');
+  wholeOrderFields(forUpdate)
+    .map(([name, expr]) => (expr === `o.${name}` ? expr : `${expr} AS ${name}`))
+    .join(', ');
+
+/** The fields of `wholeOrderColumns`, each a name and its expression. */
+function wholeOrderFields(forUpdate: boolean): [name: string, expr: string][] {
+  const fields: [string, string][] = ORDER_COLUMNS.split(', ').map((c) => [c, `o.${c}`]);
+  fields.push(['payments_json', PAYMENTS_JSON('o.id')], ['operations_json', OPERATIONS_JSON('o.id')]);
+  if (forUpdate) {
+    fields.push(
+      ['locked_version', 'o.xmin::text'],
+      ['seen_version', '(SELECT s.xmin::text FROM orders s WHERE s.id = o.id)'],
+      ['locked_at', 'statement_timestamp()'],
+    );
+  } else fields.push(['seen_version', 'o.xmin::text']);
+  return fields;
+}
 
 /** The select list of an order row being locked (alias `o`) without its payments and operations. */
 export const lockedOrderColumns = `${ORDER_COLUMNS_OF_O}, o.xmin::text AS locked_version`;
@@ -140,18 +152,10 @@ const BY_PAYMENT =
  * reads the operations'), where each column would be a field description, a parser and, for a timestamp, a
  * `Date` made only to be formatted again: a whole-order read is on every money path.
  */
-const wholeOrderJson = (forUpdate: boolean) => {
-  const pairs = ORDER_COLUMNS.split(', ').map((c) => `'${c}', o.${c}`);
-  pairs.push(`'payments_json', ${PAYMENTS_JSON('o.id')}`, `'operations_json', ${OPERATIONS_JSON('o.id')}`);
-  if (forUpdate) {
-    pairs.push(
-      "'locked_version', o.xmin::text",
-      "'seen_version', (SELECT s.xmin::text FROM orders s WHERE s.id = o.id)",
-      "'locked_at', statement_timestamp()",
-    );
-  } else pairs.push("'seen_version', o.xmin::text");
-  return `json_build_object(${pairs.join(', ')}) AS whole`;
-};
+const wholeOrderJson = (forUpdate: boolean) =>
+  `json_build_object(${wholeOrderFields(forUpdate)
+    .map(([name, expr]) => `'${name}', ${expr}`)
+    .join(', ')}) AS whole`;
 
 const WHOLE_ORDER_SQL = {
   orderId: {
