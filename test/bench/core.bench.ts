@@ -302,18 +302,16 @@ async function cost(
   return { refund: await per('refund'), subsequent: await per('subsequent') };
 }
 
-type Floor = FloorVariant;
-const FLOORS = FLOOR_VARIANTS;
 /** The variants run for subsequent payments too (after their refunds, on the same orders). */
-const SUBSEQUENT_FLOORS: readonly Floor[] = ['floor', 'order-load'];
-const FLOOR_LABEL: Record<Floor, string> = {
+const SUBSEQUENT_FLOORS: readonly FloorVariant[] = ['floor', 'order-load'];
+const FLOOR_LABEL: Record<FloorVariant, string> = {
   floor: '',
   transactions: ' in transactions',
   'order-lock': ' + order row lock',
   'order-load': ' + locked order load',
 };
 
-type FloorRuns = Record<Path, Partial<Record<Floor, { run: Run; cpu: Spent }>>>;
+type FloorRuns = Record<Path, Partial<Record<FloorVariant, { run: Run; cpu: Spent }>>>;
 
 /**
  * The money floor (money-floor-server.ts), in a process of its own as the core runs, at saturation, each of
@@ -326,12 +324,12 @@ async function moneyFloors(
   merchantId: string,
   keyId: string,
   secret: string,
-  orders: Record<Floor, readonly string[]>,
+  orders: Record<FloorVariant, readonly string[]>,
 ): Promise<FloorRuns> {
   const root = path.resolve(import.meta.dirname, '..', '..');
   const out: FloorRuns = { refund: {}, subsequent: {} };
   let next = 100_000;
-  for (const floor of FLOORS) {
+  for (const floor of FLOOR_VARIANTS) {
     const server = await startCore({
       root,
       entry: path.join(root, 'test', 'bench', 'money-floor-server.ts'),
@@ -406,7 +404,7 @@ export default async (): Promise<BenchFigure[]> => {
   const runs = {} as Record<Path, { saturation: Run; cpu: Spent; open: Run }>;
   let read: { run: Run; cpu: Spent } | null = null;
   let payments: string[] = [];
-  const floorOrders = {} as Record<Floor, string[]>;
+  const floorOrders = {} as Record<FloorVariant, string[]>;
   try {
     const api = signedHttp(`http://127.0.0.1:${core.port}`, key.value.keyId, key.value.secret, CLIENTS);
     const base = `/v2/${merchantId}`;
@@ -444,7 +442,7 @@ export default async (): Promise<BenchFigure[]> => {
     );
     // Orders of their own for each variant of the money floor, new as the core's were when its refunds began,
     // so every variant reads orders of the size the core's refunds read.
-    for (const floor of FLOORS) {
+    for (const floor of FLOOR_VARIANTS) {
       const sales: string[] = [];
       for (let client = 0; client < CLIENTS; client++)
         sales.push(...(await makeSales(api, base, ORDERS_PER_CLIENT)));
@@ -454,7 +452,7 @@ export default async (): Promise<BenchFigure[]> => {
     await core.stop();
   }
   try {
-    const floors: FloorRuns | null = FLOORS.every((f) => floorOrders[f]?.length)
+    const floors: FloorRuns | null = FLOOR_VARIANTS.every((f) => floorOrders[f]?.length)
       ? await moneyFloors(created.url, merchantId, key.value.keyId, key.value.secret, floorOrders)
       : null;
     const { run: raw, cpu: rawCpu } = await rawPostgres(created.url);
@@ -512,7 +510,7 @@ export default async (): Promise<BenchFigure[]> => {
     });
     const floorFigures: BenchFigure[] = floors
       ? (['refund', 'subsequent'] as const).flatMap((p) =>
-          FLOORS.flatMap((floor): BenchFigure[] => {
+          FLOOR_VARIANTS.flatMap((floor): BenchFigure[] => {
             const measuredFloor = floors[p][floor];
             if (!measuredFloor) return [];
             const { run, cpu } = measuredFloor;

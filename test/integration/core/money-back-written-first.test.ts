@@ -148,7 +148,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
       // Skipped on PGlite, with the reason in its title there: one connection runs one transaction at a time, so
       // no load can wait for another writer's order row lock. Runs on PostgreSQL (CI sets TEST_DATABASE_URL).
       it.skipIf(kind !== 'postgres')(
-        `a refund whose order lock waited for a writer judges the order as that writer left it${kind !== 'postgres' ? ' (PGlite is one connection: nothing waits)' : ''}`,
+        `a refund whose order lock waited for a writer judges the order as that writer left it${kind !== 'postgres' ? ' (skipped: PGlite is one connection, so no lock ever waits)' : ''}`,
         async () => {
           const paymentId = await counterSale(1_000);
           const before = asked.length;

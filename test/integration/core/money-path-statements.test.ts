@@ -90,7 +90,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
     // Skipped on PGlite, with the reason in its title there: it runs in process, with no socket whose writes
     // could be counted. Runs on PostgreSQL (CI sets TEST_DATABASE_URL).
     it.skipIf(kind !== 'postgres')(
-      `a refund is 2 round trips to the database (the sandbox acquirer's own records not counted): the order locked and loaded, its journal row and COMMIT in one write, then the recording${kind !== 'postgres' ? ' (PGlite is in process: no socket to count)' : ''}`,
+      `a refund is 2 round trips to the database (the sandbox acquirer's own records not counted): the order locked and loaded, its journal row and COMMIT in one write, then the recording${kind !== 'postgres' ? ' (skipped: PGlite is in process, so there is no socket to count round trips on)' : ''}`,
       async () => {
         const paymentId = await pay();
         for (const amount of [1_200, 1_300]) {
