@@ -330,6 +330,59 @@ export function processTreeCpuMs(pid: number): number | null {
   return total;
 }
 
+/**
+ * The busiest process of a tree (the core under tsx: tsx starts node) and its main thread's scheduler
+ * figures so far (`/proc/<pid>/task/<pid>/schedstat`: time on a CPU, time runnable but waiting for one, in
+ * ms); null when unreadable (not Linux, or no schedstats).
+ */
+export function mainThreadSchedMs(pid: number): { runningMs: number; waitingMs: number } | null {
+  let busiest = pid;
+  let most = processCpuMs(pid) ?? -1;
+  const walk = (p: number) => {
+    try {
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        const children = readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').trim();
+        for (const child of children ? children.split(' ').map(Number) : []) {
+          const ms = processCpuMs(child) ?? -1;
+          if (ms > most) [busiest, most] = [child, ms];
+          walk(child);
+        }
+      }
+    } catch {
+      /* a child ended meanwhile */
+    }
+  };
+  walk(pid);
+  try {
+    const [run, wait] = readFileSync(`/proc/${busiest}/task/${busiest}/schedstat`, 'utf8').split(' ');
+    return { runningMs: Number(run) / 1e6, waitingMs: Number(wait) / 1e6 };
+  } catch {
+    return null;
+  }
+}
+
+/** Linux scheduling policies by number (`/proc/<pid>/stat` field 41). */
+const POLICIES = [
+  'SCHED_OTHER',
+  'SCHED_FIFO',
+  'SCHED_RR',
+  'SCHED_BATCH',
+  'SCHED_ISO',
+  'SCHED_IDLE',
+  'SCHED_DEADLINE',
+];
+
+/** A process's scheduling policy and its parent's pid (for a PostgreSQL backend: the postmaster). */
+export function schedulingOf(pid: number): { policy: string; parent: number } | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // After "pid (comm) ": state is field 3, ppid 4, policy 41.
+    return { policy: POLICIES[Number(fields[38])] ?? `policy ${fields[38]}`, parent: Number(fields[1]) };
+  } catch {
+    return null;
+  }
+}
+
 /** CPU of several processes (e.g. PostgreSQL backends) so far, in ms; null when any is unreadable. */
 export function processesCpuMs(pids: readonly number[]): number | null {
   let total = 0;

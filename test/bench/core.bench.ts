@@ -23,10 +23,13 @@
  * Needs TEST_DATABASE_URL or DATABASE_URL (a server it may create a database on). BENCH_DURATION_MS sets each
  * run's length (default 6 s). The sandbox acquirer keeps its records in a file of its own
  * (SANDBOX_ACQUIRER_FILE), as a separate acquirer would; BENCH_SANDBOX=database puts them in the core's
- * database instead (the layout before issue 8), to compare.
+ * database instead (the layout before issue 8), to compare. BENCH_PG_SCHED=batch runs PostgreSQL's processes
+ * as SCHED_BATCH for the run (the raw rate too) and restores them after (`postgresScheduling`); the policy
+ * of the backends is printed beside the core's thread's wait for a CPU, either way.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BenchFigure } from '../../scripts/bench';
@@ -53,7 +56,9 @@ import {
   databaseCommits,
   openLoop,
   processCpuMs,
+  mainThreadSchedMs,
   processTreeCpuMs,
+  schedulingOf,
   signedHttp,
   stopCountingRoundTrips,
   type Run,
@@ -90,6 +95,11 @@ interface Spent {
   loadGenerator: number;
   /** WAL the whole cluster wrote per request meanwhile (`pg_current_wal_lsn`; full-page images included). */
   walBytes: number;
+  /**
+   * The core's main thread, per second of the run: ms on a CPU, and ms runnable but waiting for one (Linux
+   * schedstat); null when unreadable.
+   */
+  coreThread: { runningMs: number; waitingMs: number } | null;
 }
 
 /**
@@ -122,10 +132,14 @@ async function measured<T extends Run>(
     const pg0 = await backendsCpu(admin);
     const wal0 = await lsn();
     const core0 = corePid === null ? null : processTreeCpuMs(corePid);
+    const thread0 = corePid === null ? null : mainThreadSchedMs(corePid);
     const self0 = process.cpuUsage();
+    const wall0 = performance.now();
     const run = await fn();
+    const seconds = (performance.now() - wall0) / 1000;
     const self = process.cpuUsage(self0);
     const core1 = corePid === null ? null : processTreeCpuMs(corePid);
+    const thread1 = corePid === null ? null : mainThreadSchedMs(corePid);
     const wal = await admin.query<{ bytes: string }>(
       'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes',
       [wal0],
@@ -141,6 +155,13 @@ async function measured<T extends Run>(
         postgres: postgres === null ? null : postgres / n,
         loadGenerator: (self.user + self.system) / 1000 / n,
         walBytes: Number(wal.rows[0]!.bytes) / n,
+        coreThread:
+          thread0 && thread1
+            ? {
+                runningMs: (thread1.runningMs - thread0.runningMs) / seconds,
+                waitingMs: (thread1.waitingMs - thread0.waitingMs) / seconds,
+              }
+            : null,
       },
     };
   } finally {
@@ -369,6 +390,54 @@ async function moneyFloors(
   return out;
 }
 
+/**
+ * PostgreSQL's scheduling policy on this machine, and BENCH_PG_SCHED=batch. The core's one thread is where
+ * requests queue at saturation; under the default policy every backend it wakes (a write to its socket) may
+ * take the CPU from it on wake-up, and the thread then waits runnable while the other core idles (docs/core.md
+ * "The core's thread waiting for a CPU"). SCHED_BATCH backends get the same share of the CPU but never preempt
+ * on wake-up. Set with `chrt` on the postmaster (new backends inherit it) and its current children: needs root
+ * or PostgreSQL's user, and PostgreSQL on this machine; restored to SCHED_OTHER by `restore`.
+ */
+async function postgresScheduling(url: string): Promise<{ policy: string; restore: () => void }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const backend = schedulingOf(pid);
+    if (!backend) return { policy: 'unknown (PostgreSQL is not on this machine)', restore: () => {} };
+    if (process.env.BENCH_PG_SCHED !== 'batch') return { policy: backend.policy, restore: () => {} };
+    const postmaster = backend.parent;
+    const family = () => [
+      postmaster,
+      ...readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8')
+        .trim()
+        .split(' ')
+        .filter(Boolean)
+        .map(Number),
+    ];
+    const set = (flag: '-b' | '-o') => {
+      for (const p of family()) {
+        try {
+          execFileSync('chrt', [flag, '-p', '0', String(p)], { stdio: 'pipe' });
+        } catch (e) {
+          // A backend that ended meanwhile is fine; the postmaster refusing is not.
+          if (p === postmaster)
+            throw new Error(
+              `BENCH_PG_SCHED=batch: chrt on PostgreSQL's postmaster (${p}) failed: ${String(e)}`,
+            );
+        }
+      }
+    };
+    set('-b');
+    return {
+      policy: 'SCHED_BATCH (BENCH_PG_SCHED=batch)',
+      restore: () => set('-o'),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 export default async (): Promise<BenchFigure[]> => {
   const admin = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (!admin) {
@@ -377,6 +446,7 @@ export default async (): Promise<BenchFigure[]> => {
   }
   process.env.TEST_DATABASE_URL = admin;
   const created = await createPostgresDatabase();
+  const scheduling = await postgresScheduling(created.url);
   const setup = openPostgres({ connectionString: created.url, max: 4 });
   await migrate(setup);
   const masterKey = randomBytes(32);
@@ -398,6 +468,7 @@ export default async (): Promise<BenchFigure[]> => {
     60_000,
     CORE_ROOT,
   ).catch(async (e: unknown) => {
+    scheduling.restore();
     await created.drop();
     throw e;
   });
@@ -610,6 +681,16 @@ export default async (): Promise<BenchFigure[]> => {
           },
           cpuAgainstTarget(path, cpu),
           {
+            name: `${path}: the core's thread waiting for a CPU at saturation`,
+            value: ms(cpu.coreThread?.waitingMs ?? null),
+            unit: 'ms/s',
+            limit: 1000,
+            limitLabel:
+              `of each second; runnable, not running (schedstat); on a CPU ` +
+              `${cpu.coreThread ? cpu.coreThread.runningMs.toFixed(0) : '?'} ms/s; PostgreSQL's backends ` +
+              scheduling.policy,
+          },
+          {
             name: `${path} open loop at half saturation (${offered}) p50`,
             value: open.p50,
             unit: 'ms',
@@ -634,6 +715,7 @@ export default async (): Promise<BenchFigure[]> => {
       }),
     ];
   } finally {
+    scheduling.restore();
     await created.drop();
     rmSync(sandboxDir, { recursive: true, force: true });
   }
