@@ -314,20 +314,25 @@ export function processCpuMs(pid: number): number | null {
   }
 }
 
-/** The same for a process and all its descendants (the core runs under tsx, which starts node). */
-export function processTreeCpuMs(pid: number): number | null {
-  const own = processCpuMs(pid);
-  if (own === null) return null;
-  let total = own;
+/** A process and all its descendants, the process first (the core runs under tsx, which starts node). */
+function processTree(pid: number): number[] {
+  const all = [pid];
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      for (const child of children ? children.split(' ') : []) total += processTreeCpuMs(Number(child)) ?? 0;
+      for (const child of children ? children.split(' ') : []) all.push(...processTree(Number(child)));
     }
   } catch {
     /* a child ended meanwhile */
   }
-  return total;
+  return all;
+}
+
+/** CPU time (user + system) of a process and all its descendants so far, in ms; null when unreadable. */
+export function processTreeCpuMs(pid: number): number | null {
+  const [own, ...descendants] = processTree(pid).map(processCpuMs);
+  if (own === null || own === undefined) return null;
+  return descendants.reduce<number>((total, ms) => total + (ms ?? 0), own);
 }
 
 /**
@@ -337,22 +342,11 @@ export function processTreeCpuMs(pid: number): number | null {
  */
 export function mainThreadSchedMs(pid: number): { runningMs: number; waitingMs: number } | null {
   let busiest = pid;
-  let most = processCpuMs(pid) ?? -1;
-  const walk = (p: number) => {
-    try {
-      for (const task of readdirSync(`/proc/${p}/task`)) {
-        const children = readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').trim();
-        for (const child of children ? children.split(' ').map(Number) : []) {
-          const ms = processCpuMs(child) ?? -1;
-          if (ms > most) [busiest, most] = [child, ms];
-          walk(child);
-        }
-      }
-    } catch {
-      /* a child ended meanwhile */
-    }
-  };
-  walk(pid);
+  let most = -1;
+  for (const p of processTree(pid)) {
+    const ms = processCpuMs(p) ?? -1;
+    if (ms > most) [busiest, most] = [p, ms];
+  }
   try {
     const [run, wait] = readFileSync(`/proc/${busiest}/task/${busiest}/schedstat`, 'utf8').split(' ');
     return { runningMs: Number(run) / 1e6, waitingMs: Number(wait) / 1e6 };
