@@ -1,11 +1,13 @@
 /**
- * One core process on 127.0.0.1, run by tsx as `npm run core` runs src-core/main.ts (or another entry, such
- * as the tests' core-main.ts with its test-only pauses); resolves once it listens. `npm start`, the browser
- * tests' system and the core's own tests all start their cores here.
+ * One core process on 127.0.0.1, run as `npm run core` runs src-core/main.ts (or another entry, such as the
+ * tests' core-main.ts with its test-only pauses): built into one module (core-build.mjs) and run by plain
+ * `node`; resolves once it listens. `npm start`, the browser tests' system and the core's own tests all
+ * start their cores here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { buildCore } from './core-build.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -24,7 +26,7 @@ export interface CoreStart {
   dataDir?: string;
   /** 0 (the default): any free port. */
   port?: number;
-  /** The script tsx runs; default src-core/main.ts of `root`. */
+  /** The TypeScript entry built and run; default src-core/main.ts of `root`. */
   entry?: string;
   /** Another checkout of this repository to run the core of (the bench's A/B against older code). */
   root?: string;
@@ -40,8 +42,8 @@ export function startCore(o: CoreStart): Promise<CoreProcess> {
   const timeoutMs = o.timeoutMs ?? 60_000;
   if (o.dataDir) mkdirSync(o.dataDir, { recursive: true });
   const proc = spawn(
-    path.join(root, 'node_modules', '.bin', 'tsx'),
-    [o.entry ?? path.join(root, 'src-core', 'main.ts')],
+    process.execPath,
+    ['--enable-source-maps', buildCore(root, o.entry ?? path.join(root, 'src-core', 'main.ts'))],
     {
       cwd: root,
       env: {

@@ -18,6 +18,8 @@ export interface Tx extends Queryable {
    * pipelined). A statement that fails aborts the transaction, and COMMIT then rolls it back, so a failure
    * still leaves nothing behind; a success is committed when the promise resolves, and nothing can be undone
    * after it (no statement may follow, and an exception thrown after it no longer rolls anything back).
+   * When it is also the transaction's first statement, it runs alone, without BEGIN and COMMIT: PostgreSQL
+   * makes a statement outside a transaction block a transaction of its own, as atomic and as durable.
    * Absent where commits cannot be pipelined (PGlite, wrappers): use `lastStatement`, which falls back to
    * `query` and the commit when the transaction's function returns.
    */

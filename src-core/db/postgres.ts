@@ -194,6 +194,14 @@ class PipelinedTx implements OpenTx {
   }
 
   queryAndCommit<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
+    if (this.committed) throw new Error('a statement after the transaction committed (queryAndCommit)');
+    if (!this.begun) {
+      // The first statement is also the last: alone, it is a transaction of its own (the extended protocol's
+      // Sync ends it; a failure rolls it back), two statements and their answers fewer than BEGIN · it · COMMIT.
+      const rows = handled(this.run<Row>(this.client, sql, params));
+      this.committed = rows;
+      return rows;
+    }
     const rows = this.query<Row>(sql, params);
     const done = handled(this.commit());
     this.committed = done;

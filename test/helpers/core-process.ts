@@ -1,14 +1,14 @@
 /**
- * Core processes for tests: run by tsx as `npm run core` runs src-core/main.ts, through the tests' entry
- * (core-main.ts: the same core plus the test-only pauses), on loopback port 0, started by the one spawner
- * (scripts/core-process.ts) `npm start` uses too.
+ * Core processes for tests: built and run as `npm run core` runs src-core/main.ts (scripts/core-build.mjs,
+ * plain `node`), through the tests' entry (core-main.ts: the same core plus the test-only pauses), on loopback
+ * port 0, started by the one spawner (scripts/core-process.ts) `npm start` uses too.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { buildCore } from '../../scripts/core-build.mjs';
 import { startCore, type CoreProcess } from '../../scripts/core-process';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = path.join(ROOT, 'test', 'helpers', 'core-main.ts');
 
 export type { CoreProcess };
@@ -18,7 +18,10 @@ export function runCoreCommand(
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(TSX, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const proc = spawn(process.execPath, ['--enable-source-maps', buildCore(ROOT, MAIN), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d) => (stdout += String(d)));

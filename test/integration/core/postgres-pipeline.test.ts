@@ -3,9 +3,11 @@
  * issued together go out together, and `queryAndCommit` sends the last statement with COMMIT. What must hold
  * whatever the wire does: statements run in the order issued, each seeing the ones before; a failing last
  * statement leaves nothing committed; nothing runs after the commit; a failure while an earlier statement is
- * awaited is not an unhandled rejection; and fewer round trips than statements are actually made.
+ * awaited is not an unhandled rejection; fewer round trips than statements are actually made; and a
+ * transaction of one statement sends that statement alone, atomic and committed all the same.
  */
 import net from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastStatement } from '../../../src-core/db/adapter';
 import { openPostgres } from '../../../src-core/db/postgres';
@@ -135,6 +137,47 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
       } finally {
         await awaited.close();
       }
+    });
+
+    it('a transaction of one statement sends it alone (no BEGIN, no COMMIT): committed, or wholly undone', async () => {
+      const one = openPostgres({ connectionString: created.url, max: 1 });
+      const sent: string[] = [];
+      const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+      const original = proto.query;
+      proto.query = function (this: unknown, config: unknown, ...rest: unknown[]) {
+        sent.push(typeof config === 'string' ? config : (config as { text: string }).text);
+        return original.call(this, config, ...rest);
+      };
+      const insert = 'INSERT INTO items (id, note) VALUES ($1, $2), ($3, $4)';
+      try {
+        await one.transaction((tx) => lastStatement(tx).query(insert, [9, 'i', 10, 'j']));
+        expect(sent).toEqual([insert]);
+        sent.length = 0;
+        // The second row's key exists: the statement fails, and its first row is not kept either.
+        await expect(
+          one.transaction((tx) => lastStatement(tx).query(insert, [11, 'k', 1, 'dup'])),
+        ).rejects.toMatchObject({ code: '23505' });
+        expect(sent).toEqual([insert]);
+        // The pool's one connection is in no transaction after the failure: the next one runs on it.
+        await one.transaction(async (tx) => {
+          await tx.query('UPDATE items SET note = $2 WHERE id = $1', [9, 'i2']);
+          await lastStatement(tx).query('UPDATE items SET note = $2 WHERE id = $1', [10, 'j2']);
+        });
+        expect(sent.slice(1)).toEqual([
+          'BEGIN',
+          'UPDATE items SET note = $2 WHERE id = $1',
+          'UPDATE items SET note = $2 WHERE id = $1',
+          'COMMIT',
+        ]);
+      } finally {
+        proto.query = original;
+        await one.close();
+      }
+      expect(await ids()).toEqual([1, 2, 4, 7, 9, 10]);
+      const notes = await db.query<{ note: string }>(
+        'SELECT note FROM items WHERE id IN (9, 10) ORDER BY id',
+      );
+      expect(notes.map((r) => r.note)).toEqual(['i2', 'j2']);
     });
   },
 );
