@@ -154,8 +154,9 @@ function pipelinedTx(client: pg.PoolClient, run: Run): OpenTx {
 }
 
 /**
- * A class, not an object of closures: two transactions a refund, and under tsx every closure made at run time
- * also gets its name defined on it (esbuild's keep-names), which showed in the core's profile.
+ * A class, not an object of closures: two transactions a refund, and each closure is an allocation (under tsx,
+ * as the core ran until it was built into one module, also a name defined on it), which showed in the core's
+ * profile.
  */
 class PipelinedTx implements OpenTx {
   private corked = false;

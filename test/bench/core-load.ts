@@ -314,7 +314,7 @@ export function processCpuMs(pid: number): number | null {
   }
 }
 
-/** A process and all its descendants, the process first (the core runs under tsx, which starts node). */
+/** A process and all its descendants, the process first (a core started through a launcher, e.g. npm, is a child). */
 function processTree(pid: number): number[] {
   const all = [pid];
   try {
@@ -336,7 +336,7 @@ export function processTreeCpuMs(pid: number): number | null {
 }
 
 /**
- * The busiest process of a tree (the core under tsx: tsx starts node) and its main thread's scheduler
+ * The busiest process of a tree (the core, when a launcher started it) and its main thread's scheduler
  * figures so far (`/proc/<pid>/task/<pid>/schedstat`: time on a CPU, time runnable but waiting for one, in
  * ms); null when unreadable (not Linux, or no schedstats).
  */
