@@ -195,8 +195,8 @@ class PipelinedTx implements OpenTx {
   }
 
   queryAndCommit<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
-    if (this.committed) throw new Error('a statement after the transaction committed (queryAndCommit)');
     if (!this.begun) {
+      if (this.committed) throw new Error('a statement after the transaction committed (queryAndCommit)');
       // The first statement is also the last: alone, it is a transaction of its own (the extended protocol's
       // Sync ends it; a failure rolls it back), two statements and their answers fewer than BEGIN · it · COMMIT.
       const rows = handled(this.run<Row>(this.client, sql, params));

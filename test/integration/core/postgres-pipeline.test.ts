@@ -13,6 +13,7 @@ import { lastStatement } from '../../../src-core/db/adapter';
 import { openPostgres } from '../../../src-core/db/postgres';
 import { createPostgresDatabase, POSTGRES_SKIP_REASON } from '../../helpers/core-db';
 
+// Skipped only without a PostgreSQL server (TEST_DATABASE_URL unset; CI sets it): the title then says so.
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(
   `pipelined transactions on PostgreSQL${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ''}`,
   () => {
