@@ -23,21 +23,35 @@ export interface Tx extends Queryable {
    * Absent where commits cannot be pipelined (PGlite, wrappers): use `lastStatement`, which falls back to
    * `query` and the commit when the transaction's function returns.
    */
-  queryAndCommit?<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  queryAndCommit?<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlValue[],
+    share?: CommitShare,
+  ): Promise<Row[]>;
+}
+
+/**
+ * Said of a transaction's only statement that may share its commit with other such statements
+ * (db/shared-commits.ts): it locks rows of one order only, named by `lockKey`, and no row that transactions
+ * of other orders take.
+ */
+export interface CommitShare {
+  lockKey: string;
 }
 
 /**
  * A view of `tx` for code that issues exactly one statement which is the transaction's last (e.g. the
  * ledger append that also closes a journal row): that statement commits with it where the database can.
- * One-shot: a second statement through the view throws before anything is sent.
+ * One-shot: a second statement through the view throws before anything is sent. With `share`, a statement
+ * that is also the transaction's first may share its commit with others (`CommitShare`).
  */
-export function lastStatement(tx: Tx): Queryable {
+export function lastStatement(tx: Tx, share?: CommitShare): Queryable {
   let used = false;
   return {
     query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
       if (used) throw new Error('lastStatement: a second statement after the last one');
       used = true;
-      return tx.queryAndCommit ? tx.queryAndCommit<Row>(sql, params) : tx.query<Row>(sql, params);
+      return tx.queryAndCommit ? tx.queryAndCommit<Row>(sql, params, share) : tx.query<Row>(sql, params);
     },
   };
 }

@@ -1,8 +1,9 @@
 /** PostgreSQL through a `pg` pool: the production database (architecture.md "Core"). */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { isRetryableTxError, type Db, type SqlValue, type Tx } from './adapter';
+import { isRetryableTxError, type CommitShare, type Db, type SqlValue, type Tx } from './adapter';
 import { listenPostgres } from './postgres-listen';
+import { SharedCommits, socketOf, type SharedCommitsOptions } from './shared-commits';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -22,6 +23,11 @@ export interface PostgresOptions {
    * and snapshot); only the waiting between them goes. Off: every statement waits for the one before.
    */
   pipeline?: boolean;
+  /**
+   * One-statement transactions that say they may (`CommitShare`) share a commit when issued while others are
+   * committing (db/shared-commits.ts; default on, pipelined only). `false`: each commits alone.
+   */
+  sharedCommits?: SharedCommitsOptions | false;
 }
 
 /**
@@ -77,6 +83,9 @@ export function openPostgres(options: PostgresOptions): Db {
     return r.rows as Row[];
   };
 
+  const shared =
+    pipelined && options.sharedCommits !== false ? new SharedCommits(run, options.sharedCommits) : null;
+
   return {
     kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),
@@ -86,7 +95,7 @@ export function openPostgres(options: PostgresOptions): Db {
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       for (let attempt = 0; ; attempt++) {
         const client = await pool.connect();
-        const tx = pipelined ? pipelinedTx(client, run) : awaitedTx(client, run);
+        const tx = pipelined ? new PipelinedTx(client, run, shared) : awaitedTx(client, run);
         let released = false;
         try {
           const value = await fn(tx);
@@ -149,10 +158,6 @@ function awaitedTx(client: pg.PoolClient, run: Run): OpenTx {
  * marked handled, so a statement failing while the caller awaits an earlier one is not an unhandled
  * rejection; the caller still sees the failure when it awaits it.
  */
-function pipelinedTx(client: pg.PoolClient, run: Run): OpenTx {
-  return new PipelinedTx(client, run);
-}
-
 /**
  * A class, not an object of closures: two transactions a refund, and each closure is an allocation (under tsx,
  * as the core ran until it was built into one module, also a name defined on it), which showed in the core's
@@ -167,10 +172,9 @@ class PipelinedTx implements OpenTx {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly run: Run,
+    private readonly shared: SharedCommits | null,
   ) {
-    this.stream = (
-      client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }
-    ).connection.stream;
+    this.stream = socketOf(client);
   }
 
   private batch(): void {
@@ -194,12 +198,17 @@ class PipelinedTx implements OpenTx {
     return handled(this.run<Row>(this.client, sql, params));
   }
 
-  queryAndCommit<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
+  queryAndCommit<Row>(sql: string, params?: readonly SqlValue[], share?: CommitShare): Promise<Row[]> {
     if (!this.begun) {
       if (this.committed) throw new Error('a statement after the transaction committed (queryAndCommit)');
       // The first statement is also the last: alone, it is a transaction of its own (the extended protocol's
-      // Sync ends it; a failure rolls it back), two statements and their answers fewer than BEGIN · it · COMMIT.
-      const rows = handled(this.run<Row>(this.client, sql, params));
+      // Sync ends it; a failure rolls it back), two statements and their answers fewer than BEGIN · it · COMMIT;
+      // or, when it may, it shares a commit with others issued meanwhile (shared-commits.ts).
+      const rows = handled(
+        share && this.shared
+          ? this.shared.submit<Row>(this.client, sql, params, share.lockKey)
+          : this.run<Row>(this.client, sql, params),
+      );
       this.committed = rows;
       return rows;
     }

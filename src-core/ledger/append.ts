@@ -21,7 +21,7 @@ import {
   type Uuid,
   type Operation,
 } from '../../src-shared';
-import { lastStatement, type Queryable, type SqlFragment } from '../db/adapter';
+import { lastStatement, type CommitShare, type Queryable, type SqlFragment } from '../db/adapter';
 import type { LedgerContext } from './context';
 import { orderSummaryColumns } from './order-summary';
 import type { CardFacts, OrderRecord, PaymentRecord, StoredOperation } from './rows';
@@ -131,7 +131,7 @@ export async function appendChecked(
   const applied = applyOperation(loaded.state, operation);
   if (!applied.ok) return applied;
   const now = ctx.clock.now();
-  const stored = await insertOperation(source.lastInTransaction ? lastStatement(tx) : tx, {
+  const stored = await insertOperation(source.lastInTransaction ? lastStatement(tx, shareOf(loaded)) : tx, {
     operation,
     orderId: loaded.order.orderId,
     merchantId: source.merchantId,
@@ -154,6 +154,14 @@ export async function appendChecked(
   const after = { order, payments, operations: [...loaded.operations, stored], state: applied.value };
   return ok({ stored, payment, order, state: applied.value, duplicate: false, after });
 }
+
+/**
+ * An append that is its transaction's only statement may share its commit with others (db/shared-commits.ts)
+ * when it locks rows of its order alone: not on an order of a store, whose append bumps the store's feed head,
+ * a row every order of the store shares.
+ */
+const shareOf = (loaded: LoadedOrder): CommitShare | undefined =>
+  loaded.order.storeId === null ? { lockKey: loaded.order.orderId } : undefined;
 
 /** The order of `payments` in an order load (ORDER BY recorded_at, id). */
 const byRecordedAtThenId = (a: PaymentRecord, b: PaymentRecord) =>

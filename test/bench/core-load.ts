@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import pg from 'pg';
-import type { Db, Tx } from '../../src-core/db/adapter';
+import type { CommitShare, Db, Tx } from '../../src-core/db/adapter';
 import { authorizationHeader, formatHttpDate, signV1Hmac } from '../../src-core/routing/v1hmac';
 
 export interface Run {
@@ -133,9 +133,9 @@ export function countingDb(db: Db, postgresPort?: number): { db: Db; counts: Cou
           // The core's last statement goes out with COMMIT where the database can (pipelined PostgreSQL).
           ...(tx.queryAndCommit
             ? {
-                queryAndCommit(sql: string, params?: Parameters<Tx['query']>[1]) {
+                queryAndCommit(sql: string, params?: Parameters<Tx['query']>[1], share?: CommitShare) {
                   statement(sql);
-                  return tx.queryAndCommit!(sql, params);
+                  return tx.queryAndCommit!(sql, params, share);
                 },
               }
             : {}),

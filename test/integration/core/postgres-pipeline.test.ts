@@ -180,5 +180,148 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
       );
       expect(notes.map((r) => r.note)).toEqual(['i2', 'j2']);
     });
+
+    describe('one-statement transactions sharing a commit (db/shared-commits.ts)', () => {
+      /**
+       * A statement that may share is held at the database by a row lock another connection takes first, so
+       * the ones issued after it queue behind it (one group committing at a time) and go out together when
+       * the lock is let go: what happens at saturation, made certain.
+       */
+      async function behindAHeldRow<T>(
+        gateId: number,
+        shared: ReturnType<typeof openPostgres>,
+        others: () => Promise<T>,
+      ): Promise<{ gate: string; others: T }> {
+        const holder = new pg.Client({ connectionString: created.url });
+        await holder.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query('SELECT id FROM items WHERE id = $1 FOR UPDATE', [gateId]);
+          const gate = shared.transaction((tx) =>
+            lastStatement(tx, { lockKey: 'gate' }).query<{ x: string }>(
+              'UPDATE items SET note = $2 WHERE id = $1 RETURNING xmin::text AS x',
+              [gateId, 'gated'],
+            ),
+          );
+          // The gated statement waits for the lock: the next ones wait for its commit.
+          await waitForLockWait();
+          const pending = others();
+          await new Promise((r) => setTimeout(r, 100));
+          await holder.query('COMMIT');
+          const [gateRows, rest] = await Promise.all([gate, pending]);
+          return { gate: gateRows[0]!.x, others: rest };
+        } finally {
+          await holder.end();
+        }
+      }
+
+      async function waitForLockWait(): Promise<void> {
+        for (let i = 0; i < 200; i++) {
+          const rows = await db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+          );
+          if (Number(rows[0]?.n) > 0) return;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        throw new Error('the gated statement never waited for the row lock');
+      }
+
+      const insertReturning =
+        "INSERT INTO items (id, note) VALUES ($1, $2 || nextval('share_order')) RETURNING id, note, xmin::text AS x";
+      type Inserted = { id: number; note: string; x: string };
+
+      it('statements issued while another commits go out as one transaction, each answered with its own rows, in lock-key order', async () => {
+        await db.exec('CREATE SEQUENCE share_order');
+        await db.query('INSERT INTO items (id, note) VALUES ($1, $2)', [100, 'gate']);
+        const shared = openPostgres({
+          connectionString: created.url,
+          max: 8,
+          sharedCommits: { concurrent: 1 },
+        });
+        try {
+          const { gate, others } = await behindAHeldRow(100, shared, () =>
+            Promise.all(
+              // Issued in the reverse order of their lock keys.
+              [105, 104, 103, 102, 101].map((id) =>
+                shared.transaction((tx) =>
+                  lastStatement(tx, { lockKey: `order-${id}` }).query<Inserted>(insertReturning, [id, 'n']),
+                ),
+              ),
+            ),
+          );
+          const rows = others.map((r) => r[0]!);
+          expect(rows.map((r) => r.id)).toEqual([105, 104, 103, 102, 101]);
+          // One transaction for the five (one commit), another for the gated one.
+          expect(new Set(rows.map((r) => r.x)).size).toBe(1);
+          expect(rows[0]!.x).not.toBe(gate);
+          // Run in lock-key order: 101 first.
+          expect(rows.map((r) => r.note).reverse()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
+          const stored = await db.query<{ id: number }>('SELECT id FROM items WHERE id > 100 ORDER BY id');
+          expect(stored.map((r) => r.id)).toEqual([101, 102, 103, 104, 105]);
+        } finally {
+          await shared.close();
+        }
+      });
+
+      it('a statement that fails in a shared group fails alone: the others commit, each in a transaction of its own', async () => {
+        await db.query('INSERT INTO items (id, note) VALUES ($1, $2)', [200, 'gate']);
+        const shared = openPostgres({
+          connectionString: created.url,
+          max: 8,
+          sharedCommits: { concurrent: 1 },
+        });
+        try {
+          const { others } = await behindAHeldRow(200, shared, () =>
+            Promise.allSettled(
+              // 101 exists: a unique violation in the middle of the group.
+              [201, 101, 202].map((id) =>
+                shared.transaction((tx) =>
+                  lastStatement(tx, { lockKey: `order-${id}` }).query<Inserted>(insertReturning, [id, 'f']),
+                ),
+              ),
+            ),
+          );
+          const [a, dup, b] = others;
+          expect(dup).toMatchObject({ status: 'rejected', reason: { code: '23505' } });
+          expect(a?.status).toBe('fulfilled');
+          expect(b?.status).toBe('fulfilled');
+          const xs = [a, b].map((r) => (r as PromiseFulfilledResult<Inserted[]>).value[0]!.x);
+          expect(new Set(xs).size).toBe(2);
+          const stored = await db.query<{ id: number }>(
+            'SELECT id FROM items WHERE id IN (101, 201, 202) ORDER BY id',
+          );
+          expect(stored.map((r) => r.id)).toEqual([101, 201, 202]);
+          const kept = await db.query<{ note: string }>('SELECT note FROM items WHERE id = 101');
+          expect(kept[0]?.note).toBe('n1');
+        } finally {
+          await shared.close();
+        }
+      });
+
+      it('turned off, or without a lock key, a one-statement transaction commits alone even while others commit', async () => {
+        await db.query('INSERT INTO items (id, note) VALUES ($1, $2)', [300, 'gate']);
+        for (const [options, share] of [
+          [false, { lockKey: 'k' }],
+          [{ concurrent: 1 }, undefined],
+        ] as const) {
+          const base = options === false ? 310 : 320;
+          const shared = openPostgres({ connectionString: created.url, max: 8, sharedCommits: options });
+          try {
+            const { others } = await behindAHeldRow(300, shared, () =>
+              Promise.all(
+                [base + 1, base + 2].map((id) =>
+                  shared.transaction((tx) =>
+                    lastStatement(tx, share).query<Inserted>(insertReturning, [id, 'a']),
+                  ),
+                ),
+              ),
+            );
+            expect(new Set(others.map((r) => r[0]!.x)).size).toBe(2);
+          } finally {
+            await shared.close();
+          }
+        }
+      });
+    });
   },
 );
