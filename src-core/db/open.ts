@@ -12,6 +12,8 @@ export interface DatabaseConfig {
   poolSize?: number;
   /** false → statements are not prepared (behind a pooler that does not keep them; postgres.ts). */
   prepareStatements?: boolean;
+  /** false → every one-statement transaction commits alone (db/shared-commits.ts). */
+  sharedCommits?: boolean;
 }
 
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv): DatabaseConfig {
@@ -20,6 +22,7 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv): DatabaseConfig {
     dataDir: path.resolve(env.COUNTER_DATA_DIR || './.counter/core'),
     poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined,
     prepareStatements: env.DATABASE_PREPARED_STATEMENTS !== '0',
+    sharedCommits: env.DATABASE_SHARED_COMMITS !== '0',
   };
 }
 
@@ -31,6 +34,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
       connectionString: config.databaseUrl,
       max: config.poolSize,
       prepareStatements: config.prepareStatements,
+      ...(config.sharedCommits === false ? { sharedCommits: false as const } : {}),
     });
   } else {
     mkdirSync(config.dataDir, { recursive: true });

@@ -44,6 +44,8 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
     it('prepares nothing when told not to (DATABASE_PREPARED_STATEMENTS=0)', async () => {
       expect(databaseConfigFromEnv({ DATABASE_PREPARED_STATEMENTS: '0' }).prepareStatements).toBe(false);
       expect(databaseConfigFromEnv({}).prepareStatements).toBe(true);
+      expect(databaseConfigFromEnv({ DATABASE_SHARED_COMMITS: '0' }).sharedCommits).toBe(false);
+      expect(databaseConfigFromEnv({}).sharedCommits).toBe(true);
       expect(await preparedAfterUse(false)).toEqual([]);
     });
   },
