@@ -9,8 +9,8 @@
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastStatement } from '../../../src-core/db/adapter';
-import { openPostgres } from '../../../src-core/db/postgres';
+import { lastStatement, type CommitShare } from '../../../src-core/db/adapter';
+import { openPostgres, type PostgresOptions } from '../../../src-core/db/postgres';
 import { createPostgresDatabase, POSTGRES_SKIP_REASON } from '../../helpers/core-db';
 
 // Skipped only without a PostgreSQL server (TEST_DATABASE_URL unset; CI sets it): the title then says so.
@@ -229,24 +229,29 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
       const insertReturning =
         "INSERT INTO items (id, note) VALUES ($1, $2 || nextval('share_order')) RETURNING id, note, xmin::text AS x";
       type Inserted = { id: number; note: string; x: string };
+      type Shared = ReturnType<typeof openPostgres>;
+      const openShared = (sharedCommits: PostgresOptions['sharedCommits'] = { concurrent: 1 }): Shared =>
+        openPostgres({ connectionString: created.url, max: 8, sharedCommits });
+      /** A one-statement transaction that may share its commit, its lock key named after its row. */
+      const insertAlone = (
+        shared: Shared,
+        id: number,
+        note: string,
+        share: CommitShare | null = { lockKey: `order-${id}` },
+      ) =>
+        shared.transaction((tx) =>
+          lastStatement(tx, share ?? undefined).query<Inserted>(insertReturning, [id, note]),
+        );
 
       it('statements issued while another commits go out as one transaction, each answered with its own rows, in lock-key order', async () => {
         await db.exec('CREATE SEQUENCE share_order');
         await db.query('INSERT INTO items (id, note) VALUES ($1, $2)', [100, 'gate']);
-        const shared = openPostgres({
-          connectionString: created.url,
-          max: 8,
-          sharedCommits: { concurrent: 1 },
-        });
+        const shared = openShared();
         try {
           const { gate, others } = await behindAHeldRow(100, shared, () =>
             Promise.all(
               // Issued in the reverse order of their lock keys.
-              [105, 104, 103, 102, 101].map((id) =>
-                shared.transaction((tx) =>
-                  lastStatement(tx, { lockKey: `order-${id}` }).query<Inserted>(insertReturning, [id, 'n']),
-                ),
-              ),
+              [105, 104, 103, 102, 101].map((id) => insertAlone(shared, id, 'n')),
             ),
           );
           const rows = others.map((r) => r[0]!);
@@ -265,20 +270,12 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
 
       it('a statement that fails in a shared group fails alone: the others commit, each in a transaction of its own', async () => {
         await db.query('INSERT INTO items (id, note) VALUES ($1, $2)', [200, 'gate']);
-        const shared = openPostgres({
-          connectionString: created.url,
-          max: 8,
-          sharedCommits: { concurrent: 1 },
-        });
+        const shared = openShared();
         try {
           const { others } = await behindAHeldRow(200, shared, () =>
             Promise.allSettled(
               // 101 exists: a unique violation in the middle of the group.
-              [201, 101, 202].map((id) =>
-                shared.transaction((tx) =>
-                  lastStatement(tx, { lockKey: `order-${id}` }).query<Inserted>(insertReturning, [id, 'f']),
-                ),
-              ),
+              [201, 101, 202].map((id) => insertAlone(shared, id, 'f')),
             ),
           );
           const [a, dup, b] = others;
@@ -300,21 +297,16 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
 
       it('turned off, or without a lock key, a one-statement transaction commits alone even while others commit', async () => {
         await db.query('INSERT INTO items (id, note) VALUES ($1, $2)', [300, 'gate']);
-        for (const [options, share] of [
+        const cases: [PostgresOptions['sharedCommits'], CommitShare | null][] = [
           [false, { lockKey: 'k' }],
-          [{ concurrent: 1 }, undefined],
-        ] as const) {
+          [{ concurrent: 1 }, null],
+        ];
+        for (const [options, share] of cases) {
           const base = options === false ? 310 : 320;
-          const shared = openPostgres({ connectionString: created.url, max: 8, sharedCommits: options });
+          const shared = openShared(options);
           try {
             const { others } = await behindAHeldRow(300, shared, () =>
-              Promise.all(
-                [base + 1, base + 2].map((id) =>
-                  shared.transaction((tx) =>
-                    lastStatement(tx, share).query<Inserted>(insertReturning, [id, 'a']),
-                  ),
-                ),
-              ),
+              Promise.all([base + 1, base + 2].map((id) => insertAlone(shared, id, 'a', share))),
             );
             expect(new Set(others.map((r) => r[0]!.x)).size).toBe(2);
           } finally {
