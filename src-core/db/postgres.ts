@@ -156,9 +156,9 @@ function awaitedTx(client: pg.PoolClient, run: Run): OpenTx {
  * than anything else in a refund (docs/core.md "Performance of the money paths"), so fewer writes and fewer
  * waits are what counts. A transaction that ran no statement sends nothing. Every statement's promise is
  * marked handled, so a statement failing while the caller awaits an earlier one is not an unhandled
- * rejection; the caller still sees the failure when it awaits it.
- */
-/**
+ * rejection; the caller still sees the failure when it awaits it. A transaction whose only statement may
+ * share its commit (`CommitShare`) hands it to the shared commits (shared-commits.ts).
+ *
  * A class, not an object of closures: two transactions a refund, and each closure is an allocation (under tsx,
  * as the core ran until it was built into one module, also a name defined on it), which showed in the core's
  * profile.

@@ -19,7 +19,8 @@
  * - the cost of one request: statements, round trips (writes to PostgreSQL's socket) and commits the core
  *   sends (a counting database wrapper, in an in-process core on the same database), and commits PostgreSQL
  *   saw (pg_stat_database.xact_commit: includes anything else that wrote to the database meanwhile, e.g. the
- *   sandbox acquirer's records when they live there).
+ *   sandbox acquirer's records when they live there), one request at a time; and at saturation, how many
+ *   recordings shared each commit (operations recorded ÷ the transactions that wrote them; db/shared-commits.ts).
  * Needs TEST_DATABASE_URL or DATABASE_URL (a server it may create a database on). BENCH_DURATION_MS sets each
  * run's length (default 6 s). The sandbox acquirer keeps its records in a file of its own
  * (SANDBOX_ACQUIRER_FILE), as a separate acquirer would; BENCH_SANDBOX=database puts them in the core's
