@@ -93,8 +93,11 @@ export interface Db extends Queryable {
    * Runs `fn` in one transaction (READ COMMITTED), committing when it resolves and rolling back when it
    * throws. On PostgreSQL a serialization failure or deadlock is retried with a fresh transaction, so `fn`
    * must not have side effects outside the database (call acquirers before or after, never inside).
+   * With `share`, a transaction that issues all its statements at once (the last through `lastStatement`)
+   * may share its commit with others (pipelined PostgreSQL, db/shared-commits.ts): its statements lock rows
+   * of the one order `share.lockKey` names and no row that transactions of other orders take.
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, share?: CommitShare): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**

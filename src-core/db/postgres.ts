@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { isRetryableTxError, type CommitShare, type Db, type SqlValue, type Tx } from './adapter';
 import { listenPostgres } from './postgres-listen';
-import { SharedCommits, socketOf, type SharedCommitsOptions } from './shared-commits';
+import { SharedCommits, socketOf, type SharedCommitsOptions, type Statement } from './shared-commits';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -92,13 +92,19 @@ export function openPostgres(options: PostgresOptions): Db {
     async exec(sql) {
       await pool.query(sql);
     },
-    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Tx) => Promise<T>, share?: CommitShare): Promise<T> {
       for (let attempt = 0; ; attempt++) {
         const client = await pool.connect();
-        const tx = pipelined ? new PipelinedTx(client, run, shared) : awaitedTx(client, run);
+        const tx: OpenTx = !pipelined
+          ? awaitedTx(client, run)
+          : share && shared
+            ? new SharedTx(client, run, shared, share.lockKey)
+            : new PipelinedTx(client, run, shared);
         let released = false;
         try {
-          const value = await fn(tx);
+          const pending = fn(tx);
+          tx.issued?.();
+          const value = await pending;
           await tx.finish();
           return value;
         } catch (e) {
@@ -129,6 +135,8 @@ type Run = <Row>(client: pg.PoolClient, sql: string, params?: readonly SqlValue[
 interface OpenTx extends Tx {
   finish(): Promise<void>;
   abandon(): Promise<void>;
+  /** Called once the transaction's function has run up to its first wait. */
+  issued?(): void;
 }
 
 /** Each statement waits for the previous answer: BEGIN, the statements, COMMIT, each a round trip. */
@@ -206,7 +214,7 @@ class PipelinedTx implements OpenTx {
       // or, when it may, it shares a commit with others issued meanwhile (shared-commits.ts).
       const rows = handled(
         share && this.shared
-          ? this.shared.submit<Row>(this.client, sql, params, share.lockKey)
+          ? this.shared.submit(this.client, [{ sql, params }], share.lockKey).then((r) => r[0] as Row[])
           : this.run<Row>(this.client, sql, params),
       );
       this.committed = rows;
@@ -235,6 +243,87 @@ class PipelinedTx implements OpenTx {
     const r = await this.client.query('COMMIT');
     // COMMIT of a transaction a failed statement aborted answers ROLLBACK instead of failing.
     if (r.command !== 'COMMIT') throw new Error(`the transaction was rolled back (${r.command})`);
+  }
+}
+
+/**
+ * A transaction that may share its commit (`Db.transaction(fn, share)`): its statements are held back until
+ * the last (`queryAndCommit`) and then go to the shared commits as one transaction, each statement answered
+ * with its rows once that transaction committed (db/shared-commits.ts). For a function that issues all its
+ * statements at once, as the journal's first write of a refund does (journal.ts `runWrittenFirst`). One that
+ * waits for an answer before its last statement goes on as an ordinary pipelined transaction from there
+ * (the statements held back go out first, in order): sharing is then not possible, and nothing else changes.
+ */
+class SharedTx implements OpenTx {
+  private held: (Statement & { resolve(rows: unknown[]): void; reject(e: unknown): void })[] = [];
+  private submitted: Promise<unknown> | null = null;
+  private direct: PipelinedTx | null = null;
+  private waitedOnce = false;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly run: Run,
+    private readonly shared: SharedCommits,
+    private readonly lockKey: string,
+  ) {}
+
+  query<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
+    if (this.submitted) throw new Error('a statement after the transaction committed (queryAndCommit)');
+    if (this.waitedOnce) return this.ordinary().query<Row>(sql, params);
+    return this.hold<Row>(sql, params);
+  }
+
+  queryAndCommit<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
+    if (this.submitted) throw new Error('a statement after the transaction committed (queryAndCommit)');
+    if (this.waitedOnce) return this.ordinary().queryAndCommit<Row>(sql, params);
+    const last = this.hold<Row>(sql, params);
+    const held = this.held;
+    this.held = [];
+    this.submitted = handled(
+      this.shared.submit(this.client, held, this.lockKey).then(
+        (rows) => held.forEach((h, i) => h.resolve(rows[i]!)),
+        (e: unknown) => {
+          for (const h of held) h.reject(e);
+          throw e;
+        },
+      ),
+    );
+    return last;
+  }
+
+  issued(): void {
+    this.waitedOnce = true;
+    if (!this.submitted && this.held.length > 0) this.ordinary();
+  }
+
+  async finish(): Promise<void> {
+    if (this.direct) await this.direct.finish();
+    else if (this.submitted) await this.submitted;
+  }
+
+  async abandon(): Promise<void> {
+    if (this.direct) await this.direct.abandon();
+    for (const h of this.held.splice(0))
+      h.reject(new Error('the transaction was abandoned before its last statement'));
+  }
+
+  private hold<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
+    return handled(
+      new Promise<Row[]>((resolve, reject) =>
+        this.held.push({ sql, params, resolve: resolve as (rows: unknown[]) => void, reject }),
+      ),
+    );
+  }
+
+  /** From here on an ordinary pipelined transaction, the statements held back sent first. */
+  private ordinary(): PipelinedTx {
+    if (!this.direct) {
+      this.direct = new PipelinedTx(this.client, this.run, null);
+      const held = this.held;
+      this.held = [];
+      for (const h of held) this.direct.query(h.sql, h.params).then(h.resolve, h.reject);
+    }
+    return this.direct;
   }
 }
 

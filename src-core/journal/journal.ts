@@ -71,6 +71,28 @@ export function inquiryAnswer(inquiry: Inquiry): AcquirerAnswer {
   }
 }
 
+/** Payments whose order this process knows, at most this many (the oldest forgotten first). */
+const KNOWN_PAYMENTS = 100_000;
+
+/**
+ * Which order each payment belongs to, as this process has seen it (a payment never moves to another order,
+ * so what is known stays true): the lock key under which a refund's first write may share its commit.
+ */
+function paymentOrders() {
+  const known = new Map<string, string>();
+  const keyOf = (merchantId: string, paymentId: string) => `${merchantId}\u0000${paymentId}`;
+  return {
+    of: (merchantId: string, paymentId: string): string | undefined =>
+      known.get(keyOf(merchantId, paymentId)),
+    note(merchantId: string, paymentId: string, orderId: string): void {
+      const key = keyOf(merchantId, paymentId);
+      if (known.has(key)) return;
+      if (known.size >= KNOWN_PAYMENTS) known.delete(known.keys().next().value!);
+      known.set(key, orderId);
+    },
+  };
+}
+
 export function createAcquirerJournal(
   deps: { ledger: LedgerService; acquirer: Acquirer; log: JournalLog },
   options: JournalOptions = {},
@@ -89,6 +111,7 @@ export function createAcquirerJournal(
   };
 
   const { settle, sendRelease } = createSettler({ db, ctx, acquirer, log });
+  const orders = paymentOrders();
 
   async function freeRequestClaim(entry: JournalEntry): Promise<void> {
     // The request that wrote this row never answered (its process died): the idempotence layer lets a
@@ -142,6 +165,7 @@ export function createAcquirerJournal(
       answer = { type: 'NO_ANSWER', reason: 'the acquirer call failed' };
     }
     await options.afterAcquirerAnswer?.(entry, answer, log);
+    orders.note(entry.merchantId, entry.paymentId, entry.orderId);
     try {
       const settled = await settle(entry, answer, false, known);
       return { entry: settled.entry, appended: settled.appended, unsettled: null };
@@ -199,13 +223,17 @@ export function createAcquirerJournal(
       const id = ctx.newId();
       // Issued in one turn, so on PostgreSQL they go out in one write with BEGIN and COMMIT: the claim held
       // first, then the order row lock, then the row, a later statement that sees every holder committed
-      // before the lock was granted (payments/refund-lock.ts).
-      const trip = await db.transaction((tx) =>
-        Promise.all([
-          claim ? holdClaim(tx, row.merchantId, claim.key, claim.claimId) : null,
-          selectWholeOrderRow(tx, row.merchantId, { paymentId: row.paymentId }, true),
-          insertMoneyBackEntry(lastStatement(tx), id, row, onlyIf.condition, claim?.claimId ?? null),
-        ]),
+      // before the lock was granted (payments/refund-lock.ts). Under load it shares its commit with others
+      // (db/shared-commits.ts) when this process knows the payment's order: the one order it locks.
+      const orderId = orders.of(row.merchantId, row.paymentId);
+      const trip = await db.transaction(
+        (tx) =>
+          Promise.all([
+            claim ? holdClaim(tx, row.merchantId, claim.key, claim.claimId) : null,
+            selectWholeOrderRow(tx, row.merchantId, { paymentId: row.paymentId }, true),
+            insertMoneyBackEntry(lastStatement(tx), id, row, onlyIf.condition, claim?.claimId ?? null),
+          ]),
+        orderId ? { lockKey: orderId } : undefined,
       );
       const [held, locked, entry] = trip;
       if (held === false) {
@@ -214,6 +242,7 @@ export function createAcquirerJournal(
       }
       // After the COMMIT: a load whose lock waited reads payments and operations again (wholeOrderFromRow).
       const order = locked ? loadedOrderFrom(await wholeOrderFromRow(db, locked)) : null;
+      if (order) orders.note(row.merchantId, row.paymentId, order.order.orderId);
       const judged = judge(order);
       if (!entry) return err(judged.ok ? onlyIf.refusal() : judged.error);
       if (!judged.ok) {

@@ -117,7 +117,7 @@ export function countingDb(db: Db, postgresPort?: number): { db: Db; counts: Cou
       if (WRITES.test(sql)) counts.writeCommits++;
       return rows as never;
     },
-    async transaction(fn) {
+    async transaction(fn, share) {
       let wrote = false;
       const value = await db.transaction((tx: Tx) => {
         wrote = false;
@@ -133,14 +133,14 @@ export function countingDb(db: Db, postgresPort?: number): { db: Db; counts: Cou
           // The core's last statement goes out with COMMIT where the database can (pipelined PostgreSQL).
           ...(tx.queryAndCommit
             ? {
-                queryAndCommit(sql: string, params?: Parameters<Tx['query']>[1], share?: CommitShare) {
+                queryAndCommit(sql: string, params?: Parameters<Tx['query']>[1], last?: CommitShare) {
                   statement(sql);
-                  return tx.queryAndCommit!(sql, params, share);
+                  return tx.queryAndCommit!(sql, params, last);
                 },
               }
             : {}),
         } as Tx);
-      });
+      }, share);
       counts.commits++;
       if (wrote) counts.writeCommits++;
       return value;

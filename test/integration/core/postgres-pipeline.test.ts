@@ -295,6 +295,65 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
         }
       });
 
+      it('transactions of several statements issued at once share a commit too; one that fails keeps nothing, the others commit', async () => {
+        await db.query('INSERT INTO items (id, note) VALUES ($1, $2)', [400, 'gate']);
+        const shared = openShared();
+        /** Two rows in one transaction, both statements issued before either is answered. */
+        const pair = (first: number, second: number) =>
+          shared.transaction(
+            (tx) =>
+              Promise.all([
+                tx.query<Inserted>(insertReturning, [first, 'p']),
+                lastStatement(tx).query<Inserted>(insertReturning, [second, 'p']),
+              ]),
+            { lockKey: `order-${first}` },
+          );
+        try {
+          const { others } = await behindAHeldRow(400, shared, () =>
+            Promise.allSettled([pair(411, 412), pair(421, 101), pair(431, 432)]),
+          );
+          const [a, failed, b] = others;
+          // 101 exists: the second transaction fails, its first row is not kept either.
+          expect(failed).toMatchObject({ status: 'rejected', reason: { code: '23505' } });
+          const rowsOf = (r: (typeof others)[number] | undefined) =>
+            (r as PromiseFulfilledResult<Inserted[][]>).value.map((rows) => rows[0]!);
+          // The group rolled back and each ran alone: each pair in one transaction of its own.
+          for (const r of [a, b]) expect(new Set(rowsOf(r).map((x) => x.x)).size).toBe(1);
+          expect(rowsOf(a)[0]!.x).not.toBe(rowsOf(b)[0]!.x);
+          const stored = await db.query<{ id: number }>('SELECT id FROM items WHERE id > 400 ORDER BY id');
+          expect(stored.map((r) => r.id)).toEqual([411, 412, 431, 432]);
+
+          // Without a failure, the pairs issued behind the held row commit as one transaction.
+          const { others: shared2 } = await behindAHeldRow(400, shared, () =>
+            Promise.all([pair(441, 442), pair(451, 452), pair(461, 462)]),
+          );
+          expect(new Set(shared2.flat().map((rows) => rows[0]!.x)).size).toBe(1);
+        } finally {
+          await shared.close();
+        }
+      });
+
+      it('a transaction that may share but waits for an answer before its last statement runs as an ordinary one', async () => {
+        const shared = openShared();
+        try {
+          const rows = await shared.transaction(
+            async (tx) => {
+              const [first] = await tx.query<Inserted>(insertReturning, [501, 'w']);
+              const [second] = await lastStatement(tx).query<Inserted>(insertReturning, [502, first!.note]);
+              return [first!, second!];
+            },
+            { lockKey: 'order-501' },
+          );
+          expect(rows[0]!.x).toBe(rows[1]!.x);
+          const stored = await db.query<{ id: number }>(
+            'SELECT id FROM items WHERE id IN (501, 502) ORDER BY id',
+          );
+          expect(stored.map((r) => r.id)).toEqual([501, 502]);
+        } finally {
+          await shared.close();
+        }
+      });
+
       it('turned off, or without a lock key, a one-statement transaction commits alone even while others commit', async () => {
         await db.query('INSERT INTO items (id, note) VALUES ($1, $2)', [300, 'gate']);
         const cases: [PostgresOptions['sharedCommits'], CommitShare | null][] = [
