@@ -3,7 +3,13 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { isRetryableTxError, type CommitShare, type Db, type SqlValue, type Tx } from './adapter';
 import { listenPostgres } from './postgres-listen';
-import { SharedCommits, socketOf, type SharedCommitsOptions, type Statement } from './shared-commits';
+import {
+  notCommitted,
+  SharedCommits,
+  socketOf,
+  type SharedCommitsOptions,
+  type Statement,
+} from './shared-commits';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -241,8 +247,8 @@ class PipelinedTx implements OpenTx {
 
   private async commit(): Promise<void> {
     const r = await this.client.query('COMMIT');
-    // COMMIT of a transaction a failed statement aborted answers ROLLBACK instead of failing.
-    if (r.command !== 'COMMIT') throw new Error(`the transaction was rolled back (${r.command})`);
+    const rolledBack = notCommitted(r);
+    if (rolledBack) throw rolledBack;
   }
 }
 

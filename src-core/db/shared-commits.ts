@@ -156,11 +156,8 @@ export class SharedCommits {
       const failed = rows.find((r) => r.status === 'rejected');
       if (failed) return w.reject(failed.reason);
       if (commit?.status === 'rejected') return w.reject(commit.reason);
-      if (commit && (commit.value as pg.QueryResult).command !== 'COMMIT') {
-        return w.reject(
-          new Error(`the transaction was rolled back (${(commit.value as pg.QueryResult).command})`),
-        );
-      }
+      const rolledBack = commit ? notCommitted(commit.value as pg.QueryResult) : null;
+      if (rolledBack) return w.reject(rolledBack);
       const values = rows.map(fulfilled);
       w.resolve(commit ? values.slice(1) : values);
     });
@@ -172,6 +169,13 @@ const byLockKey = (a: Waiting, b: Waiting) => (a.lockKey < b.lockKey ? -1 : a.lo
 function fulfilled(a: PromiseSettledResult<unknown>): unknown[] {
   if (a.status !== 'fulfilled') throw new Error('shared commit: a statement failed in a committed group');
   return a.value as unknown[];
+}
+
+/** COMMIT of a transaction a failed statement aborted answers ROLLBACK instead of failing: that, as an error. */
+export function notCommitted(commit: pg.QueryResult): Error | null {
+  return commit.command === 'COMMIT'
+    ? null
+    : new Error(`the transaction was rolled back (${commit.command})`);
 }
 
 /** The connection's socket, to send what is issued in one turn as one write (pg does not expose it). */

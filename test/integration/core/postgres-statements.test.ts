@@ -8,6 +8,7 @@ import { databaseConfigFromEnv } from '../../../src-core/db/open';
 import { openPostgres } from '../../../src-core/db/postgres';
 import { createPostgresDatabase, POSTGRES_SKIP_REASON } from '../../helpers/core-db';
 
+// Skipped only without a PostgreSQL server (TEST_DATABASE_URL unset; CI sets it): the title then says so.
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(
   `prepared statements on PostgreSQL${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ''}`,
   () => {
