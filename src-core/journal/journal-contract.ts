@@ -3,15 +3,14 @@
  * `runWrittenFirst` (the row before the acquirer call, the answer recorded after), `resume` by idempotence key,
  * and reconciliation; the options a core process starts it with, and what a run answers.
  */
-import type { DomainError, Result } from '../../src-shared';
+import type { DomainError, Result, Uuid } from '../../src-shared';
 import type { Acquirer } from '../acquirer/acquirer';
-import type { Queryable, SqlFragment } from '../db/adapter';
+import type { Queryable } from '../db/adapter';
 import type { Appended } from '../ledger/append';
 import type { LoadedOrder } from '../ledger/loaded-order';
 import type { LedgerService } from '../ledger/service';
 import type { KnownOrder } from '../ledger/whole-order';
 import type { AcquirerAnswer, JournalEntry, JournalIntent, RequestKey } from './entries';
-import type { MoneyBackRow } from './money-back-rows';
 import type { JournalLog } from './log';
 
 /** Longer than any request takes (acquirer time-out, refund-lock TTL of 60 s), so a PENDING row this old is orphaned. */
@@ -43,6 +42,21 @@ export interface Prepared<T> {
   context: T;
   /** The order as loaded in the transaction: the recording does not load it again if it has not changed. */
   order?: KnownOrder;
+}
+
+/** What `runWrittenFirst` sends in its one write besides the order's load. */
+export interface WrittenFirst {
+  /** The request: its kind, merchant, the payment it names (whose order is loaded) and its key. */
+  head: Pick<JournalIntent, 'kind' | 'merchantId' | 'paymentId' | 'requestKey'>;
+  /** Take the order row lock with the load (money going back), or only read the order. */
+  lockOrder: boolean;
+  /**
+   * The row's insert, built in SQL from the rows it names, with its conditions (under an idempotence claim:
+   * that the claim, held FOR SHARE by an earlier statement, is still `claimId`'s); null when not written.
+   */
+  insert: (q: Queryable, id: Uuid, claimId: string | null) => Promise<JournalEntry | null>;
+  /** The answer when no row was written and the judge has no refusal of its own (built only then). */
+  refusal: () => DomainError;
 }
 
 export interface RunResult {
@@ -85,21 +99,23 @@ export interface AcquirerJournal {
     send: (reference: string, context: T) => Promise<AcquirerAnswer>,
   ): Promise<Result<RunResult, DomainError>>;
   /**
-   * A refund, payout or void in one round trip before the acquirer is called: the order of `row.paymentId`
-   * locked and loaded, the row written from what the database holds of the payment (`insertMoneyBackEntry`)
-   * only while `onlyIf` holds, and COMMIT, all in one write; then `judge` rules on the order as loaded (its
-   * `value` is handed to `send`). A refusal then closes the row as NOT_RECEIVED in a statement of its own (it
-   * was never sent; a retry with the same key runs afresh). When the row was not written the answer is the
-   * judge's refusal if it has one, else `onlyIf.refusal`, as if the checks had run first. The row must be
-   * well-formed before it is sent: an amount that breaks the columns' domains would fail the transaction,
-   * where judging first answers a refusal (money-back.ts judges those without writing).
+   * One round trip before the acquirer is called: the order of `write.head.paymentId` loaded (and its row
+   * locked, for money going back), the row written by `write.insert` from what the database holds (its
+   * conditions in its own SQL), and COMMIT, all in one write; then `judge` rules on the order as loaded and the
+   * row as written (its `value` is handed to `send`). A refusal then closes the row as NOT_RECEIVED in a
+   * statement of its own (it was never sent; a retry with the same key runs afresh). When no row was written
+   * the answer is the judge's refusal if it has one, else `write.refusal()`, as if the checks had run first. A
+   * judge answering null (it cannot tell from what was loaded, or the row is not what it would have written):
+   * the row, if any, is closed the same way and null is answered: run the request the judge-first way
+   * (`runChecked`). The row must be well-formed before it is sent: an amount that breaks the columns' domains
+   * would fail the transaction, where judging first answers a refusal (rows-from-payments.ts `fitsTheRow`).
+   * Under load the write may share its commit with others (db/shared-commits.ts).
    */
   runWrittenFirst<T>(
-    row: MoneyBackRow,
-    onlyIf: { condition: (orderIdExpr: string) => SqlFragment; refusal: () => DomainError },
-    judge: (order: LoadedOrder | null) => Result<T, DomainError>,
+    write: WrittenFirst,
+    judge: (order: LoadedOrder | null, entry: JournalEntry | null) => Result<T, DomainError> | null,
     send: (entry: JournalEntry, judged: T) => Promise<AcquirerAnswer>,
-  ): Promise<Result<RunResult, DomainError>>;
+  ): Promise<Result<RunResult, DomainError> | null>;
   /**
    * The row an earlier run of this very API request wrote (same idempotence key and body), settled now if it
    * is open; null when there is none or the acquirer never received it (run the request afresh).

@@ -34,7 +34,6 @@ import {
   selectOpenEntriesOfPayment,
 } from './entry-store';
 import type { JournalLog } from './log';
-import { insertMoneyBackEntry } from './money-back-rows';
 import { JournalRefusal } from './refusal';
 import { DEFAULT_MAX_RECORDING_ATTEMPTS, recordingFailed } from './recording-failures';
 import { createSettler } from './settle';
@@ -217,41 +216,43 @@ export function createAcquirerJournal(
       return ok(await sendAndSettle(entry, (reference) => send(reference, context), order));
     },
 
-    async runWrittenFirst(row, onlyIf, judge, send) {
-      await options.beforeJournalRow?.(row, log);
-      const claim = claimFor(row);
+    async runWrittenFirst(write, judge, send) {
+      const { head } = write;
+      await options.beforeJournalRow?.(head, log);
+      const claim = claimFor(head);
       const id = ctx.newId();
       // Issued in one turn, so on PostgreSQL they go out in one write with BEGIN and COMMIT: the claim held
-      // first, then the order row lock, then the row, a later statement that sees every holder committed
-      // before the lock was granted (payments/refund-lock.ts). Under load it shares its commit with others
-      // (db/shared-commits.ts) when this process knows the payment's order: the one order it locks.
-      const orderId = orders.of(row.merchantId, row.paymentId);
-      const trip = await db.transaction(
+      // first, then the order (its row lock, for money going back), then the row, a later statement that sees
+      // everything committed before the lock was granted (payments/refund-lock.ts). Under load it shares its
+      // commit with others (db/shared-commits.ts) when this process knows the payment's order, the one order
+      // it locks; a write that locks no order's rows may share under any key.
+      const lockKey = orders.of(head.merchantId, head.paymentId) ?? (write.lockOrder ? null : head.paymentId);
+      const [held, loadedRow, entry] = await db.transaction(
         (tx) =>
           Promise.all([
-            claim ? holdClaim(tx, row.merchantId, claim.key, claim.claimId) : null,
-            selectWholeOrderRow(tx, row.merchantId, { paymentId: row.paymentId }, true),
-            insertMoneyBackEntry(lastStatement(tx), id, row, onlyIf.condition, claim?.claimId ?? null),
+            claim ? holdClaim(tx, head.merchantId, claim.key, claim.claimId) : null,
+            selectWholeOrderRow(tx, head.merchantId, { paymentId: head.paymentId }, write.lockOrder),
+            write.insert(lastStatement(tx), id, claim?.claimId ?? null),
           ]),
-        orderId ? { lockKey: orderId } : undefined,
+        lockKey ? { lockKey } : undefined,
       );
-      const [held, locked, entry] = trip;
       if (held === false) {
         if (entry) throw new Error('runWrittenFirst: a row was written under a claim taken over');
-        throw claimTakenOver(row.requestKey);
+        throw claimTakenOver(head.requestKey);
       }
       // After the COMMIT: a load whose lock waited reads payments and operations again (wholeOrderFromRow).
-      const order = locked ? loadedOrderFrom(await wholeOrderFromRow(db, locked)) : null;
-      if (order) orders.note(row.merchantId, row.paymentId, order.order.orderId);
-      const judged = judge(order);
-      if (!entry) return err(judged.ok ? onlyIf.refusal() : judged.error);
-      if (!judged.ok) {
+      const order = loadedRow ? loadedOrderFrom(await wholeOrderFromRow(db, loadedRow)) : null;
+      if (order) orders.note(head.merchantId, head.paymentId, order.order.orderId);
+      const judged = judge(order, entry);
+      if (!entry) return judged ? err(judged.ok ? write.refusal() : judged.error) : null;
+      if (!judged?.ok) {
+        const error = judged ? judged.error : null;
         await closeEntryInTx(db, entry.id, {
           result: 'NOT_RECEIVED',
           answer: { type: 'NOT_RECEIVED' },
-          error: judged.error,
+          error,
         });
-        return err(judged.error);
+        return error ? err(error) : null;
       }
       return ok(await sendAndSettle(entry, () => send(entry, judged.value), order ?? undefined));
     },

@@ -1,6 +1,6 @@
 /**
  * Payments: create, get, details, and the omnichannel subsequent payment (reference §8.1, §8.2, §11). The
- * charges are use cases (src-core/payments/charge.ts); this adapter maps the wire request to them and their
+ * charges are use cases (src-core/payments/charge.ts, subsequent-payment.ts); this adapter maps the wire request to them and their
  * answers (a payment, or a failure with the step it came from) to Worldline's shape and property names.
  */
 import type {
@@ -13,12 +13,12 @@ import type {
 } from '../../src-shared/online-api';
 import {
   createPayment,
-  subsequentPayment,
   type ChargeFailure,
   type ChargeResult,
   type Charged,
   type ChargeStep,
 } from '../payments/charge';
+import { subsequentPayment } from '../payments/subsequent-payment';
 import { ApiFailure, fail } from '../routing/api-error';
 import { loadReconciledPayment, paymentIdFromPath } from './common';
 import { maintenanceHandlers } from './maintenance';
@@ -148,8 +148,8 @@ export function paymentHandlers(deps: OnlineDeps) {
   };
 
   /**
-   * A subsequent payment on any payment of the chain (payments/charge.ts `subsequentPayment`): two commits,
-   * the journal row written in the transaction that loads the order and mints the payment id.
+   * A subsequent payment on any payment of the chain (payments/subsequent-payment.ts): two commits, the
+   * journal row written in one write with the order's read, the order judged after.
    */
   const subsequent: OnlineHandler<SubsequentPaymentRequest, CreatePaymentResponse> = async ({
     merchantId,

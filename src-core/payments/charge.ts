@@ -1,7 +1,8 @@
 /**
  * Charges: a create payment (card data or a token; SALE / FINAL_AUTHORIZATION / PRE_AUTHORIZATION; card on
- * file; optional tokenisation) and the omnichannel subsequent payment on any payment of a chain (reference
- * §8.1, §8.2, §11), card-not-present charges of the online channel. Authorisations go through the
+ * file; optional tokenisation), a card-not-present charge of the online channel (reference §8.1, §11), and
+ * what it shares with the omnichannel subsequent payment (subsequent-payment.ts): the failure shape, the card
+ * kept in the journal, and the outcome read from the journal row. Authorisations go through the
  * write-ahead acquirer journal: a journal row is committed before the acquirer is called, and the answer is
  * recorded in the ledger together with closing it. A retry with the same idempotence key resumes that row
  * instead of charging again.
@@ -11,27 +12,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  applyOperation,
   cardBrandFromPan,
   domainError,
   err,
   lastFour,
   ok,
-  operationOf,
-  orderBalances,
   type AuthorisationMode,
   type DomainError,
   type Money,
-  type PaymentId,
   type Result,
 } from '../../src-shared';
 import type { CardInput } from '../acquirer/acquirer';
-import type { Queryable } from '../db/adapter';
 import type { JournalCard, JournalEntry, JournalIntent, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
 import { exceptionError, recordingPendingError } from '../journal/outcome';
 import type { PaymentRecord } from '../ledger/rows';
-import { loadOrderOfPaymentInTx } from '../ledger/loaded-order';
 import type { TokenRecord } from '../ledger/tokens';
 import { findPayment, resumeRequest, type FailedStep, type FoundPayment } from './outcome';
 import { usableToken } from './tokens';
@@ -69,7 +64,7 @@ export interface ChargeFailure {
 
 export type ChargeResult = Result<Charged, ChargeFailure>;
 
-const chargeFailure = (
+export const chargeFailure = (
   error: DomainError,
   step: ChargeStep = null,
   extra: { resumed?: boolean; declined?: Charged | null } = {},
@@ -77,7 +72,7 @@ const chargeFailure = (
   err({ error, step, resumed: extra.resumed ?? false, declined: extra.declined ?? null });
 
 /** Who asks for a charge, and how the card-on-file rules see it. */
-interface ChargeCommon {
+export interface ChargeCommon {
   merchantId: string;
   amount: Money;
   mode: AuthorisationMode;
@@ -98,13 +93,8 @@ export interface CreatePaymentCommand extends ChargeCommon {
   now: Date;
 }
 
-export interface SubsequentPaymentCommand extends ChargeCommon {
-  /** The payment named: its card on file, else the chain's initial payment's, is charged again. */
-  paymentId: PaymentId;
-}
-
 /** What the journal may keep of the card: masked facts of a PAN, or the reference; never the PAN or CVV. */
-function journalCard(card: CardInput): JournalCard {
+export function journalCard(card: CardInput): JournalCard {
   if (card.kind === 'ref') return { kind: 'ref', cardRef: card.cardRef, expiry: card.expiry };
   return {
     kind: 'pan',
@@ -188,169 +178,12 @@ export async function createPayment(
   return authorisationOutcome(journal, run, 'create', false);
 }
 
-/** The named payment is not found or its outcome not known in the journal transaction: reconcile first. */
-class ReconcileFirst extends Error {
-  constructor() {
-    super('the payment is to be reconciled before it is charged again');
-    this.name = 'ReconcileFirst';
-  }
-}
-
-/** A failure found in the journal row's transaction: rolls it back, and is answered as it is. */
-class ChargeRefused extends Error {
-  constructor(readonly failure: ChargeFailure) {
-    super(failure.error.message);
-    this.name = 'ChargeRefused';
-  }
-}
-
-function refuse(error: DomainError, step: ChargeStep = null): never {
-  throw new ChargeRefused({ error, step, resumed: false, declined: null });
-}
-
-/**
- * A subsequent payment on any payment of the chain (in store or online): charges the card on file of the
- * named payment, or else of the chain's initial payment, as a merchant-initiated charge on the same order.
- * Two commits, as a refund: the order is loaded, the payment id minted (when a new block is due), the charge
- * checked and the journal row written in one transaction (`runChecked`), then the acquirer call, then the
- * recording. A payment whose outcome is not known yet is reconciled first (outside it) and the transaction
- * run again.
- */
-export async function subsequentPayment(
-  journal: AcquirerJournal,
-  cmd: SubsequentPaymentCommand,
-): Promise<ChargeResult> {
-  const { merchantId, paymentId: named, amount, mode, merchantReference, requestKey } = cmd;
-  // Before any check: the order already holds what a first run of this request charged.
-  const resumed = await resumeRequest(journal, merchantId, requestKey);
-  if (resumed) return authorisationOutcome(journal, { entry: resumed, unsettled: null }, 'subsequent', true);
-  const { ledger, acquirer } = journal;
-
-  /** The charge as the journal row will ask it, judged on the order as loaded in the row's transaction. */
-  const intentFor = async (
-    q: Queryable,
-    found: FoundPayment,
-    paymentId: PaymentId,
-  ): Promise<{ intent: JournalIntent; card: CardInput }> => {
-    const { payment: target, loaded } = found;
-    if (target.outcome === 'UNKNOWN') refuse(domainError('PAYMENT_OUTCOME_UNKNOWN', { paymentId: named }));
-    const initialId = orderBalances(loaded.state).initialPaymentId;
-    const initial = loaded.payments.find((p) => p.paymentId === initialId);
-    const balances = orderBalances(loaded.state).payments;
-    // A declined attempt stored no card: only a payment the acquirer approved can be charged again.
-    const onFile = [target, initial].find(
-      (p): p is PaymentRecord =>
-        !!p?.card?.cardRef &&
-        balances.get(p.paymentId)?.declined === false &&
-        (p.cardOnFile === 'first' || p.card.tokenId !== null || p.channel === 'IN_STORE'),
-    );
-    if (!onFile || !onFile.card?.cardRef)
-      return refuse(domainError('CARD_NOT_ON_FILE', { paymentId: named }));
-    const tokenId = onFile.card.tokenId;
-    let usedToken: TokenRecord | null = null;
-    if (tokenId) {
-      const t = await usableToken(journal, q, merchantId, tokenId);
-      usedToken = t.ok ? t.value : refuse(t.error, 'TOKEN');
-    }
-    // Check the ledger would take it (currency, the order's balance due) before charging the card.
-    const probe = operationOf(
-      mode === 'SALE' ? { kind: 'SALE', amount } : { kind: 'AUTHORISATION', mode, amount },
-      { id: ledger.ctx.newId(), paymentId, channel: 'ONLINE', occurredAt: new Date().toISOString() },
-    );
-    const check = applyOperation(loaded.state, probe);
-    if (!check.ok) refuse(check.error, 'CHECK');
-    const card: CardInput = { kind: 'ref', cardRef: onFile.card.cardRef, expiry: onFile.card.expiry };
-    return {
-      card,
-      intent: {
-        kind: 'AUTHORISE',
-        merchantId,
-        orderId: loaded.order.orderId,
-        paymentId,
-        amount,
-        currency: amount.currency,
-        mode,
-        cardRef: onFile.card.cardRef,
-        requestKey,
-        request: {
-          kind: 'AUTHORISE',
-          source: { channel: 'ONLINE', operatorId: null, merchantReference },
-          initiator: 'merchant',
-          card: journalCard(card),
-          newOrder: null,
-          fallbackCard: onFile.card,
-          cardOnFile: 'subsequent',
-          cofRequestor: 'merchantInitiated',
-          initiatedByPaymentId: named,
-          usedTokenId: usedToken?.tokenId ?? null,
-          tokenize: null,
-          tokenizeAsked: false,
-          paymentProductId: onFile.card.paymentProductId,
-        },
-      },
-    };
-  };
-
-  // If the order changes between the check and the record (a concurrent charge), the journal releases the
-  // authorisation at the acquirer and the answer is the ledger's refusal.
-  const charge = (reconciled: FoundPayment | null) =>
-    journal.runChecked(
-      { kind: 'AUTHORISE', merchantId, paymentId: named, requestKey },
-      async (tx) => {
-        // The id and the order in one round trip with BEGIN (a new block of ids only every so often).
-        const minting = ledger.mintPaymentId(tx);
-        minting.catch(() => undefined);
-        const loaded = await loadOrderOfPaymentInTx(tx, merchantId, named);
-        const payment = loaded?.payments.find((p) => p.paymentId === named);
-        if (loaded && !payment) throw new Error(`payment ${named} is not among its order's payments`);
-        // Not found or not known yet: reconcile it outside this transaction and come back.
-        if (!reconciled && (!payment || payment.outcome === 'UNKNOWN')) throw new ReconcileFirst();
-        const found = loaded && payment ? { payment, loaded } : reconciled;
-        if (!found) return refuse(domainError('PAYMENT_NOT_FOUND', { paymentId: named }));
-        const { intent, card } = await intentFor(tx, found, await minting);
-        return ok({
-          intent,
-          context: { card, amount, mode, paymentId: intent.paymentId },
-          // As loaded here: the recording does not load it again if it has not changed meanwhile.
-          order: found.loaded,
-        });
-      },
-      async (reference, c) => ({
-        type: 'AUTHORISATION',
-        outcome: await acquirer.authorise({
-          reference,
-          card: c.card,
-          amount: c.amount,
-          mode: c.mode,
-          paymentId: c.paymentId,
-          initiator: 'merchant',
-        }),
-      }),
-    );
-  let run: Awaited<ReturnType<typeof charge>>;
-  try {
-    try {
-      run = await charge(null);
-    } catch (e) {
-      if (!(e instanceof ReconcileFirst)) throw e;
-      const reconciled = await findPayment(journal, merchantId, named);
-      if (!reconciled) return chargeFailure(domainError('PAYMENT_NOT_FOUND', { paymentId: named }));
-      run = await charge(reconciled);
-    }
-  } catch (e) {
-    if (e instanceof ChargeRefused) return err(e.failure);
-    throw e;
-  }
-  if (!run.ok) return chargeFailure(run.error, 'CHECK');
-  return authorisationOutcome(journal, run.value, 'subsequent', false);
-}
-
 /**
  * The outcome of a create or subsequent payment, from its journal row: the payment (captured, authorised, or
  * AUTHORIZATION_REQUESTED while the outcome is unknown), or the decline with the payment as recorded. The
  * same for the first run and for a retry that resumed the row.
  */
-async function authorisationOutcome(
+export async function authorisationOutcome(
   journal: AcquirerJournal,
   run: Pick<RunResult, 'entry' | 'unsettled'> & Partial<Pick<RunResult, 'appended'>>,
   creation: 'create' | 'subsequent',

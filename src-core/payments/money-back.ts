@@ -13,6 +13,7 @@ import {
 } from '../../src-shared';
 import type { AcquirerAnswer, RequestKey } from '../journal/entries';
 import type { AcquirerJournal, RunResult } from '../journal/journal';
+import { fitsTheRow, insertMoneyBackEntry, type MoneyBackRow } from '../journal/rows-from-payments';
 import { checkOperationOn, type OperationSource } from '../ledger/append';
 import type { LedgerContext } from '../ledger/context';
 import { loadOrderOfPaymentInTx, type LoadedOrder } from '../ledger/loaded-order';
@@ -42,7 +43,7 @@ export type MoneyBackRequest = Omit<OperationSource, 'operationId' | 'occurredAt
  * and at most one such row per order is open (a unique index, schema 9).
  *
  * One round trip before the acquirer (the journal's `runWrittenFirst`): the order row lock, the row (built in
- * SQL from the payment row: journal/money-back-rows.ts) and COMMIT in one write, the order judged after (the
+ * SQL from the payment row: journal/rows-from-payments.ts) and COMMIT in one write, the order judged after (the
  * repeat-refund rule, and the ledger would accept the operation); a refusal closes the row as NOT_RECEIVED.
  * An amount the row cannot hold is refused by the same judge without writing anything.
  */
@@ -68,7 +69,7 @@ export async function sendMoneyBack(
           amount: req.amount,
           paymentId: req.paymentId,
         }).then((result) => ({ type: 'MOVEMENT', result }));
-  if (req.kind !== 'CANCEL' && !wellFormed(req.amount)) {
+  if (req.kind !== 'CANCEL' && !fitsTheRow(req.amount)) {
     // An amount the row cannot hold (zero, negative) the ledger refuses on any order: judged on the order as
     // loaded, so the answer is the one it always was (an unknown payment first), and nothing is written.
     const loaded = await loadOrderOfPaymentInTx(journal.ledger.db, req.merchantId, req.paymentId, true);
@@ -76,20 +77,23 @@ export async function sendMoneyBack(
     if (judged.ok) throw new Error(`sendMoneyBack: the ledger took ${req.amount.amountMinor} as an amount`);
     return judged;
   }
-  return journal.runWrittenFirst(
+  const row: MoneyBackRow = {
+    kind: req.kind,
+    merchantId: req.merchantId,
+    paymentId: req.paymentId,
+    amount: req.amount ?? null,
+    source,
+    holder: req.holder,
+    requestKey: req.requestKey ?? null,
+  };
+  // Built only when the row was not written (an error's message is formatted when it is made).
+  const refusal = () => refundInProgressError({ paymentId: req.paymentId });
+  const run = await journal.runWrittenFirst(
     {
-      kind: req.kind,
-      merchantId: req.merchantId,
-      paymentId: req.paymentId,
-      amount: req.amount ?? null,
-      source,
-      holder: req.holder,
-      requestKey: req.requestKey ?? null,
-    },
-    {
-      condition: refundLockFreeWhere,
-      // Built only when the row was not written (an error's message is formatted when it is made).
-      refusal: () => refundInProgressError({ paymentId: req.paymentId }),
+      head: row,
+      lockOrder: true,
+      insert: (q, id, claimId) => insertMoneyBackEntry(q, id, row, refundLockFreeWhere, claimId),
+      refusal,
     },
     (loaded) => judge(loaded, ctx, req),
     (entry) =>
@@ -98,16 +102,14 @@ export async function sendMoneyBack(
         cardRef: entry.cardRef,
       }),
   );
+  // Null only when the judge cannot tell, which this one never answers.
+  return run ?? err(refusal());
 }
 
 interface CallContext {
   acquirerReference: string | null;
   cardRef: string | null;
 }
-
-/** What the journal row's columns take (their domains, schema 8): anything else is judged before writing. */
-const wellFormed = (amount: Money): boolean =>
-  Number.isSafeInteger(amount.amountMinor) && amount.amountMinor > 0 && /^[A-Z]{3}$/.test(amount.currency);
 
 /**
  * The rules a refund, payout or void is judged by on its order, loaded under the order row lock: the payment

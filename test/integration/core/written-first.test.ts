@@ -1,17 +1,20 @@
 /**
- * A refund, payout or void goes to the database in one round trip before the acquirer is called (the order
- * locked and loaded, the journal row that is the order's refund lock, COMMIT), and the order is judged after
- * (payments/money-back.ts, the journal's `runWrittenFirst`). What that changes and what it must not:
+ * Refunds, payouts, voids and subsequent payments go to the database in one round trip before the acquirer is
+ * called (the order loaded, locked for money going back; the journal row built in SQL, for a refund the
+ * order's refund lock; COMMIT), and the order is judged after (the journal's `runWrittenFirst`:
+ * payments/money-back.ts, payments/subsequent-payment.ts). What that changes and what it must not:
  * - a refund the ledger refuses answers exactly as before, and its row is left closed as NOT_RECEIVED (never
  *   sent), so the order is free at once and a retry with the same idempotence key runs afresh;
  * - while another holder has the order, a refund the ledger would refuse still gets the ledger's reason, and
  *   one it would accept REFUND_ORDER_LOCKED, and nothing is written;
  * - a refund whose order row lock waited for a writer judges the order as that writer left it (PostgreSQL);
- * - an amount the journal's columns cannot take (zero, negative) is refused by the ledger, nothing written.
+ * - an amount the journal's columns cannot take (zero, negative) is refused by the ledger, nothing written;
+ * - a subsequent payment charges the card the card-on-file rule picks and is refused as before; where the
+ *   row's SQL guessed a card the rule does not pick, that row is closed unsent and the rule answers.
  * On the real database kinds, with the real sandbox acquirer behind a wrapper that counts what it is asked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { money, type PaymentId, type Uuid } from '../../../src-shared';
+import { formatPaymentId, money, testCardById, type PaymentId, type Uuid } from '../../../src-shared';
 import type { AcquirerJournal } from '../../../src-core/journal/journal';
 import { appendOperationInTx } from '../../../src-core/ledger/append';
 import type { LedgerContext } from '../../../src-core/ledger/context';
@@ -20,36 +23,49 @@ import { reserveRefund } from '../../../src-core/payments/counter-refunds';
 import { releaseRefundLock } from '../../../src-core/ledger/refund-lock';
 import { cancel } from '../../../src-core/payments/capture';
 import { payout, refund } from '../../../src-core/payments/refund';
+import { subsequentPayment } from '../../../src-core/payments/subsequent-payment';
+import { ledgerWrites } from '../../helpers/ledger-writes';
 import { DATABASE_KINDS, type TestDatabase } from '../../helpers/core-db';
 import { openUseCaseFixture, type UseCaseFixture } from '../../helpers/use-case-fixture';
 
 const EUR = (n: number) => money(n, 'EUR');
 const M = 'M-written-first';
+/** The sandbox's reference of the test card the counter's terminal took (it reports the card's token). */
+const COUNTER_CARD = testCardById('visa-approve')!.token;
 
 for (const { kind, skip } of DATABASE_KINDS) {
   describe.skipIf(skip !== null)(
-    `money back written first, judged after, on ${kind}${skip ? ` (${skip})` : ''}`,
+    `money back and subsequent payments written first, judged after, on ${kind}${skip ? ` (${skip})` : ''}`,
     () => {
       let t: TestDatabase;
       let ctx: LedgerContext;
       let ledger: LedgerService;
       let journal: AcquirerJournal;
       let terminalId: Uuid;
+      let issuer: number;
       /** A card sale of `amount` taken at the counter, as its sync push records it. */
       let counterSale: UseCaseFixture['counterSale'];
       const asked: string[] = [];
+      /** The card each authorisation asked the acquirer to charge. */
+      const authorised: (string | null)[] = [];
 
       beforeAll(async () => {
-        ({ t, ctx, ledger, journal, terminalId, counterSale } = await openUseCaseFixture(
+        ({ t, ctx, ledger, journal, terminalId, issuer, counterSale } = await openUseCaseFixture(
           kind,
-          { merchantId: M, name: 'Written-first shop', cardRef: 'tok-written-first' },
+          { merchantId: M, name: 'Written-first shop', cardRef: COUNTER_CARD },
           (sandbox) => ({
             ...sandbox,
             refund: (r) => (asked.push(r.reference), sandbox.refund(r)),
             payout: (r) => (asked.push(r.reference), sandbox.payout(r)),
             cancel: (r) => (asked.push(r.reference), sandbox.cancel(r)),
+            authorise: (r) => (
+              authorised.push(r.card.kind === 'ref' ? r.card.cardRef : null),
+              sandbox.authorise(r)
+            ),
           }),
         ));
+        // A block of payment ids drawn, so subsequent payments have one ready and go written first.
+        await ledger.mintPaymentId();
       });
       afterAll(async () => {
         await t?.dispose();
@@ -181,6 +197,91 @@ for (const { kind, skip } of DATABASE_KINDS) {
           expect(codeOf(await refund(journal, { ...online, paymentId, amount: EUR(200) }))).toBe('OK');
         },
       );
+
+      const charge = (paymentId: PaymentId, amount: number) =>
+        subsequentPayment(journal, {
+          merchantId: M,
+          paymentId,
+          amount: EUR(amount),
+          mode: 'SALE',
+          merchantReference: null,
+          requestKey: null,
+        });
+      const chargeCode = (r: Awaited<ReturnType<typeof charge>>) => (r.ok ? 'OK' : r.error.error.code);
+      const authorisationsOf = (paymentId: PaymentId) =>
+        t.db.query<{ result: string; card_ref: string; initiated: string }>(
+          `SELECT result, card_ref, request::json->>'initiatedByPaymentId' AS initiated FROM acquirer_journal
+           WHERE kind = 'AUTHORISE' AND order_id = (SELECT order_id FROM payments WHERE id = $1)
+           ORDER BY created_at`,
+          [paymentId],
+        );
+
+      it('subsequent payments on a deposit charge the counter card; one beyond the balance due answers as before, its row closed NOT_RECEIVED, nothing sent', async () => {
+        const deposit = await counterSale(500, 2_000);
+        const before = authorised.length;
+        expect(chargeCode(await charge(deposit, 1_000))).toBe('OK');
+        expect(chargeCode(await charge(deposit, 600))).toBe('ORDER_AMOUNT_EXCEEDED');
+        expect(authorised.length).toBe(before + 1);
+        expect(chargeCode(await charge(deposit, 500))).toBe('OK');
+        expect(authorised.slice(before)).toEqual([COUNTER_CARD, COUNTER_CARD]);
+        // The refused one's row was written first and closed unsent; the ledger's rule then answered.
+        expect((await authorisationsOf(deposit)).map((r) => [r.result, r.card_ref, r.initiated])).toEqual([
+          ['APPROVED', COUNTER_CARD, deposit],
+          ['NOT_RECEIVED', COUNTER_CARD, deposit],
+          ['APPROVED', COUNTER_CARD, deposit],
+        ]);
+      });
+
+      it("a subsequent payment naming a payment whose card is not on file is refused CARD_NOT_ON_FILE, though the order has a counter card: the row's SQL guessed that card, and the row is closed unsent", async () => {
+        // An online sale opens the order with a card not stored for use on file; a counter sale follows.
+        const opened = await ledgerWrites(ledger).createOrderWithPayment(
+          { merchantId: M, currency: 'EUR', total: EUR(3_000), channel: 'ONLINE' },
+          {
+            paymentId: formatPaymentId(1, 900_000_001),
+            channel: 'ONLINE',
+            opening: { kind: 'SALE', amount: EUR(500) },
+            card: {
+              brand: 'AMEX',
+              bin: '371449',
+              last4: '8431',
+              expiry: '1230',
+              cardRef: testCardById('amex-approve')!.token,
+              tokenId: null,
+              paymentProductId: 2,
+            },
+            cardOnFile: null,
+          },
+        );
+        if (!opened.ok) throw new Error(opened.error.message);
+        const online = opened.value.payment;
+        const atCounter = await ledgerWrites(ledger).openPayment({
+          merchantId: M,
+          orderId: online.orderId,
+          paymentId: formatPaymentId(issuer, 800_001),
+          channel: 'IN_STORE',
+          terminalId,
+          opening: { kind: 'SALE', amount: EUR(500) },
+          card: {
+            brand: 'VISA',
+            bin: '433026',
+            last4: '4675',
+            expiry: '1230',
+            cardRef: COUNTER_CARD,
+            tokenId: null,
+            paymentProductId: 1,
+          },
+        });
+        if (!atCounter.ok) throw new Error(atCounter.error.message);
+        const before = authorised.length;
+        expect(chargeCode(await charge(online.paymentId, 1_000))).toBe('CARD_NOT_ON_FILE');
+        expect(authorised.length).toBe(before);
+        expect((await authorisationsOf(online.paymentId)).map((r) => [r.result, r.card_ref])).toEqual([
+          ['NOT_RECEIVED', COUNTER_CARD],
+        ]);
+        // Naming the counter's payment charges its card.
+        expect(chargeCode(await charge(atCounter.value.payment.paymentId, 1_000))).toBe('OK');
+        expect(authorised.slice(before)).toEqual([COUNTER_CARD]);
+      });
     },
   );
 }
