@@ -115,12 +115,9 @@ export interface LedgerService {
    * block is drawn in that transaction, not in a commit of its own).
    */
   mintPaymentId(via?: Queryable): Promise<PaymentId>;
-  /** A core payment id at once, without the database, or null when a new block is due (`mintPaymentId`). */
-  readyPaymentId(): PaymentId | null;
 }
 
 export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
-  const minter = createPaymentIdMinter(db);
   return {
     db,
     ctx,
@@ -128,8 +125,7 @@ export function createLedgerService(db: Db, ctx: LedgerContext): LedgerService {
       writeInTx(db, input.paymentId, (tx) => appendOperationInTx(tx, ctx, input)),
     loadOrder: (merchantId, orderId) => loadOrderInTx(db, merchantId, orderId),
     loadOrderOfPayment: (merchantId, paymentId) => loadOrderOfPaymentInTx(db, merchantId, paymentId),
-    mintPaymentId: minter,
-    readyPaymentId: minter.ready,
+    mintPaymentId: createPaymentIdMinter(db),
   };
 }
 

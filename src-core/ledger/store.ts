@@ -149,23 +149,23 @@ export async function mintCorePaymentId(tx: Queryable): Promise<PaymentId> {
 export function createPaymentIdMinter(
   db: Queryable,
   blockSize = 16,
-): ((via?: Queryable) => Promise<PaymentId>) & { ready(): PaymentId | null } {
-  const drawn: number[] = [];
+): (via?: Queryable) => Promise<PaymentId> {
+  const ready: number[] = [];
   let refill: Promise<void> | null = null;
   const drawBlock = async (q: Queryable) => {
     const rows = await q.query<{ seq: string | number }>(
       `SELECT nextval('core_payment_seq') AS seq FROM generate_series(1, $1)`,
       [blockSize],
     );
-    drawn.push(...rows.map((r) => toSafeInteger(r.seq, 'core_payment_seq')).sort((a, b) => a - b));
+    ready.push(...rows.map((r) => toSafeInteger(r.seq, 'core_payment_seq')).sort((a, b) => a - b));
   };
   // `via`: draw a new block in the caller's transaction instead of a statement of its own (one commit
   // fewer; a sequence is not rolled back, so ids drawn in a transaction that rolls back are only skipped).
   // Such a caller never waits for a draw elsewhere: on PGlite, which runs one transaction at a time, a draw
   // outside waits for this very transaction.
-  const mint = async (via?: Queryable): Promise<PaymentId> => {
+  return async (via) => {
     for (;;) {
-      const seq = drawn.shift();
+      const seq = ready.shift();
       if (seq !== undefined) return formatPaymentId(CORE_ISSUER, seq);
       if (via) {
         await drawBlock(via);
@@ -183,12 +183,6 @@ export function createPaymentIdMinter(
       await drawing;
     }
   };
-  // An id of the block drawn, without the database; null when a new block is due (mint one instead).
-  const ready = (): PaymentId | null => {
-    const seq = drawn.shift();
-    return seq === undefined ? null : formatPaymentId(CORE_ISSUER, seq);
-  };
-  return Object.assign(mint, { ready });
 }
 
 export interface NewPaymentRow {

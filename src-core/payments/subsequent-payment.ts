@@ -8,10 +8,10 @@
  * kept on file, and no token; journal/rows-from-payments.ts), in one write with COMMIT, which under load shares
  * its commit with others (db/shared-commits.ts); then the ledger code judges the order as read with the one
  * card-on-file rule (`onFileCard`, `chargeIntent`) and checks the row is exactly what it would have written.
- * Anything else (a token to check, another card picked, a refusal, a payment not known yet, a new block of
- * payment ids due, an amount the row cannot hold) closes that row unsent, if one was written, and goes the
- * judge-first way (`runChecked`: the order loaded, the intent built and the row written in one transaction),
- * whose answers are the ones this use case always gave.
+ * Anything else (a token to check, another card picked, a refusal, a payment not known yet, an amount the
+ * row cannot hold) closes that row unsent, if one was written, and goes the judge-first way (`runChecked`:
+ * the order loaded, the intent built and the row written in one transaction), whose answers are the ones
+ * this use case always gave.
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -174,8 +174,9 @@ export async function subsequentPayment(
     }),
   });
 
-  const newId = fitsTheRow(amount) ? ledger.readyPaymentId() : null;
-  if (newId) {
+  if (fitsTheRow(amount)) {
+    // An id of the block drawn, or a new block drawn first (a sequence: nothing to commit).
+    const newId = await ledger.mintPaymentId();
     const row = { ...cmd, namedPaymentId: named, paymentId: newId };
     const run = await journal.runWrittenFirst(
       {

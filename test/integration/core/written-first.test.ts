@@ -64,8 +64,6 @@ for (const { kind, skip } of DATABASE_KINDS) {
             ),
           }),
         ));
-        // A block of payment ids drawn, so subsequent payments have one ready and go written first.
-        await ledger.mintPaymentId();
       });
       afterAll(async () => {
         await t?.dispose();
