@@ -32,8 +32,8 @@ export interface Tx extends Queryable {
 
 /**
  * Said of a transaction's only statement that may share its commit with other such statements
- * (db/shared-commits.ts): it locks rows of one order only, named by `lockKey`, and no row that transactions
- * of other orders take.
+ * (db/shared-commits.ts): it locks rows of one order only, named by `lockKey` (or of none: any key), and no
+ * row that transactions of other orders take.
  */
 export interface CommitShare {
   lockKey: string;
@@ -95,7 +95,7 @@ export interface Db extends Queryable {
    * must not have side effects outside the database (call acquirers before or after, never inside).
    * With `share`, a transaction that issues all its statements at once (the last through `lastStatement`)
    * may share its commit with others (pipelined PostgreSQL, db/shared-commits.ts): its statements lock rows
-   * of the one order `share.lockKey` names and no row that transactions of other orders take.
+   * of the one order `share.lockKey` names (or of none) and no row that transactions of other orders take.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>, share?: CommitShare): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */

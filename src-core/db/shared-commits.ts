@@ -18,7 +18,8 @@
  * transaction that locks one order at a time, as every other transaction of the core does, cannot close a
  * cycle with a group. An append to an order of a store bumps the store's feed head (a row every order of the
  * store shares), so it does not join (ledger/append.ts); a refund's first write joins only when the process
- * knows its payment's order (journal.ts).
+ * knows its payment's order (journal.ts). A transaction that locks no order's rows (a subsequent payment's
+ * first write: the order read, a new journal row) may join under any key: it takes no part in the order.
  */
 import type pg from 'pg';
 import type { SqlValue } from './adapter';

@@ -3,7 +3,8 @@
  *
  *   1. commit a journal row (PENDING) saying what is asked; its id is the reference the acquirer receives
  *      (`runChecked`: in one transaction with the caller's lock and checks; `runWrittenFirst`: a refund's,
- *      payout's or void's, with the order row lock in one write, the checks after it);
+ *      payout's or void's with the order row lock, a subsequent payment's with the order's read, in one
+ *      write, the checks after it);
  *   2. call the acquirer with that reference (outside any transaction);
  *   3. record the answer in the ledger AND close the row, in one transaction (`settle`).
  *
