@@ -25,6 +25,8 @@ export interface UseCaseFixture {
   issuer: number;
   /** A card sale of `amount` (on an order of `total`, default the amount) taken at the terminal. */
   counterSale(amount: number, total?: number): Promise<PaymentId>;
+  /** A card sale of `amount` taken at the terminal on an order that exists (a later payment of it). */
+  counterPaymentOn(orderId: Uuid, amount: number): Promise<PaymentId>;
 }
 
 export async function openUseCaseFixture(
@@ -58,27 +60,34 @@ export async function openUseCaseFixture(
   )[0]!.issuer;
   const EUR = (n: number) => money(n, 'EUR');
   let seq = 0;
+  const card = {
+    brand: 'VISA',
+    bin: '433026',
+    last4: '4675',
+    expiry: '1230',
+    cardRef: shop.cardRef,
+    tokenId: null,
+    paymentProductId: 1,
+  };
+  const atCounter = (amount: number) => ({
+    paymentId: formatPaymentId(issuer, seq++),
+    channel: 'IN_STORE' as const,
+    terminalId,
+    opening: { kind: 'SALE' as const, amount: EUR(amount) },
+    card,
+  });
   const counterSale = async (amount: number, total = amount): Promise<PaymentId> => {
     const r = await ledgerWrites(ledger).createOrderWithPayment(
       { merchantId, currency: 'EUR', total: EUR(total), channel: 'IN_STORE', terminalId },
-      {
-        paymentId: formatPaymentId(issuer, seq++),
-        channel: 'IN_STORE',
-        terminalId,
-        opening: { kind: 'SALE', amount: EUR(amount) },
-        card: {
-          brand: 'VISA',
-          bin: '433026',
-          last4: '4675',
-          expiry: '1230',
-          cardRef: shop.cardRef,
-          tokenId: null,
-          paymentProductId: 1,
-        },
-      },
+      atCounter(amount),
     );
     if (!r.ok) throw new Error(r.error.message);
     return r.value.payment.paymentId;
   };
-  return { t, ctx, ledger, journal, merchantId, terminalId, issuer, counterSale };
+  const counterPaymentOn = async (orderId: Uuid, amount: number): Promise<PaymentId> => {
+    const r = await ledgerWrites(ledger).openPayment({ merchantId, orderId, ...atCounter(amount) });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value.payment.paymentId;
+  };
+  return { t, ctx, ledger, journal, merchantId, terminalId, issuer, counterSale, counterPaymentOn };
 }

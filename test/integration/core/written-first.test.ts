@@ -42,15 +42,15 @@ for (const { kind, skip } of DATABASE_KINDS) {
       let ledger: LedgerService;
       let journal: AcquirerJournal;
       let terminalId: Uuid;
-      let issuer: number;
-      /** A card sale of `amount` taken at the counter, as its sync push records it. */
+      /** Card sales taken at the counter, as its sync push records them. */
       let counterSale: UseCaseFixture['counterSale'];
+      let counterPaymentOn: UseCaseFixture['counterPaymentOn'];
       const asked: string[] = [];
       /** The card each authorisation asked the acquirer to charge. */
       const authorised: (string | null)[] = [];
 
       beforeAll(async () => {
-        ({ t, ctx, ledger, journal, terminalId, issuer, counterSale } = await openUseCaseFixture(
+        ({ t, ctx, ledger, journal, terminalId, counterSale, counterPaymentOn } = await openUseCaseFixture(
           kind,
           { merchantId: M, name: 'Written-first shop', cardRef: COUNTER_CARD },
           (sandbox) => ({
@@ -252,24 +252,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
         );
         if (!opened.ok) throw new Error(opened.error.message);
         const online = opened.value.payment;
-        const atCounter = await ledgerWrites(ledger).openPayment({
-          merchantId: M,
-          orderId: online.orderId,
-          paymentId: formatPaymentId(issuer, 800_001),
-          channel: 'IN_STORE',
-          terminalId,
-          opening: { kind: 'SALE', amount: EUR(500) },
-          card: {
-            brand: 'VISA',
-            bin: '433026',
-            last4: '4675',
-            expiry: '1230',
-            cardRef: COUNTER_CARD,
-            tokenId: null,
-            paymentProductId: 1,
-          },
-        });
-        if (!atCounter.ok) throw new Error(atCounter.error.message);
+        const atCounter = await counterPaymentOn(online.orderId, 500);
         const before = authorised.length;
         expect(chargeCode(await charge(online.paymentId, 1_000))).toBe('CARD_NOT_ON_FILE');
         expect(authorised.length).toBe(before);
@@ -277,7 +260,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
           ['NOT_RECEIVED', COUNTER_CARD],
         ]);
         // Naming the counter's payment charges its card.
-        expect(chargeCode(await charge(atCounter.value.payment.paymentId, 1_000))).toBe('OK');
+        expect(chargeCode(await charge(atCounter, 1_000))).toBe('OK');
         expect(authorised.slice(before)).toEqual([COUNTER_CARD]);
       });
     },
