@@ -216,7 +216,10 @@ export async function noteInquiry(q: Queryable, id: string): Promise<void> {
 
 /**
  * The newest row an API request with this idempotence key and body wrote, within the key's retention: a
- * retry of that request resumes it instead of calling the acquirer again.
+ * retry of that request resumes it instead of calling the acquirer again. A row the acquirer never received
+ * comes last whatever its time: a subsequent payment whose written-first row was closed unsent then wrote the
+ * row it sent under the same key (payments/subsequent-payment.ts), and that row is the answer, even should the
+ * clock have stepped back between the two.
  */
 export async function selectEntryForRequest(
   q: Queryable,
@@ -228,7 +231,7 @@ export async function selectEntryForRequest(
     `SELECT ${ENTRY_COLUMNS} FROM acquirer_journal
      WHERE merchant_id = $1 AND request_key = $2 AND request_hash = $3 AND kind <> 'RELEASE'
        AND created_at > statement_timestamp() - make_interval(secs => $4::double precision / 1000)
-     ORDER BY created_at DESC LIMIT 1`,
+     ORDER BY result IS NOT DISTINCT FROM 'NOT_RECEIVED', created_at DESC LIMIT 1`,
     [merchantId, key.key, key.hash, retentionMs],
   );
   return rows[0] ? rowToEntry(rows[0]) : null;

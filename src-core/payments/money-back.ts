@@ -103,7 +103,8 @@ export async function sendMoneyBack(
       }),
   );
   // Null only when the judge cannot tell, which this one never answers.
-  return run ?? err(refusal());
+  if (!run) throw new Error('sendMoneyBack: the judge of a refund, payout or void answered nothing');
+  return run;
 }
 
 interface CallContext {
