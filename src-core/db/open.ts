@@ -12,7 +12,7 @@ export interface DatabaseConfig {
   poolSize?: number;
   /** false → statements are not prepared (behind a pooler that does not keep them; postgres.ts). */
   prepareStatements?: boolean;
-  /** false → every one-statement transaction commits alone (db/shared-commits.ts). */
+  /** false → no transaction shares a commit with others: each commits alone (db/shared-commits.ts). */
   sharedCommits?: boolean;
 }
 

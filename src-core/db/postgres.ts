@@ -30,8 +30,9 @@ export interface PostgresOptions {
    */
   pipeline?: boolean;
   /**
-   * One-statement transactions that say they may (`CommitShare`) share a commit when issued while others are
-   * committing (db/shared-commits.ts; default on, pipelined only). `false`: each commits alone.
+   * Short transactions that say they may (`CommitShare`: all their statements issued at once) share a commit
+   * when issued while others are committing (db/shared-commits.ts; default on, pipelined only). `false`: each
+   * commits alone.
    */
   sharedCommits?: SharedCommitsOptions | false;
 }
@@ -256,9 +257,10 @@ class PipelinedTx implements OpenTx {
  * A transaction that may share its commit (`Db.transaction(fn, share)`): its statements are held back until
  * the last (`queryAndCommit`) and then go to the shared commits as one transaction, each statement answered
  * with its rows once that transaction committed (db/shared-commits.ts). For a function that issues all its
- * statements at once, as the journal's first write of a refund does (journal.ts `runWrittenFirst`). One that
- * waits for an answer before its last statement goes on as an ordinary pipelined transaction from there
- * (the statements held back go out first, in order): sharing is then not possible, and nothing else changes.
+ * statements at once, as the journal's first write of a refund or subsequent payment does (journal.ts
+ * `runWrittenFirst`). One that waits for an answer before its last statement goes on as an ordinary pipelined
+ * transaction from there (the statements held back go out first, in order): sharing is then not possible, and
+ * nothing else changes.
  */
 class SharedTx implements OpenTx {
   private held: (Statement & { resolve(rows: unknown[]): void; reject(e: unknown): void })[] = [];

@@ -124,6 +124,7 @@ for (const { kind, skip } of DATABASE_KINDS) {
       expect(cost).toEqual({ statements: 3, commits: 2 });
     });
 
+    // Skipped on PGlite for the same reason (in its title there); runs on PostgreSQL.
     it.skipIf(kind !== 'postgres')(
       `a subsequent payment is 2 round trips to the database (the sandbox acquirer's own records not counted): the order read, its journal row built from the card on file and COMMIT in one write, then the recording${kind !== 'postgres' ? ' (skipped: PGlite is in process, so there is no socket to count round trips on)' : ''}`,
       async () => {
